@@ -1,0 +1,34 @@
+/**
+ * kind "ip-usable-in-pool" (implied by the plan): the container's address is inside its
+ * pool's subnet and is not the network, broadcast or gateway address.
+ */
+import type { Check } from '../scenarios.ts';
+import { poolsOf } from '../bundle.ts';
+import { classifyInPool } from '../ip.ts';
+import { current, describeLxc, lxcRow, type EvalContext, type Outcome } from './types.ts';
+
+export function ipUsableInPool(check: Check, ctx: EvalContext): Outcome {
+  const state = current(ctx);
+  const container = check.container as string;
+  const poolName = check.pool as string;
+  const expected = `${container} IPv4 a usable host of pool '${poolName}' (inside the subnet, not network/broadcast/gateway)`;
+  const pools = poolsOf(state);
+  if (typeof pools === 'string') return { pass: false, expected, actual: pools };
+  const pool = pools[poolName];
+  if (!pool?.subnet || !pool.gateway) return { pass: false, expected, actual: `device.json has no pool '${poolName}' with subnet and gateway` };
+  const row = lxcRow(state, container);
+  if (!row || row.ipv4.length === 0) return { pass: false, expected, actual: row ? `${container} has no IPv4` : `${container} not listed (${describeLxc(state)})` };
+  const problems: string[] = [];
+  for (const ip of row.ipv4) {
+    const f = classifyInPool(ip, pool.subnet, pool.gateway);
+    if (!f.inSubnet) problems.push(`${ip} is outside ${pool.subnet} (${f.network}–${f.broadcast})`);
+    else if (f.isNetwork) problems.push(`${ip} is the network address of ${pool.subnet}`);
+    else if (f.isBroadcast) problems.push(`${ip} is the broadcast address of ${pool.subnet}`);
+    else if (f.isGateway) problems.push(`${ip} is the gateway of pool '${poolName}'`);
+  }
+  return {
+    pass: problems.length === 0,
+    expected,
+    actual: problems.length ? problems.join('; ') : `${row.ipv4.join(', ')} in ${pool.subnet}, gateway ${pool.gateway}`,
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * The toolkit's variables, with the plan's values as defaults. Every script reads them from
+ * the environment (the Makefile exports whatever you set on its command line), so a step
+ * can also be run by hand: `CONTAINER=my-test npx tsx scripts/up.ts`.
+ */
+import { UsageError } from './errors.ts';
+
+export interface Config {
+  /** preset name; only used for labelling output and reports */
+  target: string;
+  targetLabel: string;
+  image: string;
+  container: string;
+  volume: string;
+  /** host directory bind-mounted as /usr/lib/pantavisor/pvtx.d */
+  pvtxd: string;
+  /** where the kas build deploys pvrexports and the appengine docker tar */
+  artifacts: string;
+  imageTar: string;
+  kas: string;
+  kasConfig: string;
+  dockerRunOpts: string[];
+  externalHost: string;
+  bootTimeoutMs: number;
+  stepTimeoutMs: number;
+  settleTimeoutMs: number;
+  pollIntervalMs: number;
+  /** timeout of each command inside the container (`timeout -k 2 N`) */
+  cmdTimeoutSecs: number;
+  reportDir: string;
+  /** work directory for derived artifacts */
+  workDir: string;
+  keep: boolean;
+  dryRun: boolean;
+  pvtxdMount: string;
+  storagePath: string;
+  logFile: string;
+  deviceJsonFile: string;
+  appengineOut: string;
+  /** docker label set on everything the toolkit creates; teardown only touches what has it */
+  label: string;
+}
+
+export const DEFAULTS: Record<string, string> = {
+  TARGET: 'appengine',
+  TARGET_LABEL: 'pantavisor-appengine',
+  IMAGE: 'pantavisor-appengine:latest',
+  CONTAINER: 'pva-test',
+  VOLUME: 'storage-test',
+  PVTXD: 'pvtx.d',
+  ARTIFACTS: 'build/tmp-scarthgap/deploy/images/docker-x86_64',
+  IMAGE_TAR: '', // defaults to $ARTIFACTS/pantavisor-appengine-docker.tar
+  KAS: './kas-container',
+  KAS_CONFIG: '.github/configs/release/docker-x86_64-scarthgap.yaml:kas/with-workspace.yaml',
+  DOCKER_RUN_OPTS: '--privileged',
+  EXTERNAL_HOST: '8.8.8.8',
+  BOOT_TIMEOUT: '90',
+  STEP_TIMEOUT: '60',
+  SETTLE_TIMEOUT: '15',
+  POLL_INTERVAL: '0.3',
+  CMD_TIMEOUT: '20',
+  REPORT_DIR: 'reports',
+  WORK_DIR: '.work',
+  KEEP: '0',
+  DRY_RUN: '0',
+  PVTXD_MOUNT: '/usr/lib/pantavisor/pvtx.d',
+  STORAGE_PATH: '/var/pantavisor/storage',
+  LOG_FILE: '/var/pantavisor/storage/logs/0/pantavisor/pantavisor.log',
+  DEVICE_JSON: '/var/pantavisor/storage/trails/0/device.json',
+  APPENGINE_OUT: '/tmp/pv-appengine.out',
+  LABEL: 'pv-ipam-tests',
+};
+
+/** What each variable means, for `make help`. */
+export const DESCRIPTIONS: Record<string, string> = {
+  TARGET: 'preset name shown in output and reports (TARGET=lab selects the lab preset in the Makefile)',
+  TARGET_LABEL: 'how output and reports describe the target',
+  IMAGE: 'appengine image to run',
+  CONTAINER: 'appengine container name',
+  VOLUME: 'storage volume name',
+  PVTXD: 'host directory mounted as pvtx.d',
+  ARTIFACTS: 'directory holding the built pvrexports',
+  IMAGE_TAR: 'docker tar for `make load` (default $ARTIFACTS/pantavisor-appengine-docker.tar)',
+  KAS: 'kas-container command for `make build`',
+  KAS_CONFIG: 'kas config for `make build`',
+  DOCKER_RUN_OPTS: 'extra `docker run` options',
+  EXTERNAL_HOST: 'host pinged to prove NAT egress (Test 3)',
+  BOOT_TIMEOUT: 'seconds to wait for the boot to settle (READY or refusal)',
+  STEP_TIMEOUT: 'seconds to wait for a step (stop/start) to take effect',
+  SETTLE_TIMEOUT: 'seconds to keep re-checking after readiness before a check is failed',
+  POLL_INTERVAL: 'seconds between polls',
+  CMD_TIMEOUT: 'timeout of each command run inside the container',
+  REPORT_DIR: 'where runs write report.json, junit.xml and bundles',
+  WORK_DIR: 'where derived artifacts (Test 8) are written',
+  KEEP: '1 keeps the container after test-N',
+  DRY_RUN: '1 prints commands of build/load instead of running them',
+  LABEL: 'docker label marking what the toolkit created',
+};
+
+function seconds(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} must be a positive number of seconds, got '${text}'`);
+  return Math.round(n * 1000);
+}
+
+/** Splits an options string the way a shell would (quotes, no expansion). */
+export function shellWords(text: string): string[] {
+  const words: string[] = [];
+  let cur = '';
+  let inWord = false;
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote) quote = null;
+      else cur += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(cur);
+      cur = '';
+      inWord = false;
+    } else {
+      cur += c;
+      inWord = true;
+    }
+  }
+  if (quote) throw new UsageError(`unbalanced quote in '${text}'`);
+  if (inWord) words.push(cur);
+  return words;
+}
+
+export function readConfig(env: Record<string, string | undefined>, cwd: string): Config {
+  const v = (k: string) => (env[k] !== undefined && env[k] !== '' ? env[k]! : DEFAULTS[k]);
+  const abs = (p: string) => (p.startsWith('/') ? p : `${cwd}/${p}`);
+  const artifacts = abs(v('ARTIFACTS'));
+  return {
+    target: v('TARGET'),
+    targetLabel: v('TARGET_LABEL'),
+    image: v('IMAGE'),
+    container: v('CONTAINER'),
+    volume: v('VOLUME'),
+    pvtxd: abs(v('PVTXD')),
+    artifacts,
+    imageTar: v('IMAGE_TAR') ? abs(v('IMAGE_TAR')) : `${artifacts}/pantavisor-appengine-docker.tar`,
+    kas: v('KAS'),
+    kasConfig: v('KAS_CONFIG'),
+    dockerRunOpts: shellWords(v('DOCKER_RUN_OPTS')),
+    externalHost: v('EXTERNAL_HOST'),
+    bootTimeoutMs: seconds('BOOT_TIMEOUT', v('BOOT_TIMEOUT')),
+    stepTimeoutMs: seconds('STEP_TIMEOUT', v('STEP_TIMEOUT')),
+    settleTimeoutMs: seconds('SETTLE_TIMEOUT', v('SETTLE_TIMEOUT')),
+    pollIntervalMs: seconds('POLL_INTERVAL', v('POLL_INTERVAL')),
+    cmdTimeoutSecs: Math.ceil(seconds('CMD_TIMEOUT', v('CMD_TIMEOUT')) / 1000),
+    reportDir: abs(v('REPORT_DIR')),
+    workDir: abs(v('WORK_DIR')),
+    keep: v('KEEP') === '1' || v('KEEP') === 'true',
+    dryRun: v('DRY_RUN') === '1' || v('DRY_RUN') === 'true',
+    pvtxdMount: v('PVTXD_MOUNT'),
+    storagePath: v('STORAGE_PATH'),
+    logFile: v('LOG_FILE'),
+    deviceJsonFile: v('DEVICE_JSON'),
+    appengineOut: v('APPENGINE_OUT'),
+    label: v('LABEL'),
+  };
+}

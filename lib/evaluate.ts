@@ -1,0 +1,58 @@
+/** Evaluates the checks of a scenario against captured step states (live or from a bundle). */
+import { evaluateCheck, type EvalContext } from './checks/index.ts';
+import type { StepState } from './bundle.ts';
+import type { Check, Hint, PlanFile, Scenario, Step } from './scenarios.ts';
+
+export interface CheckResult {
+  id: string;
+  scenario: string;
+  step: string;
+  kind: string;
+  row?: string;
+  pass: boolean;
+  expected: string;
+  actual: string;
+  hint?: Hint;
+  realSystem?: string;
+}
+
+export function evaluateChecks(checks: Check[], scenarioId: string, steps: Record<string, StepState>, step: string, plan?: PlanFile): CheckResult[] {
+  const ctx: EvalContext = { steps, step };
+  return checks.map((c) => {
+    const o = evaluateCheck(c, ctx);
+    return {
+      id: c.id,
+      scenario: scenarioId,
+      step,
+      kind: c.kind,
+      row: c.row,
+      pass: o.pass,
+      expected: o.expected,
+      actual: o.actual,
+      hint: c.hint && plan ? plan.troubleshooting[c.hint] : undefined,
+      realSystem: c.realSystem,
+    };
+  });
+}
+
+export function evaluateStep(scenario: Scenario, step: Step, steps: Record<string, StepState>, plan?: PlanFile): CheckResult[] {
+  return evaluateChecks(step.checks, scenario.id, steps, step.id, plan);
+}
+
+/** Every check of every step, as an offline verify of a bundle does. */
+export function evaluateScenario(scenario: Scenario, resolvedSteps: Step[], steps: Record<string, StepState>, plan?: PlanFile): CheckResult[] {
+  return resolvedSteps.flatMap((step) => {
+    if (!steps[step.id]) {
+      return step.checks.map((c) => ({
+        id: c.id, scenario: scenario.id, step: step.id, kind: c.kind, row: c.row, pass: false,
+        expected: `state of step '${step.id}'`, actual: `bundle has no '${step.id}' step`,
+        hint: c.hint && plan ? plan.troubleshooting[c.hint] : undefined, realSystem: c.realSystem,
+      }));
+    }
+    return evaluateStep(scenario, step, steps, plan);
+  });
+}
+
+export function allPass(results: { pass: boolean }[]): boolean {
+  return results.every((r) => r.pass);
+}

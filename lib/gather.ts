@@ -1,0 +1,89 @@
+/**
+ * One round of state gathering is ONE `docker exec ... sh -c SCRIPT`: this module builds the
+ * script (every command under `timeout -k 2 N` inside the container, since killing docker exec
+ * on the host does not stop what runs inside) and splits its output back into bundle files.
+ */
+import { EXTRA_FILES, FILES, pingFileName } from './bundle.ts';
+import type { Ping } from './scenarios.ts';
+
+export const MARK = '@@pv-ipam-tests@@';
+
+export interface GatherPaths {
+  deviceJsonFile: string;
+  logFile: string;
+  appengineOut: string;
+}
+
+function q(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The commands a capture runs, by bundle file name (what a user would type by hand). */
+export function gatherCommands(paths: GatherPaths, pings: Ping[] = []): [file: string, command: string][] {
+  return [
+    [FILES.lxcLs, 'lxc-ls -f'],
+    [FILES.deviceJson, `cat ${q(paths.deviceJsonFile)}`],
+    [FILES.log, `cat ${q(paths.logFile)}`],
+    [FILES.ipAddr, 'ip addr show'],
+    [FILES.nft, 'nft list ruleset'],
+    [EXTRA_FILES.pvcontrol, 'pvcontrol containers ls'],
+    [EXTRA_FILES.appengineOut, `cat ${q(paths.appengineOut)}`],
+    ...pings.map((p): [string, string] => [pingFileName(p.from, p.to), `pventer -c ${q(p.from)} ping -c 2 ${q(p.to)}`]),
+  ];
+}
+
+/**
+ * A POSIX sh script printing each command's output between markers. Pings run in parallel
+ * (a 100% loss ping takes ~11 s with busybox) into temp files printed after `wait`.
+ */
+export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: Ping[] = []): string {
+  const t = `timeout -k 2 ${cmdTimeoutSecs}`;
+  const lines: string[] = ['d=$(mktemp -d 2>/dev/null || echo /tmp/pv-ipam-tests.$$); mkdir -p "$d"'];
+  const cmds = gatherCommands(paths, pings);
+  cmds.forEach(([file, cmd], i) => {
+    if (file.startsWith('ping-')) lines.push(`( ${t} ${cmd} > "$d/${i}" 2>&1; echo $? > "$d/${i}.rc" ) &`);
+  });
+  cmds.forEach(([file, cmd], i) => {
+    lines.push(`echo ${q(`${MARK} begin ${file}`)}`);
+    if (file.startsWith('ping-')) {
+      lines.push(`[ -f "$d/${i}.rc" ] || wait`, `cat "$d/${i}"; rc=$(cat "$d/${i}.rc")`);
+    } else {
+      lines.push(`${t} ${cmd} 2>/dev/null; rc=$?`);
+    }
+    lines.push(`printf '\\n${MARK} end rc=%s\\n' "$rc"`);
+  });
+  lines.push('wait; rm -rf "$d"');
+  return lines.join('\n');
+}
+
+export interface Gathered {
+  files: Record<string, string>;
+  /** exit status of each command, by file */
+  rc: Record<string, number>;
+}
+
+/** Splits gatherScript output into files; a section cut short (exec died) is left out. */
+export function parseGatherOutput(out: string): Gathered {
+  const files: Record<string, string> = {};
+  const rc: Record<string, number> = {};
+  const begin = `${MARK} begin `;
+  let pos = 0;
+  for (;;) {
+    const b = out.indexOf(begin, pos);
+    if (b < 0) break;
+    const nameEnd = out.indexOf('\n', b);
+    if (nameEnd < 0) break;
+    const file = out.slice(b + begin.length, nameEnd);
+    const endMark = `\n${MARK} end rc=`;
+    const e = out.indexOf(endMark, nameEnd + 1 - 1);
+    if (e < 0) break;
+    const content = e >= nameEnd + 1 ? out.slice(nameEnd + 1, e) : '';
+    const rcEnd = out.indexOf('\n', e + endMark.length);
+    const code = Number(out.slice(e + endMark.length, rcEnd < 0 ? undefined : rcEnd));
+    rc[file] = code;
+    // a command that failed to run (not found, no file) leaves its file out of the bundle
+    if (!(content === '' && code !== 0)) files[file] = content;
+    pos = rcEnd < 0 ? out.length : rcEnd + 1;
+  }
+  return { files, rc };
+}

@@ -1,0 +1,44 @@
+/**
+ * Deadline poller: probe, test, and probe again after a short interval until the test holds
+ * or the deadline passes. The caller gets the last value seen either way, so a timeout can
+ * say what the state was instead of just "timed out".
+ */
+export interface PollOptions {
+  timeoutMs: number;
+  intervalMs: number;
+  /** injectable clock and delay, for tests */
+  now?: () => number;
+  delay?: (ms: number) => Promise<void>;
+  /** stop early (e.g. on SIGINT) */
+  signal?: AbortSignal;
+}
+
+export interface PollResult<T> {
+  ok: boolean;
+  value: T;
+  attempts: number;
+  elapsedMs: number;
+}
+
+const realDelay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function pollUntil<T>(
+  probe: () => Promise<T>,
+  holds: (value: T) => boolean,
+  opts: PollOptions,
+): Promise<PollResult<T>> {
+  const now = opts.now ?? Date.now;
+  const delay = opts.delay ?? realDelay;
+  const start = now();
+  let attempts = 0;
+  for (;;) {
+    const value = await probe();
+    attempts++;
+    const elapsedMs = now() - start;
+    if (holds(value)) return { ok: true, value, attempts, elapsedMs };
+    if (elapsedMs + opts.intervalMs > opts.timeoutMs || opts.signal?.aborted) {
+      return { ok: false, value, attempts, elapsedMs };
+    }
+    await delay(opts.intervalMs);
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * scenarios.json: the plan as data. Parsed, validated against scenarios.schema.json and
+ * cross-checked (ids unique, hints exist, pings referenced by checks are declared) before
+ * anything runs; a bad file is a UsageError (exit 2) with one line saying what is wrong.
+ */
+import AjvModule from 'ajv';
+import { UsageError } from './errors.ts';
+import type { Count, LogPattern } from './log-match.ts';
+
+export interface Ping { from: string; to: string }
+
+interface CheckBase { id: string; kind: string; row?: string; hint?: string; realSystem?: string }
+export type Check = CheckBase & Record<string, unknown>;
+
+export interface Step {
+  id: string;
+  run?: string;
+  waitFor: Check[];
+  pings?: Ping[];
+  checks: Check[];
+}
+
+export interface Scenario {
+  id: string;
+  title: string;
+  purpose: string;
+  artifacts: string[];
+  notes?: string[];
+  steps: Step[];
+}
+
+export interface Hint { symptom: string; cause: string; fix: string }
+
+export interface PlanFile {
+  plan: { title: string; version: string; source?: string; notes?: string[] };
+  troubleshooting: Record<string, Hint>;
+  scenarios: Scenario[];
+}
+
+/** Typed views of check parameters, for the evaluators. */
+export interface LogContainsCheck extends CheckBase { line: LogPattern; count?: Count }
+export interface LogOrderedCheck extends CheckBase { lines: LogPattern[] }
+
+/** Suffix that marks an artifact derived from another by baking lxc.net.* into it (Test 8). */
+export const BAKED_NET_SUFFIX = '+baked-net';
+
+// deno-lint-ignore no-explicit-any
+const Ajv: any = (AjvModule as any).default ?? AjvModule;
+
+export function validatePlan(raw: unknown, schema: object): PlanFile {
+  const ajv = new Ajv({ allErrors: false, discriminator: true, strict: false });
+  ajv.addFormat('regex', (s: string) => {
+    try { new RegExp(s); return true; } catch { return false; }
+  });
+  const validate = ajv.compile(schema);
+  if (!validate(raw)) {
+    const e = validate.errors[0];
+    throw new UsageError(`scenarios.json${e.instancePath || ''}: ${e.message}${e.params?.allowedValues ? ` (${e.params.allowedValues.join(', ')})` : ''}${e.params?.additionalProperty ? ` '${e.params.additionalProperty}'` : ''}`);
+  }
+  const plan = raw as PlanFile;
+  const seenScenario = new Set<string>();
+  const seenCheck = new Set<string>();
+  for (const s of plan.scenarios) {
+    if (seenScenario.has(s.id)) throw new UsageError(`scenarios.json: scenario id '${s.id}' appears twice`);
+    seenScenario.add(s.id);
+    const stepIds = new Set<string>();
+    for (const step of s.steps) {
+      if (stepIds.has(step.id)) throw new UsageError(`scenarios.json: Test ${s.id} has step '${step.id}' twice`);
+      stepIds.add(step.id);
+      const pings = new Set((step.pings ?? []).map((p) => `${p.from} ${p.to}`));
+      for (const c of step.checks) {
+        if (seenCheck.has(c.id)) throw new UsageError(`scenarios.json: check id '${c.id}' appears twice`);
+        seenCheck.add(c.id);
+        if (c.hint !== undefined && !plan.troubleshooting[c.hint]) {
+          throw new UsageError(`scenarios.json: check '${c.id}' names hint '${c.hint}', which is not in troubleshooting`);
+        }
+        if (c.kind === 'ping-loss' && !pings.has(`${c.from} ${c.to}`)) {
+          throw new UsageError(`scenarios.json: check '${c.id}' needs a ping from ${c.from} to ${c.to}; add it to the step's pings`);
+        }
+        if (c.kind === 'ip-unchanged') {
+          for (const sid of [c.from, c.to] as string[]) {
+            if (!s.steps.some((x) => x.id === sid)) throw new UsageError(`scenarios.json: check '${c.id}' names step '${sid}', which Test ${s.id} does not have`);
+          }
+        }
+      }
+    }
+    if (s.steps[0].run !== undefined) throw new UsageError(`scenarios.json: Test ${s.id}: the first step is the boot and cannot have 'run'`);
+  }
+  return plan;
+}
+
+export function parsePlan(text: string, schemaText: string): PlanFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`scenarios.json is not valid JSON: ${(e as Error).message}`);
+  }
+  return validatePlan(raw, JSON.parse(schemaText));
+}
+
+export function findScenario(plan: PlanFile, id: string): Scenario {
+  const s = plan.scenarios.find((x) => x.id === id);
+  if (!s) {
+    const known = plan.scenarios.map((x) => x.id).join(', ');
+    const five = id === '5' ? ' (Test 5, cross-pool isolation, is not in the plan: it lives on an unmerged branch)' : '';
+    throw new UsageError(`no Test ${id} in scenarios.json${five}; tests are ${known}`);
+  }
+  return s;
+}
+
+/** Replaces ${NAME} with vars[NAME]; unknown names are a UsageError. */
+export function substitute(text: string, vars: Record<string, string>): string {
+  return text.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_, name: string) => {
+    if (vars[name] === undefined) throw new UsageError(`scenarios.json uses \${${name}}, which has no value`);
+    return vars[name];
+  });
+}
+
+/** Deep copy of a step with ${VARS} substituted in every string. */
+export function resolveStep(step: Step, vars: Record<string, string>): Step {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return substitute(v, vars);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(step) as Step;
+}
+
+/** Every artifact the plan needs built (derived ones map to their source). */
+export function builtArtifacts(plan: PlanFile): string[] {
+  const all = new Set<string>();
+  for (const s of plan.scenarios) for (const a of s.artifacts) all.add(a.endsWith(BAKED_NET_SUFFIX) ? a.slice(0, -BAKED_NET_SUFFIX.length) : a);
+  return [...all].sort();
+}
