@@ -70,8 +70,9 @@ export function exitCodeOf(scenarios: ScenarioReport[], errorCodes: number[]): n
 
 export function summaryLine(r: RunReport): string {
   const s = r.summary;
-  return `${s.checks - s.checksFailed} passed, ${s.checksFailed} failed` +
-    ` (${s.passed}/${s.scenarios} tests passed${s.errors ? `, ${s.errors} could not run` : ''}; target: ${r.target.label})`;
+  // the first line stands alone so that CI log readers recognise it
+  return `${s.checks - s.checksFailed} passed, ${s.checksFailed} failed\n` +
+    `${s.passed}/${s.scenarios} tests passed${s.errors ? `, ${s.errors} could not run` : ''} (${r.mode}; target: ${r.target.label})`;
 }
 
 function xml(s: string): string {

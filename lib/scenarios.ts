@@ -32,7 +32,7 @@ export interface Scenario {
 export interface Hint { symptom: string; cause: string; fix: string }
 
 export interface PlanFile {
-  plan: { title: string; version: string; source?: string; notes?: string[] };
+  plan: { title: string; version: string; source?: string; buildTargets?: string[]; notes?: string[] };
   troubleshooting: Record<string, Hint>;
   scenarios: Scenario[];
 }

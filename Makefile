@@ -1,0 +1,78 @@
+# pv-ipam-tests: Pantavisor's IPAM Networking Test Plan, automated.
+# `make help` lists everything. Each target calls one small script in scripts/ (tsx, or Deno
+# with RUNTIME=deno); variables set here or on the command line reach them as environment.
+
+RUNTIME ?= node
+ifeq ($(RUNTIME),deno)
+RUN := ./node_modules/.bin/deno run -A --quiet
+else
+RUN := ./node_modules/.bin/tsx
+endif
+
+# TARGET=lab points the toolkit at the appengine lab (a simulator) instead of a real appengine.
+ifeq ($(TARGET),lab)
+include lab/preset.mk
+endif
+
+export TARGET TARGET_LABEL IMAGE CONTAINER VOLUME PVTXD ARTIFACTS IMAGE_TAR KAS KAS_CONFIG \
+	DOCKER_RUN_OPTS EXTERNAL_HOST BOOT_TIMEOUT STEP_TIMEOUT SETTLE_TIMEOUT POLL_INTERVAL \
+	CMD_TIMEOUT REPORT_DIR WORK_DIR KEEP DRY_RUN LABEL SNAPSHOT CAPTURE_DIR CMD LOG FOLLOW \
+	SCENARIOS LAB_FAULTS
+
+.PHONY: help build load up down shell logs clean test-all unit typecheck lab mutation bench ci setup
+
+help:
+	@$(RUN) scripts/help.ts
+
+build:
+	@$(RUN) scripts/build.ts
+load:
+	@$(RUN) scripts/load.ts
+up:
+	@$(RUN) scripts/up.ts
+down:
+	@$(RUN) scripts/down.ts
+shell:
+	@$(RUN) scripts/shell.ts
+logs:
+	@$(RUN) scripts/logs.ts
+clean:
+	@$(RUN) scripts/clean.ts
+
+test-all:
+	@$(RUN) scripts/test.ts all
+test-%:
+	@$(RUN) scripts/test.ts $*
+stage-%:
+	@$(RUN) scripts/stage.ts $*
+verify-%:
+	@$(RUN) scripts/verify.ts $*
+capture-%:
+	@$(RUN) scripts/capture.ts $*
+
+# --- the project itself -------------------------------------------------------------------
+setup:
+	npm ci
+
+unit:
+	node --import tsx --test test/*.test.ts
+
+typecheck:
+	./node_modules/.bin/tsc --noEmit -p .
+
+lab:
+	bash lab/build.sh
+
+mutation:
+	bash lab/mutation.sh
+
+bench:
+	@$(RUN) test/bench.ts
+
+# What CI runs (.ci/run): unit tests, the plan live on the lab, bundles re-checked offline
+# under Deno, the mutation matrix, and a leak check.
+ci: typecheck unit lab
+	$(MAKE) test-all TARGET=lab REPORT_DIR=reports/ci
+	bash .ci/reverify-bundles reports/ci
+	$(MAKE) mutation
+	bash .ci/leak-check

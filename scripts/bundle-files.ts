@@ -1,0 +1,52 @@
+/**
+ * Writes and reads capture bundles on disk (the layout is the fixed contract in README.md):
+ * a single-step scenario keeps its files at the top; a multi-step one has a directory per step.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { EXTRA_FILES, type BundleMeta } from '../lib/bundle.ts';
+import { UsageError } from '../lib/errors.ts';
+import type { Scenario } from '../lib/scenarios.ts';
+
+function stepDir(dir: string, scenario: Scenario, step: string): string {
+  return scenario.steps.length > 1 ? `${dir}/${step}` : dir;
+}
+
+export function writeBundle(dir: string, scenario: Scenario, files: Record<string, Record<string, string>>, meta: BundleMeta): void {
+  mkdirSync(dir, { recursive: true });
+  for (const [step, stepFiles] of Object.entries(files)) {
+    const d = stepDir(dir, scenario, step);
+    mkdirSync(d, { recursive: true });
+    for (const [name, text] of Object.entries(stepFiles)) writeFileSync(`${d}/${name}`, text);
+  }
+  writeFileSync(`${dir}/${EXTRA_FILES.meta}`, JSON.stringify(meta, null, 2) + '\n');
+}
+
+function readDir(d: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const name of readdirSync(d)) {
+    const p = `${d}/${name}`;
+    if (statSync(p).isFile() && name !== EXTRA_FILES.meta) files[name] = readFileSync(p, 'utf8');
+  }
+  return files;
+}
+
+export function readBundle(dir: string, scenario: Scenario): { files: Record<string, Record<string, string>>; meta?: Partial<BundleMeta> } {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`SNAPSHOT=${dir} is not a directory`);
+  const files: Record<string, Record<string, string>> = {};
+  for (const step of scenario.steps) {
+    const d = stepDir(dir, scenario, step.id);
+    if (existsSync(d) && statSync(d).isDirectory()) files[step.id] = readDir(d);
+  }
+  let meta: Partial<BundleMeta> | undefined;
+  if (existsSync(`${dir}/${EXTRA_FILES.meta}`)) {
+    try {
+      meta = JSON.parse(readFileSync(`${dir}/${EXTRA_FILES.meta}`, 'utf8'));
+    } catch {
+      throw new UsageError(`${dir}/${EXTRA_FILES.meta} is not valid JSON`);
+    }
+    if (meta?.scenario !== undefined && meta.scenario !== scenario.id) {
+      throw new UsageError(`${dir} is a bundle of Test ${meta.scenario}, not Test ${scenario.id}`);
+    }
+  }
+  return { files, meta };
+}

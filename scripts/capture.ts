@@ -1,0 +1,48 @@
+/**
+ * capture-N: write Test N's bundle (lxc-ls.txt, device.json, pantavisor.log, ip-addr.txt,
+ * nft-ruleset.txt, ping-FROM-TO.txt, one directory per step for multi-step tests) without
+ * judging it. Uses the running container if there is one (e.g. after KEEP=1 make test-N);
+ * otherwise stages and boots one for the capture and tears it down after (unless KEEP=1).
+ * Re-check it with: make verify-N SNAPSHOT=DIR
+ */
+import { findScenario } from '../lib/scenarios.ts';
+import { colors, config, isMain, loadPlan, main, say, stamp, testArg } from './common.ts';
+import { containerPresence, requireDocker } from './docker.ts';
+import { writeBundle } from './bundle-files.ts';
+import { down } from './down.ts';
+import { runSteps } from './run-steps.ts';
+import { stage } from './stage.ts';
+import { up } from './up.ts';
+import { bundleMeta } from './verify.ts';
+
+if (isMain(import.meta.url)) {
+  await main(async () => {
+    const cfg = config();
+    const plan = loadPlan();
+    const scenario = findScenario(plan, testArg(process.argv.slice(2)));
+    const dir = process.env.CAPTURE_DIR || `${cfg.reportDir}/${stamp()}-capture-${scenario.id}`;
+    await requireDocker();
+    const c = await containerPresence(cfg);
+    const ownBoot = !(c.exists && c.running);
+    say(colors.bold(`capture Test ${scenario.id} → ${dir}`) + colors.dim(`  [target: ${cfg.targetLabel}]`));
+    let tearingDown: Promise<void> | undefined;
+    const teardown = () => (tearingDown ??= ownBoot && !cfg.keep ? down(cfg) : Promise.resolve());
+    for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      process.on(sig, async () => { await teardown(); process.exit(code); });
+    }
+    try {
+      if (ownBoot) {
+        stage(cfg, plan, scenario);
+        await up(cfg, `${stamp()}-capture-${scenario.id}`);
+      } else {
+        say(colors.dim(`using the running container ${cfg.container}`));
+      }
+      const run = await runSteps(cfg, plan, scenario, { evaluate: false });
+      writeBundle(dir, scenario, run.files, bundleMeta(cfg, scenario));
+    } finally {
+      await teardown();
+    }
+    say(`bundle written: ${dir}`);
+    say(`re-check it offline: make verify-${scenario.id} SNAPSHOT=${dir}`);
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * Glue shared by the scripts: config from the environment, the plan file, colours, the
+ * transcript of commands, and `main()` which turns errors into the documented exit codes.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createColors } from 'picocolors';
+import { readConfig, type Config } from '../lib/config.ts';
+import { EnvironmentError, UsageError } from '../lib/errors.ts';
+import { parsePlan, type PlanFile } from '../lib/scenarios.ts';
+import type { Colors } from '../lib/report.ts';
+
+export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+export function config(): Config {
+  return readConfig(process.env, process.cwd());
+}
+
+export function loadPlan(): PlanFile {
+  const file = process.env.SCENARIOS || `${ROOT}/scenarios.json`;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read ${file}`);
+  }
+  return parsePlan(text, readFileSync(`${ROOT}/scenarios.schema.json`, 'utf8'));
+}
+
+/** Colours only when stdout is a terminal (and NO_COLOR is unset), whatever CI says. */
+export const colors: Colors = createColors(!!process.stdout.isTTY && !('NO_COLOR' in process.env));
+
+export function say(line = ''): void {
+  process.stdout.write(line + '\n');
+}
+
+/** Prints a command the way a user would type it, so it can be copied. */
+export function echoCommand(args: string[]): void {
+  say(colors.dim('+ ' + args.map(shellQuote).join(' ')));
+}
+
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function isMain(metaUrl: string): boolean {
+  return !!process.argv[1] && resolve(process.argv[1]) === fileURLToPath(metaUrl);
+}
+
+/** Runs a script body; errors become one line and an exit status (2 usage, 3 environment). */
+export async function main(body: () => Promise<number | void>): Promise<void> {
+  try {
+    const code = await body();
+    process.exitCode = code ?? 0;
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof EnvironmentError) {
+      process.stderr.write(`pv-ipam-tests: ${e.message}\n`);
+      process.exitCode = e.exitCode;
+    } else {
+      process.stderr.write(`pv-ipam-tests: internal error: ${(e as Error).stack ?? e}\n`);
+      process.exitCode = 70;
+    }
+  }
+}
+
+/** The test number argument: "1".."9" or "all" where allowed. */
+export function testArg(args: string[], allowAll = false): string {
+  const n = args[0] ?? process.env.N;
+  if (!n) throw new UsageError(`which test? give a number${allowAll ? ' or all' : ''} (e.g. make test-1)`);
+  if (allowAll && n === 'all') return n;
+  if (!/^[0-9]+$/.test(n)) throw new UsageError(`'${n}' is not a test number`);
+  return n;
+}
+
+export function stamp(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d\dZ$/, 'Z');
+}

@@ -1,0 +1,69 @@
+/**
+ * Everything that reaches Docker. One exec wrapper runs every command inside the appengine
+ * container under `timeout -k` (killing `docker exec` on the host would not stop it inside)
+ * with a host-side timeout as a last resort.
+ */
+import { $ } from 'zx';
+import type { Config } from '../lib/config.ts';
+import { EnvironmentError } from '../lib/errors.ts';
+import { echoCommand } from './common.ts';
+
+$.verbose = false;
+$.quiet = true;
+
+export interface ExecResult { stdout: string; stderr: string; exitCode: number }
+
+export async function docker(args: string[], opts: { echo?: boolean; timeoutSecs?: number; input?: string } = {}): Promise<ExecResult> {
+  if (opts.echo) echoCommand(['docker', ...args]);
+  const p = $({ nothrow: true, input: opts.input })`docker ${args}`;
+  if (opts.timeoutSecs) p.timeout(`${opts.timeoutSecs}s`);
+  const r = await p;
+  return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? -1 };
+}
+
+export async function requireDocker(): Promise<void> {
+  const r = await $({ nothrow: true })`docker version --format {{.Server.Version}}`.timeout('30s');
+  if (r.exitCode !== 0) {
+    const why = /not found|ENOENT/i.test(r.stderr + r.message) ? 'docker is not installed' : `docker daemon not reachable: ${r.stderr.trim().split('\n').pop()}`;
+    throw new EnvironmentError(why);
+  }
+}
+
+export async function requireImage(cfg: Config): Promise<void> {
+  const r = await docker(['image', 'inspect', '--format', '{{.Id}}', cfg.image]);
+  if (r.exitCode !== 0) {
+    const how = cfg.target === 'lab' ? 'build it with `make lab`' : 'build it with `make build` and load it with `make load`';
+    throw new EnvironmentError(`image ${cfg.image} not found; ${how}`);
+  }
+}
+
+export type Presence = { exists: false } | { exists: true; ours: boolean; running: boolean };
+
+export async function containerPresence(cfg: Config): Promise<Presence> {
+  const r = await docker(['container', 'inspect', '--format', `{{.State.Running}} {{index .Config.Labels "${cfg.label}"}}`, cfg.container]);
+  if (r.exitCode !== 0) return { exists: false };
+  const [running, label] = r.stdout.trim().split(' ');
+  return { exists: true, running: running === 'true', ours: !!label && label !== '<no' };
+}
+
+export async function volumePresence(cfg: Config): Promise<Presence> {
+  const r = await docker(['volume', 'inspect', '--format', `{{index .Labels "${cfg.label}"}}`, cfg.volume]);
+  if (r.exitCode !== 0) return { exists: false };
+  const label = r.stdout.trim();
+  return { exists: true, running: false, ours: !!label && label !== '<no value>' };
+}
+
+/** Runs a shell script inside the container; each command in it carries its own `timeout -k`. */
+export async function execInContainer(cfg: Config, script: string, hostTimeoutSecs: number, echo = false): Promise<ExecResult> {
+  if (echo) echoCommand(['docker', 'exec', cfg.container, 'sh', '-c', script]);
+  const r = await docker(['exec', cfg.container, 'sh', '-c', script], { timeoutSecs: hostTimeoutSecs });
+  if (r.exitCode !== 0 && /is not running|No such container/.test(r.stderr)) {
+    throw new EnvironmentError(`container ${cfg.container} is not running (${r.stderr.trim().split('\n').pop()})`);
+  }
+  return r;
+}
+
+/** Wraps one command for execution inside the container with an inner timeout. */
+export function timed(cfg: Config, command: string): string {
+  return `timeout -k 2 ${cfg.cmdTimeoutSecs} ${command}`;
+}

@@ -1,0 +1,52 @@
+/** help: the make targets and the variables, with their defaults and current values. */
+import { DEFAULTS, DESCRIPTIONS } from '../lib/config.ts';
+import { colors, isMain, loadPlan, main, say } from './common.ts';
+
+if (isMain(import.meta.url)) {
+  await main(async () => {
+    const plan = loadPlan();
+    const b = colors.bold;
+    say(b('pv-ipam-tests') + ` — runs the ${plan.plan.title} (${plan.plan.version}) automatically`);
+    say();
+    say(b('Run the plan'));
+    for (const s of plan.scenarios) say(`  make test-${s.id.padEnd(4)} Test ${s.id}: ${s.title}`);
+    say(`  make test-all    every test, one after another`);
+    say(`  KEEP=1 make test-N          keep the container afterwards (debug a failure)`);
+    say();
+    say(b('Step by step (what test-N does)'));
+    say(`  make stage-N     copy Test N's pvrexports into pvtx.d (derives Test 8's)`);
+    say(`  make up          docker run + start pv-appengine, wait until the boot settles`);
+    say(`  make verify-N    run Test N's steps and checks against the running container`);
+    say(`  make down        remove the container and volume (only if the toolkit made them)`);
+    say();
+    say(b('Debug and capture'));
+    say(`  make capture-N   write Test N's state bundle (uses the running container if any)`);
+    say(`  make verify-N SNAPSHOT=DIR   re-check a captured bundle offline`);
+    say(`  make shell       shell in the container (CMD="lxc-ls -f" runs one command)`);
+    say(`  make logs        follow pantavisor.log (LOG=appengine: pv-appengine output; FOLLOW=0)`);
+    say(`  make clean       remove every container/volume the toolkit labelled`);
+    say();
+    say(b('Build'));
+    say(`  make build       kas-container build of the plan's artifacts (DRY_RUN=1 prints it)`);
+    say(`  make load        docker load the appengine image`);
+    say(`  make lab         build the appengine lab (simulator) image and its pvrexports`);
+    say(`  TARGET=lab       run any target against the lab instead of a real appengine`);
+    say();
+    say(b('Project'));
+    say(`  make unit        unit tests (offline)      make typecheck   tsc`);
+    say(`  make mutation    every lab fault against the scenarios (matrix)`);
+    say(`  make bench       parser/check speed and memory targets`);
+    say(`  make ci          what .ci/run runs`);
+    say(`  RUNTIME=deno     run any script under Deno instead of Node`);
+    say();
+    say(b('Variables') + colors.dim(' (make VAR=value ..., or environment)'));
+    for (const [k, d] of Object.entries(DESCRIPTIONS)) {
+      const cur = process.env[k];
+      const def = DEFAULTS[k] || '(see description)';
+      say(`  ${k.padEnd(16)} ${d}`);
+      say(colors.dim(`  ${''.padEnd(16)} default: ${def}${cur !== undefined && cur !== '' && cur !== DEFAULTS[k] ? `; now: ${cur}` : ''}`));
+    }
+    say();
+    say(b('Exit status') + ': 0 all checks passed, 1 a check failed, 2 bad usage or scenarios.json, 3 environment missing (docker, image, artifact)');
+  });
+}

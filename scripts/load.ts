@@ -1,0 +1,18 @@
+/** load: docker load < $IMAGE_TAR (the appengine image the kas build deployed). DRY_RUN=1 prints it. */
+import { existsSync } from 'node:fs';
+import { EnvironmentError } from '../lib/errors.ts';
+import { config, echoCommand, isMain, main, say } from './common.ts';
+import { docker, requireDocker } from './docker.ts';
+
+if (isMain(import.meta.url)) {
+  await main(async () => {
+    const cfg = config();
+    echoCommand(['docker', 'load', '-i', cfg.imageTar]);
+    if (cfg.dryRun) return 0;
+    if (!existsSync(cfg.imageTar)) throw new EnvironmentError(`${cfg.imageTar} not found; run make build first (or set IMAGE_TAR=)`);
+    await requireDocker();
+    const r = await docker(['load', '-i', cfg.imageTar]);
+    if (r.exitCode !== 0) throw new EnvironmentError(`docker load failed: ${r.stderr.trim()}`);
+    say(r.stdout.trim());
+  });
+}

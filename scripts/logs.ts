@@ -1,0 +1,25 @@
+/**
+ * logs: follow pantavisor.log (FOLLOW=0 prints it once; LOG=appengine shows pv-appengine's own output).
+ *   docker exec -t pva-test tail -n +1 -f /var/pantavisor/storage/logs/0/pantavisor/pantavisor.log
+ * With a terminal, -t makes Ctrl-C stop tail inside the container too.
+ */
+import { $ } from 'zx';
+import { EnvironmentError } from '../lib/errors.ts';
+import { config, echoCommand, isMain, main } from './common.ts';
+import { containerPresence, requireDocker } from './docker.ts';
+
+if (isMain(import.meta.url)) {
+  await main(async () => {
+    const cfg = config();
+    await requireDocker();
+    const c = await containerPresence(cfg);
+    if (!c.exists || !c.running) throw new EnvironmentError(`container ${cfg.container} is not running`);
+    const file = process.env.LOG === 'appengine' ? cfg.appengineOut : cfg.logFile;
+    const follow = process.env.FOLLOW !== '0';
+    const args = ['docker', 'exec', ...(process.stdout.isTTY ? ['-t'] : []), cfg.container,
+      ...(follow ? ['tail', '-n', '+1', '-f', file] : ['cat', file])];
+    echoCommand(args);
+    const r = await $({ nothrow: true, stdio: 'inherit' })`${args}`;
+    return r.exitCode === 130 ? 0 : r.exitCode ?? 0;
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * Runs a scenario's steps against the live appengine container. For each step:
+ *   run its command (if any), poll until its waitFor conditions hold (deadline, last state
+ *   seen is reported), then gather the full state (with pings) and, when verifying, keep
+ *   re-gathering until every check holds or SETTLE_TIMEOUT passes.
+ * Each round of gathering is one `docker exec`. The final round of each step is what the
+ * bundle keeps, so re-verifying the bundle offline gives the same verdict.
+ */
+import type { Config } from '../lib/config.ts';
+import { stateFromFiles, type StepState } from '../lib/bundle.ts';
+import { allPass, evaluateChecks, evaluateStep, type CheckResult } from '../lib/evaluate.ts';
+import { gatherScript, parseGatherOutput } from '../lib/gather.ts';
+import { pollUntil } from '../lib/poll.ts';
+import { resolveStep, type Ping, type PlanFile, type Scenario, type Step } from '../lib/scenarios.ts';
+import type { ScenarioReport } from '../lib/report.ts';
+import { colors, say } from './common.ts';
+import { execInContainer, timed } from './docker.ts';
+
+export interface LiveRun {
+  steps: Step[];
+  states: Record<string, StepState>;
+  files: Record<string, Record<string, string>>;
+  results: CheckResult[];
+  waits: ScenarioReport['waits'];
+  actions: { step: string; command: string; exitCode: number; output: string }[];
+}
+
+export function scenarioVars(cfg: Config, externalHost?: string): Record<string, string> {
+  return { EXTERNAL_HOST: externalHost ?? cfg.externalHost };
+}
+
+export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, opts: { evaluate: boolean; signal?: AbortSignal }): Promise<LiveRun> {
+  const steps = scenario.steps.map((s) => resolveStep(s, scenarioVars(cfg)));
+  const paths = { deviceJsonFile: cfg.deviceJsonFile, logFile: cfg.logFile, appengineOut: cfg.appengineOut };
+  const gather = async (pings: Ping[]) => {
+    const r = await execInContainer(cfg, gatherScript(paths, cfg.cmdTimeoutSecs, pings), cfg.cmdTimeoutSecs * 2 + 30);
+    return parseGatherOutput(r.stdout).files;
+  };
+  const run: LiveRun = { steps, states: {}, files: {}, results: [], waits: [], actions: [] };
+
+  for (const [i, step] of steps.entries()) {
+    if (opts.signal?.aborted) break;
+    if (step.run) {
+      const r = await execInContainer(cfg, `${timed(cfg, step.run)} 2>&1`, cfg.cmdTimeoutSecs + 30, true);
+      run.actions.push({ step: step.id, command: step.run, exitCode: r.exitCode, output: r.stdout });
+      if (r.exitCode !== 0) say(colors.yellow(`  ${step.run} exited ${r.exitCode}: ${r.stdout.trim() || r.stderr.trim()} (waiting for its effect anyway)`));
+    }
+    const waitDeadline = i === 0 ? cfg.bootTimeoutMs : cfg.stepTimeoutMs;
+    const w = await pollUntil(
+      async () => {
+        const st = stateFromFiles(await gather([]));
+        return { st, res: evaluateChecks(step.waitFor, scenario.id, { ...run.states, [step.id]: st }, step.id) };
+      },
+      (v) => allPass(v.res),
+      { timeoutMs: waitDeadline, intervalMs: cfg.pollIntervalMs, signal: opts.signal },
+    );
+    const unmet = w.value.res.filter((r) => !r.pass);
+    const lastSeen = unmet.map((r) => `${r.id}: ${r.actual}`).join('; ');
+    run.waits.push({ step: step.id, ok: w.ok, elapsedMs: w.elapsedMs, attempts: w.attempts, lastSeen: w.ok ? undefined : lastSeen });
+    const waited = `${(w.elapsedMs / 1000).toFixed(1)} s, ${w.attempts} polls`;
+    if (w.ok) say(colors.dim(`  ${step.id}: ready (${step.waitFor.map((c) => c.id).join(', ')}) after ${waited}`));
+    else say(colors.yellow(`  ${step.id}: not ready after ${waited}; last seen: ${lastSeen}`));
+
+    let final: { files: Record<string, string>; st: StepState; res: CheckResult[] };
+    const round = async () => {
+      const files = await gather(step.pings ?? []);
+      const st = stateFromFiles(files);
+      const res = opts.evaluate ? evaluateStep(scenario, step, { ...run.states, [step.id]: st }, plan) : [];
+      return { files, st, res };
+    };
+    if (opts.evaluate) {
+      const s = await pollUntil(round, (v) => allPass(v.res), { timeoutMs: cfg.settleTimeoutMs, intervalMs: cfg.pollIntervalMs, signal: opts.signal });
+      final = s.value;
+    } else {
+      final = await round();
+    }
+    run.states[step.id] = final.st;
+    run.files[step.id] = final.files;
+    run.results.push(...final.res);
+  }
+  return run;
+}

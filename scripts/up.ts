@@ -1,0 +1,81 @@
+/**
+ * up: the plan's Execute block, minus the fixed sleep.
+ *   docker volume create storage-test
+ *   docker run --name pva-test -d --privileged -v $PWD/pvtx.d:/usr/lib/pantavisor/pvtx.d \
+ *     -v storage-test:/var/pantavisor/storage --entrypoint /bin/sh pantavisor-appengine:latest -c "sleep infinity"
+ *   docker exec pva-test sh -c 'pv-appengine > /tmp/pv-appengine.out 2>&1 &'
+ *   ... then poll pantavisor.log until the boot settles (READY, or the revision is torn down).
+ * pv-appengine's output goes to a file because the plan's bare `pv-appengine &` dies with the
+ * exec's pipe and loses the relaunch loop (facts §11.1); the file is kept in every capture.
+ */
+import type { Config } from '../lib/config.ts';
+import { EnvironmentError } from '../lib/errors.ts';
+import { findLines } from '../lib/log-match.ts';
+import { parsePvLog } from '../lib/parse/pv-log.ts';
+import { pollUntil } from '../lib/poll.ts';
+import { colors, config, isMain, main, say, stamp } from './common.ts';
+import { containerPresence, docker, execInContainer, requireDocker, requireImage, timed, volumePresence } from './docker.ts';
+
+/** Removes a leftover container/volume of an earlier toolkit run; refuses to touch anything else. */
+async function clearLeftovers(cfg: Config): Promise<void> {
+  const c = await containerPresence(cfg);
+  if (c.exists && !c.ours) {
+    throw new EnvironmentError(`a container named ${cfg.container} exists that pv-ipam-tests did not create; remove it yourself or set CONTAINER=another-name`);
+  }
+  const v = await volumePresence(cfg);
+  if (v.exists && !v.ours) {
+    throw new EnvironmentError(`a volume named ${cfg.volume} exists that pv-ipam-tests did not create; remove it yourself or set VOLUME=another-name`);
+  }
+  if (c.exists) await docker(['rm', '-f', cfg.container], { echo: true });
+  if (v.exists) await docker(['volume', 'rm', cfg.volume], { echo: true });
+}
+
+export async function up(cfg: Config, runId: string): Promise<void> {
+  await requireDocker();
+  await requireImage(cfg);
+  await clearLeftovers(cfg);
+  const label = `${cfg.label}=${runId}`;
+  let r = await docker(['volume', 'create', '--label', label, cfg.volume], { echo: true });
+  if (r.exitCode !== 0) throw new EnvironmentError(`docker volume create failed: ${r.stderr.trim()}`);
+  r = await docker([
+    'run', '--name', cfg.container, '-d', '--label', label, ...cfg.dockerRunOpts,
+    '-v', `${cfg.pvtxd}:${cfg.pvtxdMount}`,
+    '-v', `${cfg.volume}:${cfg.storagePath}`,
+    '--entrypoint', '/bin/sh', cfg.image, '-c', 'sleep infinity',
+  ], { echo: true });
+  if (r.exitCode !== 0) {
+    await docker(['volume', 'rm', cfg.volume]);
+    throw new EnvironmentError(`docker run failed: ${r.stderr.trim().split('\n').pop()}`);
+  }
+  r = await execInContainer(cfg, `pv-appengine > ${cfg.appengineOut} 2>&1 &`, 30, true);
+  if (r.exitCode !== 0) throw new EnvironmentError(`starting pv-appengine failed: ${r.stderr.trim()}`);
+}
+
+export const SETTLED = /state revision '0' status is now READY|a platform did not work as expected/;
+
+/** Polls the log until the boot settles; returns whether it did and what was seen last. */
+export async function waitBootSettled(cfg: Config): Promise<{ ok: boolean; elapsedMs: number; lastSeen: string }> {
+  const r = await pollUntil(
+    async () => (await execInContainer(cfg, `${timed(cfg, `cat ${cfg.logFile}`)} 2>/dev/null`, cfg.cmdTimeoutSecs + 10)).stdout,
+    (text) => findLines(parsePvLog(text).lines, { regex: SETTLED.source }).length > 0,
+    { timeoutMs: cfg.bootTimeoutMs, intervalMs: cfg.pollIntervalMs },
+  );
+  const lines = parsePvLog(r.value).lines;
+  const last = lines.length ? `last log line: ${lines[lines.length - 1].raw}` : 'pantavisor.log is empty or missing';
+  return { ok: r.ok, elapsedMs: r.elapsedMs, lastSeen: last };
+}
+
+if (isMain(import.meta.url)) {
+  await main(async () => {
+    const cfg = config();
+    say(colors.bold(`up: ${cfg.container} from ${cfg.image} (target: ${cfg.targetLabel})`));
+    await up(cfg, `up-${stamp()}`);
+    const w = await waitBootSettled(cfg);
+    if (!w.ok) {
+      say(colors.red(`not settled after ${(w.elapsedMs / 1000).toFixed(1)} s; ${w.lastSeen}`));
+      say(`the container is left running: make shell / make logs / make down`);
+      return 1;
+    }
+    say(colors.green(`boot settled after ${(w.elapsedMs / 1000).toFixed(1)} s`));
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * verify-N: evaluate Test N's checks.
+ *   live (default): against the running appengine container, running the scenario's steps;
+ *   offline: SNAPSHOT=DIR re-checks a capture bundle, with exactly the same checks.
+ * Exit: 0 every check passed, 1 a check failed, 2 bad usage or scenarios file, 3 environment.
+ */
+import { stateFromFiles, type BundleMeta, type StepState } from '../lib/bundle.ts';
+import { evaluateScenario } from '../lib/evaluate.ts';
+import { EnvironmentError } from '../lib/errors.ts';
+import { findScenario, resolveStep, type PlanFile, type Scenario } from '../lib/scenarios.ts';
+import type { ScenarioReport } from '../lib/report.ts';
+import type { Config } from '../lib/config.ts';
+import { config, isMain, loadPlan, main, stamp, testArg } from './common.ts';
+import { containerPresence, requireDocker } from './docker.ts';
+import { readBundle, writeBundle } from './bundle-files.ts';
+import { finishRun, printChecks, printHeader, printScenarioEnd, runReport } from './reporting.ts';
+import { runSteps, scenarioVars } from './run-steps.ts';
+
+export function verifyBundle(cfg: Config, plan: PlanFile, scenario: Scenario, dir: string): ScenarioReport {
+  const started = Date.now();
+  const { files, meta } = readBundle(dir, scenario);
+  const steps = scenario.steps.map((s) => resolveStep(s, scenarioVars(cfg, meta?.externalHost)));
+  const states: Record<string, StepState> = {};
+  for (const [step, f] of Object.entries(files)) states[step] = stateFromFiles(f);
+  const checks = evaluateScenario(scenario, steps, states, plan);
+  return {
+    id: scenario.id, title: scenario.title, status: checks.every((c) => c.pass) ? 'passed' : 'failed',
+    durationMs: Date.now() - started, bundle: dir, timings: {}, waits: [], checks,
+  };
+}
+
+/** Live verification of an appengine that is already up; writes the bundle it judged into runDir. */
+export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: string, signal?: AbortSignal): Promise<ScenarioReport> {
+  const started = Date.now();
+  const run = await runSteps(cfg, plan, scenario, { evaluate: true, signal });
+  const bundle = `${runDir}/test-${scenario.id}`;
+  writeBundle(bundle, scenario, run.files, bundleMeta(cfg, scenario));
+  printChecks(run.results);
+  return {
+    id: scenario.id, title: scenario.title, status: run.results.every((c) => c.pass) ? 'passed' : 'failed',
+    durationMs: Date.now() - started, bundle, timings: Object.fromEntries(run.waits.map((w) => [`wait.${w.step}`, w.elapsedMs])),
+    waits: run.waits, checks: run.results,
+  };
+}
+
+export function bundleMeta(cfg: Config, scenario: Scenario): BundleMeta {
+  return {
+    tool: 'pv-ipam-tests', scenario: scenario.id, target: cfg.target, targetLabel: cfg.targetLabel,
+    externalHost: cfg.externalHost, capturedAt: new Date().toISOString(), steps: scenario.steps.map((s) => s.id),
+  };
+}
+
+if (isMain(import.meta.url)) {
+  await main(async () => {
+    const cfg = config();
+    const plan = loadPlan();
+    const scenario = findScenario(plan, testArg(process.argv.slice(2)));
+    const snapshot = process.env.SNAPSHOT;
+    const startedAt = new Date();
+    if (snapshot) {
+      const s = verifyBundle(cfg, plan, scenario, snapshot);
+      const { meta } = readBundle(snapshot, scenario);
+      const label = meta?.targetLabel ? `${meta.targetLabel} (captured ${meta.capturedAt ?? '?'})` : 'unknown (bundle has no meta.json)';
+      printHeader(scenario, label, `offline: ${snapshot}`);
+      printChecks(s.checks);
+      printScenarioEnd(s);
+      const report = runReport({ ...cfg, targetLabel: label, target: meta?.target ?? 'unknown' }, 'snapshot', startedAt, [s], [], snapshot);
+      return finishRun(`${cfg.reportDir}/${stamp()}-verify-${scenario.id}`, report);
+    }
+    await requireDocker();
+    const c = await containerPresence(cfg);
+    if (!c.exists || !c.running) throw new EnvironmentError(`container ${cfg.container} is not running; start it with \`make stage-${scenario.id} up\` or use SNAPSHOT=DIR`);
+    printHeader(scenario, cfg.targetLabel, 'live');
+    const runDir = `${cfg.reportDir}/${stamp()}-verify-${scenario.id}`;
+    const s = await verifyLive(cfg, plan, scenario, runDir);
+    printScenarioEnd(s);
+    return finishRun(runDir, runReport(cfg, 'live', startedAt, [s], []));
+  });
+}
