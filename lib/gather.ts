@@ -8,6 +8,11 @@ import type { Ping } from './scenarios.ts';
 
 export const MARK = '@@pv-ipam-tests@@';
 
+/** A marker unique to one round, so that captured text can never be mistaken for it. */
+export function newMark(random: () => number = Math.random): string {
+  return `${MARK}${Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0')}@@`;
+}
+
 export interface GatherPaths {
   deviceJsonFile: string;
   logFile: string;
@@ -36,7 +41,7 @@ export function gatherCommands(paths: GatherPaths, pings: Ping[] = []): [file: s
  * A POSIX sh script printing each command's output between markers. Pings run in parallel
  * (a 100% loss ping takes ~11 s with busybox) into temp files printed after `wait`.
  */
-export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: Ping[] = []): string {
+export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: Ping[] = [], mark = MARK): string {
   const t = `timeout -k 2 ${cmdTimeoutSecs}`;
   const lines: string[] = ['d=$(mktemp -d 2>/dev/null || echo /tmp/pv-ipam-tests.$$); mkdir -p "$d"'];
   const cmds = gatherCommands(paths, pings);
@@ -44,13 +49,13 @@ export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: 
     if (file.startsWith('ping-')) lines.push(`( ${t} ${cmd} > "$d/${i}" 2>&1; echo $? > "$d/${i}.rc" ) &`);
   });
   cmds.forEach(([file, cmd], i) => {
-    lines.push(`echo ${q(`${MARK} begin ${file}`)}`);
+    lines.push(`echo ${q(`${mark} begin ${file}`)}`);
     if (file.startsWith('ping-')) {
       lines.push(`[ -f "$d/${i}.rc" ] || wait`, `cat "$d/${i}"; rc=$(cat "$d/${i}.rc")`);
     } else {
       lines.push(`${t} ${cmd} 2>/dev/null; rc=$?`);
     }
-    lines.push(`printf '\\n${MARK} end rc=%s\\n' "$rc"`);
+    lines.push(`printf '\\n${mark} end rc=%s\\n' "$rc"`);
   });
   lines.push('wait; rm -rf "$d"');
   return lines.join('\n');
@@ -63,10 +68,10 @@ export interface Gathered {
 }
 
 /** Splits gatherScript output into files; a section cut short (exec died) is left out. */
-export function parseGatherOutput(out: string): Gathered {
+export function parseGatherOutput(out: string, mark = MARK): Gathered {
   const files: Record<string, string> = {};
   const rc: Record<string, number> = {};
-  const begin = `${MARK} begin `;
+  const begin = `${mark} begin `;
   let pos = 0;
   for (;;) {
     const b = out.indexOf(begin, pos);
@@ -74,12 +79,15 @@ export function parseGatherOutput(out: string): Gathered {
     const nameEnd = out.indexOf('\n', b);
     if (nameEnd < 0) break;
     const file = out.slice(b + begin.length, nameEnd);
-    const endMark = `\n${MARK} end rc=`;
-    const e = out.indexOf(endMark, nameEnd + 1 - 1);
+    const endMark = `\n${mark} end rc=`;
+    const e = out.indexOf(endMark, nameEnd);
     if (e < 0) break;
     const content = e >= nameEnd + 1 ? out.slice(nameEnd + 1, e) : '';
     const rcEnd = out.indexOf('\n', e + endMark.length);
-    const code = Number(out.slice(e + endMark.length, rcEnd < 0 ? undefined : rcEnd));
+    const rcText = out.slice(e + endMark.length, rcEnd < 0 ? undefined : rcEnd);
+    // an rc cut off by a dying exec is not a success: leave the section out
+    if (!/^\d+$/.test(rcText)) break;
+    const code = Number(rcText);
     rc[file] = code;
     // a command that failed to run (not found, no file) leaves its file out of the bundle
     if (!(content === '' && code !== 0)) files[file] = content;

@@ -75,6 +75,44 @@ export interface OrderedResult {
 }
 
 /**
+ * Splits a log into pantavisor launches. pv-appengine relaunches pantavisor after a refused
+ * revision and the file is appended to (facts §7.3), so each launch starts again with
+ * `[logserver]: starting logserver loop` (or, failing that, `initialized pantavisor logs`).
+ */
+export function splitLaunches(lines: PvLogLine[]): PvLogLine[][] {
+  const marker = (l: PvLogLine) => l.module === 'logserver' && l.message.startsWith('starting logserver loop');
+  const fallback = (l: PvLogLine) => l.module === 'log' && l.message.startsWith('initialized pantavisor logs');
+  const starts = lines.some(marker) ? marker : fallback;
+  const launches: PvLogLine[][] = [];
+  let cur: PvLogLine[] = [];
+  for (const l of lines) {
+    if (starts(l) && cur.length) {
+      launches.push(cur);
+      cur = [];
+    }
+    cur.push(l);
+  }
+  if (cur.length || !launches.length) launches.push(cur);
+  return launches;
+}
+
+/**
+ * The patterns match lines in this order within ONE pantavisor launch; other lines may come
+ * between them. (Across relaunches a repeated sequence would let any order match.)
+ */
+export function orderedWithinLaunch(lines: PvLogLine[], patterns: LogPattern[]): OrderedResult & { launches: number } {
+  const launches = splitLaunches(lines);
+  let best: OrderedResult | undefined;
+  for (const launch of launches) {
+    const r = orderedSubsequence(launch, patterns);
+    if (r.ok) return { ...r, launches: launches.length };
+    if (!best || r.matched.length > best.matched.length) best = r;
+  }
+  const missing = patterns[best!.missingIndex!];
+  return { ...best!, missingOccursEarlier: findLines(lines, missing).length > 0, launches: launches.length };
+}
+
+/**
  * The patterns match lines in this order; other lines may come between them.
  * Greedy earliest match is optimal for subsequence matching.
  */

@@ -79,15 +79,18 @@ function xml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch]!)
     // XML 1.0 forbids most control characters
     // deno-lint-ignore no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
 }
 
 export function toJunit(r: RunReport): string {
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  out.push(`<testsuites name="pv-ipam-tests (${xml(r.target.label)})" tests="${r.summary.checks}" failures="${r.summary.checksFailed}" errors="${r.summary.errors}">`);
+  // an errored test gets one extra testcase ("run") carrying the error
+  const testcases = (s: ScenarioReport) => s.checks.length + (s.status === 'error' ? 1 : 0);
+  const total = r.scenarios.reduce((n, s) => n + testcases(s), 0);
+  out.push(`<testsuites name="pv-ipam-tests (${xml(r.target.label)})" tests="${total}" failures="${r.summary.checksFailed}" errors="${r.summary.errors}">`);
   for (const s of r.scenarios) {
     const failures = s.checks.filter((c) => !c.pass).length;
-    out.push(`  <testsuite name="Test ${xml(s.id)}: ${xml(s.title)}" tests="${s.checks.length || 1}" failures="${failures}" errors="${s.status === 'error' ? 1 : 0}" time="${(s.durationMs / 1000).toFixed(3)}">`);
+    out.push(`  <testsuite name="Test ${xml(s.id)}: ${xml(s.title)}" tests="${testcases(s)}" failures="${failures}" errors="${s.status === 'error' ? 1 : 0}" time="${(s.durationMs / 1000).toFixed(3)}">`);
     out.push(`    <properties><property name="target" value="${xml(r.target.name)}"/><property name="target.label" value="${xml(r.target.label)}"/><property name="mode" value="${r.mode}"/></properties>`);
     if (s.status === 'error') {
       out.push(`    <testcase classname="test-${xml(s.id)}" name="run"><error message="${xml(s.error ?? 'error')}"/></testcase>`);

@@ -9,7 +9,7 @@
 import type { Config } from '../lib/config.ts';
 import { stateFromFiles, type StepState } from '../lib/bundle.ts';
 import { allPass, evaluateChecks, evaluateStep, type CheckResult } from '../lib/evaluate.ts';
-import { gatherScript, parseGatherOutput } from '../lib/gather.ts';
+import { gatherScript, newMark, parseGatherOutput } from '../lib/gather.ts';
 import { pollUntil } from '../lib/poll.ts';
 import { resolveStep, type Ping, type PlanFile, type Scenario, type Step } from '../lib/scenarios.ts';
 import type { ScenarioReport } from '../lib/report.ts';
@@ -33,8 +33,9 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
   const steps = scenario.steps.map((s) => resolveStep(s, scenarioVars(cfg)));
   const paths = { deviceJsonFile: cfg.deviceJsonFile, logFile: cfg.logFile, appengineOut: cfg.appengineOut };
   const gather = async (pings: Ping[]) => {
-    const r = await execInContainer(cfg, gatherScript(paths, cfg.cmdTimeoutSecs, pings), cfg.cmdTimeoutSecs * 2 + 30);
-    return parseGatherOutput(r.stdout).files;
+    const mark = newMark();
+    const r = await execInContainer(cfg, gatherScript(paths, cfg.cmdTimeoutSecs, pings, mark), cfg.cmdTimeoutSecs * 2 + 30);
+    return parseGatherOutput(r.stdout, mark).files;
   };
   const run: LiveRun = { steps, states: {}, files: {}, results: [], waits: [], actions: [] };
 

@@ -10,7 +10,7 @@ export function logContains(check: Check, ctx: EvalContext): Outcome {
   const found = findLines(state.log.lines, pattern);
   const shown = found.slice(0, 3).map(shortLine).join(' | ') + (found.length > 3 ? ` | … (${found.length - 3} more)` : '');
   return {
-    pass: countSatisfied(found.length, count),
+    pass: countSatisfied(found.length, count) && !state.missing.includes('pantavisor.log'),
     expected: `${describeCount(count)} line(s) ${describePattern(pattern)}`,
     actual: state.missing.includes('pantavisor.log')
       ? 'pantavisor.log missing'

@@ -1,17 +1,21 @@
-/** kind "log-ordered": lines matching the patterns appear in this order; other lines may come between. */
+/**
+ * kind "log-ordered": lines matching the patterns appear in this order within one pantavisor
+ * launch; other lines may come between them.
+ */
 import type { Check } from '../scenarios.ts';
-import { describePattern, orderedSubsequence, shortLine, type LogPattern } from '../log-match.ts';
+import { describePattern, orderedWithinLaunch, shortLine, type LogPattern } from '../log-match.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
 
 export function logOrdered(check: Check, ctx: EvalContext): Outcome {
   const state = current(ctx);
   const patterns = check.lines as LogPattern[];
-  const r = orderedSubsequence(state.log.lines, patterns);
-  const expected = 'in order: ' + patterns.map((p, i) => `(${i + 1}) ${describePattern(p)}`).join(' → ');
+  const r = orderedWithinLaunch(state.log.lines, patterns);
+  const expected = 'in order within one launch: ' + patterns.map((p, i) => `(${i + 1}) ${describePattern(p)}`).join(' → ');
+  if (state.missing.includes('pantavisor.log')) return { pass: false, expected, actual: 'pantavisor.log missing' };
   if (r.ok) return { pass: true, expected, actual: 'found at lines ' + r.matched.map((l) => l.lineNo).join(', ') };
   const i = r.missingIndex!;
   const after = r.matched.length ? ` after line ${r.matched[r.matched.length - 1].lineNo}` : '';
-  const why = r.missingOccursEarlier ? 'occurs only out of order' : 'never occurs';
+  const why = r.missingOccursEarlier ? `occurs only out of order (checked in each of ${r.launches} launch(es))` : 'never occurs';
   const got = r.matched.map((l, k) => `(${k + 1}) ${shortLine(l)}`).join(' | ');
   return { pass: false, expected, actual: `(${i + 1}) ${describePattern(patterns[i])} ${why}${after}${got ? `; matched so far: ${got}` : ''}` };
 }

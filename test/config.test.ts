@@ -1,0 +1,143 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEFAULTS, DESCRIPTIONS, readConfig, shellWords } from '../lib/config.ts';
+import { UsageError } from '../lib/errors.ts';
+import { isIPv4 } from '../lib/ip.ts';
+
+const CWD = '/home/u/meta-pantavisor';
+
+test('defaults are the plan values', () => {
+  const c = readConfig({}, CWD);
+  assert.equal(c.container, 'pva-test');
+  assert.equal(c.volume, 'storage-test');
+  assert.equal(c.image, 'pantavisor-appengine:latest');
+  assert.equal(c.target, 'appengine');
+  assert.equal(c.targetLabel, 'pantavisor-appengine');
+  assert.deepEqual(c.dockerRunOpts, ['--privileged']);
+  assert.equal(c.pvtxdMount, '/usr/lib/pantavisor/pvtx.d');
+  assert.equal(c.storagePath, '/var/pantavisor/storage');
+  assert.equal(c.logFile, '/var/pantavisor/storage/logs/0/pantavisor/pantavisor.log');
+  assert.equal(c.deviceJsonFile, '/var/pantavisor/storage/trails/0/device.json');
+  assert.equal(c.appengineOut, '/tmp/pv-appengine.out');
+  assert.equal(c.label, 'pv-ipam-tests');
+  assert.equal(c.keep, false);
+  assert.equal(c.dryRun, false);
+});
+
+test('EXTERNAL_HOST default is the plan value and what readConfig returns', () => {
+  const c = readConfig({}, CWD);
+  assert.equal(c.externalHost, DEFAULTS.EXTERNAL_HOST);
+  assert.ok(isIPv4(DEFAULTS.EXTERNAL_HOST));
+  assert.equal(readConfig({ EXTERNAL_HOST: '' }, CWD).externalHost, DEFAULTS.EXTERNAL_HOST);
+  assert.equal(readConfig({ EXTERNAL_HOST: '203.0.113.7' }, CWD).externalHost, '203.0.113.7');
+});
+
+test('timeouts in ms from the seconds defaults', () => {
+  const c = readConfig({}, CWD);
+  assert.equal(c.bootTimeoutMs, 90_000);
+  assert.equal(c.stepTimeoutMs, 60_000);
+  assert.equal(c.settleTimeoutMs, 15_000);
+  assert.equal(c.pollIntervalMs, 300);
+  assert.equal(c.cmdTimeoutSecs, 20);
+});
+
+test('relative paths resolve against cwd, absolute ones stay', () => {
+  const c = readConfig({}, CWD);
+  assert.equal(c.pvtxd, `${CWD}/pvtx.d`);
+  assert.equal(c.artifacts, `${CWD}/build/tmp-scarthgap/deploy/images/docker-x86_64`);
+  assert.equal(c.imageTar, `${CWD}/build/tmp-scarthgap/deploy/images/docker-x86_64/pantavisor-appengine-docker.tar`);
+  assert.equal(c.reportDir, `${CWD}/reports`);
+  assert.equal(c.workDir, `${CWD}/.work`);
+  const o = readConfig({ PVTXD: '/srv/pvtx.d', ARTIFACTS: 'out', IMAGE_TAR: 'img.tar', REPORT_DIR: '/r' }, CWD);
+  assert.equal(o.pvtxd, '/srv/pvtx.d');
+  assert.equal(o.artifacts, `${CWD}/out`);
+  assert.equal(o.imageTar, `${CWD}/img.tar`);
+  assert.equal(o.reportDir, '/r');
+  // IMAGE_TAR follows ARTIFACTS when unset
+  assert.equal(readConfig({ ARTIFACTS: '/a' }, CWD).imageTar, '/a/pantavisor-appengine-docker.tar');
+});
+
+test('environment overrides', () => {
+  const c = readConfig({
+    CONTAINER: 'my-test', VOLUME: 'vol2', IMAGE: 'img:1', TARGET: 'lab', TARGET_LABEL: 'Lab board',
+    DOCKER_RUN_OPTS: '--privileged -e "PV_LOG_LEVEL=5" --name \'x y\'',
+    BOOT_TIMEOUT: '120', STEP_TIMEOUT: '1.5', SETTLE_TIMEOUT: '2', POLL_INTERVAL: '0.05', CMD_TIMEOUT: '0.5',
+    KEEP: '1', DRY_RUN: 'true', LOG_FILE: '/l', DEVICE_JSON: '/d', APPENGINE_OUT: '/o', LABEL: 'other',
+  }, CWD);
+  assert.equal(c.container, 'my-test');
+  assert.equal(c.volume, 'vol2');
+  assert.equal(c.image, 'img:1');
+  assert.equal(c.target, 'lab');
+  assert.equal(c.targetLabel, 'Lab board');
+  assert.deepEqual(c.dockerRunOpts, ['--privileged', '-e', 'PV_LOG_LEVEL=5', '--name', 'x y']);
+  assert.equal(c.bootTimeoutMs, 120_000);
+  assert.equal(c.stepTimeoutMs, 1500);
+  assert.equal(c.settleTimeoutMs, 2000);
+  assert.equal(c.pollIntervalMs, 50);
+  assert.equal(c.cmdTimeoutSecs, 1, 'rounded up to whole seconds for timeout(1)');
+  assert.equal(c.keep, true);
+  assert.equal(c.dryRun, true);
+  assert.equal(c.logFile, '/l');
+  assert.equal(c.deviceJsonFile, '/d');
+  assert.equal(c.appengineOut, '/o');
+  assert.equal(c.label, 'other');
+});
+
+test('KEEP / DRY_RUN accept only 1 or true', () => {
+  for (const v of ['0', 'false', 'yes', 'no']) {
+    assert.equal(readConfig({ KEEP: v }, CWD).keep, false, v);
+    assert.equal(readConfig({ DRY_RUN: v }, CWD).dryRun, false, v);
+  }
+});
+
+test('an empty value means the default', () => {
+  const env: Record<string, string> = {};
+  for (const k of Object.keys(DEFAULTS)) env[k] = '';
+  assert.deepEqual(readConfig(env, CWD), readConfig({}, CWD));
+  assert.equal(readConfig({ CONTAINER: '' }, CWD).container, 'pva-test');
+  assert.equal(readConfig({ CONTAINER: undefined }, CWD).container, 'pva-test');
+  assert.equal(readConfig({ BOOT_TIMEOUT: '' }, CWD).bootTimeoutMs, 90_000);
+});
+
+test('bad numbers are UsageErrors naming the variable', () => {
+  for (const [name, value] of [['BOOT_TIMEOUT', 'abc'], ['STEP_TIMEOUT', '0'], ['SETTLE_TIMEOUT', '-5'], ['POLL_INTERVAL', 'Infinity'], ['CMD_TIMEOUT', 'NaN'], ['BOOT_TIMEOUT', '10s'], ['STEP_TIMEOUT', ' ']]) {
+    assert.throws(() => readConfig({ [name]: value }, CWD), (e: unknown) => {
+      assert.ok(e instanceof UsageError, `${name}=${value}`);
+      assert.equal((e as UsageError).exitCode, 2);
+      assert.match((e as Error).message, new RegExp(`^${name} must be a positive number of seconds, got '${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'$`));
+      return true;
+    });
+  }
+});
+
+test('an unbalanced quote in DOCKER_RUN_OPTS is a UsageError', () => {
+  assert.throws(() => readConfig({ DOCKER_RUN_OPTS: '--name "x' }, CWD), UsageError);
+});
+
+test('every described variable has a default', () => {
+  for (const k of Object.keys(DESCRIPTIONS)) assert.ok(k in DEFAULTS, k);
+});
+
+test('shellWords: whitespace, quotes and empty words', () => {
+  assert.deepEqual(shellWords(''), []);
+  assert.deepEqual(shellWords('   \t\n '), []);
+  assert.deepEqual(shellWords('--privileged'), ['--privileged']);
+  assert.deepEqual(shellWords('  a\tb\n c  '), ['a', 'b', 'c']);
+  assert.deepEqual(shellWords('-e "A=b c" -v \'/x y:/z\''), ['-e', 'A=b c', '-v', '/x y:/z']);
+  assert.deepEqual(shellWords('--env=NAME="a b"c'), ['--env=NAME=a bc']);
+  assert.deepEqual(shellWords('a""b'), ['ab']);
+  assert.deepEqual(shellWords('"" x'), ['', 'x']);
+  assert.deepEqual(shellWords("''"), ['']);
+  assert.deepEqual(shellWords(`"it's" 'say "hi"'`), ["it's", 'say "hi"']);
+  assert.deepEqual(shellWords('$HOME *'), ['$HOME', '*'], 'no expansion');
+});
+
+test('shellWords: an unbalanced quote throws a UsageError', () => {
+  for (const bad of ['"abc', "it's", 'a "b c', "'"]) {
+    assert.throws(() => shellWords(bad), (e: unknown) => {
+      assert.ok(e instanceof UsageError);
+      assert.equal((e as Error).message, `unbalanced quote in '${bad}'`);
+      return true;
+    }, bad);
+  }
+});

@@ -1,0 +1,284 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MARK, gatherCommands, gatherScript, newMark, parseGatherOutput, type GatherPaths } from '../lib/gather.ts';
+import { FILES, EXTRA_FILES, pingFileName, stateFromFiles } from '../lib/bundle.ts';
+
+const sample = (path: string) => readFileSync(new URL(`./samples/${path}`, import.meta.url), 'utf8');
+
+const roots: string[] = [];
+after(() => { for (const r of roots) rmSync(r, { recursive: true, force: true }); });
+
+/** Output each fake command prints (stdout) and its exit status. */
+interface FakeOut { out: string; rc?: number; stderr?: string }
+
+/**
+ * A temp dir with `bin/` holding fake lxc-ls, ip, nft, pvcontrol, pventer and timeout, whose
+ * outputs come from files in `data/`, so that the generated script runs under a real `sh`.
+ */
+function fakeBox(outputs: { lxcLs: FakeOut; ip: FakeOut; nft: FakeOut; pvcontrol: FakeOut; pings?: Record<string, FakeOut> }) {
+  const root = mkdtempSync(join(tmpdir(), 'gather-test-'));
+  roots.push(root);
+  const bin = join(root, 'bin');
+  const data = join(root, 'data');
+  mkdirSync(bin);
+  mkdirSync(data);
+  const exe = (name: string, body: string) => {
+    writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
+    chmodSync(join(bin, name), 0o755);
+  };
+  const store = (key: string, o: FakeOut) => {
+    writeFileSync(join(data, `${key}.out`), o.out);
+    writeFileSync(join(data, `${key}.err`), o.stderr ?? '');
+    writeFileSync(join(data, `${key}.rc`), String(o.rc ?? 0));
+  };
+  // print stdout/stderr of a stored output and exit with its status
+  const replay = (key: string) => `cat "${data}/${key}.out"; cat "${data}/${key}.err" >&2; exit $(cat "${data}/${key}.rc")`;
+  // drops "-k N N" and runs the command
+  exe('timeout', 'if [ "$1" = -k ]; then shift 3; else shift 1; fi\nexec "$@"');
+  store('lxc-ls', outputs.lxcLs);
+  exe('lxc-ls', `[ "$1" = -f ] || exit 99\n${replay('lxc-ls')}`);
+  store('ip', outputs.ip);
+  exe('ip', `[ "$*" = "addr show" ] || exit 99\n${replay('ip')}`);
+  store('nft', outputs.nft);
+  exe('nft', `[ "$*" = "list ruleset" ] || exit 99\n${replay('nft')}`);
+  store('pvcontrol', outputs.pvcontrol);
+  exe('pvcontrol', `[ "$*" = "containers ls" ] || exit 99\n${replay('pvcontrol')}`);
+  const pings = outputs.pings ?? {};
+  for (const [key, o] of Object.entries(pings)) store(`ping-${key}`, o);
+  const n = Object.keys(pings).length;
+  // pventer -c FROM ping -c 2 TO: each ping announces it started and waits (up to ~5 s) until
+  // all pings have started, so sequential pings would print "alone" instead of "together".
+  exe('pventer', [
+    '[ "$1" = -c ] && [ "$3" = ping ] && [ "$4" = -c ] && [ "$5" = 2 ] || exit 99',
+    `k="$2-$6"; touch "${data}/started-$k"`,
+    'i=0; while [ $i -lt 50 ]; do',
+    `  [ $(ls "${data}" | grep -c '^started-') -ge ${n} ] && break`,
+    '  sleep 0.1; i=$((i+1))',
+    'done',
+    `if [ $i -lt 50 ]; then echo "together" >&2; else echo "alone" >&2; fi`,
+    `cat "${data}/ping-$k.out"; exit $(cat "${data}/ping-$k.rc")`,
+  ].join('\n'));
+  return { root, bin, data };
+}
+
+function runScript(bin: string, script: string): string {
+  return execFileSync('sh', ['-c', script], {
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+    timeout: 30_000,
+  });
+}
+
+const EMPTY: FakeOut = { out: '' };
+
+test('gatherCommands lists what a user would type', () => {
+  const cmds = gatherCommands({ deviceJsonFile: '/a/device.json', logFile: '/a/pv.log', appengineOut: "/tmp/it's.out" },
+    [{ from: 'pv-example-net-client', to: '10.0.5.3' }]);
+  assert.deepEqual(cmds, [
+    [FILES.lxcLs, 'lxc-ls -f'],
+    [FILES.deviceJson, "cat '/a/device.json'"],
+    [FILES.log, "cat '/a/pv.log'"],
+    [FILES.ipAddr, 'ip addr show'],
+    [FILES.nft, 'nft list ruleset'],
+    [EXTRA_FILES.pvcontrol, 'pvcontrol containers ls'],
+    [EXTRA_FILES.appengineOut, "cat '/tmp/it'\\''s.out'"],
+    ['ping-pv-example-net-client-10.0.5.3.txt', "pventer -c 'pv-example-net-client' ping -c 2 '10.0.5.3'"],
+  ]);
+});
+
+test('gatherScript puts every command under timeout -k 2 N', () => {
+  const script = gatherScript({ deviceJsonFile: '/d', logFile: '/l', appengineOut: '/o' }, 7, [{ from: 'a', to: 'b' }]);
+  for (const cmd of ['lxc-ls -f', "cat '/d'", "cat '/l'", 'ip addr show', 'nft list ruleset', 'pvcontrol containers ls', "cat '/o'", "pventer -c 'a' ping -c 2 'b'"]) {
+    assert.ok(script.includes(`timeout -k 2 7 ${cmd}`), cmd);
+  }
+});
+
+test('a real sh run of the script splits back into the exact file contents', () => {
+  const box = fakeBox({
+    lxcLs: { out: sample('two-containers-one-pool/lxc-ls.txt') },
+    ip: { out: sample('two-containers-one-pool/ip-addr.txt') },
+    nft: { out: sample('two-containers-one-pool/nft-ruleset.txt') },
+    // no trailing newline
+    pvcontrol: { out: '[{"name":"pv-example-net-client","status":"STARTED"}]' },
+  });
+  // paths with a space and a quote survive the quoting
+  const dir = join(box.root, "stor age's");
+  mkdirSync(dir);
+  const deviceJson = '{"network":{"pools":{"internal":{"subnet":"10.0.5.0/24","gateway":"10.0.5.1"}}}}';
+  const log = sample('two-containers-one-pool/pantavisor.log');
+  // text that looks like the markers, but not a whole end-marker line
+  const appOut = `starting\n${MARK} begin lxc-ls.txt\nx ${MARK} end rc=9\n${MARK} begin\n\n\nlast line without newline`;
+  const paths: GatherPaths = { deviceJsonFile: join(dir, 'device.json'), logFile: join(dir, 'pantavisor.log'), appengineOut: join(dir, 'pv-appengine.out') };
+  writeFileSync(paths.deviceJsonFile, deviceJson);
+  writeFileSync(paths.logFile, log);
+  writeFileSync(paths.appengineOut, appOut);
+
+  const out = runScript(box.bin, gatherScript(paths, 5));
+  const g = parseGatherOutput(out);
+  assert.deepEqual(Object.keys(g.files).sort(), [
+    FILES.deviceJson, FILES.ipAddr, FILES.lxcLs, FILES.nft, FILES.log, EXTRA_FILES.appengineOut, EXTRA_FILES.pvcontrol,
+  ].sort());
+  assert.equal(g.files[FILES.lxcLs], sample('two-containers-one-pool/lxc-ls.txt'));
+  assert.equal(g.files[FILES.deviceJson], deviceJson);
+  assert.equal(g.files[FILES.log], log);
+  assert.equal(g.files[FILES.ipAddr], sample('two-containers-one-pool/ip-addr.txt'));
+  assert.equal(g.files[FILES.nft], sample('two-containers-one-pool/nft-ruleset.txt'));
+  assert.equal(g.files[EXTRA_FILES.pvcontrol], '[{"name":"pv-example-net-client","status":"STARTED"}]');
+  assert.equal(g.files[EXTRA_FILES.appengineOut], appOut);
+  for (const f of Object.keys(g.files)) assert.equal(g.rc[f], 0, f);
+
+  // and the bundle state built from them is the real one
+  const st = stateFromFiles(g.files);
+  assert.deepEqual(st.missing, []);
+  assert.deepEqual(st.lxc.map((r) => r.ipv4), [['10.0.5.2'], ['10.0.5.3']]);
+});
+
+test('empty output is kept, a missing file is left out, a failing command with output is kept', () => {
+  const box = fakeBox({
+    lxcLs: EMPTY, // no containers: lxc-ls prints nothing and succeeds
+    ip: { out: '', rc: 1, stderr: 'ip: RTNETLINK answers: Operation not permitted\n' },
+    nft: { out: 'table ip nat {\n}\n', rc: 1 },
+    pvcontrol: { out: '', rc: 127, stderr: 'pvcontrol: not found\n' },
+  });
+  const paths: GatherPaths = {
+    deviceJsonFile: join(box.root, 'no-such-device.json'),
+    logFile: join(box.root, 'empty.log'),
+    appengineOut: join(box.root, 'no-such.out'),
+  };
+  writeFileSync(paths.logFile, '');
+  const g = parseGatherOutput(runScript(box.bin, gatherScript(paths, 5)));
+  assert.equal(g.files[FILES.lxcLs], '');
+  assert.equal(g.rc[FILES.lxcLs], 0);
+  assert.equal(g.files[FILES.log], '');
+  assert.ok(!(FILES.deviceJson in g.files));
+  assert.equal(g.rc[FILES.deviceJson], 1);
+  assert.ok(!(FILES.ipAddr in g.files), 'stderr is not captured for non-ping commands');
+  assert.equal(g.rc[FILES.ipAddr], 1);
+  assert.equal(g.files[FILES.nft], 'table ip nat {\n}\n');
+  assert.equal(g.rc[FILES.nft], 1);
+  assert.ok(!(EXTRA_FILES.pvcontrol in g.files));
+  assert.equal(g.rc[EXTRA_FILES.pvcontrol], 127);
+  assert.ok(!(EXTRA_FILES.appengineOut in g.files));
+
+  const st = stateFromFiles(g.files);
+  assert.deepEqual(st.missing, [FILES.deviceJson, FILES.ipAddr]);
+  assert.deepEqual(st.lxc, []);
+  assert.equal(st.deviceError, 'device.json missing');
+});
+
+test('pings run in parallel and their sections hold stdout and stderr', () => {
+  const busyLoss = sample('ping/busybox-loss.txt');
+  const box = fakeBox({
+    lxcLs: EMPTY, ip: EMPTY, nft: EMPTY, pvcontrol: EMPTY,
+    pings: {
+      'pv-example-net-client-10.0.5.3': { out: sample('ping/busybox-success.txt') },
+      'pv-example-net-client-203.0.113.10': { out: busyLoss, rc: 1 },
+      'pv-example-net-gone-10.0.5.2': { out: 'no container found: pv-example-net-gone\n', rc: 1 },
+    },
+  });
+  const pings = [
+    { from: 'pv-example-net-client', to: '10.0.5.3' },
+    { from: 'pv-example-net-client', to: '203.0.113.10' },
+    { from: 'pv-example-net-gone', to: '10.0.5.2' },
+  ];
+  const paths: GatherPaths = { deviceJsonFile: join(box.root, 'x'), logFile: join(box.root, 'y'), appengineOut: join(box.root, 'z') };
+  const started = Date.now();
+  const g = parseGatherOutput(runScript(box.bin, gatherScript(paths, 10, pings)));
+  assert.ok(Date.now() - started < 15_000);
+
+  const ok = g.files[pingFileName('pv-example-net-client', '10.0.5.3')];
+  assert.equal(ok, 'together\n' + sample('ping/busybox-success.txt'));
+  assert.equal(g.rc[pingFileName('pv-example-net-client', '10.0.5.3')], 0);
+  assert.equal(g.files[pingFileName('pv-example-net-client', '203.0.113.10')], 'together\n' + busyLoss);
+  assert.equal(g.rc[pingFileName('pv-example-net-client', '203.0.113.10')], 1);
+  assert.equal(g.files[pingFileName('pv-example-net-gone', '10.0.5.2')], 'together\nno container found: pv-example-net-gone\n');
+  assert.equal(g.rc[pingFileName('pv-example-net-gone', '10.0.5.2')], 1);
+
+  const st = stateFromFiles(g.files);
+  assert.equal(st.pings[pingFileName('pv-example-net-client', '10.0.5.3')].summary?.lossPercent, 0);
+  assert.equal(st.pings[pingFileName('pv-example-net-client', '203.0.113.10')].summary?.lossPercent, 100);
+  assert.equal(st.pings[pingFileName('pv-example-net-gone', '10.0.5.2')].summary, undefined);
+});
+
+test('the script leaves no temp dir behind', () => {
+  const box = fakeBox({ lxcLs: EMPTY, ip: EMPTY, nft: EMPTY, pvcontrol: EMPTY, pings: { 'a-b': { out: 'x\n' } } });
+  const tmp = join(box.root, 'tmp');
+  mkdirSync(tmp);
+  const paths: GatherPaths = { deviceJsonFile: join(box.root, 'x'), logFile: join(box.root, 'y'), appengineOut: join(box.root, 'z') };
+  execFileSync('sh', ['-c', gatherScript(paths, 5, [{ from: 'a', to: 'b' }])], {
+    encoding: 'utf8', env: { ...process.env, PATH: `${box.bin}:${process.env.PATH}`, TMPDIR: tmp },
+  });
+  assert.equal(execFileSync('ls', ['-A', tmp], { encoding: 'utf8' }), '');
+});
+
+// ---- parseGatherOutput on hand-written output ----
+
+const section = (file: string, content: string, rc = 0) => `${MARK} begin ${file}\n${content}\n${MARK} end rc=${rc}\n`;
+
+test('parseGatherOutput: contents with and without trailing newline, and empty', () => {
+  const out = section('a.txt', 'one\n') + section('b.txt', 'two') + section('c.txt', '') + section('d.txt', '\n\n');
+  const g = parseGatherOutput(out);
+  assert.deepEqual(g.files, { 'a.txt': 'one\n', 'b.txt': 'two', 'c.txt': '', 'd.txt': '\n\n' });
+  assert.deepEqual(g.rc, { 'a.txt': 0, 'b.txt': 0, 'c.txt': 0, 'd.txt': 0 });
+});
+
+test('parseGatherOutput: empty output of a failed command is left out, its rc kept', () => {
+  const g = parseGatherOutput(section('device.json', '', 1) + section('x', 'partial', 124));
+  assert.deepEqual(g.files, { x: 'partial' });
+  assert.deepEqual(g.rc, { 'device.json': 1, x: 124 });
+});
+
+test('parseGatherOutput: text before the first marker is ignored', () => {
+  const g = parseGatherOutput('sh: warning\n' + section('a', 'A'));
+  assert.deepEqual(g.files, { a: 'A' });
+});
+
+test('parseGatherOutput: a begin-marker line inside a section is content', () => {
+  const content = `x\n${MARK} begin fake.txt\ny`;
+  const g = parseGatherOutput(section('a', content) + section('b', 'B'));
+  assert.deepEqual(g.files, { a: content, b: 'B' });
+});
+
+test('parseGatherOutput: truncated output keeps only the complete sections', () => {
+  const full = section('a', 'A\n') + section('b', 'B\n') + section('c', 'C\n');
+  assert.deepEqual(parseGatherOutput(full).files, { a: 'A\n', b: 'B\n', c: 'C\n' });
+  // cut inside c's content
+  const cutContent = full.slice(0, full.indexOf('C\n') + 1);
+  assert.deepEqual(parseGatherOutput(cutContent).files, { a: 'A\n', b: 'B\n' });
+  // cut inside c's begin line
+  const cutBegin = full.slice(0, full.lastIndexOf(`${MARK} begin c`) + MARK.length + 4);
+  assert.deepEqual(parseGatherOutput(cutBegin).files, { a: 'A\n', b: 'B\n' });
+  // cut inside c's end marker
+  const cutEnd = full.slice(0, full.lastIndexOf(`${MARK} end`) + 5);
+  assert.deepEqual(parseGatherOutput(cutEnd).files, { a: 'A\n', b: 'B\n' });
+  // cut after c's rc digits, before the final newline: complete
+  const cutLastNewline = full.slice(0, -1);
+  assert.deepEqual(parseGatherOutput(cutLastNewline).files, { a: 'A\n', b: 'B\n', c: 'C\n' });
+  assert.equal(parseGatherOutput(cutLastNewline).rc.c, 0);
+  // nothing at all
+  assert.deepEqual(parseGatherOutput(''), { files: {}, rc: {} });
+});
+
+test('parseGatherOutput: an end marker cut before its rc does not claim success', () => {
+  const out = section('a', 'A') + `${MARK} begin b\nB\n${MARK} end rc=`;
+  const g = parseGatherOutput(out);
+  assert.deepEqual(g.files, { a: 'A' });
+  assert.equal('b' in g.rc, false);
+});
+
+test('parseGatherOutput: with a per-round marker, marker-like text inside content does not truncate the file', () => {
+  const mark = newMark(() => 0.5);
+  const content = `before
+${MARK} end rc=0
+after`;
+  const sec = (f: string, c: string) => `${mark} begin ${f}
+${c}
+${mark} end rc=0
+`;
+  const g = parseGatherOutput(sec('a', content) + sec('b', 'B'), mark);
+  assert.deepEqual(g.files, { a: content, b: 'B' });
+});

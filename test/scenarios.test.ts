@@ -1,0 +1,210 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import {
+  BAKED_NET_SUFFIX, builtArtifacts, findScenario, parsePlan, resolveStep, substitute, validatePlan, type PlanFile, type Step,
+} from '../lib/scenarios.ts';
+import { EVALUATORS } from '../lib/checks/index.ts';
+import { UsageError } from '../lib/errors.ts';
+
+const planText = readFileSync(new URL('../scenarios.json', import.meta.url), 'utf8');
+const schemaText = readFileSync(new URL('../scenarios.schema.json', import.meta.url), 'utf8');
+const schema = JSON.parse(schemaText);
+
+function allChecks(plan: PlanFile) {
+  return plan.scenarios.flatMap((s) => s.steps.flatMap((st) => [...st.waitFor, ...st.checks]));
+}
+
+test('the real scenarios.json validates', () => {
+  const plan = parsePlan(planText, schemaText);
+  assert.equal(plan.plan.title, 'IPAM Networking Test Plan');
+  assert.deepEqual(plan.scenarios.map((s) => s.id), ['1', '2', '3', '4', '6', '7', '8', '9']);
+  for (const s of plan.scenarios) assert.equal(s.steps[0].run, undefined, `Test ${s.id} first step`);
+});
+
+test('every check kind used in scenarios.json has an evaluator', () => {
+  const plan = parsePlan(planText, schemaText);
+  const used = new Set(allChecks(plan).map((c) => c.kind));
+  for (const kind of used) assert.ok(kind in EVALUATORS, kind);
+  // and every kind the schema allows has an evaluator
+  const schemaKinds = schema.definitions.check.oneOf.map((o: { properties: { kind: { const: string } } }) => o.properties.kind.const);
+  assert.deepEqual([...schemaKinds].sort(), Object.keys(EVALUATORS).sort());
+});
+
+test('every hint named in the plan exists and every log regex compiles', () => {
+  const plan = parsePlan(planText, schemaText);
+  for (const c of allChecks(plan)) {
+    if (c.hint) assert.ok(plan.troubleshooting[c.hint], c.id);
+    const patterns = [c.line, ...((c.lines as unknown[]) ?? [])].filter(Boolean) as { regex?: string }[];
+    for (const p of patterns) if (p.regex) new RegExp(p.regex);
+  }
+});
+
+test('the plan never hard-codes the external host in pings; it uses ${EXTERNAL_HOST}', () => {
+  const plan = parsePlan(planText, schemaText);
+  const t3 = findScenario(plan, '3');
+  const tos = t3.steps.flatMap((s) => (s.pings ?? []).map((p) => p.to));
+  assert.ok(tos.includes('${EXTERNAL_HOST}'));
+});
+
+// ---- invalid files ----
+
+function minimal(): Record<string, any> {
+  return {
+    plan: { title: 'T', version: '1' },
+    troubleshooting: { 'no-ips': { symptom: 's', cause: 'c', fix: 'f' } },
+    scenarios: [{
+      id: '1', title: 'x', purpose: 'p', artifacts: ['pv-example-device-ipam'],
+      steps: [{
+        id: 'boot', waitFor: [], pings: [{ from: 'pv-a', to: '10.0.5.3' }],
+        checks: [
+          { id: 'a-running', kind: 'container-state', container: 'pv-a', state: 'RUNNING', hint: 'no-ips' },
+          { id: 'a-ping', kind: 'ping-loss', from: 'pv-a', to: '10.0.5.3', lossPercent: 0 },
+          { id: 'a-log', kind: 'log-contains', line: { module: 'ipam', regex: '^allocated' } },
+        ],
+      }, {
+        id: 'after', run: 'pvcontrol containers stop pv-a', waitFor: [],
+        checks: [{ id: 'a-same', kind: 'ip-unchanged', container: 'pv-a', from: 'boot', to: 'after' }],
+      }],
+    }],
+  };
+}
+
+function rejects(mutate: (p: Record<string, any>) => void, message: RegExp) {
+  const p = minimal();
+  mutate(p);
+  assert.throws(() => parsePlan(JSON.stringify(p), schemaText), (e: unknown) => {
+    assert.ok(e instanceof UsageError, String(e));
+    assert.equal((e as UsageError).exitCode, 2);
+    const msg = (e as Error).message;
+    assert.ok(!msg.includes('\n'), `one line: ${msg}`);
+    assert.match(msg, message);
+    return true;
+  });
+}
+
+test('the minimal plan is valid', () => {
+  const plan = parsePlan(JSON.stringify(minimal()), schemaText);
+  assert.equal(plan.scenarios[0].steps.length, 2);
+  assert.equal(validatePlan(minimal(), schema).scenarios[0].id, '1');
+});
+
+test('unknown check kind', () => {
+  rejects((p) => { p.scenarios[0].steps[0].checks[0].kind = 'container-colour'; }, /^scenarios\.json\/scenarios\/0\/steps\/0\/checks\/0.*kind/);
+});
+
+test('missing field', () => {
+  rejects((p) => { delete p.scenarios[0].steps[0].checks[0].state; }, /^scenarios\.json\/scenarios\/0\/steps\/0\/checks\/0: must have required property 'state'$/);
+  rejects((p) => { delete p.scenarios[0].purpose; }, /^scenarios\.json\/scenarios\/0: must have required property 'purpose'$/);
+  rejects((p) => { delete p.plan; }, /^scenarios\.json: must have required property 'plan'$/);
+});
+
+test('unknown property and bad enum value', () => {
+  rejects((p) => { p.scenarios[0].steps[0].checks[0].colour = 'red'; }, /must NOT have additional properties 'colour'/);
+  rejects((p) => { p.scenarios[0].steps[0].checks[0].state = 'running'; }, /checks\/0\/state: must be equal to one of the allowed values \(RUNNING, STOPPED, FROZEN\)$/);
+});
+
+test('duplicate check id', () => {
+  rejects((p) => { p.scenarios[0].steps[0].checks[2].id = 'a-running'; }, /^scenarios\.json: check id 'a-running' appears twice$/);
+  // across steps too
+  rejects((p) => { p.scenarios[0].steps[1].checks[0].id = 'a-log'; }, /check id 'a-log' appears twice/);
+});
+
+test('duplicate scenario and step ids', () => {
+  rejects((p) => { p.scenarios.push({ ...p.scenarios[0], steps: [{ id: 'boot', waitFor: [], checks: [{ id: 'other', kind: 'ips-unique' }] }] }); }, /scenario id '1' appears twice/);
+  rejects((p) => { p.scenarios[0].steps[1].id = 'boot'; }, /Test 1 has step 'boot' twice/);
+});
+
+test('unknown hint', () => {
+  rejects((p) => { p.scenarios[0].steps[0].checks[0].hint = 'no-such-hint'; }, /^scenarios\.json: check 'a-running' names hint 'no-such-hint', which is not in troubleshooting$/);
+});
+
+test('ping-loss without its ping', () => {
+  rejects((p) => { delete p.scenarios[0].steps[0].pings; }, /^scenarios\.json: check 'a-ping' needs a ping from pv-a to 10\.0\.5\.3; add it to the step's pings$/);
+  rejects((p) => { p.scenarios[0].steps[0].pings[0].to = '10.0.5.4'; }, /check 'a-ping' needs a ping from pv-a to 10\.0\.5\.3/);
+});
+
+test('ip-unchanged naming a missing step', () => {
+  rejects((p) => { p.scenarios[0].steps[1].checks[0].from = 'baseline'; }, /^scenarios\.json: check 'a-same' names step 'baseline', which Test 1 does not have$/);
+  rejects((p) => { p.scenarios[0].steps[1].checks[0].to = 'later'; }, /names step 'later'/);
+});
+
+test('bad regex', () => {
+  rejects((p) => { p.scenarios[0].steps[0].checks[2].line.regex = '^allocated ('; }, /^scenarios\.json\/scenarios\/0\/steps\/0\/checks\/2\/line\/regex: must match format "regex"$/);
+});
+
+test('run on the first step', () => {
+  rejects((p) => { p.scenarios[0].steps[0].run = 'pvcontrol containers stop pv-a'; }, /^scenarios\.json: Test 1: the first step is the boot and cannot have 'run'$/);
+});
+
+test('not JSON', () => {
+  assert.throws(() => parsePlan('{ "plan": ', schemaText), (e: unknown) => {
+    assert.ok(e instanceof UsageError);
+    assert.match((e as Error).message, /^scenarios\.json is not valid JSON: /);
+    assert.ok(!(e as Error).message.includes('\n'));
+    return true;
+  });
+  assert.throws(() => parsePlan('', schemaText), UsageError);
+});
+
+// ---- lookups and substitution ----
+
+test('findScenario finds a test and explains a missing one', () => {
+  const plan = parsePlan(planText, schemaText);
+  assert.equal(findScenario(plan, '6').title, 'IPAM lease stability across stop/start');
+  assert.throws(() => findScenario(plan, '5'), (e: unknown) => {
+    assert.ok(e instanceof UsageError);
+    assert.match((e as Error).message, /cross-pool isolation/);
+    assert.match((e as Error).message, /tests are 1, 2, 3, 4, 6, 7, 8, 9$/);
+    return true;
+  });
+  assert.throws(() => findScenario(plan, '42'), (e: unknown) => {
+    assert.ok(e instanceof UsageError);
+    assert.doesNotMatch((e as Error).message, /cross-pool/);
+    assert.match((e as Error).message, /^no Test 42 in scenarios\.json; tests are /);
+    return true;
+  });
+});
+
+test('substitute replaces ${NAME} and rejects unknown names', () => {
+  assert.equal(substitute('ping ${EXTERNAL_HOST}', { EXTERNAL_HOST: '203.0.113.9' }), 'ping 203.0.113.9');
+  assert.equal(substitute('${A}-${B}-${A}', { A: 'x', B: 'y' }), 'x-y-x');
+  assert.equal(substitute('no vars $HOME ${lower}', {}), 'no vars $HOME ${lower}');
+  assert.equal(substitute('${A}', { A: '' }), '');
+  assert.throws(() => substitute('${MISSING}', { A: 'x' }), (e: unknown) => {
+    assert.ok(e instanceof UsageError);
+    assert.equal((e as Error).message, 'scenarios.json uses ${MISSING}, which has no value');
+    return true;
+  });
+});
+
+test('resolveStep substitutes every string deeply and leaves the original alone', () => {
+  const plan = parsePlan(planText, schemaText);
+  const step = findScenario(plan, '3').steps[0];
+  const before = JSON.stringify(step);
+  const r = resolveStep(step, { EXTERNAL_HOST: '198.51.100.20' });
+  assert.equal(JSON.stringify(step), before);
+  assert.ok(!JSON.stringify(r).includes('${'));
+  assert.ok(r.pings!.some((p) => p.to === '198.51.100.20'));
+  const pingChecks = r.checks.filter((c) => c.kind === 'ping-loss');
+  assert.ok(pingChecks.some((c) => c.to === '198.51.100.20'));
+  // numbers, booleans and structure are kept
+  const s: Step = { id: 'x', waitFor: [], checks: [{ id: 'c', kind: 'ping-loss', from: 'a', to: '${H}', lossPercent: 100, flag: true, none: null, list: ['${H}', 1] }] };
+  assert.deepEqual(resolveStep(s, { H: 'h' }).checks[0], { id: 'c', kind: 'ping-loss', from: 'a', to: 'h', lossPercent: 100, flag: true, none: null, list: ['h', 1] });
+  assert.throws(() => resolveStep(step, {}), UsageError);
+});
+
+test('builtArtifacts maps derived artifacts to their source', () => {
+  const plan = parsePlan(planText, schemaText);
+  const built = builtArtifacts(plan);
+  assert.ok(built.includes('pv-example-net-pvcnet'));
+  assert.ok(!built.some((a) => a.endsWith(BAKED_NET_SUFFIX)));
+  assert.deepEqual(built, [...new Set(built)].sort());
+  assert.ok(findScenario(plan, '8').artifacts.includes('pv-example-net-pvcnet+baked-net'));
+
+  const p = minimal();
+  p.scenarios[0].artifacts = ['pv-example-net-pvcnet+baked-net', 'b', 'a', 'b'];
+  assert.deepEqual(builtArtifacts(p as PlanFile), ['a', 'b', 'pv-example-net-pvcnet']);
+  // every built artifact except the appengine itself is a buildTarget of the plan
+  for (const a of built) assert.ok(plan.plan.buildTargets!.includes(a), a);
+});
