@@ -55,6 +55,11 @@ export function validatePlan(raw: unknown, schema: object): PlanFile {
   const validate = ajv.compile(schema);
   if (!validate(raw)) {
     const e = validate.errors[0];
+    if (e.keyword === 'discriminator' && e.params?.tag === 'kind') {
+      const kinds = (schema as any).definitions.check.oneOf.map((b: any) => b.properties.kind.const).join(', ');
+      const value = e.params.tagValue === undefined ? 'no kind' : `unknown check kind '${e.params.tagValue}'`;
+      throw new UsageError(`scenarios.json${e.instancePath}: ${value} (kinds: ${kinds})`);
+    }
     throw new UsageError(`scenarios.json${e.instancePath || ''}: ${e.message}${e.params?.allowedValues ? ` (${e.params.allowedValues.join(', ')})` : ''}${e.params?.additionalProperty ? ` '${e.params.additionalProperty}'` : ''}`);
   }
   const plan = raw as PlanFile;
