@@ -4,7 +4,36 @@
  * on the host does not stop what runs inside) and splits its output back into bundle files.
  */
 import { EXTRA_FILES, FILES, pingFileName } from './bundle.ts';
-import type { Ping } from './scenarios.ts';
+import type { Check, Ping } from './scenarios.ts';
+
+/** The bundle files each check kind reads (readiness polls gather only these). */
+const KIND_FILES: Record<string, string[]> = {
+  'container-state': [FILES.lxcLs],
+  'container-ipv4': [FILES.lxcLs, FILES.deviceJson],
+  'ip-usable-in-pool': [FILES.lxcLs, FILES.deviceJson],
+  'ips-unique': [FILES.lxcLs],
+  'ip-matches-log': [FILES.lxcLs, FILES.log],
+  'ip-unchanged': [FILES.lxcLs],
+  'no-running-containers': [FILES.lxcLs],
+  'device-json-pool': [FILES.deviceJson],
+  'bridge-ipv4': [FILES.ipAddr],
+  'nft-masquerade': [FILES.nft],
+  'nft-nat-chain': [FILES.nft],
+  'log-contains': [FILES.log],
+  'log-absent': [FILES.log],
+  'log-ordered': [FILES.log],
+};
+
+/** Files the checks need; undefined (= everything) if a kind is not in the table. */
+export function filesFor(checks: Check[]): Set<string> | undefined {
+  const need = new Set<string>();
+  for (const c of checks) {
+    const files = KIND_FILES[c.kind];
+    if (!files) return undefined;
+    files.forEach((f) => need.add(f));
+  }
+  return need;
+}
 
 export const MARK = '@@pv-ipam-tests@@';
 
@@ -41,10 +70,10 @@ export function gatherCommands(paths: GatherPaths, pings: Ping[] = []): [file: s
  * A POSIX sh script printing each command's output between markers. Pings run in parallel
  * (a 100% loss ping takes ~11 s with busybox) into temp files printed after `wait`.
  */
-export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: Ping[] = [], mark = MARK): string {
+export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: Ping[] = [], mark = MARK, only?: Set<string>): string {
   const t = `timeout -k 2 ${cmdTimeoutSecs}`;
   const lines: string[] = ['d=$(mktemp -d 2>/dev/null || echo /tmp/pv-ipam-tests.$$); mkdir -p "$d"'];
-  const cmds = gatherCommands(paths, pings);
+  const cmds = gatherCommands(paths, pings).filter(([file]) => !only || only.has(file) || file.startsWith('ping-'));
   cmds.forEach(([file, cmd], i) => {
     if (file.startsWith('ping-')) lines.push(`( ${t} ${cmd} > "$d/${i}" 2>&1; echo $? > "$d/${i}.rc" ) &`);
   });

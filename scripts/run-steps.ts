@@ -9,7 +9,7 @@
 import type { Config } from '../lib/config.ts';
 import { stateFromFiles, type StepState } from '../lib/bundle.ts';
 import { allPass, evaluateChecks, evaluateStep, type CheckResult } from '../lib/evaluate.ts';
-import { gatherScript, newMark, parseGatherOutput } from '../lib/gather.ts';
+import { filesFor, gatherScript, newMark, parseGatherOutput } from '../lib/gather.ts';
 import { pollUntil } from '../lib/poll.ts';
 import { resolveStep, type Ping, type PlanFile, type Scenario, type Step } from '../lib/scenarios.ts';
 import type { ScenarioReport } from '../lib/report.ts';
@@ -32,9 +32,9 @@ export function scenarioVars(cfg: Config, externalHost?: string): Record<string,
 export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, opts: { evaluate: boolean; signal?: AbortSignal }): Promise<LiveRun> {
   const steps = scenario.steps.map((s) => resolveStep(s, scenarioVars(cfg)));
   const paths = { deviceJsonFile: cfg.deviceJsonFile, logFile: cfg.logFile, appengineOut: cfg.appengineOut };
-  const gather = async (pings: Ping[]) => {
+  const gather = async (pings: Ping[], only?: Set<string>) => {
     const mark = newMark();
-    const r = await execInContainer(cfg, gatherScript(paths, cfg.cmdTimeoutSecs, pings, mark), cfg.cmdTimeoutSecs * 2 + 30);
+    const r = await execInContainer(cfg, gatherScript(paths, cfg.cmdTimeoutSecs, pings, mark, only), cfg.cmdTimeoutSecs * 2 + 30);
     return parseGatherOutput(r.stdout, mark).files;
   };
   const run: LiveRun = { steps, states: {}, files: {}, results: [], waits: [], actions: [] };
@@ -49,7 +49,7 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
     const waitDeadline = i === 0 ? cfg.bootTimeoutMs : cfg.stepTimeoutMs;
     const w = await pollUntil(
       async () => {
-        const st = stateFromFiles(await gather([]));
+        const st = stateFromFiles(await gather([], filesFor(step.waitFor)));
         return { st, res: evaluateChecks(step.waitFor, scenario.id, { ...run.states, [step.id]: st }, step.id) };
       },
       (v) => allPass(v.res),

@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } fr
 import type { Config } from '../lib/config.ts';
 import { EnvironmentError } from '../lib/errors.ts';
 import { BAKED_NET_SUFFIX, builtArtifacts, findScenario, type PlanFile, type Scenario } from '../lib/scenarios.ts';
-import { colors, config, echoCommand, isMain, loadPlan, main, say, testArg } from './common.ts';
+import { colors, config, echoCommand, isMain, loadPlan, main, say, shellQuote, testArg } from './common.ts';
 import { deriveBakedNet } from './derive-baked-net.ts';
 
 export function artifactPath(cfg: Config, name: string): string {
@@ -28,7 +28,7 @@ export function requireArtifacts(cfg: Config, plan: PlanFile, scenario: Scenario
 export function stage(cfg: Config, plan: PlanFile, scenario: Scenario): string[] {
   requireArtifacts(cfg, plan, scenario);
   mkdirSync(cfg.pvtxd, { recursive: true });
-  echoCommand(['rm', '-f', `${cfg.pvtxd}/*.pvrexport.tgz`]);
+  say(colors.dim(`+ rm -f ${shellQuote(cfg.pvtxd)}/*.pvrexport.tgz`));
   for (const f of readdirSync(cfg.pvtxd)) {
     if (f.endsWith('.pvrexport.tgz')) rmSync(`${cfg.pvtxd}/${f}`, { force: true });
     else if (statSync(`${cfg.pvtxd}/${f}`).isFile()) {
