@@ -10,4 +10,7 @@ export class EnvironmentError extends Error {
   readonly exitCode = 3;
 }
 
+/** The run was interrupted (SIGINT/SIGTERM): stop quietly, teardown is already under way. */
+export class Interrupted extends Error {}
+
 export const EXIT = { pass: 0, fail: 1, usage: 2, environment: 3 } as const;

@@ -5,6 +5,7 @@
  * otherwise stages and boots one for the capture and tears it down after (unless KEEP=1).
  * Re-check it with: make verify-N SNAPSHOT=DIR
  */
+import { Interrupted } from '../lib/errors.ts';
 import { findScenario } from '../lib/scenarios.ts';
 import { colors, config, isMain, loadPlan, main, say, stamp, testArg } from './common.ts';
 import { containerPresence, requireDocker } from './docker.ts';
@@ -27,8 +28,16 @@ if (isMain(import.meta.url)) {
     say(colors.bold(`capture Test ${scenario.id} → ${dir}`) + colors.dim(`  [target: ${cfg.targetLabel}]`));
     let tearingDown: Promise<void> | undefined;
     const teardown = () => (tearingDown ??= ownBoot && !cfg.keep ? down(cfg) : Promise.resolve());
+    // a signal stops the run; the finally below tears down once the docker call in flight returns
+    const abort = new AbortController();
+    let interruptedCode = 0;
     for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-      process.on(sig, async () => { await teardown(); process.exit(code); });
+      process.on(sig, () => {
+        if (abort.signal.aborted) return;
+        interruptedCode = code;
+        abort.abort();
+        setTimeout(async () => { await teardown(); process.exit(code); }, 30_000).unref();
+      });
     }
     try {
       if (ownBoot) {
@@ -37,8 +46,11 @@ if (isMain(import.meta.url)) {
       } else {
         say(colors.dim(`using the running container ${cfg.container}`));
       }
-      const run = await runSteps(cfg, plan, scenario, { evaluate: false });
+      const run = await runSteps(cfg, plan, scenario, { evaluate: false, signal: abort.signal });
       writeBundle(dir, scenario, run.files, bundleMeta(cfg, scenario));
+    } catch (e) {
+      if (e instanceof Interrupted) return interruptedCode;
+      throw e;
     } finally {
       await teardown();
     }

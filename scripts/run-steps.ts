@@ -13,6 +13,7 @@ import { filesFor, gatherScript, newMark, parseGatherOutput } from '../lib/gathe
 import { pollUntil } from '../lib/poll.ts';
 import { resolveStep, type Ping, type PlanFile, type Scenario, type Step } from '../lib/scenarios.ts';
 import type { ScenarioReport } from '../lib/report.ts';
+import { Interrupted } from '../lib/errors.ts';
 import { colors, say } from './common.ts';
 import { execInContainer, timed } from './docker.ts';
 
@@ -40,7 +41,7 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
   const run: LiveRun = { steps, states: {}, files: {}, results: [], waits: [], actions: [] };
 
   for (const [i, step] of steps.entries()) {
-    if (opts.signal?.aborted) break;
+    if (opts.signal?.aborted) throw new Interrupted();
     if (step.run) {
       const r = await execInContainer(cfg, `${timed(cfg, step.run)} 2>&1`, cfg.cmdTimeoutSecs + 30, true);
       run.actions.push({ step: step.id, command: step.run, exitCode: r.exitCode, output: r.stdout });
@@ -55,6 +56,7 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
       (v) => allPass(v.res),
       { timeoutMs: waitDeadline, intervalMs: cfg.pollIntervalMs, signal: opts.signal },
     );
+    if (opts.signal?.aborted) throw new Interrupted();
     const unmet = w.value.res.filter((r) => !r.pass);
     const lastSeen = unmet.map((r) => `${r.id}: ${r.actual}`).join('; ');
     run.waits.push({ step: step.id, ok: w.ok, elapsedMs: w.elapsedMs, attempts: w.attempts, lastSeen: w.ok ? undefined : lastSeen });
@@ -75,6 +77,7 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
     } else {
       final = await round();
     }
+    if (opts.signal?.aborted) throw new Interrupted();
     run.states[step.id] = final.st;
     run.files[step.id] = final.files;
     run.results.push(...final.res);

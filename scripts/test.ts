@@ -3,7 +3,7 @@
  * Teardown always runs (finally, and on SIGINT/SIGTERM); KEEP=1 leaves the last container up.
  * Exit: 0 all passed, 1 a check failed, 2 bad usage/scenarios file, 3 environment missing.
  */
-import { EnvironmentError, UsageError } from '../lib/errors.ts';
+import { EnvironmentError, Interrupted, UsageError } from '../lib/errors.ts';
 import { findScenario, type Scenario } from '../lib/scenarios.ts';
 import type { ScenarioReport } from '../lib/report.ts';
 import { colors, config, isMain, loadPlan, main, say, stamp, testArg } from './common.ts';
@@ -26,11 +26,19 @@ if (isMain(import.meta.url)) {
     const abort = new AbortController();
     let tearingDown: Promise<void> | undefined;
     const teardown = () => (tearingDown ??= down(cfg).catch((e) => say(colors.red(`teardown failed: ${(e as Error).message}`))));
-    const onSignal = (sig: string, code: number) => async () => {
-      say(colors.yellow(`\n${sig}: tearing down`));
+    // A signal aborts the run; the main flow tears down as soon as the docker call in flight
+    // returns (tearing down from here could race a `docker run` and leak its container).
+    // tsx relays a terminal's SIGINT, so it may arrive twice.
+    let interruptedCode = 0;
+    const onSignal = (sig: string, code: number) => () => {
+      if (abort.signal.aborted) return;
+      interruptedCode = code;
+      say(colors.yellow(`\n${sig}: stopping, then tearing down`));
       abort.abort();
-      await teardown();
-      process.exit(code);
+      setTimeout(async () => {
+        await teardown();
+        process.exit(code);
+      }, 30_000).unref();
     };
     process.on('SIGINT', onSignal('SIGINT', 130));
     process.on('SIGTERM', onSignal('SIGTERM', 143));
@@ -40,7 +48,6 @@ if (isMain(import.meta.url)) {
     const reports: ScenarioReport[] = [];
     const errorCodes: number[] = [];
     for (const [i, scenario] of scenarios.entries()) {
-      if (abort.signal.aborted) break;
       const started = Date.now();
       printHeader(scenario, cfg.targetLabel, 'live');
       const last = i === scenarios.length - 1;
@@ -51,6 +58,10 @@ if (isMain(import.meta.url)) {
         const r = await verifyLive(cfg, plan, scenario, runDir, abort.signal);
         reports.push(r);
       } catch (e) {
+        if (e instanceof Interrupted || abort.signal.aborted) {
+          await teardown();
+          return interruptedCode || 130;
+        }
         if (!(e instanceof EnvironmentError || e instanceof UsageError)) throw e;
         say(colors.red(`error: ${e.message}`));
         errorCodes.push(e.exitCode);
@@ -60,6 +71,7 @@ if (isMain(import.meta.url)) {
         else await teardown();
       }
       printScenarioEnd(reports[reports.length - 1]);
+      if (abort.signal.aborted) return interruptedCode;
     }
     return finishRun(runDir, runReport(cfg, 'live', startedAt, reports, errorCodes));
   });
