@@ -69,10 +69,15 @@ mutation:
 bench:
 	@$(RUN) test/bench.ts
 
-# What CI runs (.ci/run): unit tests, the plan live on the lab, bundles re-checked offline
-# under Deno, the mutation matrix, and a leak check.
-ci: typecheck unit lab
+# What CI runs (.ci/run): typecheck and unit tests; offline verdicts of the fixture bundles
+# through the CLI (Node and Deno); the lab; the whole plan live on the lab; every bundle that
+# run kept re-checked offline (Node and Deno); a capture re-checked; the mutation matrix; and
+# a check that nothing was left behind.
+ci: typecheck unit
+	bash .ci/offline-verdicts
+	$(MAKE) lab
 	$(MAKE) test-all TARGET=lab REPORT_DIR=reports/ci
 	bash .ci/reverify-bundles reports/ci
+	bash .ci/capture-roundtrip
 	$(MAKE) mutation
 	bash .ci/leak-check
