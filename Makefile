@@ -58,7 +58,7 @@ unit:
 	node --import tsx --test test/*.test.ts
 
 typecheck:
-	./node_modules/.bin/tsc --noEmit -p .
+	./node_modules/.bin/tsc --noEmit -p . --noUnusedLocals --noUnusedParameters
 
 lab:
 	bash lab/build.sh
