@@ -39,6 +39,6 @@ test('iputils duplicates and fractional loss, CRLF', () => {
 test('no summary → undefined', () => {
   assert.equal(parsePing(''), undefined);
   assert.equal(parsePing('no container found: pv-example-net-client\n'), undefined);
-  assert.equal(parsePing('PING 8.8.8.8 (8.8.8.8): 56 data bytes\nping: sendto: Network is unreachable\n'), undefined);
-  assert.equal(parsePing('--- 8.8.8.8 ping statistics ---\n2 packets transmitted, 0 pack'), undefined);
+  assert.equal(parsePing('PING 203.0.113.10 (203.0.113.10): 56 data bytes\nping: sendto: Network is unreachable\n'), undefined);
+  assert.equal(parsePing('--- 203.0.113.10 ping statistics ---\n2 packets transmitted, 0 pack'), undefined);
 });
