@@ -14,6 +14,7 @@ import { down } from './down.ts';
 import { runSteps } from './run-steps.ts';
 import { stage } from './stage.ts';
 import { up } from './up.ts';
+import { onInterrupt } from './interrupt.ts';
 import { bundleMeta } from './verify.ts';
 
 if (isMain(import.meta.url)) {
@@ -28,17 +29,7 @@ if (isMain(import.meta.url)) {
     say(colors.bold(`capture Test ${scenario.id} → ${dir}`) + colors.dim(`  [target: ${cfg.targetLabel}]`));
     let tearingDown: Promise<void> | undefined;
     const teardown = () => (tearingDown ??= ownBoot && !cfg.keep ? down(cfg) : Promise.resolve());
-    // a signal stops the run; the finally below tears down once the docker call in flight returns
-    const abort = new AbortController();
-    let interruptedCode = 0;
-    for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-      process.on(sig, () => {
-        if (abort.signal.aborted) return;
-        interruptedCode = code;
-        abort.abort();
-        setTimeout(async () => { await teardown(); process.exit(code); }, 30_000).unref();
-      });
-    }
+    const interrupt = onInterrupt(teardown);
     try {
       if (ownBoot) {
         stage(cfg, plan, scenario);
@@ -46,10 +37,10 @@ if (isMain(import.meta.url)) {
       } else {
         say(colors.dim(`using the running container ${cfg.container}`));
       }
-      const run = await runSteps(cfg, plan, scenario, { evaluate: false, signal: abort.signal });
+      const run = await runSteps(cfg, plan, scenario, { evaluate: false, signal: interrupt.signal });
       writeBundle(dir, scenario, run.files, bundleMeta(cfg, scenario));
     } catch (e) {
-      if (e instanceof Interrupted) return interruptedCode;
+      if (e instanceof Interrupted) return interrupt.code();
       throw e;
     } finally {
       await teardown();

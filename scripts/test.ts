@@ -12,6 +12,7 @@ import { down } from './down.ts';
 import { finishRun, printHeader, printScenarioEnd, runReport } from './reporting.ts';
 import { stage } from './stage.ts';
 import { up } from './up.ts';
+import { onInterrupt } from './interrupt.ts';
 import { verifyLive } from './verify.ts';
 
 if (isMain(import.meta.url)) {
@@ -23,25 +24,9 @@ if (isMain(import.meta.url)) {
     await requireDocker();
     await requireImage(cfg);
 
-    const abort = new AbortController();
     let tearingDown: Promise<void> | undefined;
     const teardown = () => (tearingDown ??= down(cfg).catch((e) => say(colors.red(`teardown failed: ${(e as Error).message}`))));
-    // A signal aborts the run; the main flow tears down as soon as the docker call in flight
-    // returns (tearing down from here could race a `docker run` and leak its container).
-    // tsx relays a terminal's SIGINT, so it may arrive twice.
-    let interruptedCode = 0;
-    const onSignal = (sig: string, code: number) => () => {
-      if (abort.signal.aborted) return;
-      interruptedCode = code;
-      say(colors.yellow(`\n${sig}: stopping, then tearing down`));
-      abort.abort();
-      setTimeout(async () => {
-        await teardown();
-        process.exit(code);
-      }, 30_000).unref();
-    };
-    process.on('SIGINT', onSignal('SIGINT', 130));
-    process.on('SIGTERM', onSignal('SIGTERM', 143));
+    const interrupt = onInterrupt(teardown);
 
     const startedAt = new Date();
     const runDir = `${cfg.reportDir}/${stamp()}-test-${which}`;
@@ -55,12 +40,12 @@ if (isMain(import.meta.url)) {
       try {
         stage(cfg, plan, scenario);
         await up(cfg, `${stamp()}-test-${scenario.id}`);
-        const r = await verifyLive(cfg, plan, scenario, runDir, abort.signal);
+        const r = await verifyLive(cfg, plan, scenario, runDir, interrupt.signal);
         reports.push(r);
       } catch (e) {
-        if (e instanceof Interrupted || abort.signal.aborted) {
+        if (e instanceof Interrupted || interrupt.signal.aborted) {
           await teardown();
-          return interruptedCode || 130;
+          return interrupt.code() || 130;
         }
         if (!(e instanceof EnvironmentError || e instanceof UsageError)) throw e;
         say(colors.red(`error: ${e.message}`));
@@ -71,7 +56,7 @@ if (isMain(import.meta.url)) {
         else await teardown();
       }
       printScenarioEnd(reports[reports.length - 1]);
-      if (abort.signal.aborted) return interruptedCode;
+      if (interrupt.signal.aborted) return interrupt.code();
     }
     return finishRun(runDir, runReport(cfg, 'live', startedAt, reports, errorCodes));
   });
