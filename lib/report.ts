@@ -24,6 +24,8 @@ export interface ScenarioReport {
   /** time from boot to readiness etc., by name */
   timings: Record<string, number>;
   waits: { step: string; ok: boolean; elapsedMs: number; attempts: number; lastSeen?: string }[];
+  /** commands a step ran inside the container (e.g. Test 6's pvcontrol stop/start) */
+  actions?: { step: string; command: string; exitCode: number; output: string }[];
   checks: CheckResult[];
 }
 

@@ -39,7 +39,7 @@ export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario
   return {
     id: scenario.id, title: scenario.title, status: run.results.every((c) => c.pass) ? 'passed' : 'failed',
     durationMs: Date.now() - started, bundle, timings: Object.fromEntries(run.waits.map((w) => [`wait.${w.step}`, w.elapsedMs])),
-    waits: run.waits, checks: run.results,
+    waits: run.waits, actions: run.actions, checks: run.results,
   };
 }
 
