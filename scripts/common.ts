@@ -31,6 +31,14 @@ export function loadPlan(): PlanFile {
 /** Colours only when stdout is a terminal (and NO_COLOR is unset), whatever CI says. */
 export const colors: Colors = createColors(!!process.stdout.isTTY && !('NO_COLOR' in process.env));
 
+// Output piped into `head` and closed early is not an error (Deno throws EPIPE otherwise).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 export function say(line = ''): void {
   process.stdout.write(line + '\n');
 }

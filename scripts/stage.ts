@@ -7,7 +7,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import type { Config } from '../lib/config.ts';
 import { EnvironmentError } from '../lib/errors.ts';
-import { BAKED_NET_SUFFIX, builtArtifacts, findScenario, type PlanFile, type Scenario } from '../lib/scenarios.ts';
+import { BAKED_NET_SUFFIX, findScenario, type Scenario } from '../lib/scenarios.ts';
 import { colors, config, echoCommand, isMain, loadPlan, main, say, shellQuote, testArg } from './common.ts';
 import { deriveBakedNet } from './derive-baked-net.ts';
 
@@ -16,17 +16,17 @@ export function artifactPath(cfg: Config, name: string): string {
 }
 
 /** Fails (exit 3) naming every missing artifact and how to build them. */
-export function requireArtifacts(cfg: Config, plan: PlanFile, scenario: Scenario): void {
+export function requireArtifacts(cfg: Config, scenario: Scenario): void {
   const needed = scenario.artifacts.map((a) => (a.endsWith(BAKED_NET_SUFFIX) ? a.slice(0, -BAKED_NET_SUFFIX.length) : a));
   const missing = needed.filter((a) => !existsSync(artifactPath(cfg, a)));
   if (missing.length) {
-    const how = cfg.target === 'lab' ? 'run `make lab`' : `build them with \`make build\` (targets: ${builtArtifacts(plan).length})`;
+    const how = cfg.target === 'lab' ? 'run `make lab`' : 'build them with `make build`, or set ARTIFACTS= to where they are';
     throw new EnvironmentError(`Test ${scenario.id} needs ${missing.map((m) => `${m}.pvrexport.tgz`).join(', ')} in ${cfg.artifacts}; ${how}`);
   }
 }
 
-export function stage(cfg: Config, plan: PlanFile, scenario: Scenario): string[] {
-  requireArtifacts(cfg, plan, scenario);
+export function stage(cfg: Config, scenario: Scenario): string[] {
+  requireArtifacts(cfg, scenario);
   mkdirSync(cfg.pvtxd, { recursive: true });
   say(colors.dim(`+ rm -f ${shellQuote(cfg.pvtxd)}/*.pvrexport.tgz`));
   for (const f of readdirSync(cfg.pvtxd)) {
@@ -59,6 +59,6 @@ if (isMain(import.meta.url)) {
   await main(async () => {
     const plan = loadPlan();
     const scenario = findScenario(plan, testArg(process.argv.slice(2)));
-    stage(config(), plan, scenario);
+    stage(config(), scenario);
   });
 }
