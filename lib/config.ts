@@ -67,7 +67,9 @@ export const DEFAULTS: Record<string, string> = {
   STORAGE_PATH: '/var/pantavisor/storage',
   LOG_FILE: '/var/pantavisor/storage/logs/0/pantavisor/pantavisor.log',
   DEVICE_JSON: '/var/pantavisor/storage/trails/0/device.json',
-  APPENGINE_OUT: '/tmp/pv-appengine.out',
+  // in the storage volume: the one place the toolkit knows is writable (a Yocto image's /tmp
+  // may be a dangling link to /var/volatile when no init ran)
+  APPENGINE_OUT: '/var/pantavisor/storage/.pv-ipam-tests/pv-appengine.out',
   LABEL: 'pv-ipam-tests',
 };
 

@@ -72,7 +72,9 @@ export function gatherCommands(paths: GatherPaths, pings: Ping[] = []): [file: s
  */
 export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: Ping[] = [], mark = MARK, only?: Set<string>): string {
   const t = `timeout -k 2 ${cmdTimeoutSecs}`;
-  const lines: string[] = ['d=$(mktemp -d 2>/dev/null || echo /tmp/pv-ipam-tests.$$); mkdir -p "$d"'];
+  // scratch space for the parallel pings: mktemp, else next to pv-appengine's output file
+  const scratch = `${paths.appengineOut.replace(/\/[^/]*$/, '') || '/tmp'}/gather`;
+  const lines: string[] = [`d=$(mktemp -d 2>/dev/null) || { d=${q(scratch)}.$$; mkdir -p "$d"; }`];
   const cmds = gatherCommands(paths, pings).filter(([file]) => !only || only.has(file) || file.startsWith('ping-'));
   cmds.forEach(([file, cmd], i) => {
     if (file.startsWith('ping-')) lines.push(`( ${t} ${cmd} > "$d/${i}" 2>&1; echo $? > "$d/${i}.rc" ) &`);

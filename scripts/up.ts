@@ -3,7 +3,7 @@
  *   docker volume create storage-test
  *   docker run --name pva-test -d --privileged -v $PWD/pvtx.d:/usr/lib/pantavisor/pvtx.d \
  *     -v storage-test:/var/pantavisor/storage --entrypoint /bin/sh pantavisor-appengine:latest -c "sleep infinity"
- *   docker exec pva-test sh -c 'pv-appengine > /tmp/pv-appengine.out 2>&1 &'
+ *   docker exec pva-test sh -c 'mkdir -p /var/pantavisor/storage/.pv-ipam-tests && pv-appengine > /var/pantavisor/storage/.pv-ipam-tests/pv-appengine.out 2>&1 &'
  *   ... then poll pantavisor.log until the boot settles (READY, or the revision is torn down).
  * pv-appengine's output goes to a file because the plan's bare `pv-appengine &` dies with the
  * exec's pipe and loses the relaunch loop (facts §11.1); the file is kept in every capture.
@@ -47,7 +47,8 @@ export async function up(cfg: Config, runId: string): Promise<void> {
     await docker(['volume', 'rm', cfg.volume]);
     throw new EnvironmentError(`docker run failed: ${r.stderr.trim().split('\n').pop()}`);
   }
-  r = await execInContainer(cfg, `pv-appengine > ${cfg.appengineOut} 2>&1 &`, 30, true);
+  const dir = cfg.appengineOut.replace(/\/[^/]*$/, '') || '/';
+  r = await execInContainer(cfg, `mkdir -p ${dir} && pv-appengine > ${cfg.appengineOut} 2>&1 &`, 30, true);
   if (r.exitCode !== 0) throw new EnvironmentError(`starting pv-appengine failed: ${r.stderr.trim()}`);
 }
 

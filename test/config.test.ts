@@ -18,7 +18,7 @@ test('defaults are the plan values', () => {
   assert.equal(c.storagePath, '/var/pantavisor/storage');
   assert.equal(c.logFile, '/var/pantavisor/storage/logs/0/pantavisor/pantavisor.log');
   assert.equal(c.deviceJsonFile, '/var/pantavisor/storage/trails/0/device.json');
-  assert.equal(c.appengineOut, '/tmp/pv-appengine.out');
+  assert.equal(c.appengineOut, '/var/pantavisor/storage/.pv-ipam-tests/pv-appengine.out');
   assert.equal(c.label, 'pv-ipam-tests');
   assert.equal(c.keep, false);
   assert.equal(c.dryRun, false);

@@ -282,3 +282,8 @@ ${mark} end rc=0
   const g = parseGatherOutput(sec('a', content) + sec('b', 'B'), mark);
   assert.deepEqual(g.files, { a: content, b: 'B' });
 });
+
+test('gatherScript: without mktemp the ping scratch space sits next to pv-appengine.out (in the storage volume)', () => {
+  const script = gatherScript({ deviceJsonFile: '/d', logFile: '/l', appengineOut: '/var/pantavisor/storage/.pv-ipam-tests/pv-appengine.out' }, 7, []);
+  assert.ok(script.startsWith(`d=$(mktemp -d 2>/dev/null) || { d='/var/pantavisor/storage/.pv-ipam-tests/gather'.$$; mkdir -p "$d"; }`));
+});
