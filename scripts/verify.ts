@@ -16,17 +16,18 @@ import { readBundle, writeBundle } from './bundle-files.ts';
 import { finishRun, printChecks, printHeader, printScenarioEnd, runReport } from './reporting.ts';
 import { runSteps, scenarioVars } from './run-steps.ts';
 
-export function verifyBundle(cfg: Config, plan: PlanFile, scenario: Scenario, dir: string): ScenarioReport {
+export function verifyBundle(cfg: Config, plan: PlanFile, scenario: Scenario, dir: string): { report: ScenarioReport; meta?: Partial<BundleMeta> } {
   const started = Date.now();
   const { files, meta } = readBundle(dir, scenario);
   const steps = scenario.steps.map((s) => resolveStep(s, scenarioVars(cfg, meta?.externalHost)));
   const states: Record<string, StepState> = {};
   for (const [step, f] of Object.entries(files)) states[step] = stateFromFiles(f);
   const checks = evaluateScenario(scenario, steps, states, plan);
-  return {
+  const report: ScenarioReport = {
     id: scenario.id, title: scenario.title, status: checks.every((c) => c.pass) ? 'passed' : 'failed',
     durationMs: Date.now() - started, bundle: dir, timings: {}, waits: [], checks,
   };
+  return { report, meta };
 }
 
 /** Live verification of an appengine that is already up; writes the bundle it judged into runDir. */
@@ -58,8 +59,7 @@ if (isMain(import.meta.url)) {
     const snapshot = process.env.SNAPSHOT;
     const startedAt = new Date();
     if (snapshot) {
-      const s = verifyBundle(cfg, plan, scenario, snapshot);
-      const { meta } = readBundle(snapshot, scenario);
+      const { report: s, meta } = verifyBundle(cfg, plan, scenario, snapshot);
       const label = meta?.targetLabel ? `${meta.targetLabel} (captured ${meta.capturedAt ?? '?'})` : 'unknown (bundle has no meta.json)';
       printHeader(scenario, label, `offline: ${snapshot}`);
       printChecks(s.checks);
