@@ -97,6 +97,11 @@ export const DESCRIPTIONS: Record<string, string> = {
   KEEP: '1 keeps the container after test-N',
   DRY_RUN: '1 prints commands of build/load instead of running them',
   LABEL: 'docker label marking what the toolkit created',
+  PVTXD_MOUNT: 'where pvtx.d is mounted in the container',
+  STORAGE_PATH: 'where the storage volume is mounted in the container',
+  LOG_FILE: 'pantavisor.log inside the container',
+  DEVICE_JSON: 'the trail\'s device.json inside the container',
+  APPENGINE_OUT: 'file pv-appengine\'s own output is redirected to (kept in every bundle)',
 };
 
 function seconds(name: string, text: string): number {
