@@ -46,6 +46,12 @@ export async function containerPresence(cfg: Config): Promise<Presence> {
   return { exists: true, running: running === 'true', ours: !!label && label !== '<no' };
 }
 
+/** Fails (exit 3) unless the appengine container is up; `how` says how to get it there. */
+export async function requireRunning(cfg: Config, how = 'make stage-N up, or KEEP=1 make test-N'): Promise<void> {
+  const c = await containerPresence(cfg);
+  if (!c.exists || !c.running) throw new EnvironmentError(`container ${cfg.container} is not running (${how})`);
+}
+
 export async function volumePresence(cfg: Config): Promise<Presence> {
   const r = await docker(['volume', 'inspect', '--format', `{{index .Labels "${cfg.label}"}}`, cfg.volume]);
   if (r.exitCode !== 0) return { exists: false };

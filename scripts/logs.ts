@@ -4,16 +4,14 @@
  * With a terminal, -t makes Ctrl-C stop tail inside the container too.
  */
 import { $ } from 'zx';
-import { EnvironmentError } from '../lib/errors.ts';
 import { config, echoCommand, isMain, main } from './common.ts';
-import { containerPresence, requireDocker } from './docker.ts';
+import { requireDocker, requireRunning } from './docker.ts';
 
 if (isMain(import.meta.url)) {
   await main(async () => {
     const cfg = config();
     await requireDocker();
-    const c = await containerPresence(cfg);
-    if (!c.exists || !c.running) throw new EnvironmentError(`container ${cfg.container} is not running`);
+    await requireRunning(cfg);
     const file = process.env.LOG === 'appengine' ? cfg.appengineOut : cfg.logFile;
     const follow = process.env.FOLLOW !== '0';
     const args = ['docker', 'exec', ...(process.stdout.isTTY ? ['-t'] : []), cfg.container,

@@ -1,15 +1,13 @@
 /** shell: docker exec -it pva-test sh (CMD="..." runs one command instead). */
 import { $ } from 'zx';
-import { EnvironmentError } from '../lib/errors.ts';
 import { config, echoCommand, isMain, main } from './common.ts';
-import { containerPresence, requireDocker } from './docker.ts';
+import { requireDocker, requireRunning } from './docker.ts';
 
 if (isMain(import.meta.url)) {
   await main(async () => {
     const cfg = config();
     await requireDocker();
-    const c = await containerPresence(cfg);
-    if (!c.exists || !c.running) throw new EnvironmentError(`container ${cfg.container} is not running (make stage-N up, or KEEP=1 make test-N)`);
+    await requireRunning(cfg);
     const tty = process.stdin.isTTY ? ['-it'] : ['-i'];
     const cmd = process.env.CMD ? ['sh', '-c', process.env.CMD] : ['sh'];
     const args = ['docker', 'exec', ...tty, cfg.container, ...cmd];

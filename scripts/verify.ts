@@ -6,12 +6,11 @@
  */
 import { stateFromFiles, type BundleMeta, type StepState } from '../lib/bundle.ts';
 import { evaluateScenario } from '../lib/evaluate.ts';
-import { EnvironmentError } from '../lib/errors.ts';
 import { findScenario, resolveStep, type PlanFile, type Scenario } from '../lib/scenarios.ts';
 import type { ScenarioReport } from '../lib/report.ts';
 import type { Config } from '../lib/config.ts';
 import { config, isMain, loadPlan, main, stamp, testArg } from './common.ts';
-import { containerPresence, requireDocker } from './docker.ts';
+import { requireDocker, requireRunning } from './docker.ts';
 import { readBundle, writeBundle } from './bundle-files.ts';
 import { finishRun, printChecks, printHeader, printScenarioEnd, runReport } from './reporting.ts';
 import { runSteps, scenarioVars } from './run-steps.ts';
@@ -68,8 +67,7 @@ if (isMain(import.meta.url)) {
       return finishRun(`${cfg.reportDir}/${stamp()}-verify-${scenario.id}`, report);
     }
     await requireDocker();
-    const c = await containerPresence(cfg);
-    if (!c.exists || !c.running) throw new EnvironmentError(`container ${cfg.container} is not running; start it with \`make stage-${scenario.id} up\` or use SNAPSHOT=DIR`);
+    await requireRunning(cfg, `start it with make stage-${scenario.id} up, or use SNAPSHOT=DIR`);
     printHeader(scenario, cfg.targetLabel, 'live');
     const runDir = `${cfg.reportDir}/${stamp()}-verify-${scenario.id}`;
     const s = await verifyLive(cfg, plan, scenario, runDir);
