@@ -3,7 +3,7 @@
 #   1. a rootfs in lab/out/rootfs from host binaries (+ their libraries), busybox applet links and
 #      the lab's own scripts (lab/rootfs), imported as the Docker image pantavisor-appengine-lab:latest;
 #   2. lab pvrexports in lab/out/deploy, named like the real build's deploy artifacts.
-# Offline, idempotent. Example data comes from ${LAB_EXAMPLES:-../shared/reference/upstream-examples}
+# Offline, idempotent. Example data comes from ${LAB_EXAMPLES:-lab/examples}
 # (relative to the repository root). The lab is a simulator, not Pantavisor.
 set -euo pipefail
 
@@ -13,7 +13,7 @@ OUT=$LAB_DIR/out
 ROOTFS=$OUT/rootfs
 DEPLOY=$OUT/deploy
 IMAGE=${LAB_IMAGE:-pantavisor-appengine-lab:latest}
-EXAMPLES=${LAB_EXAMPLES:-../shared/reference/upstream-examples}
+EXAMPLES=${LAB_EXAMPLES:-lab/examples}
 case "$EXAMPLES" in /*) ;; *) EXAMPLES=$REPO/$EXAMPLES ;; esac
 
 die() { echo "lab/build.sh: $*" >&2; exit 1; }
