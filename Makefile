@@ -9,18 +9,15 @@ else
 RUN := ./node_modules/.bin/tsx
 endif
 
-# TARGET=lab points the toolkit at the appengine lab (a simulator) instead of a real appengine.
-ifeq ($(TARGET),lab)
-include lab/preset.mk
-endif
+# TARGET=lab points the toolkit at the appengine lab (a simulator) instead of a real appengine:
+# the scripts load lab/preset.env as defaults (TARGET=NAME loads NAME/preset.env).
 
-# Pass the toolkit's variables to the scripts. Only defined ones are exported: exporting an
-# undefined one would put an empty value in the environment of a sub-make, where it would
-# defeat the `?=` defaults of lab/preset.mk.
+# Pass the toolkit's variables to the scripts. Only defined ones are exported, so that an
+# unset variable keeps its preset or default value.
 VARS := TARGET TARGET_LABEL IMAGE CONTAINER VOLUME PVTXD ARTIFACTS IMAGE_TAR KAS KAS_CONFIG \
 	DOCKER_RUN_OPTS EXTERNAL_HOST BOOT_TIMEOUT STEP_TIMEOUT SETTLE_TIMEOUT POLL_INTERVAL \
 	CMD_TIMEOUT REPORT_DIR WORK_DIR KEEP DRY_RUN LABEL SNAPSHOT CAPTURE_DIR CMD LOG FOLLOW \
-	SCENARIOS LAB_FAULTS
+	SCENARIOS LAB_FAULTS LAB_VARIANTS
 $(foreach v,$(VARS),$(if $(filter undefined,$(origin $(v))),,$(eval export $(v))))
 
 .PHONY: help build load up down shell logs clean test-all unit typecheck lab mutation bench ci setup

@@ -75,7 +75,7 @@ export const DEFAULTS: Record<string, string> = {
 
 /** What each variable means, for `make help`. */
 export const DESCRIPTIONS: Record<string, string> = {
-  TARGET: 'preset name shown in output and reports (TARGET=lab selects the lab preset in the Makefile)',
+  TARGET: 'target name shown in output and reports; TARGET=NAME also loads NAME/preset.env as defaults (TARGET=lab: the lab)',
   TARGET_LABEL: 'how output and reports describe the target',
   IMAGE: 'appengine image to run',
   CONTAINER: 'appengine container name',
@@ -138,10 +138,31 @@ export function shellWords(text: string): string[] {
   return words;
 }
 
-export function readConfig(env: Record<string, string | undefined>, cwd: string): Config {
-  const v = (k: string) => (env[k] !== undefined && env[k] !== '' ? env[k]! : DEFAULTS[k]);
-  const abs = (p: string) => (p.startsWith('/') ? p : `${cwd}/${p}`);
-  const artifacts = abs(v('ARTIFACTS'));
+/**
+ * A target preset (`<name>/preset.env` for TARGET=<name>): KEY=VALUE lines, `#` comments.
+ * Values become defaults: the environment still wins.
+ */
+export function parsePreset(text: string, file = 'preset'): Record<string, string> {
+  const out: Record<string, string> = {};
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return;
+    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
+    if (!m) throw new UsageError(`${file}:${i + 1}: not KEY=VALUE: ${line}`);
+    out[m[1]] = m[2];
+  });
+  return out;
+}
+
+/**
+ * The configuration from the environment; `preset` holds a target preset's values, whose
+ * relative paths resolve against `preset.base` (the repository) instead of the working directory.
+ */
+export function readConfig(env: Record<string, string | undefined>, cwd: string, preset?: { values: Record<string, string>; base: string }): Config {
+  const fromEnv = (k: string) => env[k] !== undefined && env[k] !== '';
+  const v = (k: string) => (fromEnv(k) ? env[k]! : preset?.values[k] ?? DEFAULTS[k]);
+  const abs = (p: string, k?: string) => (p.startsWith('/') ? p : `${k && !fromEnv(k) && preset?.values[k] !== undefined ? preset.base : cwd}/${p}`);
+  const artifacts = abs(v('ARTIFACTS'), 'ARTIFACTS');
   return {
     target: v('TARGET'),
     targetLabel: v('TARGET_LABEL'),

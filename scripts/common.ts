@@ -2,18 +2,24 @@
  * Glue shared by the scripts: config from the environment, the plan file, colours, the
  * transcript of commands, and `main()` which turns errors into the documented exit codes.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createColors } from 'picocolors';
-import { readConfig, type Config } from '../lib/config.ts';
+import { parsePreset, readConfig, type Config } from '../lib/config.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { parsePlan, type PlanFile } from '../lib/scenarios.ts';
 import type { Colors } from '../lib/report.ts';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
+/** The configuration: environment, then the target's preset (TARGET=lab: lab/preset.env), then defaults. */
 export function config(): Config {
+  const target = process.env.TARGET;
+  const file = target && /^[a-z0-9][a-z0-9-]*$/.test(target) ? `${ROOT}/${target}/preset.env` : undefined;
+  if (file && existsSync(file)) {
+    return readConfig(process.env, process.cwd(), { values: parsePreset(readFileSync(file, 'utf8'), file), base: ROOT });
+  }
   return readConfig(process.env, process.cwd());
 }
 

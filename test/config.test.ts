@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULTS, DESCRIPTIONS, readConfig, shellWords } from '../lib/config.ts';
+import { DEFAULTS, DESCRIPTIONS, parsePreset, readConfig, shellWords } from '../lib/config.ts';
 import { UsageError } from '../lib/errors.ts';
 import { isIPv4 } from '../lib/ip.ts';
 
@@ -140,4 +140,17 @@ test('shellWords: an unbalanced quote throws a UsageError', () => {
       return true;
     }, bad);
   }
+});
+
+test('a target preset gives defaults; the environment still wins; its paths are relative to the repository', () => {
+  const values = parsePreset('# comment\nIMAGE=lab:latest\nARTIFACTS=lab/out/deploy\n\nDOCKER_RUN_OPTS=--network none -e LAB_FAULTS\n', 'lab/preset.env');
+  assert.deepEqual(values, { IMAGE: 'lab:latest', ARTIFACTS: 'lab/out/deploy', DOCKER_RUN_OPTS: '--network none -e LAB_FAULTS' });
+  const c = readConfig({}, CWD, { values, base: '/repo' });
+  assert.equal(c.image, 'lab:latest');
+  assert.equal(c.artifacts, '/repo/lab/out/deploy');
+  assert.deepEqual(c.dockerRunOpts, ['--network', 'none', '-e', 'LAB_FAULTS']);
+  const e = readConfig({ IMAGE: 'mine', ARTIFACTS: 'out' }, CWD, { values, base: '/repo' });
+  assert.equal(e.image, 'mine');
+  assert.equal(e.artifacts, `${CWD}/out`);
+  assert.throws(() => parsePreset('IMAGE lab', 'p.env'), (e: Error) => e instanceof UsageError && /p\.env:1: not KEY=VALUE/.test(e.message));
 });
