@@ -27,6 +27,8 @@ export interface Config {
   pollIntervalMs: number;
   /** timeout of each command inside the container (`timeout -k 2 N`) */
   cmdTimeoutSecs: number;
+  /** `ping -W N`: seconds a ping waits for a reply after its last packet */
+  pingWaitSecs: number;
   reportDir: string;
   /** work directory for derived artifacts */
   workDir: string;
@@ -59,6 +61,7 @@ export const DEFAULTS: Record<string, string> = {
   SETTLE_TIMEOUT: '15',
   POLL_INTERVAL: '0.3',
   CMD_TIMEOUT: '20',
+  PING_WAIT: '1',
   REPORT_DIR: 'reports',
   WORK_DIR: '.work',
   KEEP: '0',
@@ -92,6 +95,7 @@ export const DESCRIPTIONS: Record<string, string> = {
   SETTLE_TIMEOUT: 'seconds to keep re-checking after readiness before a check is failed',
   POLL_INTERVAL: 'seconds between polls',
   CMD_TIMEOUT: 'timeout of each command run inside the container',
+  PING_WAIT: 'ping -W N: seconds a ping waits for a reply, so a ping the plan expects to fail costs ~2 s, not ~10 s',
   REPORT_DIR: 'where runs write report.json, junit.xml and bundles',
   WORK_DIR: 'where derived artifacts (Test 8) are written',
   KEEP: '1 keeps the container after test-N',
@@ -181,6 +185,7 @@ export function readConfig(env: Record<string, string | undefined>, cwd: string,
     settleTimeoutMs: seconds('SETTLE_TIMEOUT', v('SETTLE_TIMEOUT')),
     pollIntervalMs: seconds('POLL_INTERVAL', v('POLL_INTERVAL')),
     cmdTimeoutSecs: Math.ceil(seconds('CMD_TIMEOUT', v('CMD_TIMEOUT')) / 1000),
+    pingWaitSecs: Math.ceil(seconds('PING_WAIT', v('PING_WAIT')) / 1000),
     reportDir: abs(v('REPORT_DIR')),
     workDir: abs(v('WORK_DIR')),
     keep: v('KEEP') === '1' || v('KEEP') === 'true',

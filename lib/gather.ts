@@ -46,6 +46,16 @@ export interface GatherPaths {
   deviceJsonFile: string;
   logFile: string;
   appengineOut: string;
+  /** busybox/iputils `ping -W`: seconds to wait for a reply once the pings are sent (default 1) */
+  pingWaitSecs?: number;
+}
+
+/**
+ * The ping a step runs: the plan's `ping -c 2 HOST`, bounded with `-W` so that a ping the plan
+ * expects to fail costs about 2 s instead of busybox's ~10 s default wait.
+ */
+export function pingCommand(p: Ping, waitSecs = 1): string {
+  return `pventer -c ${q(p.from)} ping -c 2 -W ${waitSecs} ${q(p.to)}`;
 }
 
 function q(s: string): string {
@@ -62,13 +72,15 @@ export function gatherCommands(paths: GatherPaths, pings: Ping[] = []): [file: s
     [FILES.nft, 'nft list ruleset'],
     [EXTRA_FILES.pvcontrol, 'pvcontrol containers ls'],
     [EXTRA_FILES.appengineOut, `cat ${q(paths.appengineOut)}`],
-    ...pings.map((p): [string, string] => [pingFileName(p.from, p.to), `pventer -c ${q(p.from)} ping -c 2 ${q(p.to)}`]),
+    ...pings.map((p): [string, string] => [pingFileName(p.from, p.to), pingCommand(p, paths.pingWaitSecs)]),
   ];
 }
 
 /**
- * A POSIX sh script printing each command's output between markers. Pings run in parallel
- * (a 100% loss ping takes ~11 s with busybox) into temp files printed after `wait`.
+ * A POSIX sh script printing each command's output between markers. Pings go to temp files
+ * printed after `wait`: pings from different containers run in parallel, pings from the SAME
+ * container one after another (on a real build pventer's helper keys a temp file `/env-<pid>`
+ * by the container's PID, so two pventer calls into one container at once collide).
  */
 export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: Ping[] = [], mark = MARK, only?: Set<string>): string {
   const t = `timeout -k 2 ${cmdTimeoutSecs}`;
@@ -76,9 +88,14 @@ export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: 
   const scratch = `${paths.appengineOut.replace(/\/[^/]*$/, '') || '/tmp'}/gather`;
   const lines: string[] = [`d=$(mktemp -d 2>/dev/null) || { d=${q(scratch)}.$$; mkdir -p "$d"; }`];
   const cmds = gatherCommands(paths, pings).filter(([file]) => !only || only.has(file) || file.startsWith('ping-'));
+  const sourceOf = new Map(pings.map((p) => [pingFileName(p.from, p.to), p.from]));
+  const bySource = new Map<string, string[]>();
   cmds.forEach(([file, cmd], i) => {
-    if (file.startsWith('ping-')) lines.push(`( ${t} ${cmd} > "$d/${i}" 2>&1; echo $? > "$d/${i}.rc" ) &`);
+    const from = sourceOf.get(file);
+    if (from === undefined) return;
+    bySource.set(from, [...(bySource.get(from) ?? []), `${t} ${cmd} > "$d/${i}" 2>&1; echo $? > "$d/${i}.rc"`]);
   });
+  for (const group of bySource.values()) lines.push(`( ${group.join('; ')} ) &`);
   cmds.forEach(([file, cmd], i) => {
     lines.push(`echo ${q(`${mark} begin ${file}`)}`);
     if (file.startsWith('ping-')) {

@@ -32,7 +32,7 @@ export function scenarioVars(cfg: Config, externalHost?: string): Record<string,
 
 export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, opts: { evaluate: boolean; signal?: AbortSignal }): Promise<LiveRun> {
   const steps = scenario.steps.map((s) => resolveStep(s, scenarioVars(cfg)));
-  const paths = { deviceJsonFile: cfg.deviceJsonFile, logFile: cfg.logFile, appengineOut: cfg.appengineOut };
+  const paths = { deviceJsonFile: cfg.deviceJsonFile, logFile: cfg.logFile, appengineOut: cfg.appengineOut, pingWaitSecs: cfg.pingWaitSecs };
   const gather = async (pings: Ping[], only?: Set<string>) => {
     const mark = newMark();
     const r = await execInContainer(cfg, gatherScript(paths, cfg.cmdTimeoutSecs, pings, mark, only), cfg.cmdTimeoutSecs * 2 + 30);
