@@ -32,7 +32,7 @@ if (isMain(import.meta.url)) {
     const interrupt = onInterrupt(teardown);
     try {
       if (ownBoot) {
-        stage(cfg, scenario);
+        await stage(cfg, plan, scenario);
         await up(cfg, `${stamp()}-capture-${scenario.id}`);
       } else {
         say(colors.dim(`using the running container ${cfg.container}`));

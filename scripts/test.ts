@@ -38,7 +38,7 @@ if (isMain(import.meta.url)) {
       const last = i === scenarios.length - 1;
       tearingDown = undefined;
       try {
-        stage(cfg, scenario);
+        await stage(cfg, plan, scenario);
         await up(cfg, `${stamp()}-test-${scenario.id}`);
         const r = await verifyLive(cfg, plan, scenario, runDir, interrupt.signal);
         reports.push(r);
