@@ -20,7 +20,7 @@ VARS := TARGET TARGET_LABEL IMAGE CONTAINER VOLUME PVTXD ARTIFACTS IMAGE_TAR KAS
 	SCENARIOS LAB_FAULTS LAB_VARIANTS
 $(foreach v,$(VARS),$(if $(filter undefined,$(origin $(v))),,$(eval export $(v))))
 
-.PHONY: help build load up down shell logs clean test-all unit typecheck lab mutation bench ci setup
+.PHONY: help build load up down shell logs clean lint test-all unit typecheck lab mutation bench ci setup
 
 help:
 	@$(RUN) scripts/help.ts
@@ -39,6 +39,8 @@ logs:
 	@$(RUN) scripts/logs.ts
 clean:
 	@$(RUN) scripts/clean.ts
+lint:
+	@$(RUN) scripts/lint.ts
 
 test-all:
 	@$(RUN) scripts/test.ts all
