@@ -24,6 +24,8 @@ export interface Config {
   bootTimeoutMs: number;
   stepTimeoutMs: number;
   settleTimeoutMs: number;
+  /** stop re-checking a failing step once its verdicts have not changed for this long */
+  settleStableMs: number;
   pollIntervalMs: number;
   /** timeout of each command inside the container (`timeout -k 2 N`) */
   cmdTimeoutSecs: number;
@@ -59,6 +61,7 @@ export const DEFAULTS: Record<string, string> = {
   BOOT_TIMEOUT: '90',
   STEP_TIMEOUT: '60',
   SETTLE_TIMEOUT: '15',
+  SETTLE_STABLE: '3',
   POLL_INTERVAL: '0.3',
   CMD_TIMEOUT: '20',
   PING_WAIT: '1',
@@ -92,7 +95,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   EXTERNAL_HOST: 'host pinged to prove NAT egress (Test 3)',
   BOOT_TIMEOUT: 'seconds to wait for the boot to settle (READY or refusal)',
   STEP_TIMEOUT: 'seconds to wait for a step (stop/start) to take effect',
-  SETTLE_TIMEOUT: 'seconds to keep re-checking after readiness before a check is failed',
+  SETTLE_TIMEOUT: 'at most this many seconds of re-checking after readiness before a check is failed',
+  SETTLE_STABLE: 'fail sooner: stop re-checking once the verdicts have not changed for this many seconds',
   POLL_INTERVAL: 'seconds between polls',
   CMD_TIMEOUT: 'timeout of each command run inside the container',
   PING_WAIT: 'ping -W N: seconds a ping waits for a reply, so a ping the plan expects to fail costs ~2 s, not ~10 s',
@@ -183,6 +187,7 @@ export function readConfig(env: Record<string, string | undefined>, cwd: string,
     bootTimeoutMs: seconds('BOOT_TIMEOUT', v('BOOT_TIMEOUT')),
     stepTimeoutMs: seconds('STEP_TIMEOUT', v('STEP_TIMEOUT')),
     settleTimeoutMs: seconds('SETTLE_TIMEOUT', v('SETTLE_TIMEOUT')),
+    settleStableMs: seconds('SETTLE_STABLE', v('SETTLE_STABLE')),
     pollIntervalMs: seconds('POLL_INTERVAL', v('POLL_INTERVAL')),
     cmdTimeoutSecs: Math.ceil(seconds('CMD_TIMEOUT', v('CMD_TIMEOUT')) / 1000),
     pingWaitSecs: Math.ceil(seconds('PING_WAIT', v('PING_WAIT')) / 1000),

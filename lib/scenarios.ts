@@ -144,6 +144,16 @@ export function findScenario(plan: PlanFile, id: string): Scenario {
   return s;
 }
 
+/**
+ * The scenarios `test-all` runs: all of them, or those ONLY names ("1 3 collision", spaces or
+ * commas), in the order given. An unknown id is a UsageError naming the known ones.
+ */
+export function selectScenarios(plan: PlanFile, only?: string): Scenario[] {
+  const ids = (only ?? '').split(/[\s,]+/).filter(Boolean);
+  if (!ids.length) return plan.scenarios;
+  return [...new Set(ids)].map((id) => findScenario(plan, id));
+}
+
 /** Replaces ${NAME} with vars[NAME]; unknown names are a UsageError. */
 export function substitute(text: string, vars: Record<string, string>): string {
   return text.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_, name: string) => {

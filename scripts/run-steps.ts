@@ -2,7 +2,8 @@
  * Runs a scenario's steps against the live appengine container. For each step:
  *   run its command (if any), poll until its waitFor conditions hold (deadline, last state
  *   seen is reported), then gather the full state (with pings) and, when verifying, keep
- *   re-gathering until every check holds or SETTLE_TIMEOUT passes.
+ *   re-gathering until every check holds, the verdicts stop changing for SETTLE_STABLE, or
+ *   SETTLE_TIMEOUT passes.
  * Each round of gathering is one `docker exec`. The final round of each step is what the
  * bundle keeps, so re-verifying the bundle offline gives the same verdict.
  */
@@ -11,6 +12,7 @@ import { stateFromFiles, type StepState } from '../lib/bundle.ts';
 import { allPass, evaluateChecks, evaluateStep, type CheckResult } from '../lib/evaluate.ts';
 import { filesFor, gatherScript, newMark, parseGatherOutput } from '../lib/gather.ts';
 import { pollUntil } from '../lib/poll.ts';
+import { Stability } from '../lib/settle.ts';
 import { resolveStep, type Ping, type PlanFile, type Scenario, type Step } from '../lib/scenarios.ts';
 import type { ScenarioReport } from '../lib/report.ts';
 import { Interrupted } from '../lib/errors.ts';
@@ -72,7 +74,8 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
       return { files, st, res };
     };
     if (opts.evaluate) {
-      const s = await pollUntil(round, (v) => allPass(v.res), { timeoutMs: cfg.settleTimeoutMs, intervalMs: cfg.pollIntervalMs, signal: opts.signal });
+      const stability = new Stability(cfg.settleStableMs);
+      const s = await pollUntil(round, (v) => allPass(v.res) || stability.observe(v.res), { timeoutMs: cfg.settleTimeoutMs, intervalMs: cfg.pollIntervalMs, signal: opts.signal });
       final = s.value;
     } else {
       final = await round();

@@ -4,7 +4,7 @@
  * Exit: 0 all passed, 1 a check failed, 2 bad usage/scenarios file, 3 environment missing.
  */
 import { EnvironmentError, Interrupted, UsageError } from '../lib/errors.ts';
-import { findScenario, type Scenario } from '../lib/scenarios.ts';
+import { findScenario, selectScenarios, type Scenario } from '../lib/scenarios.ts';
 import type { ScenarioReport } from '../lib/report.ts';
 import { colors, config, isMain, loadPlan, main, say, stamp, testArg } from './common.ts';
 import { requireDocker, requireImage } from './docker.ts';
@@ -20,7 +20,7 @@ if (isMain(import.meta.url)) {
     const cfg = config();
     const plan = loadPlan();
     const which = testArg(process.argv.slice(2), true);
-    const scenarios: Scenario[] = which === 'all' ? plan.scenarios : [findScenario(plan, which)];
+    const scenarios: Scenario[] = which === 'all' ? selectScenarios(plan, process.env.ONLY) : [findScenario(plan, which)];
     await requireDocker();
     await requireImage(cfg);
 
