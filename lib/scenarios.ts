@@ -37,6 +37,8 @@ export interface Scenario {
   skipEvidence?: string[];
   /** commands run in the container after docker run, before pv-appengine */
   beforeBoot?: string[];
+  /** bundle file -> command that gathers it instead of the usual one */
+  gather?: Record<string, string>;
   artifacts: string[];
   notes?: string[];
   steps: Step[];
