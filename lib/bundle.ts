@@ -9,6 +9,7 @@ import { parseNftRuleset, type NftTable } from './parse/nft.ts';
 import { parsePing, type PingSummary } from './parse/ping.ts';
 import { parsePvLog, type PvLog } from './parse/pv-log.ts';
 import { parseIptablesS, type IptablesRule } from './parse/iptables.ts';
+import type { CapabilityProbe } from './report.ts';
 
 export const FILES = {
   lxcLs: 'lxc-ls.txt',
@@ -43,6 +44,8 @@ export interface BundleMeta {
   externalHost: string;
   capturedAt: string;
   steps: string[];
+  /** what the capability probes found (command probes cannot be re-run offline) */
+  capabilities?: Record<string, CapabilityProbe>;
 }
 
 export interface PoolDef { type?: string; bridge?: string; subnet?: string; gateway?: string; nat?: unknown }

@@ -4,6 +4,7 @@
  * can also be run by hand: `CONTAINER=my-test npx tsx scripts/up.ts`.
  */
 import { UsageError } from './errors.ts';
+import { requiredCapabilities } from './verdict.ts';
 
 export interface Config {
   /** preset name; only used for labelling output and reports */
@@ -43,6 +44,10 @@ export interface Config {
   appengineOut: string;
   /** docker label set on everything the toolkit creates; teardown only touches what has it */
   label: string;
+  /** STRICT=1: XFAIL and XPASS count as failures */
+  strict: boolean;
+  /** REQUIRE=...: capabilities whose absence fails a scenario instead of skipping it */
+  require: Set<string>;
 }
 
 export const DEFAULTS: Record<string, string> = {
@@ -77,6 +82,8 @@ export const DEFAULTS: Record<string, string> = {
   // may be a dangling link to /var/volatile when no init ran)
   APPENGINE_OUT: '/var/pantavisor/storage/.pv-ipam-tests/pv-appengine.out',
   LABEL: 'pv-ipam-tests',
+  STRICT: '0',
+  REQUIRE: '',
 };
 
 /** What each variable means, for `make help`. */
@@ -110,6 +117,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   LOG_FILE: 'pantavisor.log inside the container',
   DEVICE_JSON: 'the trail\'s device.json inside the container',
   APPENGINE_OUT: 'file pv-appengine\'s own output is redirected to (kept in every bundle)',
+  STRICT: '1: a known issue that fails (XFAIL) or looks fixed (XPASS) fails the run',
+  REQUIRE: 'capabilities (e.g. isolation, iptables) whose absence fails a scenario instead of skipping it',
 };
 
 function seconds(name: string, text: string): number {
@@ -201,5 +210,7 @@ export function readConfig(env: Record<string, string | undefined>, cwd: string,
     deviceJsonFile: v('DEVICE_JSON'),
     appengineOut: v('APPENGINE_OUT'),
     label: v('LABEL'),
+    strict: v('STRICT') === '1' || v('STRICT') === 'true',
+    require: requiredCapabilities(v('REQUIRE')),
   };
 }

@@ -3,12 +3,15 @@
  * script (every command under `timeout -k 2 N` inside the container, since killing docker exec
  * on the host does not stop what runs inside) and splits its output back into bundle files.
  */
-import { EXTRA_FILES, FILES, pingFileName } from './bundle.ts';
+import { EXTRA_FILES, FILES, OPTIONAL_FILES, pingFileName } from './bundle.ts';
 import type { Check, Ping } from './scenarios.ts';
 
 /** The bundle files each check kind reads (readiness polls gather only these). */
 const KIND_FILES: Record<string, string[]> = {
   'container-state': [FILES.lxcLs],
+  'container-not-running': [FILES.lxcLs],
+  'nft-rule': [FILES.nft],
+  'iptables-masquerade': [OPTIONAL_FILES.iptablesNat],
   'container-ipv4': [FILES.lxcLs, FILES.deviceJson],
   'ip-usable-in-pool': [FILES.lxcLs, FILES.deviceJson],
   'ips-unique': [FILES.lxcLs],
@@ -62,8 +65,32 @@ function q(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/** The commands of the optional files (gathered only when a check reads them). */
+export const OPTIONAL_COMMANDS: Record<string, string> = {
+  [OPTIONAL_FILES.iptablesNat]: 'iptables -t nat -S',
+};
+
+/** The optional files a scenario's checks read. */
+export function optionalFilesFor(checks: Check[]): string[] {
+  return [...new Set(checks.flatMap((c) => (KIND_FILES[c.kind] ?? []).filter((f) => f in OPTIONAL_COMMANDS)))];
+}
+
+export interface GatherExtras {
+  /** optional files to gather too (OPTIONAL_COMMANDS) */
+  optional?: string[];
+  /** bundle file -> the command that gathers it instead (scenario `gather`) */
+  overrides?: Record<string, string>;
+}
+
 /** The commands a capture runs, by bundle file name (what a user would type by hand). */
-export function gatherCommands(paths: GatherPaths, pings: Ping[] = []): [file: string, command: string][] {
+export function gatherCommands(paths: GatherPaths, pings: Ping[] = [], extras: GatherExtras = {}): [file: string, command: string][] {
+  const base = baseCommands(paths, pings);
+  const optional = (extras.optional ?? []).filter((f) => OPTIONAL_COMMANDS[f]).map((f): [string, string] => [f, OPTIONAL_COMMANDS[f]]);
+  const all = [...base.slice(0, 5), ...optional, ...base.slice(5)];
+  return all.map(([f, c]) => [f, extras.overrides?.[f] ?? c]);
+}
+
+function baseCommands(paths: GatherPaths, pings: Ping[]): [file: string, command: string][] {
   return [
     [FILES.lxcLs, 'lxc-ls -f'],
     [FILES.deviceJson, `cat ${q(paths.deviceJsonFile)}`],
@@ -82,12 +109,12 @@ export function gatherCommands(paths: GatherPaths, pings: Ping[] = []): [file: s
  * container one after another (on a real build pventer's helper keys a temp file `/env-<pid>`
  * by the container's PID, so two pventer calls into one container at once collide).
  */
-export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: Ping[] = [], mark = MARK, only?: Set<string>): string {
+export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: Ping[] = [], mark = MARK, only?: Set<string>, extras: GatherExtras = {}): string {
   const t = `timeout -k 2 ${cmdTimeoutSecs}`;
   // scratch space for the parallel pings: mktemp, else next to pv-appengine's output file
   const scratch = `${paths.appengineOut.replace(/\/[^/]*$/, '') || '/tmp'}/gather`;
   const lines: string[] = [`d=$(mktemp -d 2>/dev/null) || { d=${q(scratch)}.$$; mkdir -p "$d"; }`];
-  const cmds = gatherCommands(paths, pings).filter(([file]) => !only || only.has(file) || file.startsWith('ping-'));
+  const cmds = gatherCommands(paths, pings, extras).filter(([file]) => !only || only.has(file) || file.startsWith('ping-'));
   const sourceOf = new Map(pings.map((p) => [pingFileName(p.from, p.to), p.from]));
   const bySource = new Map<string, string[]>();
   cmds.forEach(([file, cmd], i) => {

@@ -10,8 +10,7 @@ import { colors, config, isMain, loadPlan, main, say, stamp, testArg } from './c
 import { requireDocker, requireImage } from './docker.ts';
 import { down } from './down.ts';
 import { finishRun, printHeader, printScenarioEnd, runReport } from './reporting.ts';
-import { stage } from './stage.ts';
-import { up } from './up.ts';
+import { bootScenario } from './boot.ts';
 import { onInterrupt } from './interrupt.ts';
 import { verifyLive } from './verify.ts';
 
@@ -38,9 +37,8 @@ if (isMain(import.meta.url)) {
       const last = i === scenarios.length - 1;
       tearingDown = undefined;
       try {
-        await stage(cfg, plan, scenario);
-        await up(cfg, `${stamp()}-test-${scenario.id}`);
-        const r = await verifyLive(cfg, plan, scenario, runDir, interrupt.signal);
+        const booted = await bootScenario(cfg, plan, scenario, `${stamp()}-test-${scenario.id}`);
+        const r = await verifyLive(cfg, plan, scenario, runDir, interrupt.signal, booted);
         reports.push(r);
       } catch (e) {
         if (e instanceof Interrupted || interrupt.signal.aborted) {
