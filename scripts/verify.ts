@@ -47,7 +47,7 @@ export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario
   const probes = boot?.probes ?? await probeCommands(cfg, plan, scenario);
   const notBooted = boot ? !boot.started : Object.values(probes).some((p) => !p.present);
   const run: LiveRun = notBooted
-    ? { probes, steps: [], states: {}, files: {}, results: [], waits: [], actions: [] }
+    ? { probes, steps: [], states: {}, files: {}, results: [], waits: [], actions: [], clock: {} }
     : await runSteps(cfg, plan, scenario, { evaluate: true, signal, probes });
   const bundle = `${runDir}/test-${scenario.id}`;
   writeBundle(bundle, scenario, run.files, bundleMeta(cfg, scenario, run.probes));
@@ -57,6 +57,7 @@ export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario
     id: scenario.id, title: scenario.title, status: j.status, knownIssue: scenario.knownIssue, skip: j.skip, capabilities: run.probes,
     durationMs: Date.now() - started, bundle, timings: Object.fromEntries(run.waits.map((w) => [`wait.${w.step}`, w.elapsedMs])),
     waits: run.waits, actions: [...(boot?.actions ?? []), ...run.actions], checks: j.checks,
+    clock: { ...(boot?.appengineStart !== undefined ? { appengineStart: boot.appengineStart } : {}), ...run.clock },
   };
 }
 
