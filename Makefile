@@ -17,7 +17,7 @@ endif
 VARS := TARGET TARGET_LABEL IMAGE CONTAINER VOLUME PVTXD ARTIFACTS IMAGE_TAR KAS KAS_CONFIG \
 	DOCKER_RUN_OPTS EXTERNAL_HOST BOOT_TIMEOUT STEP_TIMEOUT SETTLE_TIMEOUT SETTLE_STABLE POLL_INTERVAL \
 	CMD_TIMEOUT PING_WAIT REPORT_DIR WORK_DIR KEEP DRY_RUN LABEL SNAPSHOT CAPTURE_DIR CMD LOG FOLLOW \
-	SCENARIOS LAB_FAULTS LAB_VARIANTS ONLY JOBS STRICT REQUIRE VERBOSE REPORT PROGRESS
+	SCENARIOS LAB_FAULTS LAB_VARIANTS ONLY JOBS STRICT REQUIRE VERBOSE REPORT PROGRESS BENCH_ONLY BENCH_JOBS
 $(foreach v,$(VARS),$(if $(filter undefined,$(origin $(v))),,$(eval export $(v))))
 
 .PHONY: help build load up down shell logs clean lint rerun test-all unit typecheck lab lab-if-stale mutation bench ci setup demo
@@ -83,8 +83,10 @@ lab-if-stale:
 mutation:
 	bash lab/mutation.sh
 
+# speed and memory targets: the offline path, then the live overhead per test and the JOBS speed-up
 bench:
 	@$(RUN) test/bench.ts
+	@$(RUN) test/bench-live.ts
 
 # What CI runs (.ci/run): .ci/ci.sh runs every stage in order (set-up first), times each and
 # prints the table at the end; CI_STAGES="unit lab" runs some of them.

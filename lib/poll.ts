@@ -1,6 +1,6 @@
 /**
- * Deadline poller: probe, test, and probe again after a short interval until the test holds
- * or the deadline passes. The caller gets the last value seen either way, so a timeout can
+ * Deadline poller: probe, test, and probe again an interval after the last probe started,
+ * until the test holds or the deadline passes. The caller gets the last value seen either way, so a timeout can
  * say what the state was instead of just "timed out".
  */
 export interface PollOptions<T = unknown> {
@@ -34,14 +34,18 @@ export async function pollUntil<T>(
   const start = now();
   let attempts = 0;
   for (;;) {
+    const probeStart = now();
     const value = await probe();
     attempts++;
     const elapsedMs = now() - start;
     if (holds(value)) return { ok: true, value, attempts, elapsedMs };
-    if (elapsedMs + opts.intervalMs > opts.timeoutMs || opts.signal?.aborted) {
+    // the interval runs from one probe's start to the next's: a slow probe (a docker exec)
+    // does not stretch the time between looks
+    const wait = Math.max(0, opts.intervalMs - (now() - probeStart));
+    if (elapsedMs + wait > opts.timeoutMs || opts.signal?.aborted) {
       return { ok: false, value, attempts, elapsedMs };
     }
     opts.onWait?.(value, elapsedMs);
-    await delay(opts.intervalMs);
+    if (wait > 0) await delay(wait);
   }
 }

@@ -24,6 +24,9 @@ export interface Booted {
   started: boolean;
   /** host uptime (s) when pv-appengine was started */
   appengineStart?: number;
+  /** host uptime (s) around the plan's docker commands (volume create, run, before-boot, probes) */
+  dockerStart?: number;
+  dockerEnd?: number;
 }
 
 /** Runs the scenario's before-boot commands in the container, echoed; a failure is exit 3. */
@@ -48,11 +51,13 @@ export async function probeCommands(cfg: Config, plan: PlanFile, scenario: Scena
 
 export async function bootScenario(cfg: Config, plan: PlanFile, scenario: Scenario, runId: string): Promise<Booted> {
   await stage(cfg, plan, scenario);
+  const dockerStart = uptime();
   await createContainer(cfg, runId);
   const actions: Action[] = [];
   await runBeforeBoot(cfg, scenario, actions);
   const probes = await probeCommands(cfg, plan, scenario);
-  if (Object.values(probes).some((p) => !p.present)) return { probes, actions, started: false };
+  if (Object.values(probes).some((p) => !p.present)) return { probes, actions, started: false, dockerStart, dockerEnd: uptime() };
   await startAppengine(cfg);
-  return { probes, actions, started: true, appengineStart: uptime() };
+  const appengineStart = uptime();
+  return { probes, actions, started: true, appengineStart, dockerStart, dockerEnd: appengineStart };
 }

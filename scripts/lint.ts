@@ -25,7 +25,7 @@ if (isMain(import.meta.url)) {
     const names = readdirSync(cfg.artifacts).filter((f) => f.endsWith('.pvrexport.tgz')).map((f) => f.slice(0, -'.pvrexport.tgz'.length)).sort();
     const opened: OpenedExport[] = [];
     let total = 0;
-    try {
+    {
       for (const n of names) opened.push(await openExport(artifactPath(cfg, n), n));
       const devices = opened.filter((x) => 'device.json' in x.state);
       const containers = opened.filter((x) => !('device.json' in x.state));
@@ -52,23 +52,17 @@ if (isMain(import.meta.url)) {
       say(colors.bold('each scenario, as make stage-N stages it'));
       for (const s of plan.scenarios) {
         const set: OpenedExport[] = [];
-        try {
-          for (const a of s.artifacts) {
-            const spec = plan.derivedArtifacts?.[a];
-            if (!spec && !names.includes(a)) throw new EnvironmentError(`Test ${s.id} needs ${a}.pvrexport.tgz in ${typed(cfg.artifacts)}`);
-            const file = spec ? await derive(cfg, a, spec, artifactPath(cfg, spec.from), () => {}) : artifactPath(cfg, a);
-            set.push(await openExport(file, a));
-          }
-          const w = lintSet(set);
-          total += w.length;
-          say(`  Test ${s.id.padEnd(16)} ${w.length ? colors.yellow(`${w.length} warning${w.length > 1 ? 's' : ''}`) : colors.green('ok')}${colors.dim(`  (${s.artifacts.join(', ')})`)}`);
-          show(w);
-        } finally {
-          set.forEach((x) => x.close());
+        for (const a of s.artifacts) {
+          const spec = plan.derivedArtifacts?.[a];
+          if (!spec && !names.includes(a)) throw new EnvironmentError(`Test ${s.id} needs ${a}.pvrexport.tgz in ${typed(cfg.artifacts)}`);
+          const file = spec ? await derive(cfg, a, spec, artifactPath(cfg, spec.from), () => {}) : artifactPath(cfg, a);
+          set.push(await openExport(file, a));
         }
+        const w = lintSet(set);
+        total += w.length;
+        say(`  Test ${s.id.padEnd(16)} ${w.length ? colors.yellow(`${w.length} warning${w.length > 1 ? 's' : ''}`) : colors.green('ok')}${colors.dim(`  (${s.artifacts.join(', ')})`)}`);
+        show(w);
       }
-    } finally {
-      opened.forEach((x) => x.close());
     }
     say();
     say(`lint: ${total} warning${total === 1 ? '' : 's'} (predictions only; the live checks judge)`);

@@ -5,22 +5,22 @@
  * scripts/derive.ts. A bad export is an EnvironmentError (exit 3) naming the file.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $ } from 'zx';
 import { EnvironmentError } from '../lib/errors.ts';
 import { configKey } from '../lib/derive.ts';
 import type { ExportView } from '../lib/lint.ts';
-import { exportProblem, tarFailure, type State } from '../lib/pvrexport.ts';
+import { containerNames, exportProblem, tarFailure, type State } from '../lib/pvrexport.ts';
 import { typed } from './common.ts';
 
 export interface OpenedExport extends ExportView {
   file: string;
-  /** where it is extracted; removed by close() */
-  dir: string;
-  close(): void;
 }
+
+/** Exports already checked in this process, by path, size and mtime (test-all stages the same ones again and again). */
+const checked = new Map<string, OpenedExport>();
 
 /** Fails (exit 3) unless the host has the tools derivations and checks run. */
 export async function requireHostTools(tools: string[]): Promise<void> {
@@ -34,19 +34,26 @@ function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-/** Lists, extracts and checks a pvrexport; throws EnvironmentError `FILE: problem`. */
+/**
+ * Lists, extracts and checks a pvrexport, keeping its state and its containers' lxc configs;
+ * throws EnvironmentError `FILE: problem`.
+ */
 export async function openExport(file: string, name: string): Promise<OpenedExport> {
   const bad = (problem: string) => new EnvironmentError(`${typed(file)}: ${problem}`);
   let size: number;
+  let key: string;
   try {
     const st = statSync(file);
     if (!st.isFile()) throw bad('not a file');
     size = st.size;
-    readFileSync(file, { flag: 'r' }).subarray(0, 0);
+    key = `${file}|${st.size}|${st.mtimeMs}`;
+    closeSync(openSync(file, 'r'));
   } catch (e) {
     if (e instanceof EnvironmentError) throw e;
     throw bad(existsSync(file) ? `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` : 'missing');
   }
+  const known = checked.get(key);
+  if (known) return { ...known, name };
   if (size === 0) throw bad('empty file');
   const list = await $({ nothrow: true, quiet: true })`tar -tzf ${file}`;
   if (list.exitCode !== 0) throw bad(tarFailure(list.stderr));
@@ -54,22 +61,24 @@ export async function openExport(file: string, name: string): Promise<OpenedExpo
   const dir = mkdtempSync(join(tmpdir(), 'pv-ipam-tests-export-'));
   const close = () => rmSync(dir, { recursive: true, force: true });
   try {
-    const x = await $({ nothrow: true, quiet: true })`tar -xzf ${file} -C ${dir}`;
-    if (x.exitCode !== 0) throw bad(tarFailure(x.stderr));
+    const extract = await $({ nothrow: true, quiet: true })`tar -xzf ${file} -C ${dir}`;
+    if (extract.exitCode !== 0) throw bad(tarFailure(extract.stderr));
     const jsonPath = join(dir, 'json');
     const jsonText = entries.includes('json') && existsSync(jsonPath) ? readFileSync(jsonPath, 'utf8') : undefined;
     const objectSha = (sha: string) => (existsSync(join(dir, 'objects', sha)) ? sha256File(join(dir, 'objects', sha)) : undefined);
     const problem = exportProblem(entries, jsonText, objectSha);
     if (problem) throw bad(problem);
     const state = JSON.parse(jsonText!) as State;
-    const config = (container: string) => {
-      const sha = state[configKey(container)];
-      return typeof sha === 'string' && existsSync(join(dir, 'objects', sha)) ? readFileSync(join(dir, 'objects', sha), 'utf8') : undefined;
-    };
-    return { name, file, dir, state, config, close };
-  } catch (e) {
+    const configs = new Map<string, string>();
+    for (const c of containerNames(state)) {
+      const sha = state[configKey(c)];
+      if (typeof sha === 'string' && existsSync(join(dir, 'objects', sha))) configs.set(c, readFileSync(join(dir, 'objects', sha), 'utf8'));
+    }
+    const x: OpenedExport = { name, file, state, config: (c) => configs.get(c) };
+    checked.set(key, x);
+    return x;
+  } finally {
     close();
-    throw e;
   }
 }
 

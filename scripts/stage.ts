@@ -44,41 +44,37 @@ export async function stage(cfg: Config, plan: PlanFile, scenario: Scenario): Pr
   const derived = plan.derivedArtifacts ?? {};
   const files: { name: string; file: string }[] = [];
   const opened: OpenedExport[] = [];
-  try {
-    for (const a of scenario.artifacts) {
-      const spec = derived[a];
-      if (spec) {
-        (await openExport(artifactPath(cfg, spec.from), spec.from)).close();
-        const out = await derive(cfg, a, spec, artifactPath(cfg, spec.from));
-        files.push({ name: a, file: out });
-      } else {
-        files.push({ name: a, file: artifactPath(cfg, a) });
-      }
-      opened.push(await openExport(files[files.length - 1].file, a));
+  for (const a of scenario.artifacts) {
+    const spec = derived[a];
+    if (spec) {
+      await openExport(artifactPath(cfg, spec.from), spec.from);
+      const out = await derive(cfg, a, spec, artifactPath(cfg, spec.from));
+      files.push({ name: a, file: out });
+    } else {
+      files.push({ name: a, file: artifactPath(cfg, a) });
     }
-    const warnings = lintSet(opened);
-    say(colors.dim(`  ${opened.length} pvrexports checked (json, objects and their sha256)${warnings.length ? '' : '; lint: nothing to predict'}`));
-    printLint(warnings);
-
-    mkdirSync(cfg.pvtxd, { recursive: true });
-    say(colors.dim(`+ rm -f ${shellQuote(typed(cfg.pvtxd))}/*.pvrexport.tgz`));
-    for (const f of readdirSync(cfg.pvtxd)) {
-      if (f.endsWith('.pvrexport.tgz')) rmSync(`${cfg.pvtxd}/${f}`, { force: true });
-      else if (statSync(`${cfg.pvtxd}/${f}`).isFile()) {
-        say(colors.yellow(`warning: ${cfg.pvtxd}/${f} is not a pvrexport; pv-appengine runs \`pvtx add\` on every file there and stops at the first it cannot add`));
-      }
-    }
-    const staged: string[] = [];
-    for (const { name, file } of files) {
-      const dest = `${cfg.pvtxd}/${name}.pvrexport.tgz`;
-      echoCommand(['cp', typed(file), `${typed(cfg.pvtxd)}/`]);
-      copyFileSync(file, dest);
-      staged.push(dest);
-    }
-    return { staged, warnings };
-  } finally {
-    for (const x of opened) x.close();
+    opened.push(await openExport(files[files.length - 1].file, a));
   }
+  const warnings = lintSet(opened);
+  say(colors.dim(`  ${opened.length} pvrexports checked (json, objects and their sha256)${warnings.length ? '' : '; lint: nothing to predict'}`));
+  printLint(warnings);
+
+  mkdirSync(cfg.pvtxd, { recursive: true });
+  say(colors.dim(`+ rm -f ${shellQuote(typed(cfg.pvtxd))}/*.pvrexport.tgz`));
+  for (const f of readdirSync(cfg.pvtxd)) {
+    if (f.endsWith('.pvrexport.tgz')) rmSync(`${cfg.pvtxd}/${f}`, { force: true });
+    else if (statSync(`${cfg.pvtxd}/${f}`).isFile()) {
+      say(colors.yellow(`warning: ${cfg.pvtxd}/${f} is not a pvrexport; pv-appengine runs \`pvtx add\` on every file there and stops at the first it cannot add`));
+    }
+  }
+  const staged: string[] = [];
+  for (const { name, file } of files) {
+    const dest = `${cfg.pvtxd}/${name}.pvrexport.tgz`;
+    echoCommand(['cp', typed(file), `${typed(cfg.pvtxd)}/`]);
+    copyFileSync(file, dest);
+    staged.push(dest);
+  }
+  return { staged, warnings };
 }
 
 if (isMain(import.meta.url)) {

@@ -59,7 +59,11 @@ export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario
     id: scenario.id, title: scenario.title, status: j.status, knownIssue: scenario.knownIssue, skip: j.skip, capabilities: run.probes,
     durationMs: Date.now() - started, bundle, timings: Object.fromEntries(run.waits.map((w) => [`wait.${w.step}`, w.elapsedMs])),
     waits: run.waits, actions: [...(boot?.actions ?? []), ...run.actions], checks: j.checks,
-    clock: { ...(boot?.appengineStart !== undefined ? { appengineStart: boot.appengineStart } : {}), ...run.clock },
+    clock: {
+      ...(boot?.appengineStart !== undefined ? { appengineStart: boot.appengineStart } : {}),
+      ...(boot?.dockerStart !== undefined ? { dockerStart: boot.dockerStart, dockerEnd: boot.dockerEnd! } : {}),
+      ...run.clock,
+    },
   };
 }
 

@@ -45,15 +45,22 @@ test('gives up at the deadline with the last value, attempts and elapsed', async
   assert.deepEqual(c.delays, [300, 300, 300]);
 });
 
-test('a probe that takes time counts toward the deadline', async () => {
+test('a probe that takes time counts toward the deadline, and toward the interval', async () => {
   const c = fakeClock();
   let probes = 0;
   const r = await pollUntil(async () => { c.advance(400); return ++probes; }, () => false, { timeoutMs: 1000, intervalMs: 100, now: c.now, delay: c.delay });
   assert.equal(r.ok, false);
-  // elapsed after probes: 400, 900 (+100 delay between) → 900 + 100 > 1000? no (=1000), so a third: 1400
+  // a 400 ms probe is longer than the 100 ms interval: the next starts at once (no delay);
+  // elapsed after probes: 400, 800, 1200 → 1200 > 1000: stop
   assert.equal(r.attempts, 3);
-  assert.equal(r.elapsedMs, 1400);
+  assert.equal(r.elapsedMs, 1200);
   assert.equal(r.value, 3);
+  assert.deepEqual(c.delays, []);
+  // a 100 ms probe with a 300 ms interval waits only the remaining 200 ms
+  const d = fakeClock();
+  let n = 0;
+  await pollUntil(async () => { d.advance(100); return ++n; }, (v) => v >= 3, { timeoutMs: 10_000, intervalMs: 300, now: d.now, delay: d.delay });
+  assert.deepEqual(d.delays, [200, 200]);
 });
 
 test('the last probe still counts when it holds past the deadline', async () => {

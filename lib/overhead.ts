@@ -1,0 +1,99 @@
+/**
+ * The toolkit's overhead per scenario, for `make bench`: its time to verdict next to the
+ * target's own time (from the target's log), and what remains.
+ *   toolkit   scenario start (stage) → verdict, on the host's uptime clock
+ *   target    per step: trigger (pv-appengine started, or the step's command sent) → the log
+ *             line that says the state was reached (READY, a teardown, `status is now STARTED`,
+ *             ...: the step's waitFor conditions), by the line's timestamp
+ *   commands  the plan's own docker commands (volume create, run, exec) and the pings, which
+ *             take ~1 s each plus PING_WAIT when they get no reply, one after another per container
+ *   overhead  toolkit − target − commands; a run misses its target above 1 s per scenario
+ * pantavisor.log timestamps are whole seconds of the same clock (CLOCK_MONOTONIC, = the host's
+ * uptime on a machine that never suspends), so each event is placed at its second + 0.5 (±0.5 s).
+ */
+import { findLines, type LogPattern } from './log-match.ts';
+import type { PvLog } from './parse/pv-log.ts';
+import type { ScenarioReport } from './report.ts';
+import type { Check, Ping, Scenario } from './scenarios.ts';
+
+export interface OverheadRow {
+  id: string;
+  status: string;
+  toolkitS: number;
+  /** undefined when the log does not show when a step's state was reached */
+  targetS?: number;
+  commandsS: number;
+  overheadS?: number;
+  /** toolkit / (target + commands) */
+  ratio?: number;
+  miss: boolean;
+  note?: string;
+}
+
+/** The log pattern that marks a waitFor condition reached, and which match of it (1 = first). */
+export function eventPattern(c: Check): { pattern: LogPattern; nth: number } | undefined {
+  if (c.kind === 'log-contains') {
+    const count = c.count as { eq?: number; ge?: number } | undefined;
+    return { pattern: c.line as LogPattern, nth: count?.ge ?? count?.eq ?? 1 };
+  }
+  if (c.kind === 'container-state' && (c.state === 'RUNNING' || c.state === 'STOPPED')) {
+    const to = c.state === 'RUNNING' ? 'STARTED' : 'STOPPED';
+    return { pattern: { module: 'platforms', text: `platform '${c.container}' status is now ${to}` }, nth: 1 };
+  }
+  return undefined;
+}
+
+/**
+ * When the step's state was reached, by the log: the latest of its conditions' events, each the
+ * first matching line at or after the trigger's second (the Nth overall for `count ge N`).
+ */
+export function eventTime(conditions: Check[], log: PvLog, trigger: number): number | undefined {
+  let latest = -Infinity;
+  for (const c of conditions) {
+    const e = eventPattern(c);
+    if (!e) return undefined;
+    const lines = findLines(log.lines, e.pattern);
+    const hit = e.nth > 1 ? lines[e.nth - 1] : lines.find((l) => l.time >= Math.floor(trigger));
+    if (!hit || hit.time < Math.floor(trigger)) return undefined;
+    latest = Math.max(latest, hit.time + 0.5);
+  }
+  return latest === -Infinity ? undefined : latest;
+}
+
+/** Seconds the pings of a step take: per container one after another, containers in parallel. */
+export function pingSeconds(pings: Ping[], lossOf: (p: Ping) => number | undefined, pingWaitS: number): number {
+  const per = new Map<string, number>();
+  for (const p of pings) per.set(p.from, (per.get(p.from) ?? 0) + 1 + (lossOf(p) === 100 ? pingWaitS : 0));
+  return Math.max(0, ...per.values());
+}
+
+export function overheadRow(
+  scenario: Scenario,
+  report: ScenarioReport,
+  logs: Record<string, PvLog>,
+  lossOf: (step: string, p: Ping) => number | undefined,
+  pingWaitS: number,
+  budgetS = 1,
+): OverheadRow {
+  const clock = report.clock ?? {};
+  const toolkitS = (clock.verdict ?? NaN) - (clock.scenarioStart ?? NaN);
+  const dockerS = (clock.dockerEnd ?? 0) - (clock.dockerStart ?? 0);
+  let targetS: number | undefined = 0;
+  let pingsS = 0;
+  let note: string | undefined;
+  for (const [i, step] of scenario.steps.entries()) {
+    if (report.status === 'skipped' && i > 0) break;
+    const trigger = i === 0 ? clock.appengineStart : clock[`step:${step.id}`];
+    const log = logs[step.id];
+    const at = trigger !== undefined && log ? eventTime(step.waitFor, log, trigger) : undefined;
+    if (at === undefined || trigger === undefined) {
+      targetS = undefined;
+      note = `no log event for step ${step.id}`;
+    } else if (targetS !== undefined) targetS += Math.max(0, at - trigger);
+    pingsS += pingSeconds(step.pings ?? [], (p) => lossOf(step.id, p), pingWaitS);
+  }
+  const commandsS = dockerS + pingsS;
+  const overheadS = targetS === undefined || Number.isNaN(toolkitS) ? undefined : toolkitS - targetS - commandsS;
+  const ratio = targetS === undefined || Number.isNaN(toolkitS) ? undefined : toolkitS / Math.max(0.001, targetS + commandsS);
+  return { id: scenario.id, status: report.status, toolkitS, targetS, commandsS, overheadS, ratio, miss: overheadS !== undefined && overheadS > budgetS, note };
+}

@@ -1,0 +1,74 @@
+/**
+ * make bench, live part (the lab by default; any TARGET): runs scenarios through the real CLI
+ * and prints, per test, the target's own time (from its log), the plan's own commands (docker,
+ * pings), the toolkit's time to verdict, and the overhead in seconds and as a ratio (lib/overhead.ts);
+ * then the wall time of the same scenarios with JOBS=1, 2 and 4. Exit 1 when a test's overhead
+ * passes 1 s.
+ *   BENCH_ONLY="1 3"   the scenarios (default: all)      BENCH_JOBS="1 2 4"   the JOBS runs (empty: none)
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { $ } from 'zx';
+import { readConfig } from '../lib/config.ts';
+import { overheadRow, type OverheadRow } from '../lib/overhead.ts';
+import { parsePing } from '../lib/parse/ping.ts';
+import { parsePvLog, type PvLog } from '../lib/parse/pv-log.ts';
+import { pingFileName } from '../lib/bundle.ts';
+import type { RunReport } from '../lib/report.ts';
+import { findScenario } from '../lib/scenarios.ts';
+import { loadPlan } from '../scripts/common.ts';
+
+$.verbose = false;
+const target = process.env.TARGET || 'lab';
+const out = process.env.BENCH_DIR || 'reports/bench';
+const plan = loadPlan();
+const only = (process.env.BENCH_ONLY || plan.scenarios.map((s) => s.id).join(' ')).trim();
+const cfg = readConfig(process.env, process.cwd());
+
+async function run(dir: string, extra: Record<string, string>): Promise<{ report: RunReport; wallS: number }> {
+  const t0 = performance.now();
+  await $({ nothrow: true, env: { ...process.env, ...extra } })`make -s test-all TARGET=${target} ONLY=${only} REPORT_DIR=${dir}`.quiet();
+  const wallS = (performance.now() - t0) / 1000;
+  const runDir = readdirSync(dir).filter((d) => d.endsWith('-test-all')).sort().pop();
+  if (!runDir) throw new Error(`no report in ${dir}`);
+  return { report: JSON.parse(readFileSync(`${dir}/${runDir}/report.json`, 'utf8')), wallS };
+}
+
+const fmt = (n: number | undefined, d = 1) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toFixed(d));
+
+console.log(`live overhead on ${target} (${only})`);
+const { report, wallS } = await run(`${out}/live`, { JOBS: '1' });
+const rows: OverheadRow[] = report.scenarios.map((s) => {
+  const scenario = findScenario(plan, s.id);
+  const logs: Record<string, PvLog> = {};
+  const stepDir = (step: string) => (scenario.steps.length > 1 ? `${s.bundle}/${step}` : s.bundle!);
+  for (const st of scenario.steps) {
+    const f = `${stepDir(st.id)}/pantavisor.log`;
+    if (s.bundle && existsSync(f)) logs[st.id] = parsePvLog(readFileSync(f, 'utf8'));
+  }
+  const lossOf = (step: string, p: { from: string; to: string }) => {
+    const to = p.to.replace('${EXTERNAL_HOST}', report.target.name === 'lab' ? '198.51.100.1' : cfg.externalHost);
+    const f = `${stepDir(step)}/${pingFileName(p.from, to)}`;
+    return existsSync(f) ? parsePing(readFileSync(f, 'utf8'))?.lossPercent : undefined;
+  };
+  return overheadRow(scenario, s, logs, lossOf, cfg.pingWaitSecs);
+});
+console.log(`${'test'.padEnd(18)} ${'status'.padEnd(8)} ${'target s'.padStart(8)} ${'commands s'.padStart(10)} ${'toolkit s'.padStart(9)} ${'overhead s'.padStart(10)} ${'ratio'.padStart(6)}`);
+for (const r of rows) {
+  console.log(`${r.id.padEnd(18)} ${r.status.padEnd(8)} ${fmt(r.targetS).padStart(8)} ${fmt(r.commandsS).padStart(10)} ${fmt(r.toolkitS).padStart(9)} ${fmt(r.overheadS).padStart(10)} ${fmt(r.ratio, 2).padStart(6)}  ${r.miss ? 'MISS (> 1 s)' : r.overheadS === undefined ? `? ${r.note ?? ''}` : 'ok'}`);
+}
+const known = rows.filter((r) => r.overheadS !== undefined);
+const mean = known.reduce((a, r) => a + r.overheadS!, 0) / Math.max(1, known.length);
+console.log(`overhead: mean ${mean.toFixed(2)} s per test, max ${fmt(Math.max(...known.map((r) => r.overheadS!)), 2)} s; whole run ${wallS.toFixed(1)} s wall (target's timestamps are whole seconds: ±0.5 s)`);
+
+const jobsRuns = (process.env.BENCH_JOBS ?? '1 2 4').split(/\s+/).filter(Boolean).map(Number);
+if (jobsRuns.length) {
+  console.log(`\nparallel runs (${only}):`);
+  let base: number | undefined;
+  for (const j of jobsRuns) {
+    const r = j === 1 ? { report, wallS } : await run(`${out}/jobs-${j}`, { JOBS: String(j) });
+    base ??= r.wallS;
+    const ok = r.report.summary.failed + r.report.summary.errors === 0;
+    console.log(`  JOBS=${j}: ${r.wallS.toFixed(1)} s wall, speed-up ${(base / r.wallS).toFixed(2)}x${ok ? '' : `  (${r.report.summary.failed} failed, ${r.report.summary.errors} errors: parallel runs disturbed the results)`}`);
+  }
+}
+process.exitCode = rows.some((r) => r.miss) || known.length < rows.length ? 1 : 0;
