@@ -129,40 +129,47 @@ function grepCommand(exec: string, g: Grep, file: string): string {
   return `${exec} grep -${g.mode} ${args} ${shq(file)}`;
 }
 
-type Evidence = (check: Check, p: EvidencePaths, exec: string) => string;
+type Evidence = (check: Check, p: EvidencePaths, exec: string) => string[];
 
-const lxcLs: Evidence = (_c, _p, exec) => `${exec} lxc-ls -f`;
-const deviceJson: Evidence = (_c, p, exec) => `${exec} cat ${shq(p.deviceJsonFile)}`;
-const nftRuleset: Evidence = (_c, _p, exec) => `${exec} nft list ruleset`;
-const logGrep: Evidence = (c, p, exec) => grepCommand(exec, grepOf([c.line as LogPattern]), p.logFile);
+const lxcLs: Evidence = (_c, _p, exec) => [`${exec} lxc-ls -f`];
+const deviceJson: Evidence = (_c, p, exec) => [`${exec} cat ${shq(p.deviceJsonFile)}`];
+const nftRuleset: Evidence = (_c, _p, exec) => [`${exec} nft list ruleset`];
+const logGrep: Evidence = (c, p, exec) => [grepCommand(exec, grepOf([c.line as LogPattern]), p.logFile)];
 
-/** One evidence command per check kind (a unit test requires one for every kind). */
+/** The evidence commands of each check kind (a unit test requires every kind to have them). */
 export const EVIDENCE: Record<string, Evidence> = {
   'container-state': lxcLs,
-  'container-ipv4': (c, p, exec) => (c.inPool !== undefined ? `${lxcLs(c, p, exec)}; ${deviceJson(c, p, exec)}` : lxcLs(c, p, exec)),
-  'ip-usable-in-pool': (c, p, exec) => `${lxcLs(c, p, exec)}; ${deviceJson(c, p, exec)}`,
+  'container-ipv4': (c, p, exec) => (c.inPool !== undefined ? [...lxcLs(c, p, exec), ...deviceJson(c, p, exec)] : lxcLs(c, p, exec)),
+  'ip-usable-in-pool': (c, p, exec) => [...lxcLs(c, p, exec), ...deviceJson(c, p, exec)],
   'ips-unique': lxcLs,
   'ip-unchanged': lxcLs,
   'no-running-containers': lxcLs,
-  'ip-matches-log': (c, p, exec) =>
-    `${lxcLs(c, p, exec)}; ${grepCommand(exec, { mode: 'E', patterns: [`(allocated|reserved|reusing existing lease) .*${ereEscape(String(c.container))}`] }, p.logFile)}`,
+  'ip-matches-log': (c, p, exec) => [
+    ...lxcLs(c, p, exec),
+    grepCommand(exec, { mode: 'E', patterns: [`(allocated|reserved|reusing existing lease) .*${ereEscape(String(c.container))}`] }, p.logFile),
+  ],
   'device-json-pool': deviceJson,
-  'bridge-ipv4': (c, _p, exec) => `${exec} ip addr show ${shq(String(c.interface))}`,
+  'bridge-ipv4': (c, _p, exec) => [`${exec} ip addr show ${shq(String(c.interface))}`],
   'nft-masquerade': nftRuleset,
   'nft-nat-chain': nftRuleset,
-  'iptables-masquerade': (_c, _p, exec) => `${exec} iptables -t nat -S`,
-  'ping-loss': (c, _p, exec) => `${exec} pventer -c ${shq(String(c.from))} ping -c 2 ${shq(String(c.to))}`,
+  'iptables-masquerade': (_c, _p, exec) => [`${exec} iptables -t nat -S`],
+  'ping-loss': (c, _p, exec) => [`${exec} pventer -c ${shq(String(c.from))} ping -c 2 ${shq(String(c.to))}`],
   'log-contains': logGrep,
   'log-absent': logGrep,
-  'log-ordered': (c, p, exec) => grepCommand(exec, grepOf(c.lines as LogPattern[]), p.logFile),
+  'log-ordered': (c, p, exec) => [grepCommand(exec, grepOf(c.lines as LogPattern[]), p.logFile)],
 };
+
+/** The commands, one per file the check reads (e.g. lxc-ls and device.json), in order. */
+export function evidenceCommands(check: Check, paths: EvidencePaths): string[] {
+  const exec = `docker exec ${shq(paths.container)}`;
+  const e = EVIDENCE[check.kind];
+  return e ? e(check, paths, exec) : [`docker exec -it ${shq(paths.container)} sh`];
+}
 
 /**
  * The host command showing what `check` judges. Resolve ${VARS} in the check first
  * (resolveStep). An unknown kind gets a shell in the container.
  */
 export function evidenceCommand(check: Check, paths: EvidencePaths): string {
-  const exec = `docker exec ${shq(paths.container)}`;
-  const e = EVIDENCE[check.kind];
-  return e ? e(check, paths, exec) : `docker exec -it ${shq(paths.container)} sh`;
+  return evidenceCommands(check, paths).join('; ');
 }

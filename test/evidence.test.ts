@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { EVIDENCE, evidenceCommand, longestLiteral, shq, toEre } from '../lib/evidence.ts';
+import { EVIDENCE, evidenceCommand, evidenceCommands, longestLiteral, shq, toEre } from '../lib/evidence.ts';
 import { EVALUATORS } from '../lib/checks/index.ts';
 import { DEFAULTS } from '../lib/config.ts';
 import { parsePlan, resolveStep, type Check } from '../lib/scenarios.ts';
@@ -37,6 +37,8 @@ test('container, device.json, bridge, nft, iptables and ping evidence', () => {
     'docker exec pva-test pventer -c pv-example-net-server ping -c 2 8.8.8.8');
   assert.equal(evidenceCommand({ id: 'x', kind: 'container-state' }, { ...paths, container: 'my test' }), "docker exec 'my test' lxc-ls -f");
   assert.equal(ev({ kind: 'no-such-kind' }), 'docker exec -it pva-test sh');
+  assert.deepEqual(evidenceCommands({ id: "x", kind: "ip-usable-in-pool", container: "a", pool: "p" }, paths),
+    ["docker exec pva-test lxc-ls -f", "docker exec pva-test cat /var/pantavisor/storage/trails/0/device.json"]);
 });
 
 test('log checks: grep -F with the text, grep -E with the regex as an ERE', () => {
