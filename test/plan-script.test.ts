@@ -59,11 +59,6 @@ test('plan --check passes on the files plan wrote and fails, naming the file, on
   }
 });
 
-test('plan --check on the repository: the committed document and tasks are up to date', () => {
-  const r = plan(['--check'], `${ROOT}scenarios.json`);
-  assert.equal(r.status, 0, r.out);
-});
-
 test('plan: bad arguments and a bad scenarios file are usage errors (exit 2)', () => {
   let r = plan(['--frobnicate'], `${ROOT}scenarios.json`);
   assert.equal(r.status, 2);
