@@ -16,12 +16,12 @@ endif
 # Pass the toolkit's variables to the scripts. Only defined ones are exported, so that an
 # unset variable keeps its preset or default value.
 VARS := TARGET TARGET_LABEL IMAGE CONTAINER VOLUME PVTXD ARTIFACTS IMAGE_TAR KAS KAS_CONFIG \
-	DOCKER_RUN_OPTS EXTERNAL_HOST BOOT_TIMEOUT STEP_TIMEOUT SETTLE_TIMEOUT POLL_INTERVAL \
-	CMD_TIMEOUT REPORT_DIR WORK_DIR KEEP DRY_RUN LABEL SNAPSHOT CAPTURE_DIR CMD LOG FOLLOW \
-	SCENARIOS LAB_FAULTS LAB_VARIANTS
+	DOCKER_RUN_OPTS EXTERNAL_HOST BOOT_TIMEOUT STEP_TIMEOUT SETTLE_TIMEOUT SETTLE_STABLE POLL_INTERVAL \
+	CMD_TIMEOUT PING_WAIT REPORT_DIR WORK_DIR KEEP DRY_RUN LABEL SNAPSHOT CAPTURE_DIR CMD LOG FOLLOW \
+	SCENARIOS LAB_FAULTS LAB_VARIANTS ONLY JOBS STRICT REQUIRE VERBOSE
 $(foreach v,$(VARS),$(if $(filter undefined,$(origin $(v))),,$(eval export $(v))))
 
-.PHONY: help build load up down shell logs clean test-all unit typecheck lab mutation bench ci setup
+.PHONY: help build load up down shell logs clean lint test-all unit typecheck lab mutation bench ci setup
 
 help:
 	@$(RUN) scripts/help.ts
@@ -40,6 +40,8 @@ logs:
 	@$(RUN) scripts/logs.ts
 clean:
 	@$(RUN) scripts/clean.ts
+lint:
+	@$(RUN) scripts/lint.ts
 
 test-all:
 	@$(RUN) scripts/test.ts all

@@ -1,43 +1,78 @@
 #!/usr/bin/env bash
-# make mutation: switch on each lab fault in turn, run the scenarios against the lab with the
-# toolkit's own `make test-all TARGET=lab`, and print a matrix of which checks failed where.
-# A fault passes the mutation test when at least one scenario failed (status 1, not a crash or
-# an environment error) and every check named in lab/fault-guards.json failed. Scenarios run
-# without a fault are the baseline: they must all pass.
-#   MUTATION_FAULTS="a b"  only these faults      MUTATION_BASELINE=0  skip the baseline run
+# make mutation: switch on each lab fault, run the scenarios against the lab with the toolkit's
+# own `make test-all TARGET=lab`, and print which checks failed where. A fault is caught when
+# every check lab/fault-guards.json names for it failed (status 1, never an error or a
+# timeout). Without a fault (the baseline) every scenario must pass.
+#   MUTATION=targeted (default)  each fault against the scenarios its guards belong to
+#   MUTATION=full                each fault against every scenario: the whole matrix
+#   MUTATION_FAULTS="a b"        only these faults      MUTATION_BASELINE=0  skip the baseline
+# A fault may need a lab variant (fault-guards.json "variants", e.g. isolation); its run and
+# a baseline of its scenarios use that variant.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 guards=lab/fault-guards.json
+mode=${MUTATION:-targeted}
+case "$mode" in targeted | full) ;; *) echo "mutation: MUTATION must be targeted or full, not '$mode'" >&2; exit 2 ;; esac
 out=${MUTATION_DIR:-reports/mutation}
 rm -rf "$out"; mkdir -p "$out"
 faults=${MUTATION_FAULTS:-$(jq -r '.faults | keys_unsorted[]' "$guards")}
-ids=$(jq -r '.scenarios[].id' scenarios.json)
+all_ids=$(jq -r '.scenarios[].id' scenarios.json)
+SECONDS=0
 
-run() { # run NAME FAULTS -> writes $out/NAME/, echoes make's exit status
-  make -s test-all TARGET=lab LAB_FAULTS="$2" REPORT_DIR="$out/$1" >"$out/$1.log" 2>&1
+owners() { # FAULT -> the scenario ids holding its guard checks, in plan order
+  jq -r --slurpfile g "$guards" --arg f "$1" '($g[0].faults[$f].guardedBy) as $want
+    | .scenarios[] | select([.steps[].checks[].id] | any(. as $c | $want | index($c))) | .id' scenarios.json
+}
+variants_of() { jq -r --arg f "$1" '.faults[$f].variants // ""' "$guards"; }
+
+# the lab's realistic first-boot delay (READY ~7 s after start, like the real appengine) only
+# slows the matrix down: every fault is a fact of the boot, not of its timing
+export LAB_FIRST_BOOT_DELAY=${LAB_FIRST_BOOT_DELAY:-0}
+
+run() { # NAME FAULTS VARIANTS IDS -> writes $out/NAME/, echoes make's exit status
+  make -s test-all TARGET=lab LAB_FAULTS="$2" LAB_VARIANTS="$3" ONLY="$4" REPORT_DIR="$out/$1" >"$out/$1.log" 2>&1
   echo $?
 }
 
-cell() { # cell REPORT ID -> "pass", "FAIL:n" or "ERR"
-  jq -r --arg id "$2" '.scenarios[] | select(.id == $id) |
-    if .status == "passed" then "pass" elif .status == "error" then "ERR" else "FAIL:\([.checks[] | select(.pass | not)] | length)" end' "$1"
+cell() { # REPORT ID -> "pass", "FAIL:n", "skip", "ERR" or "·" (not run)
+  jq -r --arg id "$2" '[.scenarios[] | select(.id == $id)] | if length == 0 then "·" else .[0] |
+    if .status == "passed" then "pass" elif .status == "error" then "ERR" elif .status == "skipped" then "skip"
+    else "FAIL:\([.checks[] | select(.pass | not)] | length)" end end' "$1"
+}
+
+row() { # LABEL REPORT IDS
+  printf '%-24s' "$1"
+  if [ "$mode" = full ]; then
+    for id in $all_ids; do printf '%-9s' "$(cell "$2" "$id")"; done
+  else
+    for id in $3; do printf '%s ' "$id:$(cell "$2" "$id")"; done
+    printf '  '
+  fi
 }
 
 status=0
-printf '%-22s' "fault \\ test"; for id in $ids; do printf '%-9s' "$id"; done; printf '%s\n' "verdict"
+if [ "$mode" = full ]; then printf '%-24s' "fault \\ test"; for id in $all_ids; do printf '%-9s' "$id"; done; printf '%s\n' "verdict"; fi
 if [ "${MUTATION_BASELINE:-1}" != 0 ]; then
-  rc=$(run baseline "")
-  rep=$(ls "$out"/baseline/*/report.json 2>/dev/null | head -1)
-  printf '%-22s' "(none)"
-  for id in $ids; do printf '%-9s' "$( [ -n "$rep" ] && cell "$rep" "$id" || echo '?')"; done
-  if [ "$rc" = 0 ]; then echo "ok: every scenario passes"; else echo "BAD: baseline failed (make exit $rc)"; status=1; fi
+  # one baseline per variant set the faults use ("" = the default lab)
+  for v in "" $(for f in $faults; do variants_of "$f"; done | sort -u); do
+    if [ -z "$v" ]; then ids=$(echo $all_ids); name=baseline; label="(none)"
+    else ids=$(for f in $faults; do [ "$(variants_of "$f")" = "$v" ] && owners "$f"; done | awk '!seen[$0]++' | xargs); name="baseline-$v"; label="(none, $v)"; fi
+    [ -n "$ids" ] || continue
+    rc=$(run "$name" "" "$v" "$ids")
+    rep=$(ls "$out/$name"/*/report.json 2>/dev/null | head -1)
+    if [ -z "$rep" ]; then echo "$label: BAD: no report (make exit $rc; see $out/$name.log)"; status=1; continue; fi
+    row "$label" "$rep" "$ids"
+    if [ "$rc" = 0 ]; then echo "ok: every scenario passes"; else echo "BAD: baseline failed (make exit $rc; see $out/$name.log)"; status=1; fi
+  done
 fi
 for f in $faults; do
-  rc=$(run "$f" "$f")
+  if ! jq -e --arg f "$f" '.faults[$f]' "$guards" >/dev/null; then echo "$f: BAD: not in $guards"; status=1; continue; fi
+  v=$(variants_of "$f")
+  if [ "$mode" = full ]; then ids=$(echo $all_ids); else ids=$(owners "$f" | xargs); fi
+  rc=$(run "$f" "$f" "$v" "$ids")
   rep=$(ls "$out/$f"/*/report.json 2>/dev/null | head -1)
-  printf '%-22s' "$f"
-  if [ -z "$rep" ]; then echo "BAD: no report (make exit $rc; see $out/$f.log)"; status=1; continue; fi
-  for id in $ids; do printf '%-9s' "$(cell "$rep" "$id")"; done
+  if [ -z "$rep" ]; then printf '%-24s' "$f"; echo "BAD: no report (make exit $rc; see $out/$f.log)"; status=1; continue; fi
+  row "$f${v:+ [$v]}" "$rep" "$ids"
   failed=$(jq -r '[.scenarios[].checks[] | select(.pass | not) | .id] | unique | .[]' "$rep")
   errors=$(jq -r '[.scenarios[] | select(.status == "error")] | length' "$rep")
   missing=""
@@ -50,6 +85,7 @@ for f in $faults; do
   else echo "caught by $(jq -r --arg f "$f" '.faults[$f].guardedBy | join(", ")' "$guards")"; fi
 done
 echo
-echo "cells: pass = every check passed; FAIL:n = n checks failed; ERR = could not run. Details: $out/<fault>/*/report.json"
-[ $status -eq 0 ] && echo "mutation: every fault is caught by its guard checks" || echo "mutation: FAILED" >&2
+echo "cells: pass = every check passed; FAIL:n = n checks failed; skip = skipped; ERR = could not run; · = not run. Details: $out/<fault>/*/report.json"
+[ "$mode" = targeted ] && echo "(MUTATION=targeted: each fault against its guards' scenarios; MUTATION=full prints the whole matrix)"
+if [ $status -eq 0 ]; then echo "mutation ($mode, ${SECONDS} s): every fault is caught by its guard checks"; else echo "mutation ($mode, ${SECONDS} s): FAILED" >&2; fi
 exit $status

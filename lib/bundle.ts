@@ -8,6 +8,8 @@ import { parseIpAddr, type Iface } from './parse/ip-addr.ts';
 import { parseNftRuleset, type NftTable } from './parse/nft.ts';
 import { parsePing, type PingSummary } from './parse/ping.ts';
 import { parsePvLog, type PvLog } from './parse/pv-log.ts';
+import { parseIptablesS, type IptablesRule } from './parse/iptables.ts';
+import type { CapabilityProbe } from './report.ts';
 
 export const FILES = {
   lxcLs: 'lxc-ls.txt',
@@ -15,6 +17,11 @@ export const FILES = {
   log: 'pantavisor.log',
   ipAddr: 'ip-addr.txt',
   nft: 'nft-ruleset.txt',
+} as const;
+
+/** Files gathered only when a scenario's checks read them (a command the target may lack). */
+export const OPTIONAL_FILES = {
+  iptablesNat: 'iptables-nat.txt',
 } as const;
 
 /** Extra files a live capture adds (not needed by any check). */
@@ -37,6 +44,8 @@ export interface BundleMeta {
   externalHost: string;
   capturedAt: string;
   steps: string[];
+  /** what the capability probes found (command probes cannot be re-run offline) */
+  capabilities?: Record<string, CapabilityProbe>;
 }
 
 export interface PoolDef { type?: string; bridge?: string; subnet?: string; gateway?: string; nat?: unknown }
@@ -50,6 +59,8 @@ export interface StepState {
   log: PvLog;
   ifaces: Iface[];
   nft: NftTable[];
+  /** rules of iptables-nat.txt (`iptables -t nat -S`), when gathered */
+  iptables: IptablesRule[];
   pings: Record<string, { text: string; summary?: PingSummary }>;
   /** bundle files that were absent */
   missing: string[];
@@ -79,6 +90,7 @@ export function stateFromFiles(files: Record<string, string>): StepState {
     log: parsePvLog(files[FILES.log] ?? ''),
     ifaces: parseIpAddr(files[FILES.ipAddr] ?? ''),
     nft: parseNftRuleset(files[FILES.nft] ?? ''),
+    iptables: parseIptablesS(files[OPTIONAL_FILES.iptablesNat] ?? ''),
     pings,
     missing,
   };

@@ -4,6 +4,7 @@
  * can also be run by hand: `CONTAINER=my-test npx tsx scripts/up.ts`.
  */
 import { UsageError } from './errors.ts';
+import { requiredCapabilities } from './verdict.ts';
 
 export interface Config {
   /** preset name; only used for labelling output and reports */
@@ -24,9 +25,13 @@ export interface Config {
   bootTimeoutMs: number;
   stepTimeoutMs: number;
   settleTimeoutMs: number;
+  /** stop re-checking a failing step once its verdicts have not changed for this long */
+  settleStableMs: number;
   pollIntervalMs: number;
   /** timeout of each command inside the container (`timeout -k 2 N`) */
   cmdTimeoutSecs: number;
+  /** `ping -W N`: seconds a ping waits for a reply after its last packet */
+  pingWaitSecs: number;
   reportDir: string;
   /** work directory for derived artifacts */
   workDir: string;
@@ -39,6 +44,10 @@ export interface Config {
   appengineOut: string;
   /** docker label set on everything the toolkit creates; teardown only touches what has it */
   label: string;
+  /** STRICT=1: XFAIL and XPASS count as failures */
+  strict: boolean;
+  /** REQUIRE=...: capabilities whose absence fails a scenario instead of skipping it */
+  require: Set<string>;
 }
 
 export const DEFAULTS: Record<string, string> = {
@@ -57,8 +66,10 @@ export const DEFAULTS: Record<string, string> = {
   BOOT_TIMEOUT: '90',
   STEP_TIMEOUT: '60',
   SETTLE_TIMEOUT: '15',
+  SETTLE_STABLE: '3',
   POLL_INTERVAL: '0.3',
   CMD_TIMEOUT: '20',
+  PING_WAIT: '1',
   REPORT_DIR: 'reports',
   WORK_DIR: '.work',
   KEEP: '0',
@@ -71,6 +82,8 @@ export const DEFAULTS: Record<string, string> = {
   // may be a dangling link to /var/volatile when no init ran)
   APPENGINE_OUT: '/var/pantavisor/storage/.pv-ipam-tests/pv-appengine.out',
   LABEL: 'pv-ipam-tests',
+  STRICT: '0',
+  REQUIRE: '',
 };
 
 /** What each variable means, for `make help`. */
@@ -89,9 +102,11 @@ export const DESCRIPTIONS: Record<string, string> = {
   EXTERNAL_HOST: 'host pinged to prove NAT egress (Test 3)',
   BOOT_TIMEOUT: 'seconds to wait for the boot to settle (READY or refusal)',
   STEP_TIMEOUT: 'seconds to wait for a step (stop/start) to take effect',
-  SETTLE_TIMEOUT: 'seconds to keep re-checking after readiness before a check is failed',
+  SETTLE_TIMEOUT: 'at most this many seconds of re-checking after readiness before a check is failed',
+  SETTLE_STABLE: 'fail sooner: stop re-checking once the verdicts have not changed for this many seconds',
   POLL_INTERVAL: 'seconds between polls',
   CMD_TIMEOUT: 'timeout of each command run inside the container',
+  PING_WAIT: 'ping -W N: seconds a ping waits for a reply, so a ping the plan expects to fail costs ~2 s, not ~10 s',
   REPORT_DIR: 'where runs write report.json, junit.xml and bundles',
   WORK_DIR: 'where derived artifacts (Test 8) are written',
   KEEP: '1 keeps the container after test-N',
@@ -102,6 +117,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   LOG_FILE: 'pantavisor.log inside the container',
   DEVICE_JSON: 'the trail\'s device.json inside the container',
   APPENGINE_OUT: 'file pv-appengine\'s own output is redirected to (kept in every bundle)',
+  STRICT: '1: a known issue that fails (XFAIL) or looks fixed (XPASS) fails the run',
+  REQUIRE: 'capabilities (e.g. isolation, iptables) whose absence fails a scenario instead of skipping it',
 };
 
 function seconds(name: string, text: string): number {
@@ -179,8 +196,10 @@ export function readConfig(env: Record<string, string | undefined>, cwd: string,
     bootTimeoutMs: seconds('BOOT_TIMEOUT', v('BOOT_TIMEOUT')),
     stepTimeoutMs: seconds('STEP_TIMEOUT', v('STEP_TIMEOUT')),
     settleTimeoutMs: seconds('SETTLE_TIMEOUT', v('SETTLE_TIMEOUT')),
+    settleStableMs: seconds('SETTLE_STABLE', v('SETTLE_STABLE')),
     pollIntervalMs: seconds('POLL_INTERVAL', v('POLL_INTERVAL')),
     cmdTimeoutSecs: Math.ceil(seconds('CMD_TIMEOUT', v('CMD_TIMEOUT')) / 1000),
+    pingWaitSecs: Math.ceil(seconds('PING_WAIT', v('PING_WAIT')) / 1000),
     reportDir: abs(v('REPORT_DIR')),
     workDir: abs(v('WORK_DIR')),
     keep: v('KEEP') === '1' || v('KEEP') === 'true',
@@ -191,5 +210,7 @@ export function readConfig(env: Record<string, string | undefined>, cwd: string,
     deviceJsonFile: v('DEVICE_JSON'),
     appengineOut: v('APPENGINE_OUT'),
     label: v('LABEL'),
+    strict: v('STRICT') === '1' || v('STRICT') === 'true',
+    require: requiredCapabilities(v('REQUIRE')),
   };
 }

@@ -1,7 +1,8 @@
 /** Evaluates the checks of a scenario against captured step states (live or from a bundle). */
 import { evaluateCheck, type EvalContext } from './checks/index.ts';
 import type { StepState } from './bundle.ts';
-import type { Check, Hint, PlanFile, Scenario, Step } from './scenarios.ts';
+import type { Check, Hint, KnownIssue, PlanFile, Scenario, Step } from './scenarios.ts';
+import type { CheckStatus } from './verdict.ts';
 
 export interface CheckResult {
   id: string;
@@ -14,6 +15,9 @@ export interface CheckResult {
   actual: string;
   hint?: Hint;
   realSystem?: string;
+  /** pass | fail | xfail | xpass (lib/verdict.ts); absent = pass ? pass : fail */
+  status?: CheckStatus;
+  knownIssue?: KnownIssue;
 }
 
 export function evaluateChecks(checks: Check[], scenarioId: string, steps: Record<string, StepState>, step: string, plan?: PlanFile): CheckResult[] {

@@ -3,12 +3,15 @@
  * script (every command under `timeout -k 2 N` inside the container, since killing docker exec
  * on the host does not stop what runs inside) and splits its output back into bundle files.
  */
-import { EXTRA_FILES, FILES, pingFileName } from './bundle.ts';
+import { EXTRA_FILES, FILES, OPTIONAL_FILES, pingFileName } from './bundle.ts';
 import type { Check, Ping } from './scenarios.ts';
 
 /** The bundle files each check kind reads (readiness polls gather only these). */
 const KIND_FILES: Record<string, string[]> = {
   'container-state': [FILES.lxcLs],
+  'container-not-running': [FILES.lxcLs],
+  'nft-rule': [FILES.nft],
+  'iptables-masquerade': [OPTIONAL_FILES.iptablesNat],
   'container-ipv4': [FILES.lxcLs, FILES.deviceJson],
   'ip-usable-in-pool': [FILES.lxcLs, FILES.deviceJson],
   'ips-unique': [FILES.lxcLs],
@@ -46,14 +49,48 @@ export interface GatherPaths {
   deviceJsonFile: string;
   logFile: string;
   appengineOut: string;
+  /** busybox/iputils `ping -W`: seconds to wait for a reply once the pings are sent (default 1) */
+  pingWaitSecs?: number;
+}
+
+/**
+ * The ping a step runs: the plan's `ping -c 2 HOST`, bounded with `-W` so that a ping the plan
+ * expects to fail costs about 2 s instead of busybox's ~10 s default wait.
+ */
+export function pingCommand(p: Ping, waitSecs = 1): string {
+  return `pventer -c ${q(p.from)} ping -c 2 -W ${waitSecs} ${q(p.to)}`;
 }
 
 function q(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/** The commands of the optional files (gathered only when a check reads them). */
+export const OPTIONAL_COMMANDS: Record<string, string> = {
+  [OPTIONAL_FILES.iptablesNat]: 'iptables -t nat -S',
+};
+
+/** The optional files a scenario's checks read. */
+export function optionalFilesFor(checks: Check[]): string[] {
+  return [...new Set(checks.flatMap((c) => (KIND_FILES[c.kind] ?? []).filter((f) => f in OPTIONAL_COMMANDS)))];
+}
+
+export interface GatherExtras {
+  /** optional files to gather too (OPTIONAL_COMMANDS) */
+  optional?: string[];
+  /** bundle file -> the command that gathers it instead (scenario `gather`) */
+  overrides?: Record<string, string>;
+}
+
 /** The commands a capture runs, by bundle file name (what a user would type by hand). */
-export function gatherCommands(paths: GatherPaths, pings: Ping[] = []): [file: string, command: string][] {
+export function gatherCommands(paths: GatherPaths, pings: Ping[] = [], extras: GatherExtras = {}): [file: string, command: string][] {
+  const base = baseCommands(paths, pings);
+  const optional = (extras.optional ?? []).filter((f) => OPTIONAL_COMMANDS[f]).map((f): [string, string] => [f, OPTIONAL_COMMANDS[f]]);
+  const all = [...base.slice(0, 5), ...optional, ...base.slice(5)];
+  return all.map(([f, c]) => [f, extras.overrides?.[f] ?? c]);
+}
+
+function baseCommands(paths: GatherPaths, pings: Ping[]): [file: string, command: string][] {
   return [
     [FILES.lxcLs, 'lxc-ls -f'],
     [FILES.deviceJson, `cat ${q(paths.deviceJsonFile)}`],
@@ -62,23 +99,30 @@ export function gatherCommands(paths: GatherPaths, pings: Ping[] = []): [file: s
     [FILES.nft, 'nft list ruleset'],
     [EXTRA_FILES.pvcontrol, 'pvcontrol containers ls'],
     [EXTRA_FILES.appengineOut, `cat ${q(paths.appengineOut)}`],
-    ...pings.map((p): [string, string] => [pingFileName(p.from, p.to), `pventer -c ${q(p.from)} ping -c 2 ${q(p.to)}`]),
+    ...pings.map((p): [string, string] => [pingFileName(p.from, p.to), pingCommand(p, paths.pingWaitSecs)]),
   ];
 }
 
 /**
- * A POSIX sh script printing each command's output between markers. Pings run in parallel
- * (a 100% loss ping takes ~11 s with busybox) into temp files printed after `wait`.
+ * A POSIX sh script printing each command's output between markers. Pings go to temp files
+ * printed after `wait`: pings from different containers run in parallel, pings from the SAME
+ * container one after another (on a real build pventer's helper keys a temp file `/env-<pid>`
+ * by the container's PID, so two pventer calls into one container at once collide).
  */
-export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: Ping[] = [], mark = MARK, only?: Set<string>): string {
+export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: Ping[] = [], mark = MARK, only?: Set<string>, extras: GatherExtras = {}): string {
   const t = `timeout -k 2 ${cmdTimeoutSecs}`;
   // scratch space for the parallel pings: mktemp, else next to pv-appengine's output file
   const scratch = `${paths.appengineOut.replace(/\/[^/]*$/, '') || '/tmp'}/gather`;
   const lines: string[] = [`d=$(mktemp -d 2>/dev/null) || { d=${q(scratch)}.$$; mkdir -p "$d"; }`];
-  const cmds = gatherCommands(paths, pings).filter(([file]) => !only || only.has(file) || file.startsWith('ping-'));
+  const cmds = gatherCommands(paths, pings, extras).filter(([file]) => !only || only.has(file) || file.startsWith('ping-'));
+  const sourceOf = new Map(pings.map((p) => [pingFileName(p.from, p.to), p.from]));
+  const bySource = new Map<string, string[]>();
   cmds.forEach(([file, cmd], i) => {
-    if (file.startsWith('ping-')) lines.push(`( ${t} ${cmd} > "$d/${i}" 2>&1; echo $? > "$d/${i}.rc" ) &`);
+    const from = sourceOf.get(file);
+    if (from === undefined) return;
+    bySource.set(from, [...(bySource.get(from) ?? []), `${t} ${cmd} > "$d/${i}" 2>&1; echo $? > "$d/${i}.rc"`]);
   });
+  for (const group of bySource.values()) lines.push(`( ${group.join('; ')} ) &`);
   cmds.forEach(([file, cmd], i) => {
     lines.push(`echo ${q(`${mark} begin ${file}`)}`);
     if (file.startsWith('ping-')) {

@@ -6,10 +6,11 @@
 import AjvModule from 'ajv';
 import { UsageError } from './errors.ts';
 import type { Count, LogPattern } from './log-match.ts';
+import { sourceArtifacts, type DerivedArtifact } from './derive.ts';
 
 export interface Ping { from: string; to: string }
 
-interface CheckBase { id: string; kind: string; row?: string; hint?: string; realSystem?: string }
+interface CheckBase { id: string; kind: string; row?: string; hint?: string; realSystem?: string; knownIssue?: KnownIssue }
 export type Check = CheckBase & Record<string, unknown>;
 
 export interface Step {
@@ -20,13 +21,34 @@ export interface Step {
   checks: Check[];
 }
 
+export interface KnownIssue { summary: string; seenIn: string }
+
 export interface Scenario {
   id: string;
   title: string;
   purpose: string;
+  /** plan (default) or beyond-plan */
+  section?: 'plan' | 'beyond-plan';
+  /** what today's Pantavisor does (beyond-plan scenarios) */
+  observed?: string;
+  knownIssue?: KnownIssue;
+  /** capability ids the target must have, else SKIPPED */
+  requires?: string[];
+  skipEvidence?: string[];
+  /** commands run in the container after docker run, before pv-appengine */
+  beforeBoot?: string[];
+  /** bundle file -> command that gathers it instead of the usual one */
+  gather?: Record<string, string>;
   artifacts: string[];
   notes?: string[];
   steps: Step[];
+}
+
+export interface Capability {
+  describe: string;
+  /** what the report says when it is absent */
+  absent?: string;
+  probe: { command: string } | { logLine: LogPattern };
 }
 
 export interface Hint { symptom: string; cause: string; fix: string }
@@ -34,15 +56,14 @@ export interface Hint { symptom: string; cause: string; fix: string }
 export interface PlanFile {
   plan: { title: string; version: string; source?: string; buildTargets?: string[]; notes?: string[] };
   troubleshooting: Record<string, Hint>;
+  derivedArtifacts?: Record<string, DerivedArtifact>;
+  capabilities?: Record<string, Capability>;
   scenarios: Scenario[];
 }
 
 /** Typed views of check parameters, for the evaluators. */
 export interface LogContainsCheck extends CheckBase { line: LogPattern; count?: Count }
 export interface LogOrderedCheck extends CheckBase { lines: LogPattern[] }
-
-/** Suffix that marks an artifact derived from another by baking lxc.net.* into it (Test 8). */
-export const BAKED_NET_SUFFIX = '+baked-net';
 
 // deno-lint-ignore no-explicit-any
 const Ajv: any = (AjvModule as any).default ?? AjvModule;
@@ -63,6 +84,10 @@ export function validatePlan(raw: unknown, schema: object): PlanFile {
     throw new UsageError(`scenarios.json${e.instancePath || ''}: ${e.message}${e.params?.allowedValues ? ` (${e.params.allowedValues.join(', ')})` : ''}${e.params?.additionalProperty ? ` '${e.params.additionalProperty}'` : ''}`);
   }
   const plan = raw as PlanFile;
+  const derived = plan.derivedArtifacts ?? {};
+  for (const [name, d] of Object.entries(derived)) {
+    if (derived[d.from]) throw new UsageError(`scenarios.json: derived artifact '${name}' derives from '${d.from}', which is derived too; derive from a built artifact`);
+  }
   const seenScenario = new Set<string>();
   const seenCheck = new Set<string>();
   for (const s of plan.scenarios) {
@@ -90,6 +115,13 @@ export function validatePlan(raw: unknown, schema: object): PlanFile {
       }
     }
     if (s.steps[0].run !== undefined) throw new UsageError(`scenarios.json: Test ${s.id}: the first step is the boot and cannot have 'run'`);
+    for (const c of s.requires ?? []) {
+      if (!plan.capabilities?.[c]) throw new UsageError(`scenarios.json: Test ${s.id} requires capability '${c}', which is not in capabilities`);
+    }
+    const checkIds = new Set(s.steps.flatMap((st) => st.checks.map((c) => c.id)));
+    for (const id of s.skipEvidence ?? []) {
+      if (!checkIds.has(id)) throw new UsageError(`scenarios.json: Test ${s.id} skipEvidence names '${id}', which is not one of its checks`);
+    }
   }
   return plan;
 }
@@ -114,6 +146,16 @@ export function findScenario(plan: PlanFile, id: string): Scenario {
   return s;
 }
 
+/**
+ * The scenarios `test-all` runs: all of them, or those ONLY names ("1 3 collision", spaces or
+ * commas), in the order given. An unknown id is a UsageError naming the known ones.
+ */
+export function selectScenarios(plan: PlanFile, only?: string): Scenario[] {
+  const ids = (only ?? '').split(/[\s,]+/).filter(Boolean);
+  if (!ids.length) return plan.scenarios;
+  return [...new Set(ids)].map((id) => findScenario(plan, id));
+}
+
 /** Replaces ${NAME} with vars[NAME]; unknown names are a UsageError. */
 export function substitute(text: string, vars: Record<string, string>): string {
   return text.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_, name: string) => {
@@ -135,7 +177,5 @@ export function resolveStep(step: Step, vars: Record<string, string>): Step {
 
 /** Every artifact the plan needs built (derived ones map to their source). */
 export function builtArtifacts(plan: PlanFile): string[] {
-  const all = new Set<string>();
-  for (const s of plan.scenarios) for (const a of s.artifacts) all.add(a.endsWith(BAKED_NET_SUFFIX) ? a.slice(0, -BAKED_NET_SUFFIX.length) : a);
-  return [...all].sort();
+  return sourceArtifacts(plan.scenarios.flatMap((s) => s.artifacts), plan.derivedArtifacts ?? {}).sort();
 }

@@ -12,8 +12,8 @@ import { containerPresence, requireDocker } from './docker.ts';
 import { writeBundle } from './bundle-files.ts';
 import { down } from './down.ts';
 import { runSteps } from './run-steps.ts';
-import { stage } from './stage.ts';
-import { up } from './up.ts';
+import { bootScenario, probeCommands } from './boot.ts';
+import type { CapabilityProbe } from '../lib/report.ts';
 import { onInterrupt } from './interrupt.ts';
 import { bundleMeta } from './verify.ts';
 
@@ -31,14 +31,21 @@ if (isMain(import.meta.url)) {
     const teardown = () => (tearingDown ??= ownBoot && !cfg.keep ? down(cfg) : Promise.resolve());
     const interrupt = onInterrupt(teardown);
     try {
+      let probes: Record<string, CapabilityProbe>;
       if (ownBoot) {
-        stage(cfg, scenario);
-        await up(cfg, `${stamp()}-capture-${scenario.id}`);
+        const booted = await bootScenario(cfg, plan, scenario, `${stamp()}-capture-${scenario.id}`);
+        probes = booted.probes;
+        if (!booted.started) {
+          writeBundle(dir, scenario, {}, bundleMeta(cfg, scenario, probes));
+          say(`bundle written: ${dir} (the target lacks a capability Test ${scenario.id} requires; nothing was booted)`);
+          return 0;
+        }
       } else {
         say(colors.dim(`using the running container ${cfg.container}`));
+        probes = await probeCommands(cfg, plan, scenario);
       }
-      const run = await runSteps(cfg, plan, scenario, { evaluate: false, signal: interrupt.signal });
-      writeBundle(dir, scenario, run.files, bundleMeta(cfg, scenario));
+      const run = await runSteps(cfg, plan, scenario, { evaluate: false, signal: interrupt.signal, probes });
+      writeBundle(dir, scenario, run.files, bundleMeta(cfg, scenario, run.probes));
     } catch (e) {
       if (e instanceof Interrupted) return interrupt.code();
       throw e;

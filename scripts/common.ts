@@ -3,7 +3,7 @@
  * transcript of commands, and `main()` which turns errors into the documented exit codes.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createColors } from 'picocolors';
 import { parsePreset, readConfig, type Config } from '../lib/config.ts';
@@ -54,6 +54,17 @@ export function echoCommand(args: string[]): void {
   say(colors.dim('+ ' + args.map(shellQuote).join(' ')));
 }
 
+/** Prints a shell command line exactly as it is run (`sh -c`), redirections and all. */
+export function echoShell(line: string): void {
+  say(colors.dim('+ ' + line));
+}
+
+/** A path as a user in the current directory would type it (relative when inside it). */
+export function typed(path: string): string {
+  const r = relative(process.cwd(), path);
+  return r && !r.startsWith('..') ? r : path;
+}
+
 export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
@@ -78,12 +89,12 @@ export async function main(body: () => Promise<number | void>): Promise<void> {
   }
 }
 
-/** The test number argument: "1".."9" or "all" where allowed. */
+/** The test id argument: a scenario id ("1".."9", "collision", ...) or "all" where allowed. */
 export function testArg(args: string[], allowAll = false): string {
   const n = args[0] ?? process.env.N;
-  if (!n) throw new UsageError(`which test? give a number${allowAll ? ' or all' : ''} (e.g. make test-1)`);
+  if (!n) throw new UsageError(`which test? give its id${allowAll ? ' or all' : ''} (e.g. make test-1, make test-collision)`);
   if (allowAll && n === 'all') return n;
-  if (!/^[0-9]+$/.test(n)) throw new UsageError(`'${n}' is not a test number`);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(n)) throw new UsageError(`'${n}' is not a test id (make help lists them)`);
   return n;
 }
 

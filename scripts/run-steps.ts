@@ -2,15 +2,19 @@
  * Runs a scenario's steps against the live appengine container. For each step:
  *   run its command (if any), poll until its waitFor conditions hold (deadline, last state
  *   seen is reported), then gather the full state (with pings) and, when verifying, keep
- *   re-gathering until every check holds or SETTLE_TIMEOUT passes.
+ *   re-gathering until every check holds, the verdicts stop changing for SETTLE_STABLE, or
+ *   SETTLE_TIMEOUT passes.
  * Each round of gathering is one `docker exec`. The final round of each step is what the
  * bundle keeps, so re-verifying the bundle offline gives the same verdict.
  */
 import type { Config } from '../lib/config.ts';
 import { stateFromFiles, type StepState } from '../lib/bundle.ts';
 import { allPass, evaluateChecks, evaluateStep, type CheckResult } from '../lib/evaluate.ts';
-import { filesFor, gatherScript, newMark, parseGatherOutput } from '../lib/gather.ts';
+import { filesFor, gatherScript, newMark, optionalFilesFor, parseGatherOutput } from '../lib/gather.ts';
+import { logCapabilities, logProbe } from '../lib/capabilities.ts';
+import type { CapabilityProbe } from '../lib/report.ts';
 import { pollUntil } from '../lib/poll.ts';
+import { Stability } from '../lib/settle.ts';
 import { resolveStep, type Ping, type PlanFile, type Scenario, type Step } from '../lib/scenarios.ts';
 import type { ScenarioReport } from '../lib/report.ts';
 import { Interrupted } from '../lib/errors.ts';
@@ -18,6 +22,10 @@ import { colors, say } from './common.ts';
 import { execInContainer, timed } from './docker.ts';
 
 export interface LiveRun {
+  /** capability probes (command ones from the boot, log ones judged here) */
+  probes: Record<string, CapabilityProbe>;
+  /** set when a log-probed capability is absent: the steps after the boot were not run */
+  skipped?: string;
   steps: Step[];
   states: Record<string, StepState>;
   files: Record<string, Record<string, string>>;
@@ -30,15 +38,17 @@ export function scenarioVars(cfg: Config, externalHost?: string): Record<string,
   return { EXTERNAL_HOST: externalHost ?? cfg.externalHost };
 }
 
-export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, opts: { evaluate: boolean; signal?: AbortSignal }): Promise<LiveRun> {
+export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, opts: { evaluate: boolean; signal?: AbortSignal; probes?: Record<string, CapabilityProbe> }): Promise<LiveRun> {
   const steps = scenario.steps.map((s) => resolveStep(s, scenarioVars(cfg)));
-  const paths = { deviceJsonFile: cfg.deviceJsonFile, logFile: cfg.logFile, appengineOut: cfg.appengineOut };
+  const paths = { deviceJsonFile: cfg.deviceJsonFile, logFile: cfg.logFile, appengineOut: cfg.appengineOut, pingWaitSecs: cfg.pingWaitSecs };
+  const extras = { optional: optionalFilesFor(steps.flatMap((s) => s.checks)), overrides: scenario.gather };
   const gather = async (pings: Ping[], only?: Set<string>) => {
     const mark = newMark();
-    const r = await execInContainer(cfg, gatherScript(paths, cfg.cmdTimeoutSecs, pings, mark, only), cfg.cmdTimeoutSecs * 2 + 30);
+    const r = await execInContainer(cfg, gatherScript(paths, cfg.cmdTimeoutSecs, pings, mark, only, extras), cfg.cmdTimeoutSecs * 2 + 30);
     return parseGatherOutput(r.stdout, mark).files;
   };
-  const run: LiveRun = { steps, states: {}, files: {}, results: [], waits: [], actions: [] };
+  const run: LiveRun = { probes: { ...opts.probes }, steps, states: {}, files: {}, results: [], waits: [], actions: [] };
+  const logCaps = logCapabilities(plan, scenario);
 
   for (const [i, step] of steps.entries()) {
     if (opts.signal?.aborted) throw new Interrupted();
@@ -71,8 +81,26 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
       const res = opts.evaluate ? evaluateStep(scenario, step, { ...run.states, [step.id]: st }, plan) : [];
       return { files, st, res };
     };
+    if (i === 0 && logCaps.length) {
+      // a capability seen in the boot log (e.g. the isolation line): without it, keep one round
+      // as evidence and stop, the scenario is skipped
+      const first = await round();
+      for (const id of logCaps) {
+        run.probes[id] = logProbe(plan.capabilities![id], first.st);
+        say(colors.dim(`  capability ${id}: ${run.probes[id].present ? 'present' : 'absent'} (${run.probes[id].probe}: ${run.probes[id].seen})`));
+      }
+      const absent = logCaps.find((id) => !run.probes[id].present);
+      if (absent) {
+        run.states[step.id] = first.st;
+        run.files[step.id] = first.files;
+        run.results.push(...first.res);
+        run.skipped = absent;
+        return run;
+      }
+    }
     if (opts.evaluate) {
-      const s = await pollUntil(round, (v) => allPass(v.res), { timeoutMs: cfg.settleTimeoutMs, intervalMs: cfg.pollIntervalMs, signal: opts.signal });
+      const stability = new Stability(cfg.settleStableMs);
+      const s = await pollUntil(round, (v) => allPass(v.res) || stability.observe(v.res), { timeoutMs: cfg.settleTimeoutMs, intervalMs: cfg.pollIntervalMs, signal: opts.signal });
       final = s.value;
     } else {
       final = await round();

@@ -4,14 +4,13 @@
  * Exit: 0 all passed, 1 a check failed, 2 bad usage/scenarios file, 3 environment missing.
  */
 import { EnvironmentError, Interrupted, UsageError } from '../lib/errors.ts';
-import { findScenario, type Scenario } from '../lib/scenarios.ts';
+import { findScenario, selectScenarios, type Scenario } from '../lib/scenarios.ts';
 import type { ScenarioReport } from '../lib/report.ts';
 import { colors, config, isMain, loadPlan, main, say, stamp, testArg } from './common.ts';
 import { requireDocker, requireImage } from './docker.ts';
 import { down } from './down.ts';
 import { finishRun, printHeader, printScenarioEnd, runReport } from './reporting.ts';
-import { stage } from './stage.ts';
-import { up } from './up.ts';
+import { bootScenario } from './boot.ts';
 import { onInterrupt } from './interrupt.ts';
 import { verifyLive } from './verify.ts';
 
@@ -20,7 +19,7 @@ if (isMain(import.meta.url)) {
     const cfg = config();
     const plan = loadPlan();
     const which = testArg(process.argv.slice(2), true);
-    const scenarios: Scenario[] = which === 'all' ? plan.scenarios : [findScenario(plan, which)];
+    const scenarios: Scenario[] = which === 'all' ? selectScenarios(plan, process.env.ONLY) : [findScenario(plan, which)];
     await requireDocker();
     await requireImage(cfg);
 
@@ -38,9 +37,8 @@ if (isMain(import.meta.url)) {
       const last = i === scenarios.length - 1;
       tearingDown = undefined;
       try {
-        stage(cfg, scenario);
-        await up(cfg, `${stamp()}-test-${scenario.id}`);
-        const r = await verifyLive(cfg, plan, scenario, runDir, interrupt.signal);
+        const booted = await bootScenario(cfg, plan, scenario, `${stamp()}-test-${scenario.id}`);
+        const r = await verifyLive(cfg, plan, scenario, runDir, interrupt.signal, booted);
         reports.push(r);
       } catch (e) {
         if (e instanceof Interrupted || interrupt.signal.aborted) {

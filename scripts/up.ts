@@ -30,7 +30,8 @@ async function clearLeftovers(cfg: Config): Promise<void> {
   if (v.exists) await docker(['volume', 'rm', cfg.volume], { echo: true });
 }
 
-export async function up(cfg: Config, runId: string): Promise<void> {
+/** docker volume create + docker run ... sleep infinity: the container, before pv-appengine. */
+export async function createContainer(cfg: Config, runId: string): Promise<void> {
   await requireDocker();
   await requireImage(cfg);
   await clearLeftovers(cfg);
@@ -47,9 +48,18 @@ export async function up(cfg: Config, runId: string): Promise<void> {
     await docker(['volume', 'rm', cfg.volume]);
     throw new EnvironmentError(`docker run failed: ${r.stderr.trim().split('\n').pop()}`);
   }
+}
+
+/** pv-appengine in the background, its output kept in the storage volume. */
+export async function startAppengine(cfg: Config): Promise<void> {
   const dir = cfg.appengineOut.replace(/\/[^/]*$/, '') || '/';
-  r = await execInContainer(cfg, `mkdir -p ${dir} && pv-appengine > ${cfg.appengineOut} 2>&1 &`, 30, true);
+  const r = await execInContainer(cfg, `mkdir -p ${dir} && pv-appengine > ${cfg.appengineOut} 2>&1 &`, 30, true);
   if (r.exitCode !== 0) throw new EnvironmentError(`starting pv-appengine failed: ${r.stderr.trim()}`);
+}
+
+export async function up(cfg: Config, runId: string): Promise<void> {
+  await createContainer(cfg, runId);
+  await startAppengine(cfg);
 }
 
 export const SETTLED = /state revision '0' status is now READY|a platform did not work as expected/;

@@ -13,7 +13,10 @@ import { config, isMain, loadPlan, main, stamp, testArg } from './common.ts';
 import { requireDocker, requireRunning } from './docker.ts';
 import { readBundle, writeBundle } from './bundle-files.ts';
 import { finishRun, printChecks, printHeader, printScenarioEnd, runReport } from './reporting.ts';
-import { runSteps, scenarioVars } from './run-steps.ts';
+import { runSteps, scenarioVars, type LiveRun } from './run-steps.ts';
+import { judge, logCapabilities, logProbe } from '../lib/capabilities.ts';
+import type { CapabilityProbe } from '../lib/report.ts';
+import { probeCommands, type Booted } from './boot.ts';
 
 export function verifyBundle(cfg: Config, plan: PlanFile, scenario: Scenario, dir: string): { report: ScenarioReport; meta?: Partial<BundleMeta> } {
   const started = Date.now();
@@ -21,32 +24,47 @@ export function verifyBundle(cfg: Config, plan: PlanFile, scenario: Scenario, di
   const steps = scenario.steps.map((s) => resolveStep(s, scenarioVars(cfg, meta?.externalHost)));
   const states: Record<string, StepState> = {};
   for (const [step, f] of Object.entries(files)) states[step] = stateFromFiles(f);
-  const checks = evaluateScenario(scenario, steps, states, plan);
+  // command probes as recorded live; log probes judged again on the bundle's own boot log
+  const probes: Record<string, CapabilityProbe> = { ...meta?.capabilities };
+  const boot = states[steps[0].id];
+  if (boot) for (const id of logCapabilities(plan, scenario)) probes[id] = logProbe(plan.capabilities![id], boot);
+  const skippedAt = logCapabilities(plan, scenario).some((id) => !probes[id]?.present);
+  const checks = evaluateScenario(scenario, skippedAt ? steps.slice(0, 1) : steps, states, plan);
+  const j = judge(plan, scenario, checks, probes, cfg.require);
   const report: ScenarioReport = {
-    id: scenario.id, title: scenario.title, status: checks.every((c) => c.pass) ? 'passed' : 'failed',
-    durationMs: Date.now() - started, bundle: dir, timings: {}, waits: [], checks,
+    id: scenario.id, title: scenario.title, status: j.status, knownIssue: scenario.knownIssue, skip: j.skip, capabilities: probes,
+    durationMs: Date.now() - started, bundle: dir, timings: {}, waits: [], checks: j.checks,
   };
   return { report, meta };
 }
 
-/** Live verification of an appengine that is already up; writes the bundle it judged into runDir. */
-export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: string, signal?: AbortSignal): Promise<ScenarioReport> {
+/**
+ * Live verification of an appengine that is already up (or, when `boot.started` is false, was
+ * never started because a capability is absent); writes the bundle it judged into runDir.
+ */
+export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: string, signal?: AbortSignal, boot?: Booted): Promise<ScenarioReport> {
   const started = Date.now();
-  const run = await runSteps(cfg, plan, scenario, { evaluate: true, signal });
+  const probes = boot?.probes ?? await probeCommands(cfg, plan, scenario);
+  const notBooted = boot ? !boot.started : Object.values(probes).some((p) => !p.present);
+  const run: LiveRun = notBooted
+    ? { probes, steps: [], states: {}, files: {}, results: [], waits: [], actions: [] }
+    : await runSteps(cfg, plan, scenario, { evaluate: true, signal, probes });
   const bundle = `${runDir}/test-${scenario.id}`;
-  writeBundle(bundle, scenario, run.files, bundleMeta(cfg, scenario));
-  printChecks(run.results);
+  writeBundle(bundle, scenario, run.files, bundleMeta(cfg, scenario, run.probes));
+  const j = judge(plan, scenario, run.results, run.probes, cfg.require);
+  printChecks(j.checks, cfg.strict);
   return {
-    id: scenario.id, title: scenario.title, status: run.results.every((c) => c.pass) ? 'passed' : 'failed',
+    id: scenario.id, title: scenario.title, status: j.status, knownIssue: scenario.knownIssue, skip: j.skip, capabilities: run.probes,
     durationMs: Date.now() - started, bundle, timings: Object.fromEntries(run.waits.map((w) => [`wait.${w.step}`, w.elapsedMs])),
-    waits: run.waits, actions: run.actions, checks: run.results,
+    waits: run.waits, actions: [...(boot?.actions ?? []), ...run.actions], checks: j.checks,
   };
 }
 
-export function bundleMeta(cfg: Config, scenario: Scenario): BundleMeta {
+export function bundleMeta(cfg: Config, scenario: Scenario, capabilities?: Record<string, CapabilityProbe>): BundleMeta {
   return {
     tool: 'pv-ipam-tests', scenario: scenario.id, target: cfg.target, targetLabel: cfg.targetLabel,
     externalHost: cfg.externalHost, capturedAt: new Date().toISOString(), steps: scenario.steps.map((s) => s.id),
+    ...(capabilities && Object.keys(capabilities).length ? { capabilities } : {}),
   };
 }
 
@@ -61,7 +79,7 @@ if (isMain(import.meta.url)) {
       const { report: s, meta } = verifyBundle(cfg, plan, scenario, snapshot);
       const label = meta?.targetLabel ? `${meta.targetLabel} (captured ${meta.capturedAt ?? '?'})` : 'unknown (bundle has no meta.json)';
       printHeader(scenario, label, `offline: ${snapshot}`);
-      printChecks(s.checks);
+      printChecks(s.checks, cfg.strict);
       printScenarioEnd(s);
       const report = runReport({ ...cfg, targetLabel: label, target: meta?.target ?? 'unknown' }, 'snapshot', startedAt, [s], [], snapshot);
       return finishRun(`${cfg.reportDir}/${stamp()}-verify-${scenario.id}`, report);

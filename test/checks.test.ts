@@ -506,9 +506,107 @@ test('evaluateCheck: an evaluator that throws is a failure', () => {
   assert.match(none.actual, /^error: /);
 });
 
+// ---- container-not-running ----
+
+test('container-not-running: absent or stopped passes, RUNNING fails, no lxc-ls fails', () => {
+  const c = { kind: 'container-not-running', container: 'pv-example-ipam-valid' };
+  assert.equal(ev(c, state({ 'lxc-ls.txt': '' })).pass, true);
+  assert.equal(ev(c, state({ 'lxc-ls.txt': lxcLs([['pv-example-ipam-valid', 'STOPPED']]) })).pass, true);
+  const r = ev(c, state({ 'lxc-ls.txt': lxcLs([['pv-example-ipam-collision', 'RUNNING', '10.0.5.50'], ['pv-example-ipam-valid', 'RUNNING', '10.0.5.50']]) }));
+  assert.equal(r.pass, false);
+  assert.equal(r.actual, 'pv-example-ipam-valid RUNNING');
+  assert.equal(ev(c, state({ 'lxc-ls.txt': undefined })).pass, false);
+});
+
+// ---- iptables-masquerade ----
+
+// `iptables -t nat -S` as observed on a real build with the iptables fallback (observed §5)
+const IPTABLES_NAT = '-P PREROUTING ACCEPT\n-P INPUT ACCEPT\n-P OUTPUT ACCEPT\n-P POSTROUTING ACCEPT\n-A POSTROUTING -s 10.0.5.0/24 ! -o pvbr0 -j MASQUERADE\n';
+
+test('iptables-masquerade: counts MASQUERADE rules by source and ! -o', () => {
+  const c = { kind: 'iptables-masquerade', chain: 'POSTROUTING', subnet: '10.0.5.0/24', notOutputInterface: 'pvbr0', count: { eq: 1 } };
+  const ok = ev(c, state({ 'iptables-nat.txt': IPTABLES_NAT }));
+  assert.equal(ok.pass, true, ok.actual);
+  assert.equal(ok.expected, 'exactly 1 MASQUERADE rule(s) -A POSTROUTING -s 10.0.5.0/24 ! -o pvbr0');
+  const twice = ev(c, state({ 'iptables-nat.txt': IPTABLES_NAT + '-A POSTROUTING -s 10.0.5.0/24 ! -o pvbr0 -j MASQUERADE\n' }));
+  assert.equal(twice.pass, false);
+  assert.match(twice.actual, /^2 matching/);
+  const none = ev({ ...c, count: { ge: 1 } }, state({ 'iptables-nat.txt': '-P POSTROUTING ACCEPT\n' }));
+  assert.equal(none.pass, false);
+  assert.match(none.actual, /0 matching; all MASQUERADE rules: none/);
+  const other = ev({ ...c, count: { ge: 1 } }, state({ 'iptables-nat.txt': '-A POSTROUTING -s 10.0.6.0/24 ! -o pvbr1 -j MASQUERADE\n' }));
+  assert.equal(other.pass, false);
+  const missing = ev(c, state({}));
+  assert.equal(missing.pass, false);
+  assert.match(missing.actual, /iptables-nat\.txt missing/);
+});
+
+// ---- nft-rule ----
+
+// the feature/ipam-isolation build's forward chain (observed §10)
+const ISOLATION_NFT = `table ip nat {
+\tchain postrouting {
+\t\ttype nat hook postrouting priority srcnat; policy accept;
+\t\tip saddr 10.0.5.0/24 oifname != "pvbr0" masquerade
+\t}
+}
+table inet pv_ipam {
+\tchain forward {
+\t\ttype filter hook forward priority filter; policy accept;
+\t\tct state established,related accept
+\t\tiifname "pvbr0" oifname "pvbr1" drop
+\t\tiifname "pvbr1" oifname "pvbr0" drop
+\t}
+}
+`;
+
+test('nft-rule: a rule in a given table and chain', () => {
+  const c = { kind: 'nft-rule', family: 'inet', table: 'pv_ipam', chain: 'forward', rule: 'iifname "pvbr0" oifname "pvbr1" drop', count: { eq: 1 } };
+  assert.equal(ev(c, state({ 'nft-ruleset.txt': ISOLATION_NFT })).pass, true);
+  const head = ev(c, state({ 'nft-ruleset.txt': sample('two-containers-one-pool/nft-ruleset.txt') }));
+  assert.equal(head.pass, false);
+  assert.match(head.actual, /^no table inet pv_ipam \(tables: ip nat\)/);
+  const empty = ISOLATION_NFT.replace(/\t\tiifname.*\n/g, '');
+  const r = ev(c, state({ 'nft-ruleset.txt': empty }));
+  assert.equal(r.pass, false);
+  assert.equal(r.actual, '0 matching; chain forward: ct state established,related accept');
+  assert.equal(ev({ ...c, count: { eq: 0 } }, state({ 'nft-ruleset.txt': empty })).pass, true);
+  assert.equal(ev(c, state({ 'nft-ruleset.txt': undefined })).pass, false);
+});
+
+// ---- log-ordered acrossLaunches ----
+
+test('log-ordered acrossLaunches: a sequence that spans a relaunch (auto-recovery)', () => {
+  const launch = (lines: [string, string, string | undefined, string][]) => pvLog([['DEBUG', 'logserver', undefined, 'starting logserver loop'], ...lines]);
+  const log = launch([
+    ['INFO', 'ipam', 'pv_ipam_allocate', 'allocated 10.0.5.2/24 to pv-example-net-server from pool internal'],
+    ['INFO', 'platforms', 'pv_platform_set_status', "platform 'pv-example-net-server' status is now STOPPED"],
+    ['ERROR', 'state', 'pv_state_run', "platform 'pv-example-net-server' suddenly stopped"],
+    ['ERROR', 'controller', '_pv_wait', 'a platform did not work as expected. Tearing down...'],
+  ]) + launch([
+    ['INFO', 'ipam', 'pv_ipam_allocate', 'allocated 10.0.5.2/24 to pv-example-net-server from pool internal'],
+    ['INFO', 'state', 'pv_state_set_status', "state revision '0' status is now READY"],
+  ]);
+  const lines = [
+    { module: 'state', text: "platform 'pv-example-net-server' suddenly stopped" },
+    { module: 'controller', text: 'a platform did not work as expected. Tearing down...' },
+    { module: 'ipam', text: 'allocated 10.0.5.2/24 to pv-example-net-server from pool internal' },
+    { module: 'state', text: "state revision '0' status is now READY" },
+  ];
+  const across = ev({ kind: 'log-ordered', lines, acrossLaunches: true }, state({ 'pantavisor.log': log }));
+  assert.equal(across.pass, true, across.actual);
+  assert.match(across.expected, /^in order \(across launches\)/);
+  assert.equal(ev({ kind: 'log-ordered', lines }, state({ 'pantavisor.log': log })).pass, false, 'within one launch it cannot hold');
+  const noRelaunch = launch([["ERROR", 'state', 'pv_state_run', "platform 'pv-example-net-server' suddenly stopped"], ['ERROR', 'controller', '_pv_wait', 'a platform did not work as expected. Tearing down...']]);
+  const r = ev({ kind: 'log-ordered', lines, acrossLaunches: true }, state({ 'pantavisor.log': noRelaunch }));
+  assert.equal(r.pass, false);
+  assert.match(r.actual, /^\(3\) .*allocated 10\.0\.5\.2\/24 .* never occurs after line 3/);
+});
+
 test('every evaluator is covered above', () => {
   assert.deepEqual(Object.keys(EVALUATORS).sort(), [
-    'bridge-ipv4', 'container-ipv4', 'container-state', 'device-json-pool', 'ip-matches-log', 'ip-unchanged', 'ip-usable-in-pool',
-    'ips-unique', 'log-absent', 'log-contains', 'log-ordered', 'nft-masquerade', 'nft-nat-chain', 'no-running-containers', 'ping-loss',
+    'bridge-ipv4', 'container-ipv4', 'container-not-running', 'container-state', 'device-json-pool', 'ip-matches-log', 'ip-unchanged',
+    'ip-usable-in-pool', 'ips-unique', 'iptables-masquerade', 'log-absent', 'log-contains', 'log-ordered', 'nft-masquerade', 'nft-nat-chain',
+    'nft-rule', 'no-running-containers', 'ping-loss',
   ]);
 });

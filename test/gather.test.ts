@@ -49,17 +49,22 @@ function fakeBox(outputs: { lxcLs: FakeOut; ip: FakeOut; nft: FakeOut; pvcontrol
   exe('pvcontrol', `[ "$*" = "containers ls" ] || exit 99\n${replay('pvcontrol')}`);
   const pings = outputs.pings ?? {};
   for (const [key, o] of Object.entries(pings)) store(`ping-${key}`, o);
-  const n = Object.keys(pings).length;
-  // pventer -c FROM ping -c 2 TO: each ping announces it started and waits (up to ~5 s) until
-  // all pings have started, so sequential pings would print "alone" instead of "together".
+  const sources = new Set(Object.keys(pings).map((k) => k.replace(/-[^-]*$/, ''))).size;
+  // pventer -c FROM ping -c 2 -W N TO: each ping announces it started and waits (up to ~5 s)
+  // until a ping from every source has started, so pings run one after another across
+  // containers would print "alone" instead of "together"; a second pventer into a container
+  // that is still busy prints "collision" (what a real pventer's /env-<pid> file does).
   exe('pventer', [
-    '[ "$1" = -c ] && [ "$3" = ping ] && [ "$4" = -c ] && [ "$5" = 2 ] || exit 99',
-    `k="$2-$6"; touch "${data}/started-$k"`,
+    '[ "$1" = -c ] && [ "$3" = ping ] && [ "$4" = -c ] && [ "$5" = 2 ] && [ "$6" = -W ] && [ "$7" = 1 ] || exit 99',
+    `k="$2-$8"; busy="${data}/busy-$2"`,
+    '[ -e "$busy" ] && echo "collision in $2" >&2',
+    `touch "$busy" "${data}/started-$k"`,
     'i=0; while [ $i -lt 50 ]; do',
-    `  [ $(ls "${data}" | grep -c '^started-') -ge ${n} ] && break`,
+    `  [ $(ls "${data}" | grep '^started-' | sed 's/-[^-]*$//' | sort -u | wc -l) -ge ${sources} ] && break`,
     '  sleep 0.1; i=$((i+1))',
     'done',
     `if [ $i -lt 50 ]; then echo "together" >&2; else echo "alone" >&2; fi`,
+    'rm -f "$busy"',
     `cat "${data}/ping-$k.out"; exit $(cat "${data}/ping-$k.rc")`,
   ].join('\n'));
   return { root, bin, data };
@@ -86,13 +91,13 @@ test('gatherCommands lists what a user would type', () => {
     [FILES.nft, 'nft list ruleset'],
     [EXTRA_FILES.pvcontrol, 'pvcontrol containers ls'],
     [EXTRA_FILES.appengineOut, "cat '/tmp/it'\\''s.out'"],
-    ['ping-pv-example-net-client-10.0.5.3.txt', "pventer -c 'pv-example-net-client' ping -c 2 '10.0.5.3'"],
+    ['ping-pv-example-net-client-10.0.5.3.txt', "pventer -c 'pv-example-net-client' ping -c 2 -W 1 '10.0.5.3'"],
   ]);
 });
 
 test('gatherScript puts every command under timeout -k 2 N', () => {
   const script = gatherScript({ deviceJsonFile: '/d', logFile: '/l', appengineOut: '/o' }, 7, [{ from: 'a', to: 'b' }]);
-  for (const cmd of ['lxc-ls -f', "cat '/d'", "cat '/l'", 'ip addr show', 'nft list ruleset', 'pvcontrol containers ls', "cat '/o'", "pventer -c 'a' ping -c 2 'b'"]) {
+  for (const cmd of ['lxc-ls -f', "cat '/d'", "cat '/l'", 'ip addr show', 'nft list ruleset', 'pvcontrol containers ls', "cat '/o'", "pventer -c 'a' ping -c 2 -W 1 'b'"]) {
     assert.ok(script.includes(`timeout -k 2 7 ${cmd}`), cmd);
   }
 });
@@ -170,7 +175,7 @@ test('empty output is kept, a missing file is left out, a failing command with o
   assert.equal(st.deviceError, 'device.json missing');
 });
 
-test('pings run in parallel and their sections hold stdout and stderr', () => {
+test('pings from different containers run together, from one container one after another; sections hold stdout and stderr', () => {
   const busyLoss = sample('ping/busybox-loss.txt');
   const box = fakeBox({
     lxcLs: EMPTY, ip: EMPTY, nft: EMPTY, pvcontrol: EMPTY,

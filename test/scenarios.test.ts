@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  BAKED_NET_SUFFIX, builtArtifacts, findScenario, parsePlan, resolveStep, substitute, validatePlan, type PlanFile, type Step,
+  builtArtifacts, findScenario, parsePlan, selectScenarios, resolveStep, substitute, validatePlan, type PlanFile, type Step,
 } from '../lib/scenarios.ts';
 import { EVALUATORS } from '../lib/checks/index.ts';
 import { UsageError } from '../lib/errors.ts';
@@ -198,13 +198,22 @@ test('builtArtifacts maps derived artifacts to their source', () => {
   const plan = parsePlan(planText, schemaText);
   const built = builtArtifacts(plan);
   assert.ok(built.includes('pv-example-net-pvcnet'));
-  assert.ok(!built.some((a) => a.endsWith(BAKED_NET_SUFFIX)));
+  for (const name of Object.keys(plan.derivedArtifacts ?? {})) assert.ok(!built.includes(name), name);
   assert.deepEqual(built, [...new Set(built)].sort());
   assert.ok(findScenario(plan, '8').artifacts.includes('pv-example-net-pvcnet+baked-net'));
 
   const p = minimal();
   p.scenarios[0].artifacts = ['pv-example-net-pvcnet+baked-net', 'b', 'a', 'b'];
+  (p as PlanFile).derivedArtifacts = { 'pv-example-net-pvcnet+baked-net': { from: 'pv-example-net-pvcnet', edits: [] } };
   assert.deepEqual(builtArtifacts(p as PlanFile), ['a', 'b', 'pv-example-net-pvcnet']);
   // every built artifact except the appengine itself is a buildTarget of the plan
   for (const a of built) assert.ok(plan.plan.buildTargets!.includes(a), a);
+});
+
+test('selectScenarios: ONLY picks ids in the given order; unknown ids are a usage error', () => {
+  const plan = parsePlan(planText, schemaText);
+  assert.deepEqual(selectScenarios(plan, undefined).map((s) => s.id), plan.scenarios.map((s) => s.id));
+  assert.deepEqual(selectScenarios(plan, '  ').map((s) => s.id), plan.scenarios.map((s) => s.id));
+  assert.deepEqual(selectScenarios(plan, '3 1,8 3').map((s) => s.id), ['3', '1', '8']);
+  assert.throws(() => selectScenarios(plan, '1 nope'), (e: Error) => e instanceof UsageError && /no Test nope/.test(e.message));
 });

@@ -19,11 +19,15 @@ import { pingLoss } from './ping-loss.ts';
 import { logContains } from './log-contains.ts';
 import { logAbsent } from './log-absent.ts';
 import { logOrdered } from './log-ordered.ts';
+import { iptablesMasquerade } from './iptables-masquerade.ts';
+import { nftRule } from './nft-rule.ts';
+import { containerNotRunning } from './container-not-running.ts';
 
 export type Evaluator = (check: Check, ctx: EvalContext) => Outcome;
 
 export const EVALUATORS: Record<string, Evaluator> = {
   'container-state': containerState,
+  'container-not-running': containerNotRunning,
   'container-ipv4': containerIpv4,
   'ip-usable-in-pool': ipUsableInPool,
   'ips-unique': ipsUnique,
@@ -34,6 +38,8 @@ export const EVALUATORS: Record<string, Evaluator> = {
   'bridge-ipv4': bridgeIpv4,
   'nft-masquerade': nftMasquerade,
   'nft-nat-chain': nftNatChain,
+  'nft-rule': nftRule,
+  'iptables-masquerade': iptablesMasquerade,
   'ping-loss': pingLoss,
   'log-contains': logContains,
   'log-absent': logAbsent,

@@ -1,0 +1,24 @@
+/**
+ * When to stop re-checking a step whose checks do not all hold yet: as soon as they all hold,
+ * or when the verdicts (each check's pass and what it saw) have not changed for `stableMs`
+ * (the target has stopped changing, so waiting longer would only delay the same FAIL), or at
+ * the settle deadline. A verdict that keeps changing keeps the step waiting up to the deadline.
+ */
+export class Stability {
+  private signature: string | undefined;
+  private since = 0;
+
+  constructor(private readonly stableMs: number, private readonly now: () => number = Date.now) {}
+
+  /** Records one round's verdicts; true when they have been the same for stableMs. */
+  observe(verdicts: { id: string; pass: boolean; actual: string }[]): boolean {
+    const sig = JSON.stringify(verdicts.map((v) => [v.id, v.pass, v.actual]));
+    const t = this.now();
+    if (sig !== this.signature) {
+      this.signature = sig;
+      this.since = t;
+      return false;
+    }
+    return t - this.since >= this.stableMs;
+  }
+}

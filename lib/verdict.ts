@@ -1,0 +1,54 @@
+/**
+ * From check outcomes to verdicts: known issues (XFAIL/XPASS), skipped scenarios (a capability
+ * the target lacks) and what each counts for with STRICT=1 and REQUIRE=<capability>.
+ *   check:    pass | fail | xfail (failed, as a known issue says) | xpass (passed despite one)
+ *   scenario: passed | failed | xfail | xpass | skipped | error
+ * A check's knownIssue turns its own failure into XFAIL and its pass into XPASS. A scenario's
+ * knownIssue turns its failing checks into XFAIL (its passing ones stay PASS) and, when every
+ * check passes, the scenario into XPASS: the issue looks fixed.
+ */
+import type { CheckResult } from './evaluate.ts';
+import type { KnownIssue, Scenario } from './scenarios.ts';
+
+export type CheckStatus = 'pass' | 'fail' | 'xfail' | 'xpass';
+export type ScenarioStatus = 'passed' | 'failed' | 'xfail' | 'xpass' | 'skipped' | 'error';
+
+export function checkStatus(pass: boolean, own?: KnownIssue, scenarioIssue?: KnownIssue): CheckStatus {
+  if (own) return pass ? 'xpass' : 'xfail';
+  if (scenarioIssue && !pass) return 'xfail';
+  return pass ? 'pass' : 'fail';
+}
+
+/** Results with their status and the known issue that shaped it. */
+export function withStatus(results: CheckResult[], scenario: Scenario, issueOf: (id: string) => KnownIssue | undefined): CheckResult[] {
+  return results.map((r) => {
+    const own = issueOf(r.id);
+    const status = checkStatus(r.pass, own, scenario.knownIssue);
+    const knownIssue = status === 'xfail' || status === 'xpass' ? own ?? scenario.knownIssue : undefined;
+    return { ...r, status, ...(knownIssue ? { knownIssue } : {}) };
+  });
+}
+
+export function scenarioStatus(results: CheckResult[], scenario: Scenario): ScenarioStatus {
+  const st = results.map((r) => r.status ?? (r.pass ? 'pass' : 'fail'));
+  if (st.includes('fail')) return 'failed';
+  if (st.includes('xfail')) return 'xfail';
+  if (st.includes('xpass') || scenario.knownIssue) return 'xpass';
+  return 'passed';
+}
+
+/** Whether a scenario status fails the run: failed always; xfail/xpass only with STRICT. */
+export function failsRun(status: ScenarioStatus, strict: boolean): boolean {
+  return status === 'failed' || (strict && (status === 'xfail' || status === 'xpass'));
+}
+
+/** REQUIRE=a,b c: the capabilities whose absence fails instead of skipping. */
+export function requiredCapabilities(text: string | undefined): Set<string> {
+  return new Set((text ?? '').split(/[\s,]+/).filter(Boolean));
+}
+
+/** The line that says a scenario was skipped, with the results quoted as evidence. */
+export function skipReason(capability: string, absent: string, evidence: CheckResult[]): string {
+  const quoted = evidence.map((e) => `${e.id}: ${e.actual}`).join('; ');
+  return `requires ${capability}: ${absent}${quoted ? ` (${quoted})` : ''}`;
+}

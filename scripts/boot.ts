@@ -1,0 +1,56 @@
+/**
+ * Boots a scenario the way the plan does, plus what a scenario asks for before the boot:
+ *   make stage-N; docker volume create; docker run ... sleep infinity
+ *   docker exec pva-test sh -c '<before-boot command>'       (each, echoed)
+ *   docker exec pva-test sh -c '<capability probe>'          (e.g. command -v iptables)
+ *   docker exec pva-test sh -c 'pv-appengine > ... 2>&1 &'   (unless a probe found it absent)
+ */
+import type { Config } from '../lib/config.ts';
+import { commandCapabilities, commandProbe } from '../lib/capabilities.ts';
+import { EnvironmentError } from '../lib/errors.ts';
+import type { CapabilityProbe, ScenarioReport } from '../lib/report.ts';
+import type { PlanFile, Scenario } from '../lib/scenarios.ts';
+import { colors, say } from './common.ts';
+import { execInContainer, timed } from './docker.ts';
+import { stage } from './stage.ts';
+import { createContainer, startAppengine } from './up.ts';
+
+export type Action = NonNullable<ScenarioReport['actions']>[number];
+
+export interface Booted {
+  probes: Record<string, CapabilityProbe>;
+  actions: Action[];
+  /** false when a required capability was found absent before the boot (nothing started) */
+  started: boolean;
+}
+
+/** Runs the scenario's before-boot commands in the container, echoed; a failure is exit 3. */
+export async function runBeforeBoot(cfg: Config, scenario: Scenario, actions: Action[]): Promise<void> {
+  for (const command of scenario.beforeBoot ?? []) {
+    const r = await execInContainer(cfg, `${timed(cfg, `sh -c '${command.replace(/'/g, `'\\''`)}'`)} 2>&1`, cfg.cmdTimeoutSecs + 30, true);
+    actions.push({ step: 'before-boot', command, exitCode: r.exitCode, output: r.stdout });
+    if (r.exitCode !== 0) throw new EnvironmentError(`before-boot command failed (exit ${r.exitCode}): ${command}: ${r.stdout.trim().split('\n').pop() ?? ''}`);
+  }
+}
+
+/** Probes the scenario's command capabilities in the container, echoed. */
+export async function probeCommands(cfg: Config, plan: PlanFile, scenario: Scenario): Promise<Record<string, CapabilityProbe>> {
+  const probes: Record<string, CapabilityProbe> = {};
+  for (const [id, command] of commandCapabilities(plan, scenario)) {
+    const r = await execInContainer(cfg, `${timed(cfg, `sh -c '${command.replace(/'/g, `'\\''`)}'`)} >/dev/null 2>&1`, cfg.cmdTimeoutSecs + 30, true);
+    probes[id] = commandProbe(command, r.exitCode);
+    say(colors.dim(`  capability ${id}: ${probes[id].present ? 'present' : 'absent'} (${command}: exit ${r.exitCode})`));
+  }
+  return probes;
+}
+
+export async function bootScenario(cfg: Config, plan: PlanFile, scenario: Scenario, runId: string): Promise<Booted> {
+  await stage(cfg, plan, scenario);
+  await createContainer(cfg, runId);
+  const actions: Action[] = [];
+  await runBeforeBoot(cfg, scenario, actions);
+  const probes = await probeCommands(cfg, plan, scenario);
+  if (Object.values(probes).some((p) => !p.present)) return { probes, actions, started: false };
+  await startAppengine(cfg);
+  return { probes, actions, started: true };
+}

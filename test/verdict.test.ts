@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkStatus, failsRun, requiredCapabilities, scenarioStatus, skipReason, withStatus } from '../lib/verdict.ts';
+import type { CheckResult } from '../lib/evaluate.ts';
+import type { Scenario } from '../lib/scenarios.ts';
+
+const issue = { summary: 'restart of a static-IP container is refused', seenIn: 'pantavisor 303584a7' };
+const r = (id: string, pass: boolean): CheckResult => ({ id, scenario: 's', step: 'boot', kind: 'log-absent', pass, expected: 'e', actual: 'a' });
+const scen = (over: Partial<Scenario> = {}): Scenario => ({ id: 's', title: 't', purpose: 'p', artifacts: ['a'], steps: [], ...over });
+
+test('checkStatus: own known issue → xfail/xpass; a scenario issue only turns failures into xfail', () => {
+  assert.equal(checkStatus(true), 'pass');
+  assert.equal(checkStatus(false), 'fail');
+  assert.equal(checkStatus(false, issue), 'xfail');
+  assert.equal(checkStatus(true, issue), 'xpass');
+  assert.equal(checkStatus(false, undefined, issue), 'xfail');
+  assert.equal(checkStatus(true, undefined, issue), 'pass');
+});
+
+test('withStatus + scenarioStatus', () => {
+  const plain = scen();
+  const none = () => undefined;
+  assert.equal(scenarioStatus(withStatus([r('a', true)], plain, none), plain), 'passed');
+  assert.equal(scenarioStatus(withStatus([r('a', true), r('b', false)], plain, none), plain), 'failed');
+  const own = (id: string) => (id === 'b' ? issue : undefined);
+  const xf = withStatus([r('a', true), r('b', false)], plain, own);
+  assert.deepEqual(xf.map((x) => x.status), ['pass', 'xfail']);
+  assert.equal(xf[1].knownIssue, issue);
+  assert.equal(xf[0].knownIssue, undefined);
+  assert.equal(scenarioStatus(xf, plain), 'xfail');
+  assert.equal(scenarioStatus(withStatus([r('a', true), r('b', true)], plain, own), plain), 'xpass');
+  assert.equal(scenarioStatus(withStatus([r('a', false), r('b', false)], plain, own), plain), 'failed', 'a plain failure wins');
+  const withIssue = scen({ knownIssue: issue });
+  const sx = withStatus([r('a', true), r('b', false)], withIssue, none);
+  assert.deepEqual(sx.map((x) => x.status), ['pass', 'xfail']);
+  assert.equal(scenarioStatus(sx, withIssue), 'xfail');
+  assert.equal(scenarioStatus(withStatus([r('a', true)], withIssue, none), withIssue), 'xpass');
+});
+
+test('failsRun, requiredCapabilities, skipReason', () => {
+  assert.deepEqual(['passed', 'failed', 'xfail', 'xpass', 'skipped', 'error'].map((s) => failsRun(s as never, false)), [false, true, false, false, false, false]);
+  assert.deepEqual(['passed', 'failed', 'xfail', 'xpass', 'skipped'].map((s) => failsRun(s as never, true)), [false, true, true, true, false]);
+  assert.deepEqual([...requiredCapabilities(' isolation,iptables  x ')], ['isolation', 'iptables', 'x']);
+  assert.deepEqual([...requiredCapabilities(undefined)], []);
+  assert.equal(skipReason('isolation', 'isolation absent: open both ways', [{ ...r('t5-a', false), actual: '0% packet loss' }]),
+    'requires isolation: isolation absent: open both ways (t5-a: 0% packet loss)');
+});
