@@ -32,6 +32,7 @@ export function denoTasks(plan: PlanFile): Record<string, DenoTask> {
     clean: task('clean', 'remove every container and volume the toolkit labelled'),
     build: task('build', "the plan's kas build (DRY_RUN=1 prints it)"),
     load: task('load', 'docker load the appengine image'),
+    lint: task('lint', 'predict what Pantavisor refuses in the pvrexports of ARTIFACTS (no docker)'),
     plan: task('plan', 'write docs/testplan-ipam.md and these tasks from scenarios.json'),
     'plan-check': task('plan', 'fail if docs/testplan-ipam.md or these tasks are out of date with scenarios.json', '--check'),
     'ci-matrix': task('ci-matrix', "the scenario ids as GitHub Actions' strategy.matrix JSON"),

@@ -16,6 +16,8 @@ export interface EvidencePaths {
   logFile: string;
   /** the trail's device.json inside the container (DEVICE_JSON) */
   deviceJsonFile: string;
+  /** the scenario's gather overrides (scenarios.json `gather`: bundle file -> command) */
+  gather?: Record<string, string>;
 }
 
 /** Quotes a word for sh only when it needs it: single quotes, or double quotes around a ' when nothing in it expands. */
@@ -123,22 +125,32 @@ function grepOf(patterns: LogPattern[]): Grep {
   return { mode: 'E', patterns: parts.map((x) => ('ere' in x ? x.ere! : ereEscape((x as { fixed: string }).fixed))) };
 }
 
-function grepCommand(exec: string, g: Grep, file: string): string {
+/** What shows a bundle file: its command in the container, or the scenario's override of it. */
+function show(file: string, command: string, p: EvidencePaths, exec: string): string {
+  const override = p.gather?.[file];
+  return override === undefined ? `${exec} ${command}` : `${exec} sh -c ${shq(override)}`;
+}
+
+/** grep over pantavisor.log: in the container, or on the host when the scenario gathers the log its own way. */
+function grepLog(g: Grep, p: EvidencePaths, exec: string): string {
   const unique = [...new Set(g.patterns)];
-  const args = unique.length === 1 ? shq(unique[0]) : unique.map((p) => `-e ${shq(p)}`).join(' ');
-  return `${exec} grep -${g.mode} ${args} ${shq(file)}`;
+  const args = unique.length === 1 ? shq(unique[0]) : unique.map((x) => `-e ${shq(x)}`).join(' ');
+  const override = p.gather?.['pantavisor.log'];
+  if (override !== undefined) return `${exec} sh -c ${shq(override)} | grep -${g.mode} ${args}`;
+  return `${exec} grep -${g.mode} ${args} ${shq(p.logFile)}`;
 }
 
 type Evidence = (check: Check, p: EvidencePaths, exec: string) => string[];
 
-const lxcLs: Evidence = (_c, _p, exec) => [`${exec} lxc-ls -f`];
-const deviceJson: Evidence = (_c, p, exec) => [`${exec} cat ${shq(p.deviceJsonFile)}`];
-const nftRuleset: Evidence = (_c, _p, exec) => [`${exec} nft list ruleset`];
-const logGrep: Evidence = (c, p, exec) => [grepCommand(exec, grepOf([c.line as LogPattern]), p.logFile)];
+const lxcLs: Evidence = (_c, p, exec) => [show('lxc-ls.txt', 'lxc-ls -f', p, exec)];
+const deviceJson: Evidence = (_c, p, exec) => [show('device.json', `cat ${shq(p.deviceJsonFile)}`, p, exec)];
+const nftRuleset: Evidence = (_c, p, exec) => [show('nft-ruleset.txt', 'nft list ruleset', p, exec)];
+const logGrep: Evidence = (c, p, exec) => [grepLog(grepOf([c.line as LogPattern]), p, exec)];
 
 /** The evidence commands of each check kind (a unit test requires every kind to have them). */
 export const EVIDENCE: Record<string, Evidence> = {
   'container-state': lxcLs,
+  'container-not-running': lxcLs,
   'container-ipv4': (c, p, exec) => (c.inPool !== undefined ? [...lxcLs(c, p, exec), ...deviceJson(c, p, exec)] : lxcLs(c, p, exec)),
   'ip-usable-in-pool': (c, p, exec) => [...lxcLs(c, p, exec), ...deviceJson(c, p, exec)],
   'ips-unique': lxcLs,
@@ -146,17 +158,18 @@ export const EVIDENCE: Record<string, Evidence> = {
   'no-running-containers': lxcLs,
   'ip-matches-log': (c, p, exec) => [
     ...lxcLs(c, p, exec),
-    grepCommand(exec, { mode: 'E', patterns: [`(allocated|reserved|reusing existing lease) .*${ereEscape(String(c.container))}`] }, p.logFile),
+    grepLog({ mode: 'E', patterns: [`(allocated|reserved|reusing existing lease) .*${ereEscape(String(c.container))}`] }, p, exec),
   ],
   'device-json-pool': deviceJson,
-  'bridge-ipv4': (c, _p, exec) => [`${exec} ip addr show ${shq(String(c.interface))}`],
+  'bridge-ipv4': (c, p, exec) => [show('ip-addr.txt', `ip addr show ${shq(String(c.interface))}`, p, exec)],
   'nft-masquerade': nftRuleset,
   'nft-nat-chain': nftRuleset,
-  'iptables-masquerade': (_c, _p, exec) => [`${exec} iptables -t nat -S`],
+  'nft-rule': nftRuleset,
+  'iptables-masquerade': (_c, p, exec) => [show('iptables-nat.txt', 'iptables -t nat -S', p, exec)],
   'ping-loss': (c, _p, exec) => [`${exec} pventer -c ${shq(String(c.from))} ping -c 2 ${shq(String(c.to))}`],
   'log-contains': logGrep,
   'log-absent': logGrep,
-  'log-ordered': (c, p, exec) => [grepCommand(exec, grepOf(c.lines as LogPattern[]), p.logFile)],
+  'log-ordered': (c, p, exec) => [grepLog(grepOf(c.lines as LogPattern[]), p, exec)],
 };
 
 /** The commands, one per file the check reads (e.g. lxc-ls and device.json), in order. */

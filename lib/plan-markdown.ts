@@ -7,30 +7,13 @@
  * Pure and deterministic: the same scenarios.json gives the same bytes (no dates).
  */
 import { DEFAULTS } from './config.ts';
+import { describeEdit, sourceArtifacts } from './derive.ts';
 import { evidenceCommands, shq } from './evidence.ts';
 import { describeCount, describePattern, type Count, type LogPattern } from './log-match.ts';
-import { BAKED_NET_SUFFIX, resolveStep, type Check, type PlanFile, type Scenario, type Step } from './scenarios.ts';
+import { builtArtifacts, resolveStep, type Capability, type Check, type KnownIssue, type PlanFile, type Scenario, type Step } from './scenarios.ts';
 
-/** Fields of scenarios.json the document uses beyond lib/scenarios.ts's types (all optional). */
-export interface KnownIssue { summary: string; seenIn?: string }
-export interface DerivedArtifact { from: string; edits?: unknown[]; why?: string }
-export interface Capability { describe: string; probe?: { command?: string; logLine?: LogPattern } }
-export type DocCheck = Check & { knownIssue?: KnownIssue };
-export type DocStep = Omit<Step, 'checks'> & { checks: DocCheck[] };
-export type DocScenario = Omit<Scenario, 'steps'> & {
-  section?: 'plan' | 'beyond-plan';
-  observed?: string;
-  knownIssue?: KnownIssue;
-  requires?: string[];
-  beforeBoot?: string[];
-  skipEvidence?: string[];
-  steps: DocStep[];
-};
-export type DocPlan = Omit<PlanFile, 'scenarios'> & {
-  derivedArtifacts?: Record<string, DerivedArtifact>;
-  capabilities?: Record<string, Capability>;
-  scenarios: DocScenario[];
-};
+/** The plan file as the document reads it (every optional field of scenarios.json). */
+export type DocPlan = PlanFile;
 
 /** The values the document's commands use: the toolkit's defaults, which are the plan's. */
 export interface DocSettings {
@@ -109,21 +92,18 @@ export function testName(s: { id: string }): string {
 
 // ---- the pieces ------------------------------------------------------------------------
 
-/** The source a staged artifact is built as (derived ones map to what they derive from). */
+/** The built artifact a staged one comes from (a derived one's source, recursively). */
 export function sourceArtifact(plan: DocPlan, name: string): string {
-  const d = plan.derivedArtifacts?.[name];
-  if (d) return d.from;
-  return name.endsWith(BAKED_NET_SUFFIX) ? name.slice(0, -BAKED_NET_SUFFIX.length) : name;
+  return sourceArtifacts([name], plan.derivedArtifacts ?? {})[0];
 }
 
 function isDerived(plan: DocPlan, name: string): boolean {
-  return plan.derivedArtifacts?.[name] !== undefined || name.endsWith(BAKED_NET_SUFFIX);
+  return plan.derivedArtifacts?.[name] !== undefined;
 }
 
-/** The kas --target list: the plan's own, then anything a scenario stages that it lacks, then the image. */
+/** The kas --target list, as `make build` runs it: the plan's own, then what a scenario stages that it lacks, then the image. */
 export function buildTargets(plan: DocPlan): string[] {
-  const staged = plan.scenarios.flatMap((s) => s.artifacts.map((a) => sourceArtifact(plan, a))).sort();
-  const targets = [...new Set([...(plan.plan.buildTargets ?? []), ...staged])];
+  const targets = [...new Set([...(plan.plan.buildTargets ?? []), ...builtArtifacts(plan)])];
   if (!targets.includes('pantavisor-appengine')) targets.push('pantavisor-appengine');
   return targets;
 }
@@ -159,14 +139,6 @@ export function describeCondition(c: Check): string {
   }
 }
 
-function describeEdit(e: unknown): string {
-  if (typeof e === 'string') return inline(e);
-  if (e && typeof e === 'object') {
-    return Object.entries(e as Record<string, unknown>).map(([k, v]) => `${k}: ${code(typeof v === 'string' ? v : JSON.stringify(v))}`).join(', ');
-  }
-  return code(JSON.stringify(e));
-}
-
 function knownIssueText(k: KnownIssue): string {
   return `**Known issue:** ${inline(k.summary)}${k.seenIn ? ` (seen in ${inline(k.seenIn)})` : ''}`;
 }
@@ -177,18 +149,17 @@ function capabilityText(plan: DocPlan, id: string): string {
 }
 
 function probeText(c: Capability): string {
-  if (c.probe?.command !== undefined) return code(c.probe.command);
-  if (c.probe?.logLine) return `pantavisor.log has ${code(describePattern(c.probe.logLine))}`;
-  return '';
+  if ('command' in c.probe) return `${code(c.probe.command)} succeeds in the container`;
+  return `pantavisor.log has ${code(describePattern(c.probe.logLine))}`;
 }
 
-function setupSection(plan: DocPlan, s: DocScenario, st: DocSettings, h: string): string[] {
+function setupSection(plan: DocPlan, s: Scenario, st: DocSettings, h: string): string[] {
   const out: string[] = [`${h} Setup`, ''];
   const lines = [`rm -f ${st.pvtxd}/*.pvrexport.tgz`];
   const derived: string[] = [];
   for (const a of s.artifacts) {
     if (isDerived(plan, a)) {
-      lines.push(`# derived from ${sourceArtifact(plan, a)} by make stage-${s.id}`);
+      lines.push(`# derived from ${sourceArtifact(plan, a)} by make stage-${s.id} (scripts/derive.ts; edits below)`);
       lines.push(`cp ${shq(`${st.workDir}/${a}.pvrexport.tgz`)} ${st.pvtxd}/`);
       derived.push(a);
     } else {
@@ -201,13 +172,13 @@ function setupSection(plan: DocPlan, s: DocScenario, st: DocSettings, h: string)
     const from = sourceArtifact(plan, a);
     out.push('', `${code(a)} is derived from ${code(from)} by ${code(`make stage-${s.id}`)}${d?.why ? `: ${inline(d.why)}` : '.'}`);
     if (d?.edits?.length) {
-      out.push('', 'Edits:', '', ...d.edits.map((e) => `- ${describeEdit(e)}`));
+      out.push('', 'Edits:', '', ...d.edits.map((e) => `- ${code(describeEdit(e))}`));
     }
   }
   return out;
 }
 
-function executeSection(s: DocScenario, steps: DocStep[], st: DocSettings, h: string): string[] {
+function executeSection(s: Scenario, steps: Step[], st: DocSettings, h: string): string[] {
   const exec = `docker exec ${shq(st.container)}`;
   const lines = [...dockerRunLines(st)];
   for (const cmd of s.beforeBoot ?? []) lines.push(`${exec} sh -c ${shq(cmd)}`);
@@ -228,10 +199,10 @@ function executeSection(s: DocScenario, steps: DocStep[], st: DocSettings, h: st
   return out;
 }
 
-function verifySection(s: DocScenario, steps: DocStep[], st: DocSettings, h: string): string[] {
+function verifySection(s: Scenario, steps: Step[], st: DocSettings, h: string): string[] {
   const out = [`${h} Verify`, ''];
   const skip = new Set(s.skipEvidence ?? []);
-  const paths = { container: st.container, logFile: st.logFile, deviceJsonFile: st.deviceJsonFile };
+  const paths = { container: st.container, logFile: st.logFile, deviceJsonFile: st.deviceJsonFile, gather: s.gather };
   steps.forEach((step) => {
     if (steps.length > 1) out.push(`After step ${code(step.id)}:`, '');
     // one command per distinct evidence, with the plan rows it shows, in first-use order
@@ -257,7 +228,7 @@ function verifySection(s: DocScenario, steps: DocStep[], st: DocSettings, h: str
   return out;
 }
 
-function resultsSection(steps: DocStep[], h: string): string[] {
+function resultsSection(steps: Step[], h: string): string[] {
   const multi = steps.length > 1;
   const head = [...(multi ? ['Step'] : []), 'Check', 'Expected (the plan)', 'Real system (where the toolkit differs from the plan)'];
   const rows = steps.flatMap((step) => step.checks.map((c) => {
@@ -267,9 +238,9 @@ function resultsSection(steps: DocStep[], h: string): string[] {
   return [`${h} Expected Results`, '', ...table(head, rows), ''];
 }
 
-function scenarioSection(plan: DocPlan, s: DocScenario, st: DocSettings, level: number): string[] {
+function scenarioSection(plan: DocPlan, s: Scenario, st: DocSettings, level: number): string[] {
   const h = '#'.repeat(level);
-  const steps = s.steps.map((step) => resolveStep(step, { EXTERNAL_HOST: st.externalHost }) as DocStep);
+  const steps = s.steps.map((step) => resolveStep(step, { EXTERNAL_HOST: st.externalHost }) as Step);
   const out: string[] = [`${h} ${testName(s)}: ${inline(s.title)}`, ''];
   out.push(`**Purpose:** ${inline(s.purpose)}`, '');
   out.push(`Run it: ${code(`make test-${s.id}`)} (stage, up, verify, down) or ${code(`deno task test-${s.id}`)}.`, '');
@@ -334,7 +305,7 @@ export function planMarkdown(plan: DocPlan, st: DocSettings = docSettings()): st
   const caps = Object.entries(plan.capabilities ?? {});
   if (caps.length) {
     out.push('### Capabilities', '', 'What some tests need from the appengine image, and how the toolkit finds out:', '');
-    out.push(...table(['Capability', 'What', 'Probe'], caps.map(([id, c]) => [code(id), inline(c.describe, true), probeText(c).replace(/\|/g, '\\|')])), '');
+    out.push(...table(['Capability', 'What', 'Probe', 'When absent'], caps.map(([id, c]) => [code(id), inline(c.describe, true), probeText(c).replace(/\|/g, '\\|'), c.absent ? inline(c.absent, true) : 'the test is SKIPPED'])), '');
   }
   for (const s of inPlan) out.push(...scenarioSection(plan, s, st, 2));
   if (beyond.length) {

@@ -42,7 +42,7 @@ if (isMain(import.meta.url)) {
     const merged = mergeJunit(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })));
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, merged);
-    const totals = /<testsuites [^>]*tests="(\d+)" failures="(\d+)" errors="(\d+)"/.exec(merged)!;
-    say(`${shellQuote(out)}: ${files.length} file(s), ${(merged.match(/<testsuite\b/g) ?? []).length} testsuite(s), ${totals[1]} tests, ${totals[2]} failures, ${totals[3]} errors`);
+    const totals = /<testsuites [^>]*tests="(\d+)" failures="(\d+)" errors="(\d+)" skipped="(\d+)"/.exec(merged)!;
+    say(`${shellQuote(out)}: ${files.length} file(s), ${(merged.match(/<testsuite\b/g) ?? []).length} testsuite(s), ${totals[1]} tests, ${totals[2]} failures, ${totals[3]} errors, ${totals[4]} skipped`);
   });
 }

@@ -33,6 +33,8 @@ test('container, device.json, bridge, nft, iptables and ping evidence', () => {
   assert.equal(ev({ kind: 'nft-masquerade', count: { eq: 1 } }), 'docker exec pva-test nft list ruleset');
   assert.equal(ev({ kind: 'nft-nat-chain', family: 'ip', table: 'nat', chain: 'postrouting' }), 'docker exec pva-test nft list ruleset');
   assert.equal(ev({ kind: 'iptables-masquerade' }), 'docker exec pva-test iptables -t nat -S');
+  assert.equal(ev({ kind: 'nft-rule', family: 'inet', table: 'pv_ipam', chain: 'forward', rule: 'drop', count: { eq: 1 } }), 'docker exec pva-test nft list ruleset');
+  assert.equal(ev({ kind: 'container-not-running', container: 'pv-example-net-server' }), 'docker exec pva-test lxc-ls -f');
   assert.equal(ev({ kind: 'ping-loss', from: 'pv-example-net-server', to: '8.8.8.8', lossPercent: 0 }),
     'docker exec pva-test pventer -c pv-example-net-server ping -c 2 8.8.8.8');
   assert.equal(evidenceCommand({ id: 'x', kind: 'container-state' }, { ...paths, container: 'my test' }), "docker exec 'my test' lxc-ls -f");
@@ -53,6 +55,15 @@ test('log checks: grep -F with the text, grep -E with the regex as an ERE', () =
   // no text, no regex: the function or module prefix of the line
   assert.equal(ev({ kind: 'log-contains', line: { module: 'ipam', function: 'setup_nat' } }), `docker exec pva-test grep -F '(setup_nat:' ${LOG}`);
   assert.equal(ev({ kind: 'log-contains', line: { module: 'ipam' } }), `docker exec pva-test grep -F '[ipam]:' ${LOG}`);
+});
+
+test('a scenario that gathers a file its own way shows it that way; its log is grepped on the host', () => {
+  const gather = { 'lxc-ls.txt': 'lxc-ls -f -F name,state,ipv4', 'pantavisor.log': "cat /storage/logs/*/pantavisor/pantavisor.log" };
+  const p = { ...paths, gather };
+  assert.equal(evidenceCommand({ id: 'x', kind: 'container-state' }, p), "docker exec pva-test sh -c 'lxc-ls -f -F name,state,ipv4'");
+  assert.equal(evidenceCommand({ id: 'x', kind: 'log-contains', line: { text: 'setup NAT' } }, p),
+    "docker exec pva-test sh -c 'cat /storage/logs/*/pantavisor/pantavisor.log' | grep -F 'setup NAT'");
+  assert.equal(evidenceCommand({ id: 'x', kind: 'bridge-ipv4', interface: 'pvbr0' }, p), 'docker exec pva-test ip addr show pvbr0');
 });
 
 test('log-ordered: one grep with every line of the sequence', () => {

@@ -39,6 +39,7 @@ function job(s: ScenarioReport, label = 'pantavisor-appengine'): RunReport {
 const passed1 = judged('1');
 const passed6 = judged('6');
 const failed9 = judged('9', (f) => { f.boot['lxc-ls.txt'] = f.boot['lxc-ls.txt'].replace('10.0.3.3', '10.0.3.2'); });
+const skipped3: ScenarioReport = { id: '3', title: findScenario(plan, '3').title, status: 'skipped', skip: { capability: 'iptables', reason: 'command -v iptables failed', evidence: [] }, durationMs: 900, timings: {}, waits: [], checks: [] };
 const errored7: ScenarioReport = { id: '7', title: findScenario(plan, '7').title, status: 'error', error: 'image pantavisor-appengine:latest & <friends> not found', durationMs: 20, timings: {}, waits: [], checks: [] };
 
 test('the realistic reports: passing, failing and errored jobs', () => {
@@ -49,16 +50,19 @@ test('the realistic reports: passing, failing and errored jobs', () => {
 });
 
 test('mergeJunit: every testsuite of every file, verbatim, with the totals recomputed', () => {
-  const jobs = [passed1, failed9, errored7, passed6].map((s) => toJunit(job(s)));
+  const jobs = [passed1, failed9, errored7, passed6, skipped3].map((s) => toJunit(job(s)));
   const merged = mergeJunit(jobs.map((text, i) => ({ file: `job-${i}/junit.xml`, text })));
   const back = parseJunit(merged);
   assert.equal(back.name, 'pv-ipam-tests (pantavisor-appengine)');
   assert.deepEqual(back.suites.map((s) => s.name), [
     'Test 1: Basic IPAM Pool Allocation', 'Test 9: Static-IP reservation from backend-native containers',
     'Test 7: Revision rejected on unknown pool reference', 'Test 6: IPAM lease stability across stop/start',
+    'Test 3: Two pools, NAT vs no-NAT',
   ]);
+  assert.equal(back.suites[4].skipped, 1);
   // the totals are those of one report holding all four scenarios
-  const all = toJunit({ ...job(passed1), scenarios: [passed1, failed9, errored7, passed6], summary: summarize([passed1, failed9, errored7, passed6]) });
+  const everything = [passed1, failed9, errored7, passed6, skipped3];
+  const all = toJunit({ ...job(passed1), scenarios: everything, summary: summarize(everything) });
   const root = (x: string) => /<testsuites [^>]*>/.exec(x)![0];
   assert.equal(root(merged), root(all));
   assert.equal(merged.split('\n').slice(2, -2).join('\n'), all.split('\n').slice(2, -2).join('\n'), 'the suites are copied verbatim');
@@ -108,7 +112,7 @@ test('make junit-merge on the junit.xml files of real verify runs', () => {
     assert.equal(r.status, 0, r.stdout + r.stderr);
     const t2 = findScenario(plan, '2').steps[0].checks.length;
     const t9 = findScenario(plan, '9').steps[0].checks.length;
-    assert.equal(r.stdout, `${out}: 2 file(s), 2 testsuite(s), ${t2 + t9} tests, 0 failures, 0 errors\n`);
+    assert.equal(r.stdout, `${out}: 2 file(s), 2 testsuite(s), ${t2 + t9} tests, 0 failures, 0 errors, 0 skipped\n`);
     const merged = parseJunit(readFileSync(out, 'utf8'));
     assert.deepEqual(merged.suites.map((s) => s.name.slice(0, 6)), ['Test 2', 'Test 9']);
     r = spawnSync('make', ['-s', 'junit-merge', `REPORTS=${dir}/job-2`], { cwd: ROOT, encoding: 'utf8' });

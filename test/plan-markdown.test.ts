@@ -97,23 +97,24 @@ test('Verify: each evidence command once per step, under the plan rows it shows;
 
 test('Test 8: the derived artifact is copied from the work directory and its derivation said', () => {
   const t8 = section(planMarkdown(realPlan()), '## Test 8: Pool-using container with baked lxc.net.\\* is refused');
-  assert.ok(t8.includes('# derived from pv-example-net-pvcnet by make stage-8\ncp .work/pv-example-net-pvcnet+baked-net.pvrexport.tgz pvtx.d/'));
-  assert.ok(t8.includes('`pv-example-net-pvcnet+baked-net` is derived from `pv-example-net-pvcnet` by `make stage-8`.'));
+  assert.ok(t8.includes('# derived from pv-example-net-pvcnet by make stage-8 (scripts/derive.ts; edits below)\ncp .work/pv-example-net-pvcnet+baked-net.pvrexport.tgz pvtx.d/'));
+  assert.ok(t8.includes('`pv-example-net-pvcnet+baked-net` is derived from `pv-example-net-pvcnet` by `make stage-8`: Test 8 needs'));
 });
 
 /** The real plan plus every optional field the document knows. */
 function extendedPlan(): DocPlan {
   const plan = realPlan();
   plan.derivedArtifacts = {
-    'pv-example-net-pvcnet+baked-net': {
-      from: 'pv-example-net-pvcnet',
-      why: 'a pool-using container with lxc.net.* baked in cannot be built by a recipe',
-      edits: [{ file: 'lxc.container.conf', append: 'lxc.net.0.type = veth' }, 'state json updated'],
+    ...plan.derivedArtifacts,
+    'pv-example-device-ipam+tiny-pool': {
+      from: 'pv-example-device-ipam',
+      why: 'a pool with room for one container',
+      edits: [{ deviceJson: { set: 'network.pools.internal.subnet', to: '10.0.5.0/30' } }],
     },
   };
   plan.capabilities = {
     iptables: { describe: 'the image has iptables', probe: { command: 'command -v iptables' } },
-    'nat-log': { describe: 'pantavisor logs its NAT setup', probe: { logLine: { module: 'ipam', text: 'setup NAT' } } },
+    'nat-log': { describe: 'pantavisor logs its NAT setup', absent: 'an older pantavisor', probe: { logLine: { module: 'ipam', text: 'setup NAT' } } },
   };
   const t1 = structuredClone(plan.scenarios[0]);
   plan.scenarios.push({
@@ -124,10 +125,10 @@ function extendedPlan(): DocPlan {
     section: 'beyond-plan',
     observed: 'Pantavisor starts the container without an address.',
     knownIssue: { summary: 'no refusal when the pool is full', seenIn: '028-rc11' },
-    requires: ['iptables', 'unknown-cap'],
+    requires: ['iptables', 'nat-log'],
     beforeBoot: ["echo 'x' > /tmp/marker"],
     skipEvidence: ['px-server-ip'],
-    artifacts: ['pv-example-device-ipam', 'pv-example-net-server'],
+    artifacts: ['pv-example-device-ipam+tiny-pool', 'pv-example-net-server'],
     steps: [{
       id: 'boot', waitFor: t1.steps[0].waitFor,
       checks: [
@@ -148,7 +149,7 @@ test('beyond the plan: its own section after the plan\'s tests, with observed, k
   assert.ok(beyond.includes('### Test pool-exhaustion: Pool exhaustion'));
   assert.ok(px.includes("**What today's Pantavisor does:** Pantavisor starts the container without an address."));
   assert.ok(px.includes('**Known issue:** no refusal when the pool is full (seen in 028-rc11)'));
-  assert.ok(px.includes('**Requires:** `iptables` (the image has iptables); `unknown-cap`'));
+  assert.ok(px.includes('**Requires:** `iptables` (the image has iptables); `nat-log` (pantavisor logs its NAT setup)'));
   assert.ok(px.includes('#### Setup') && px.includes('#### Expected Results'));
   assert.ok(px.includes(`  --entrypoint /bin/sh pantavisor-appengine:latest -c "sleep infinity"\ndocker exec pva-test sh -c "echo 'x' > /tmp/marker"\ndocker exec pva-test sh -c 'mkdir -p`));
   const verify = section(px, '#### Verify');
@@ -164,13 +165,17 @@ test('derived artifacts and capabilities from scenarios.json', () => {
   const plan = extendedPlan();
   const md = planMarkdown(plan);
   const t8 = section(md, '## Test 8: Pool-using container with baked lxc.net.\\* is refused');
-  assert.ok(t8.includes('`pv-example-net-pvcnet+baked-net` is derived from `pv-example-net-pvcnet` by `make stage-8`: a pool-using container with lxc.net.\\* baked in cannot be built by a recipe'));
-  assert.ok(t8.includes('- file: `lxc.container.conf`, append: `lxc.net.0.type = veth`\n- state json updated'));
+  assert.ok(t8.includes('`pv-example-net-pvcnet+baked-net` is derived from `pv-example-net-pvcnet` by `make stage-8`: Test 8 needs a container that declares an IPAM pool AND has lxc.net.\\* baked into'));
+  assert.ok(t8.includes('Edits:\n\n- `pv-example-net-pvcnet/lxc.container.conf += "lxc.net.0.type = veth"`'));
+  const px = section(md, '### Test pool-exhaustion: Pool exhaustion');
+  assert.ok(px.includes('# derived from pv-example-device-ipam by make stage-pool-exhaustion (scripts/derive.ts; edits below)\ncp .work/pv-example-device-ipam+tiny-pool.pvrexport.tgz pvtx.d/'));
+  assert.ok(px.includes('is derived from `pv-example-device-ipam` by `make stage-pool-exhaustion`: a pool with room for one container'));
+  assert.ok(px.includes('- `device.json network.pools.internal.subnet = "10.0.5.0/30"`'));
   assert.ok(md.includes('### Capabilities'));
-  assert.ok(md.includes('| `iptables` | the image has iptables | `command -v iptables` |'));
-  assert.ok(md.includes('| `nat-log` | pantavisor logs its NAT setup | pantavisor.log has `[ipam] "setup NAT"` |'));
+  assert.ok(md.includes('| `iptables` | the image has iptables | `command -v iptables` succeeds in the container | the test is SKIPPED |'));
+  assert.ok(md.includes('| `nat-log` | pantavisor logs its NAT setup | pantavisor.log has `[ipam] "setup NAT"` | an older pantavisor |'));
   assert.equal(sourceArtifact(plan, 'pv-example-net-pvcnet+baked-net'), 'pv-example-net-pvcnet');
-  assert.equal(sourceArtifact({ ...plan, derivedArtifacts: { 'x+y': { from: 'x' } } }, 'x+y'), 'x');
+  assert.equal(sourceArtifact({ ...plan, derivedArtifacts: { 'x+y': { from: 'x', edits: [] } } }, 'x+y'), 'x');
   assert.equal(sourceArtifact(plan, 'plain'), 'plain');
 });
 
