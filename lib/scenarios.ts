@@ -140,8 +140,7 @@ export function findScenario(plan: PlanFile, id: string): Scenario {
   const s = plan.scenarios.find((x) => x.id === id);
   if (!s) {
     const known = plan.scenarios.map((x) => x.id).join(', ');
-    const five = id === '5' ? ' (Test 5, cross-pool isolation, is not in the plan: it lives on an unmerged branch)' : '';
-    throw new UsageError(`no Test ${id} in scenarios.json${five}; tests are ${known}`);
+    throw new UsageError(`no Test ${id} in scenarios.json; tests are ${known}`);
   }
   return s;
 }

@@ -8,13 +8,26 @@ if (isMain(import.meta.url)) {
     const b = colors.bold;
     say(b('pv-ipam-tests') + ` — runs the ${plan.plan.title} (${plan.plan.version}) automatically`);
     say();
+    const width = Math.max(...plan.scenarios.map((s) => `make test-${s.id}`.length)) + 2;
+    const line = (s: (typeof plan.scenarios)[number]) => {
+      say(`  ${`make test-${s.id}`.padEnd(width)}${s.title}${s.requires?.length ? colors.dim(`  (requires ${s.requires.join(', ')})`) : ''}`);
+      const issues = [s.knownIssue, ...s.steps.flatMap((st) => st.checks.map((c) => c.knownIssue))].filter((k) => !!k);
+      for (const k of issues) say(colors.yellow(`  ${''.padEnd(width)}known issue: ${k!.summary} (${k!.seenIn})`));
+    };
     say(b('Run the plan'));
-    for (const s of plan.scenarios) say(`  make test-${s.id.padEnd(4)} Test ${s.id}: ${s.title}`);
-    say(`  make test-all    every test, one after another`);
-    say(`  KEEP=1 make test-N          keep the container afterwards (debug a failure)`);
+    plan.scenarios.filter((s) => (s.section ?? 'plan') === 'plan').forEach(line);
+    say();
+    say(b('Beyond the plan') + colors.dim(' (cases the plan leaves out; what today\'s Pantavisor does is in scenarios.json "observed")'));
+    plan.scenarios.filter((s) => s.section === 'beyond-plan').forEach(line);
+    say();
+    say(`  ${'make test-all'.padEnd(width)}every test, one after another (ONLY="1 3 collision": those, in that order)`);
+    say(`  ${'KEEP=1 make test-N'.padEnd(width)}keep the container afterwards (debug a failure)`);
+    say(`  ${'STRICT=1'.padEnd(width)}a known issue that fails (XFAIL) or looks fixed (XPASS) fails the run`);
+    say(`  ${'REQUIRE=isolation'.padEnd(width)}a missing capability fails its scenario instead of skipping it`);
     say();
     say(b('Step by step (what test-N does)'));
-    say(`  make stage-N     copy Test N's pvrexports into pvtx.d (derives Test 8's)`);
+    say(`  make stage-N     check, derive (derivedArtifacts) and lint Test N's pvrexports, copy them into pvtx.d`);
+    say(`  make lint        predict refusals in every pvrexport of ARTIFACTS, without docker`);
     say(`  make up          docker run + start pv-appengine, wait until the boot settles`);
     say(`  make verify-N    run Test N's steps and checks against the running container`);
     say(`  make down        remove the container and volume (only if the toolkit made them)`);
@@ -54,6 +67,6 @@ if (isMain(import.meta.url)) {
       say(colors.dim(`  ${''.padEnd(16)} default: ${def}${cur !== undefined && cur !== '' && cur !== DEFAULTS[k] ? `; now: ${cur}` : ''}`));
     }
     say();
-    say(b('Exit status') + ': 0 all checks passed, 1 a check failed, 2 bad usage or scenarios.json, 3 environment missing (docker, image, artifact)');
+    say(b('Exit status') + ': 0 all checks passed (XFAIL, XPASS, SKIPPED included unless STRICT=1), 1 a check failed, 2 bad usage or scenarios.json, 3 environment (docker, image, a missing or broken artifact, a container that went away), 130/143 interrupted');
   });
 }

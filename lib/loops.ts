@@ -1,0 +1,37 @@
+/**
+ * Loop devices a boot leaves attached. Pantavisor attaches a loop device per container root
+ * filesystem (root.squashfs in the storage volume) and `docker rm -f` does not detach them, so
+ * each run would keep the deleted volume's space held on the host. Before removing its
+ * container, `down` releases the loop devices THIS container attached, and only those:
+ *   - a loop device mounted in the container's own mount namespace is the container's;
+ *   - a loop device backed by a file under the storage path counts too, but only when no other
+ *     container of the toolkit is running: another appengine's files have the same path
+ *     inside its own namespace, and the path alone cannot tell them apart.
+ */
+function q(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A POSIX sh script (busybox) printing `released /dev/loopN <backing file>` per device it detaches. */
+export function releaseLoopsScript(storagePath: string, alone: boolean): string {
+  return [
+    `s=${q(storagePath.replace(/\/+$/, ''))}; alone=${alone ? 1 : 0}`,
+    'for b in /sys/block/loop*; do',
+    '  [ -r "$b/loop/backing_file" ] || continue',
+    '  n=${b##*/}; dev=/dev/$n; file=$(cat "$b/loop/backing_file")',
+    '  mounted=$(awk -v d="$dev" \'$1 == d { print $2 }\' /proc/mounts)',
+    '  case "$file" in "$s"/*) under=1 ;; *) under=0 ;; esac',
+    '  [ -n "$mounted" ] || { [ $alone = 1 ] && [ $under = 1 ]; } || continue',
+    '  [ -b "$dev" ] || mknod "$dev" b $(tr \':\' \' \' < "$b/dev") 2>/dev/null',
+    '  for m in $mounted; do umount -l "$m" 2>/dev/null; done',
+    '  losetup -d "$dev" && echo "released $dev $file"',
+    'done',
+    'true',
+  ].join('\n');
+}
+
+/** The devices a release script's output says it detached. */
+export function parseReleased(out: string): { device: string; file: string }[] {
+  return out.split('\n').map((l) => /^released (\/dev\/loop\d+) (.*)$/.exec(l.trim())).filter((m): m is RegExpExecArray => !!m)
+    .map((m) => ({ device: m[1], file: m[2] }));
+}
