@@ -184,7 +184,7 @@ function executeSection(s: Scenario, steps: Step[], st: DocSettings, h: string):
   for (const cmd of s.beforeBoot ?? []) lines.push(`${exec} sh -c ${shq(cmd)}`);
   lines.push(startAppengineLine(st));
   const out = [`${h} Execute`, '', ...sh(lines), ''];
-  if (s.beforeBoot?.length) out.push(`The ${s.beforeBoot.length === 1 ? 'command' : 'commands'} before ${code('pv-appengine')} prepare the container for this test.`, '');
+  if (s.beforeBoot?.length) out.push(`${s.beforeBoot.length === 1 ? 'The command before' : 'The commands before'} ${code('pv-appengine')} ${s.beforeBoot.length === 1 ? 'prepares' : 'prepare'} the container for this test.`, '');
   steps.forEach((step, i) => {
     if (i > 0) {
       out.push(`Step ${code(step.id)}:`, '');
@@ -201,14 +201,12 @@ function executeSection(s: Scenario, steps: Step[], st: DocSettings, h: string):
 
 function verifySection(s: Scenario, steps: Step[], st: DocSettings, h: string): string[] {
   const out = [`${h} Verify`, ''];
-  const skip = new Set(s.skipEvidence ?? []);
   const paths = { container: st.container, logFile: st.logFile, deviceJsonFile: st.deviceJsonFile, gather: s.gather };
   steps.forEach((step) => {
     if (steps.length > 1) out.push(`After step ${code(step.id)}:`, '');
     // one command per distinct evidence, with the plan rows it shows, in first-use order
     const byCommand = new Map<string, string[]>();
     for (const c of step.checks) {
-      if (skip.has(c.id)) continue;
       const absent = c.kind === 'log-absent' || (c.count as Count | undefined)?.eq === 0;
       const row = `# Expected${absent ? ' no output' : ''}: ${c.row ?? c.id}`;
       for (const cmd of evidenceCommands(c, paths)) {
@@ -224,13 +222,13 @@ function verifySection(s: Scenario, steps: Step[], st: DocSettings, h: string): 
     }
     if (lines.length) out.push(...sh(lines), '');
   });
-  if (skip.size) out.push(`No command is shown for ${[...skip].sort().map(code).join(', ')} (no evidence to show).`, '');
   return out;
 }
 
-function resultsSection(steps: Step[], h: string): string[] {
+function resultsSection(s: Scenario, steps: Step[], h: string): string[] {
   const multi = steps.length > 1;
-  const head = [...(multi ? ['Step'] : []), 'Check', 'Expected (the plan)', 'Real system (where the toolkit differs from the plan)'];
+  const beyond = s.section === 'beyond-plan';
+  const head = [...(multi ? ['Step'] : []), 'Check', beyond ? 'Expected' : 'Expected (the plan)', beyond ? 'Notes' : 'Real system (where the toolkit differs from the plan)'];
   const rows = steps.flatMap((step) => step.checks.map((c) => {
     const notes = [c.realSystem ? inline(c.realSystem, true) : '', c.knownIssue ? knownIssueText(c.knownIssue).replace(/\|/g, '\\|') : ''].filter(Boolean).join(' ');
     return [...(multi ? [code(step.id)] : []), code(c.id), inline(c.row ?? '', true), notes];
@@ -246,12 +244,15 @@ function scenarioSection(plan: DocPlan, s: Scenario, st: DocSettings, level: num
   out.push(`Run it: ${code(`make test-${s.id}`)} (stage, up, verify, down) or ${code(`deno task test-${s.id}`)}.`, '');
   if (s.observed) out.push(`**What today's Pantavisor does:** ${inline(s.observed)}`, '');
   if (s.knownIssue) out.push(knownIssueText(s.knownIssue), '');
-  if (s.requires?.length) out.push(`**Requires:** ${s.requires.map((r) => capabilityText(plan, r)).join('; ')}`, '');
+  if (s.requires?.length) {
+    const quoted = s.skipEvidence?.length ? `, quoting ${s.skipEvidence.map(code).join(', ')} as the evidence` : '';
+    out.push(`**Requires:** ${s.requires.map((r) => capabilityText(plan, r)).join('; ')}. Without it the test is SKIPPED${quoted} (FAILED when REQUIRE names it).`, '');
+  }
   if (s.notes?.length) out.push(...s.notes.map((n) => `- ${inline(n)}`), '');
   out.push(...setupSection(plan, s, st, `${h}#`), '');
   out.push(...executeSection(s, steps, st, `${h}#`));
   out.push(...verifySection(s, steps, st, `${h}#`));
-  out.push(...resultsSection(steps, `${h}#`));
+  out.push(...resultsSection(s, steps, `${h}#`));
   return out;
 }
 

@@ -11,9 +11,9 @@ const plan = parsePlan(readFileSync(`${ROOT}scenarios.json`, 'utf8'), readFileSy
 
 test('ciMatrix: one entry per scenario, in the plan\'s order, as strategy.matrix takes it', () => {
   assert.deepEqual(ciMatrix(plan), { scenario: plan.scenarios.map((s) => s.id) });
-  assert.deepEqual(ciMatrix(plan).scenario, ['1', '2', '3', '4', '6', '7', '8', '9']);
-  const named = { ...plan, scenarios: [...plan.scenarios, { ...plan.scenarios[0], id: 'pool-exhaustion' }] } as PlanFile;
-  assert.equal(ciMatrixJson(named), '{"scenario":["1","2","3","4","6","7","8","9","pool-exhaustion"]}');
+  assert.deepEqual(ciMatrix(plan).scenario.slice(0, 8), ['1', '2', '3', '4', '6', '7', '8', '9']);
+  const two = { ...plan, scenarios: [plan.scenarios[0], { ...plan.scenarios[0], id: 'pool-exhaustion' }] } as PlanFile;
+  assert.equal(ciMatrixJson(two), '{"scenario":["1","pool-exhaustion"]}');
 });
 
 test('make ci-matrix prints one line of JSON, nothing else', () => {

@@ -32,8 +32,9 @@ test('the real plan: title, version, build targets, every test with its sections
   assert.match(md, /```sh\n\.\/kas-container build \.github\/configs\/release\/docker-x86_64-scarthgap\.yaml:kas\/with-workspace\.yaml \\\n  --target pv-example-device-ipam \\\n/);
   assert.match(md, /  --target pantavisor-appengine\n\ndocker load < build\/tmp-scarthgap\/deploy\/images\/docker-x86_64\/pantavisor-appengine-docker\.tar\n```/);
   for (const s of plan.scenarios) {
-    const body = section(md, `## Test ${s.id}: ${inline(s.title)}`);
-    for (const h of ['### Setup', '### Execute', '### Verify', '### Expected Results']) assert.ok(body.includes(`\n${h}\n`), `Test ${s.id}: ${h}`);
+    const h = s.section === 'beyond-plan' ? '###' : '##';
+    const body = section(md, `${h} Test ${s.id}: ${inline(s.title)}`);
+    for (const sub of ['Setup', 'Execute', 'Verify', 'Expected Results']) assert.ok(body.includes(`\n${h}# ${sub}\n`), `Test ${s.id}: ${sub}`);
     assert.ok(body.includes(`**Purpose:** ${inline(s.purpose)}`));
     for (const a of s.artifacts) assert.ok(body.includes(`${a}.pvrexport.tgz pvtx.d/`), `Test ${s.id} stages ${a}`);
     // one table row per check, with the plan's row and the realSystem note in the same row
@@ -44,10 +45,13 @@ test('the real plan: title, version, build targets, every test with its sections
     }
   }
   assert.match(md, /\n## Troubleshooting\n\n\| Symptom \| Cause \| Fix \|\n\|---\|---\|---\|\n\| No IPs assigned \| Missing device\.json \| Ensure /);
-  assert.ok(md.indexOf('## Test 9:') < md.indexOf('## Troubleshooting'));
   assert.ok(!md.includes('${EXTERNAL_HOST}'), 'variables are substituted with the plan\'s values');
   assert.ok(md.includes('pventer -c pv-example-net-server ping -c 2 8.8.8.8'));
-  assert.ok(!md.includes('## Beyond the plan'), 'no beyond-plan section without such scenarios');
+  // the plan's tests, then the ones beyond it, each in scenarios.json's order, then troubleshooting
+  const headings = md.split('\n').filter((l) => /^##+ (Test |Beyond|Troubleshooting)/.test(l)).map((l) => l.replace(/:.*/, ''));
+  const inPlan = plan.scenarios.filter((s) => (s.section ?? 'plan') === 'plan').map((s) => `## Test ${s.id}`);
+  const beyond = plan.scenarios.filter((s) => s.section === 'beyond-plan').map((s) => `### Test ${s.id}`);
+  assert.deepEqual(headings, [...inPlan, ...(beyond.length ? ['## Beyond the plan', ...beyond] : []), '## Troubleshooting']);
   assert.ok(md.endsWith('```\n') || md.endsWith('|\n'));
   assert.ok(!/\n\n\n/.test(md), 'no double blank lines');
 });
@@ -140,7 +144,7 @@ function extendedPlan(): DocPlan {
   return plan;
 }
 
-test('beyond the plan: its own section after the plan\'s tests, with observed, known issue, requires, beforeBoot and skipEvidence', () => {
+test('beyond the plan: its own section after the plan\'s tests, with observed, known issue, requires (and the skip evidence), beforeBoot', () => {
   const md = planMarkdown(extendedPlan());
   const beyond = section(md, '## Beyond the plan');
   assert.ok(md.indexOf('## Test 9:') < md.indexOf('## Beyond the plan'));
@@ -149,13 +153,12 @@ test('beyond the plan: its own section after the plan\'s tests, with observed, k
   assert.ok(beyond.includes('### Test pool-exhaustion: Pool exhaustion'));
   assert.ok(px.includes("**What today's Pantavisor does:** Pantavisor starts the container without an address."));
   assert.ok(px.includes('**Known issue:** no refusal when the pool is full (seen in 028-rc11)'));
-  assert.ok(px.includes('**Requires:** `iptables` (the image has iptables); `nat-log` (pantavisor logs its NAT setup)'));
+  assert.ok(px.includes('**Requires:** `iptables` (the image has iptables); `nat-log` (pantavisor logs its NAT setup). Without it the test is SKIPPED, quoting `px-server-ip` as the evidence (FAILED when REQUIRE names it).'));
   assert.ok(px.includes('#### Setup') && px.includes('#### Expected Results'));
   assert.ok(px.includes(`  --entrypoint /bin/sh pantavisor-appengine:latest -c "sleep infinity"\ndocker exec pva-test sh -c "echo 'x' > /tmp/marker"\ndocker exec pva-test sh -c 'mkdir -p`));
   const verify = section(px, '#### Verify');
-  assert.ok(!verify.includes('lxc-ls'), 'skipEvidence leaves the check out of Verify');
+  assert.ok(verify.includes('# Expected: server: no IP\ndocker exec pva-test lxc-ls -f'), 'a skipEvidence check is verified like any other');
   assert.ok(verify.includes('docker exec pva-test iptables -t nat -S'));
-  assert.ok(verify.includes('No command is shown for `px-server-ip`'));
   assert.ok(px.includes('| `px-masq` | iptables: MASQUERADE \\| once | **Known issue:** rule appended twice (seen in main) |'));
   // the table of tests marks it
   assert.ok(md.includes('| `pool-exhaustion` | Pool exhaustion (beyond the plan) | `make test-pool-exhaustion` |'));
