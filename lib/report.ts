@@ -30,6 +30,11 @@ export interface ScenarioReport {
   skip?: { capability: string; reason: string; evidence: CheckResult[] };
   /** what each capability probe found (also kept in the bundle's meta.json) */
   capabilities?: Record<string, CapabilityProbe>;
+  /**
+   * host uptime (s) at moments of the run, on the clock pantavisor.log's timestamps use:
+   * scenarioStart, appengineStart, each step's trigger (`step:<id>`), ready (`ready:<id>`), verdict
+   */
+  clock?: Record<string, number>;
   durationMs: number;
   bundle?: string;
   /** time from boot to readiness etc., by name */
@@ -61,6 +66,8 @@ export interface RunReport {
   strict?: boolean;
   /** REQUIRE=...: capabilities whose absence fails instead of skipping */
   require?: string[];
+  /** JOBS=N when scenarios ran in parallel */
+  jobs?: number;
   summary: Summary;
   scenarios: ScenarioReport[];
 }

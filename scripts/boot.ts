@@ -10,7 +10,7 @@ import { commandCapabilities, commandProbe } from '../lib/capabilities.ts';
 import { EnvironmentError } from '../lib/errors.ts';
 import type { CapabilityProbe, ScenarioReport } from '../lib/report.ts';
 import type { PlanFile, Scenario } from '../lib/scenarios.ts';
-import { colors, say } from './common.ts';
+import { colors, say, uptime } from './common.ts';
 import { execInContainer, timed } from './docker.ts';
 import { stage } from './stage.ts';
 import { createContainer, startAppengine } from './up.ts';
@@ -22,6 +22,8 @@ export interface Booted {
   actions: Action[];
   /** false when a required capability was found absent before the boot (nothing started) */
   started: boolean;
+  /** host uptime (s) when pv-appengine was started */
+  appengineStart?: number;
 }
 
 /** Runs the scenario's before-boot commands in the container, echoed; a failure is exit 3. */
@@ -52,5 +54,5 @@ export async function bootScenario(cfg: Config, plan: PlanFile, scenario: Scenar
   const probes = await probeCommands(cfg, plan, scenario);
   if (Object.values(probes).some((p) => !p.present)) return { probes, actions, started: false };
   await startAppengine(cfg);
-  return { probes, actions, started: true };
+  return { probes, actions, started: true, appengineStart: uptime() };
 }

@@ -13,6 +13,7 @@ import { writeBundle } from './bundle-files.ts';
 import { down } from './down.ts';
 import { runSteps } from './run-steps.ts';
 import { bootScenario, probeCommands } from './boot.ts';
+import { acquireRunLock } from './run-lock.ts';
 import type { CapabilityProbe } from '../lib/report.ts';
 import { onInterrupt } from './interrupt.ts';
 import { bundleMeta } from './verify.ts';
@@ -27,6 +28,7 @@ if (isMain(import.meta.url)) {
     const c = await containerPresence(cfg);
     const ownBoot = !(c.exists && c.running);
     say(colors.bold(`capture Test ${scenario.id} → ${dir}`) + colors.dim(`  [target: ${cfg.targetLabel}]`));
+    const release = ownBoot ? acquireRunLock(cfg, `${stamp()}-capture-${scenario.id}`) : () => {};
     let tearingDown: Promise<void> | undefined;
     const teardown = () => (tearingDown ??= ownBoot && !cfg.keep ? down(cfg) : Promise.resolve());
     const interrupt = onInterrupt(teardown);
@@ -51,6 +53,7 @@ if (isMain(import.meta.url)) {
       throw e;
     } finally {
       await teardown();
+      release();
     }
     say(`bundle written: ${dir}`);
     say(`re-check it offline: make verify-${scenario.id} SNAPSHOT=${dir}`);

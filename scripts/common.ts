@@ -3,6 +3,7 @@
  * transcript of commands, and `main()` which turns errors into the documented exit codes.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createColors } from 'picocolors';
@@ -45,8 +46,35 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+/**
+ * Where say() writes: stdout, or, inside runBuffered() (scenarios run in parallel with JOBS=N),
+ * that scenario's buffer, printed in one piece when it ends so that runs never interleave.
+ */
+const output = new AsyncLocalStorage<string[]>();
+
 export function say(line = ''): void {
-  process.stdout.write(line + '\n');
+  const buffer = output.getStore();
+  if (buffer) buffer.push(line);
+  else process.stdout.write(line + '\n');
+}
+
+/** Runs fn with say() collecting into a buffer; returns fn's value and the lines. */
+export async function runBuffered<T>(fn: () => Promise<T>): Promise<{ value?: T; error?: unknown; lines: string[] }> {
+  const lines: string[] = [];
+  try {
+    return { value: await output.run(lines, fn), lines };
+  } catch (error) {
+    return { error, lines };
+  }
+}
+
+/** Host uptime in seconds (the clock pantavisor.log's timestamps use inside a container). */
+export function uptime(): number {
+  try {
+    return Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  } catch {
+    return performance.now() / 1000;
+  }
 }
 
 /** Prints a command the way a user would type it, so it can be copied. */

@@ -63,8 +63,11 @@ export async function volumePresence(cfg: Config): Promise<Presence> {
 export async function execInContainer(cfg: Config, script: string, hostTimeoutSecs: number, echo = false): Promise<ExecResult> {
   if (echo) echoCommand(['docker', 'exec', cfg.container, 'sh', '-c', script]);
   const r = await docker(['exec', cfg.container, 'sh', '-c', script], { timeoutSecs: hostTimeoutSecs });
-  if (r.exitCode !== 0 && /is not running|No such container/.test(r.stderr)) {
-    throw new EnvironmentError(`container ${cfg.container} is not running (${r.stderr.trim().split('\n').pop()})`);
+  if (r.exitCode !== 0 && /is not running|No such container|is restarting|is paused/.test(r.stderr)) {
+    throw new EnvironmentError(`container ${cfg.container} went away (docker: ${r.stderr.trim().split('\n').pop()}); nothing was judged after that`);
+  }
+  if (r.exitCode !== 0 && /Cannot connect to the Docker daemon|error during connect/i.test(r.stderr)) {
+    throw new EnvironmentError(`docker daemon not reachable (${r.stderr.trim().split('\n').pop()})`);
   }
   return r;
 }

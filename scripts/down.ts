@@ -8,7 +8,8 @@
  */
 import type { Config } from '../lib/config.ts';
 import { parseReleased, releaseLoopsScript } from '../lib/loops.ts';
-import { colors, config, echoShell, isMain, main, say } from './common.ts';
+import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { colors, config, echoShell, isMain, main, say, shellQuote, typed } from './common.ts';
 import { containerPresence, docker, requireDocker, volumePresence } from './docker.ts';
 
 /** Detaches the loop devices the running container attached (see lib/loops.ts). */
@@ -32,6 +33,17 @@ export async function down(cfg: Config): Promise<void> {
     const r = await docker(['volume', 'rm', cfg.volume], { echo: true });
     if (r.exitCode !== 0) say(colors.yellow(`volume ${cfg.volume} not removed: ${r.stderr.trim()}`));
   } else if (v.exists) say(colors.yellow(`left alone: volume ${cfg.volume} was not created by pv-ipam-tests`));
+  unstage(cfg);
+}
+
+/** Removes the pvrexports stage copied into pvtx.d (every *.pvrexport.tgz there is stage's), and pvtx.d if that empties it. */
+export function unstage(cfg: Config): void {
+  if (!existsSync(cfg.pvtxd)) return;
+  const staged = readdirSync(cfg.pvtxd).filter((f) => f.endsWith('.pvrexport.tgz'));
+  if (!staged.length) return;
+  echoShell(`rm -f ${shellQuote(typed(cfg.pvtxd))}/*.pvrexport.tgz`);
+  for (const f of staged) rmSync(`${cfg.pvtxd}/${f}`, { force: true });
+  if (!readdirSync(cfg.pvtxd).length) rmdirSync(cfg.pvtxd);
 }
 
 if (isMain(import.meta.url)) {

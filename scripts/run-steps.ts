@@ -18,7 +18,7 @@ import { Stability } from '../lib/settle.ts';
 import { resolveStep, type Ping, type PlanFile, type Scenario, type Step } from '../lib/scenarios.ts';
 import type { ScenarioReport } from '../lib/report.ts';
 import { Interrupted } from '../lib/errors.ts';
-import { colors, say } from './common.ts';
+import { colors, say, uptime } from './common.ts';
 import { execInContainer, timed } from './docker.ts';
 
 export interface LiveRun {
@@ -26,6 +26,8 @@ export interface LiveRun {
   probes: Record<string, CapabilityProbe>;
   /** set when a log-probed capability is absent: the steps after the boot were not run */
   skipped?: string;
+  /** host uptime (s) at each step's trigger (`step:<id>`), readiness (`ready:<id>`) and final round (`done:<id>`) */
+  clock: Record<string, number>;
   steps: Step[];
   states: Record<string, StepState>;
   files: Record<string, Record<string, string>>;
@@ -47,11 +49,12 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
     const r = await execInContainer(cfg, gatherScript(paths, cfg.cmdTimeoutSecs, pings, mark, only, extras), cfg.cmdTimeoutSecs * 2 + 30);
     return parseGatherOutput(r.stdout, mark).files;
   };
-  const run: LiveRun = { probes: { ...opts.probes }, steps, states: {}, files: {}, results: [], waits: [], actions: [] };
+  const run: LiveRun = { probes: { ...opts.probes }, steps, states: {}, files: {}, results: [], waits: [], actions: [], clock: {} };
   const logCaps = logCapabilities(plan, scenario);
 
   for (const [i, step] of steps.entries()) {
     if (opts.signal?.aborted) throw new Interrupted();
+    run.clock[`step:${step.id}`] = uptime();
     if (step.run) {
       const r = await execInContainer(cfg, `${timed(cfg, step.run)} 2>&1`, cfg.cmdTimeoutSecs + 30, true);
       run.actions.push({ step: step.id, command: step.run, exitCode: r.exitCode, output: r.stdout });
@@ -69,6 +72,7 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
     if (opts.signal?.aborted) throw new Interrupted();
     const unmet = w.value.res.filter((r) => !r.pass);
     const lastSeen = unmet.map((r) => `${r.id}: ${r.actual}`).join('; ');
+    run.clock[`ready:${step.id}`] = uptime();
     run.waits.push({ step: step.id, ok: w.ok, elapsedMs: w.elapsedMs, attempts: w.attempts, lastSeen: w.ok ? undefined : lastSeen });
     const waited = `${(w.elapsedMs / 1000).toFixed(1)} s, ${w.attempts} polls`;
     if (w.ok) say(colors.dim(`  ${step.id}: ready (${step.waitFor.map((c) => c.id).join(', ')}) after ${waited}`));
@@ -106,6 +110,7 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
       final = await round();
     }
     if (opts.signal?.aborted) throw new Interrupted();
+    run.clock[`done:${step.id}`] = uptime();
     run.states[step.id] = final.st;
     run.files[step.id] = final.files;
     run.results.push(...final.res);

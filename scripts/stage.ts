@@ -14,6 +14,7 @@ import { sourceArtifacts } from '../lib/derive.ts';
 import { findScenario, type PlanFile, type Scenario } from '../lib/scenarios.ts';
 import { colors, config, echoCommand, isMain, loadPlan, main, say, shellQuote, testArg, typed } from './common.ts';
 import { derive } from './derive.ts';
+import { acquireRunLock } from './run-lock.ts';
 import { openExport, requireHostTools, type OpenedExport } from './pvrexport-files.ts';
 
 export function artifactPath(cfg: Config, name: string): string {
@@ -84,6 +85,12 @@ if (isMain(import.meta.url)) {
   await main(async () => {
     const plan = loadPlan();
     const scenario = findScenario(plan, testArg(process.argv.slice(2)));
-    await stage(config(), plan, scenario);
+    const cfg = config();
+    const release = acquireRunLock(cfg, `stage-${scenario.id}`);
+    try {
+      await stage(cfg, plan, scenario);
+    } finally {
+      release();
+    }
   });
 }

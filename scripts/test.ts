@@ -1,18 +1,73 @@
 /**
  * test-N / test-all: stage, up, verify (live), down — for one test or every test in order.
  * Teardown always runs (finally, and on SIGINT/SIGTERM); KEEP=1 leaves the last container up.
- * Exit: 0 all passed, 1 a check failed, 2 bad usage/scenarios file, 3 environment missing.
+ * JOBS=N runs N scenarios at once, each with its own names (pva-test-<id>, storage-test-<id>,
+ * pvtx.d-<id>), their output printed whole as each ends; reports stay one per run.
+ * Exit: 0 all passed, 1 a check failed, 2 bad usage/scenarios file, 3 environment missing,
+ * 130/143 interrupted.
  */
+import type { Config } from '../lib/config.ts';
 import { EnvironmentError, Interrupted, UsageError } from '../lib/errors.ts';
-import { findScenario, selectScenarios, type Scenario } from '../lib/scenarios.ts';
+import { findScenario, selectScenarios, type PlanFile, type Scenario } from '../lib/scenarios.ts';
 import type { ScenarioReport } from '../lib/report.ts';
-import { colors, config, isMain, loadPlan, main, say, stamp, testArg } from './common.ts';
+import { colors, config, isMain, loadPlan, main, runBuffered, say, stamp, testArg, uptime } from './common.ts';
 import { requireDocker, requireImage } from './docker.ts';
 import { down } from './down.ts';
 import { finishRun, printHeader, printScenarioEnd, runReport } from './reporting.ts';
 import { bootScenario } from './boot.ts';
 import { onInterrupt } from './interrupt.ts';
+import { acquireRunLock } from './run-lock.ts';
 import { verifyLive } from './verify.ts';
+
+/** JOBS=N (default 1): how many scenarios run at once. */
+export function jobsOf(env: Record<string, string | undefined>, keep: boolean): number {
+  const text = env.JOBS || '1';
+  if (!/^[1-9][0-9]*$/.test(text) || Number(text) > 16) throw new UsageError(`JOBS must be a whole number from 1 to 16, got '${text}'`);
+  const n = Number(text);
+  if (n > 1 && keep) throw new UsageError('KEEP=1 keeps the last container of a run; use it with JOBS=1');
+  return n;
+}
+
+/** The names one scenario uses: the plan's with JOBS=1, suffixed with its id when several run at once. */
+export function namesFor(cfg: Config, scenario: Scenario, jobs: number): Config {
+  if (jobs === 1) return cfg;
+  return { ...cfg, container: `${cfg.container}-${scenario.id}`, volume: `${cfg.volume}-${scenario.id}`, pvtxd: `${cfg.pvtxd.replace(/\/+$/, '')}-${scenario.id}` };
+}
+
+interface Outcome { report: ScenarioReport; errorCode?: number }
+
+/** One scenario end to end; its teardown is registered in `active` while it runs. */
+async function runOne(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: string, signal: AbortSignal, active: Map<string, () => Promise<void>>, keep: boolean): Promise<Outcome> {
+  const started = Date.now();
+  const t0 = uptime();
+  printHeader(scenario, cfg.targetLabel, 'live');
+  const runId = `${stamp()}-test-${scenario.id}`;
+  let tearingDown: Promise<void> | undefined;
+  const teardown = () => (tearingDown ??= down(cfg).catch((e) => say(colors.red(`teardown failed: ${(e as Error).message}`))));
+  let release = () => {};
+  let outcome: Outcome;
+  try {
+    release = acquireRunLock(cfg, runId);
+    active.set(scenario.id, teardown);
+    const booted = await bootScenario(cfg, plan, scenario, runId);
+    const report = await verifyLive(cfg, plan, scenario, runDir, signal, booted);
+    report.timings['total'] = Date.now() - started;
+    report.clock = { ...report.clock, scenarioStart: t0, verdict: uptime() };
+    outcome = { report };
+  } catch (e) {
+    if (e instanceof Interrupted || signal.aborted) throw new Interrupted();
+    if (!(e instanceof EnvironmentError || e instanceof UsageError)) throw e;
+    say(colors.red(`error: ${e.message}`));
+    outcome = { report: { id: scenario.id, title: scenario.title, status: 'error', error: e.message, durationMs: Date.now() - started, timings: {}, waits: [], checks: [] }, errorCode: e.exitCode };
+  } finally {
+    if (keep) say(colors.yellow(`KEEP=1: ${cfg.container} left running (make shell, make logs, make capture-${scenario.id}, make down)`));
+    else await teardown();
+    active.delete(scenario.id);
+    release();
+  }
+  printScenarioEnd(outcome.report);
+  return outcome;
+}
 
 if (isMain(import.meta.url)) {
   await main(async () => {
@@ -20,42 +75,45 @@ if (isMain(import.meta.url)) {
     const plan = loadPlan();
     const which = testArg(process.argv.slice(2), true);
     const scenarios: Scenario[] = which === 'all' ? selectScenarios(plan, process.env.ONLY) : [findScenario(plan, which)];
+    const jobs = Math.min(jobsOf(process.env, cfg.keep), scenarios.length);
     await requireDocker();
     await requireImage(cfg);
 
-    let tearingDown: Promise<void> | undefined;
-    const teardown = () => (tearingDown ??= down(cfg).catch((e) => say(colors.red(`teardown failed: ${(e as Error).message}`))));
-    const interrupt = onInterrupt(teardown);
+    const active = new Map<string, () => Promise<void>>();
+    const interrupt = onInterrupt(async () => { await Promise.all([...active.values()].map((t) => t())); });
 
     const startedAt = new Date();
     const runDir = `${cfg.reportDir}/${stamp()}-test-${which}`;
-    const reports: ScenarioReport[] = [];
-    const errorCodes: number[] = [];
-    for (const [i, scenario] of scenarios.entries()) {
-      const started = Date.now();
-      printHeader(scenario, cfg.targetLabel, 'live');
-      const last = i === scenarios.length - 1;
-      tearingDown = undefined;
-      try {
-        const booted = await bootScenario(cfg, plan, scenario, `${stamp()}-test-${scenario.id}`);
-        const r = await verifyLive(cfg, plan, scenario, runDir, interrupt.signal, booted);
-        reports.push(r);
-      } catch (e) {
-        if (e instanceof Interrupted || interrupt.signal.aborted) {
-          await teardown();
-          return interrupt.code() || 130;
+    const outcomes = new Map<string, Outcome>();
+    if (jobs > 1) say(colors.dim(`JOBS=${jobs}: ${scenarios.length} scenarios, ${jobs} at a time, each with its own container (${cfg.container}-<id>), volume and pvtx.d; output printed as each ends`));
+    let next = 0;
+    let interrupted = false;
+    const worker = async () => {
+      while (!interrupted && next < scenarios.length) {
+        const scenario = scenarios[next++];
+        const keep = cfg.keep && next === scenarios.length;
+        const own = namesFor(cfg, scenario, jobs);
+        const go = () => runOne(own, plan, scenario, runDir, interrupt.signal, active, keep);
+        const r: { value?: Outcome; error?: unknown; lines: string[] } = jobs > 1
+          ? await runBuffered(go)
+          : await go().then((value) => ({ value, lines: [] }), (error) => ({ error, lines: [] }));
+        for (const l of r.lines) say(l);
+        if (r.error !== undefined) {
+          if (r.error instanceof Interrupted) { interrupted = true; return; }
+          throw r.error;
         }
-        if (!(e instanceof EnvironmentError || e instanceof UsageError)) throw e;
-        say(colors.red(`error: ${e.message}`));
-        errorCodes.push(e.exitCode);
-        reports.push({ id: scenario.id, title: scenario.title, status: 'error', error: e.message, durationMs: Date.now() - started, timings: {}, waits: [], checks: [] });
-      } finally {
-        if (cfg.keep && last) say(colors.yellow(`KEEP=1: ${cfg.container} left running (make shell, make logs, make capture-${scenario.id}, make down)`));
-        else await teardown();
+        outcomes.set(scenario.id, r.value!);
+        if (interrupt.signal.aborted) { interrupted = true; return; }
       }
-      printScenarioEnd(reports[reports.length - 1]);
-      if (interrupt.signal.aborted) return interrupt.code();
+    };
+    await Promise.all(Array.from({ length: jobs }, worker));
+    if (interrupted || interrupt.signal.aborted) {
+      await Promise.all([...active.values()].map((t) => t()));
+      return interrupt.code() || 130;
     }
-    return finishRun(runDir, runReport(cfg, 'live', startedAt, reports, errorCodes));
+    const ordered = scenarios.map((s) => outcomes.get(s.id)!).filter(Boolean);
+    const report = runReport(cfg, 'live', startedAt, ordered.map((o) => o.report), ordered.flatMap((o) => (o.errorCode ? [o.errorCode] : [])));
+    if (jobs > 1) report.jobs = jobs;
+    return finishRun(runDir, report);
   });
 }

@@ -14,6 +14,7 @@ import { findLines } from '../lib/log-match.ts';
 import { parsePvLog } from '../lib/parse/pv-log.ts';
 import { pollUntil } from '../lib/poll.ts';
 import { colors, config, isMain, main, say, stamp } from './common.ts';
+import { acquireRunLock } from './run-lock.ts';
 import { containerPresence, docker, execInContainer, requireDocker, requireImage, timed, volumePresence } from './docker.ts';
 
 /** Removes a leftover container/volume of an earlier toolkit run; refuses to touch anything else. */
@@ -80,7 +81,12 @@ if (isMain(import.meta.url)) {
   await main(async () => {
     const cfg = config();
     say(colors.bold(`up: ${cfg.container} from ${cfg.image} (target: ${cfg.targetLabel})`));
-    await up(cfg, `up-${stamp()}`);
+    const release = acquireRunLock(cfg, `up-${stamp()}`);
+    try {
+      await up(cfg, `up-${stamp()}`);
+    } finally {
+      release();
+    }
     const w = await waitBootSettled(cfg);
     if (!w.ok) {
       say(colors.red(`not settled after ${(w.elapsedMs / 1000).toFixed(1)} s; ${w.lastSeen}`));

@@ -9,6 +9,8 @@ import { evaluateScenario } from '../lib/evaluate.ts';
 import { findScenario, resolveStep, type PlanFile, type Scenario } from '../lib/scenarios.ts';
 import type { ScenarioReport } from '../lib/report.ts';
 import type { Config } from '../lib/config.ts';
+import { existsSync } from 'node:fs';
+import { UsageError } from '../lib/errors.ts';
 import { config, isMain, loadPlan, main, stamp, testArg } from './common.ts';
 import { requireDocker, requireRunning } from './docker.ts';
 import { readBundle, writeBundle } from './bundle-files.ts';
@@ -47,7 +49,7 @@ export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario
   const probes = boot?.probes ?? await probeCommands(cfg, plan, scenario);
   const notBooted = boot ? !boot.started : Object.values(probes).some((p) => !p.present);
   const run: LiveRun = notBooted
-    ? { probes, steps: [], states: {}, files: {}, results: [], waits: [], actions: [] }
+    ? { probes, steps: [], states: {}, files: {}, results: [], waits: [], actions: [], clock: {} }
     : await runSteps(cfg, plan, scenario, { evaluate: true, signal, probes });
   const bundle = `${runDir}/test-${scenario.id}`;
   writeBundle(bundle, scenario, run.files, bundleMeta(cfg, scenario, run.probes));
@@ -57,6 +59,7 @@ export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario
     id: scenario.id, title: scenario.title, status: j.status, knownIssue: scenario.knownIssue, skip: j.skip, capabilities: run.probes,
     durationMs: Date.now() - started, bundle, timings: Object.fromEntries(run.waits.map((w) => [`wait.${w.step}`, w.elapsedMs])),
     waits: run.waits, actions: [...(boot?.actions ?? []), ...run.actions], checks: j.checks,
+    clock: { ...(boot?.appengineStart !== undefined ? { appengineStart: boot.appengineStart } : {}), ...run.clock },
   };
 }
 
@@ -72,18 +75,32 @@ if (isMain(import.meta.url)) {
   await main(async () => {
     const cfg = config();
     const plan = loadPlan();
-    const scenario = findScenario(plan, testArg(process.argv.slice(2)));
+    const which = testArg(process.argv.slice(2), true);
     const snapshot = process.env.SNAPSHOT;
     const startedAt = new Date();
     if (snapshot) {
-      const { report: s, meta } = verifyBundle(cfg, plan, scenario, snapshot);
-      const label = meta?.targetLabel ? `${meta.targetLabel} (captured ${meta.capturedAt ?? '?'})` : 'unknown (bundle has no meta.json)';
-      printHeader(scenario, label, `offline: ${snapshot}`);
-      printChecks(s.checks, cfg.strict);
-      printScenarioEnd(s);
-      const report = runReport({ ...cfg, targetLabel: label, target: meta?.target ?? 'unknown' }, 'snapshot', startedAt, [s], [], snapshot);
-      return finishRun(`${cfg.reportDir}/${stamp()}-verify-${scenario.id}`, report);
+      // verify-all: SNAPSHOT is a run directory holding test-<id>/ bundles (as test-all writes them)
+      const picks = which === 'all'
+        ? plan.scenarios.filter((sc) => existsSync(`${snapshot}/test-${sc.id}`)).map((sc) => ({ scenario: sc, dir: `${snapshot}/test-${sc.id}` }))
+        : [{ scenario: findScenario(plan, which), dir: snapshot }];
+      if (!picks.length) throw new UsageError(`SNAPSHOT=${snapshot} holds no test-<id> bundle directory`);
+      const reports: ScenarioReport[] = [];
+      let label = 'unknown (bundle has no meta.json)';
+      let target = 'unknown';
+      for (const { scenario, dir } of picks) {
+        const { report: s, meta } = verifyBundle(cfg, plan, scenario, dir);
+        if (meta?.targetLabel) label = `${meta.targetLabel} (captured ${meta.capturedAt ?? '?'})`;
+        if (meta?.target) target = meta.target;
+        printHeader(scenario, label, `offline: ${dir}`);
+        printChecks(s.checks, cfg.strict);
+        printScenarioEnd(s);
+        reports.push(s);
+      }
+      const report = runReport({ ...cfg, targetLabel: label, target }, 'snapshot', startedAt, reports, [], snapshot);
+      return finishRun(`${cfg.reportDir}/${stamp()}-verify-${which}`, report);
     }
+    if (which === 'all') throw new UsageError('verify-all needs SNAPSHOT=DIR (a run directory); live, verify one test: make verify-N');
+    const scenario = findScenario(plan, which);
     await requireDocker();
     await requireRunning(cfg, `start it with make stage-${scenario.id} up, or use SNAPSHOT=DIR`);
     printHeader(scenario, cfg.targetLabel, 'live');

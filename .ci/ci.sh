@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# make ci: every stage of the project's own tests, in order, each timed; stops at the first
+# stage that fails and prints the table of stage times either way. CI_STAGES="unit lab" runs
+# only the stages whose names start with those words.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export CI_REPORTS=${CI_REPORTS:-reports/ci}
+
+STAGES=(
+  "setup|bash .ci/setup"
+  "typecheck|make -s typecheck"
+  "unit|make -s unit"
+  "offline-verdicts|bash .ci/offline-verdicts"
+  "lab|bash lab/ensure.sh"
+  "test-all|rm -rf $CI_REPORTS && make -s test-all TARGET=lab REPORT_DIR=$CI_REPORTS"
+  "reverify|bash .ci/reverify-bundles $CI_REPORTS"
+  "capture-roundtrip|bash .ci/capture-roundtrip"
+  "mutation|MUTATION_BASELINE=0 bash lab/mutation.sh"
+  "leak-check|bash .ci/leak-check"
+)
+
+names=() times=() results=()
+total_start=$SECONDS
+failed=""
+for s in "${STAGES[@]}"; do
+  name=${s%%|*} cmd=${s#*|}
+  if [ -n "${CI_STAGES:-}" ]; then
+    want=0; for w in $CI_STAGES; do [[ $name == "$w"* ]] && want=1; done
+    [ $want = 1 ] || continue
+  fi
+  echo
+  echo "==== ci: $name: $cmd"
+  t0=$SECONDS
+  if bash -c "$cmd"; then r=ok; else r=FAILED; fi
+  names+=("$name") times+=($((SECONDS - t0))) results+=("$r")
+  if [ $r = FAILED ]; then failed=$name; break; fi
+done
+echo
+echo "==== ci: stage times"
+for i in "${!names[@]}"; do printf '  %-20s %4d s  %s\n' "${names[$i]}" "${times[$i]}" "${results[$i]}"; done
+printf '  %-20s %4d s  (budget 600 s)\n' total $((SECONDS - total_start))
+if [ -n "$failed" ]; then echo "ci: FAILED at stage $failed" >&2; exit 1; fi
+echo "ci: passed"

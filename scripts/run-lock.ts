@@ -1,0 +1,58 @@
+/**
+ * One run at a time per set of names: a run holds `<PVTXD>.lock` (pvtx.d itself cannot hold
+ * it: pv-appengine adds every file there) while it stages, boots, checks and tears down. A
+ * second run with the same names is refused (exit 3) naming the run that holds them; a lock
+ * whose process is gone is taken over.
+ */
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import type { Config } from '../lib/config.ts';
+import { EnvironmentError } from '../lib/errors.ts';
+import { typed } from './common.ts';
+
+interface Holder { pid: number; run: string; container: string; since: string }
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function lockFile(cfg: Config): string {
+  return `${cfg.pvtxd.replace(/\/+$/, '')}.lock`;
+}
+
+/** Takes the lock for this run or throws naming the run that holds it; returns the release. */
+export function acquireRunLock(cfg: Config, run: string): () => void {
+  const file = lockFile(cfg);
+  const me: Holder = { pid: process.pid, run, container: cfg.container, since: new Date().toISOString() };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, JSON.stringify(me) + '\n');
+      closeSync(fd);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        try {
+          const h = JSON.parse(readFileSync(file, 'utf8')) as Holder;
+          if (h.pid === process.pid) rmSync(file, { force: true });
+        } catch { /* gone already */ }
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new EnvironmentError(`cannot create ${typed(file)}: ${(e as Error).message}`);
+      let h: Holder | undefined;
+      try {
+        h = JSON.parse(readFileSync(file, 'utf8')) as Holder;
+      } catch { /* unreadable: stale */ }
+      if (h && h.pid !== process.pid && alive(h.pid)) {
+        throw new EnvironmentError(`${h.container} and ${typed(cfg.pvtxd)} are in use by run ${h.run} (pid ${h.pid}, since ${h.since}); wait for it, or set CONTAINER=, VOLUME= and PVTXD= to other names`);
+      }
+      rmSync(file, { force: true });
+    }
+  }
+  throw new EnvironmentError(`cannot take ${typed(file)}`);
+}
