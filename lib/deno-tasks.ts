@@ -22,6 +22,7 @@ export function denoTasks(plan: PlanFile): Record<string, DenoTask> {
   };
   for (const s of plan.scenarios) tasks[`test-${s.id}`] = task('test', `Test ${s.id}: ${s.title} (stage, up, verify, down)`, s.id);
   for (const id of ids) tasks[`stage-${id}`] = task('stage', `copy Test ${id}'s pvrexports into pvtx.d`, id);
+  tasks['verify-all'] = task('verify', 'SNAPSHOT=DIR: re-check every test-<id>/ bundle of a run directory offline', 'all');
   for (const id of ids) tasks[`verify-${id}`] = task('verify', `check Test ${id} against the running container, or offline with SNAPSHOT=DIR`, id);
   for (const id of ids) tasks[`capture-${id}`] = task('capture', `write Test ${id}'s bundle (CAPTURE_DIR=DIR)`, id);
   Object.assign(tasks, {

@@ -29,6 +29,7 @@ test('a task per scenario id for test, stage, verify and capture, plus the fixed
   }
   for (const t of ['help', 'test-all', 'up', 'down', 'shell', 'logs', 'clean', 'build', 'load', 'lint', 'plan', 'plan-check', 'ci-matrix', 'junit-merge']) assert.ok(tasks[t], t);
   assert.equal(tasks['test-all'].command, 'deno run -A --quiet scripts/test.ts all');
+  assert.equal(tasks['verify-all'].command, 'deno run -A --quiet scripts/verify.ts all');
   assert.equal(tasks['plan-check'].command, 'deno run -A --quiet scripts/plan.ts --check');
   // every task runs a script that exists
   for (const [name, t] of Object.entries(tasks)) {
