@@ -18,10 +18,10 @@ endif
 VARS := TARGET TARGET_LABEL IMAGE CONTAINER VOLUME PVTXD ARTIFACTS IMAGE_TAR KAS KAS_CONFIG \
 	DOCKER_RUN_OPTS EXTERNAL_HOST BOOT_TIMEOUT STEP_TIMEOUT SETTLE_TIMEOUT SETTLE_STABLE POLL_INTERVAL \
 	CMD_TIMEOUT PING_WAIT REPORT_DIR WORK_DIR KEEP DRY_RUN LABEL SNAPSHOT CAPTURE_DIR CMD LOG FOLLOW \
-	SCENARIOS LAB_FAULTS LAB_VARIANTS ONLY JOBS STRICT REQUIRE VERBOSE
+	SCENARIOS LAB_FAULTS LAB_VARIANTS ONLY JOBS STRICT REQUIRE VERBOSE REPORT PROGRESS
 $(foreach v,$(VARS),$(if $(filter undefined,$(origin $(v))),,$(eval export $(v))))
 
-.PHONY: help build load up down shell logs clean lint test-all unit typecheck lab lab-if-stale mutation bench ci setup demo
+.PHONY: help build load up down shell logs clean lint rerun test-all unit typecheck lab lab-if-stale mutation bench ci setup demo
 
 help:
 	@$(RUN) scripts/help.ts
@@ -45,6 +45,8 @@ lint:
 
 test-all:
 	@$(RUN) scripts/test.ts all
+rerun:
+	@$(RUN) scripts/rerun.ts
 test-%:
 	@$(RUN) scripts/test.ts $*
 stage-%:

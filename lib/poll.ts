@@ -3,7 +3,7 @@
  * or the deadline passes. The caller gets the last value seen either way, so a timeout can
  * say what the state was instead of just "timed out".
  */
-export interface PollOptions {
+export interface PollOptions<T = unknown> {
   timeoutMs: number;
   intervalMs: number;
   /** injectable clock and delay, for tests */
@@ -11,6 +11,8 @@ export interface PollOptions {
   delay?: (ms: number) => Promise<void>;
   /** stop early (e.g. on SIGINT) */
   signal?: AbortSignal;
+  /** called after every probe that does not hold yet (progress lines) */
+  onWait?: (value: T, elapsedMs: number) => void;
 }
 
 export interface PollResult<T> {
@@ -25,7 +27,7 @@ const realDelay = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 export async function pollUntil<T>(
   probe: () => Promise<T>,
   holds: (value: T) => boolean,
-  opts: PollOptions,
+  opts: PollOptions<T>,
 ): Promise<PollResult<T>> {
   const now = opts.now ?? Date.now;
   const delay = opts.delay ?? realDelay;
@@ -39,6 +41,7 @@ export async function pollUntil<T>(
     if (elapsedMs + opts.intervalMs > opts.timeoutMs || opts.signal?.aborted) {
       return { ok: false, value, attempts, elapsedMs };
     }
+    opts.onWait?.(value, elapsedMs);
     await delay(opts.intervalMs);
   }
 }

@@ -55,7 +55,32 @@ const output = new AsyncLocalStorage<string[]>();
 export function say(line = ''): void {
   const buffer = output.getStore();
   if (buffer) buffer.push(line);
-  else process.stdout.write(line + '\n');
+  else {
+    clearProgress();
+    process.stdout.write(line + '\n');
+  }
+}
+
+let progressShown = false;
+
+/**
+ * Shows (or replaces) the one updating progress line: only on a terminal, never inside a
+ * buffered (JOBS=N) run, and not with PROGRESS=0. A pipe or a CI log never sees it.
+ */
+export function progress(text: string): void {
+  if (!process.stdout.isTTY || output.getStore() || process.env.PROGRESS === '0') return;
+  process.stdout.write(`\r\x1b[K${colors.dim(text)}`);
+  progressShown = true;
+}
+
+export function clearProgress(): void {
+  if (!progressShown) return;
+  process.stdout.write('\r\x1b[K');
+  progressShown = false;
+}
+
+export function terminalColumns(): number {
+  return process.stdout.columns || 100;
 }
 
 /** Runs fn with say() collecting into a buffer; returns fn's value and the lines. */

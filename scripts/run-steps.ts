@@ -18,7 +18,8 @@ import { Stability } from '../lib/settle.ts';
 import { resolveStep, type Ping, type PlanFile, type Scenario, type Step } from '../lib/scenarios.ts';
 import type { ScenarioReport } from '../lib/report.ts';
 import { Interrupted } from '../lib/errors.ts';
-import { colors, say, uptime } from './common.ts';
+import { clearProgress, colors, progress, say, terminalColumns, uptime } from './common.ts';
+import { lastSeen as seenSoFar, progressLine } from '../lib/progress.ts';
 import { execInContainer, timed } from './docker.ts';
 
 export interface LiveRun {
@@ -67,8 +68,12 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
         return { st, res: evaluateChecks(step.waitFor, scenario.id, { ...run.states, [step.id]: st }, step.id) };
       },
       (v) => allPass(v.res),
-      { timeoutMs: waitDeadline, intervalMs: cfg.pollIntervalMs, signal: opts.signal },
+      {
+        timeoutMs: waitDeadline, intervalMs: cfg.pollIntervalMs, signal: opts.signal,
+        onWait: (v, ms) => progress(progressLine(step.id, ms, waitDeadline, seenSoFar(v.res.filter((r) => !r.pass), v.st), terminalColumns())),
+      },
     );
+    clearProgress();
     if (opts.signal?.aborted) throw new Interrupted();
     const unmet = w.value.res.filter((r) => !r.pass);
     const lastSeen = unmet.map((r) => `${r.id}: ${r.actual}`).join('; ');
@@ -104,7 +109,11 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
     }
     if (opts.evaluate) {
       const stability = new Stability(cfg.settleStableMs);
-      const s = await pollUntil(round, (v) => allPass(v.res) || stability.observe(v.res), { timeoutMs: cfg.settleTimeoutMs, intervalMs: cfg.pollIntervalMs, signal: opts.signal });
+      const s = await pollUntil(round, (v) => allPass(v.res) || stability.observe(v.res), {
+        timeoutMs: cfg.settleTimeoutMs, intervalMs: cfg.pollIntervalMs, signal: opts.signal,
+        onWait: (v, ms) => progress(progressLine(`${step.id}: re-checking before a FAIL`, ms, cfg.settleTimeoutMs, seenSoFar(v.res.filter((r) => !r.pass).map((r) => ({ id: r.id, actual: r.actual }))), terminalColumns())),
+      });
+      clearProgress();
       final = s.value;
     } else {
       final = await round();

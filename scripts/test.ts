@@ -69,51 +69,56 @@ async function runOne(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: s
   return outcome;
 }
 
+/** Runs the scenarios live (one after another, or JOBS=N at once) and writes the run's reports; returns the exit status. */
+export async function runTests(cfg: Config, plan: PlanFile, scenarios: Scenario[], label: string): Promise<number> {
+  const jobs = Math.min(jobsOf(process.env, cfg.keep), scenarios.length);
+  await requireDocker();
+  await requireImage(cfg);
+
+  const active = new Map<string, () => Promise<void>>();
+  const interrupt = onInterrupt(async () => { await Promise.all([...active.values()].map((t) => t())); });
+
+  const startedAt = new Date();
+  const runDir = `${cfg.reportDir}/${stamp()}-${label}`;
+  const outcomes = new Map<string, Outcome>();
+  if (jobs > 1) say(colors.dim(`JOBS=${jobs}: ${scenarios.length} scenarios, ${jobs} at a time, each with its own container (${cfg.container}-<id>), volume and pvtx.d; output printed as each ends`));
+  let next = 0;
+  let interrupted = false;
+  const worker = async () => {
+    while (!interrupted && next < scenarios.length) {
+      const scenario = scenarios[next++];
+      const keep = cfg.keep && next === scenarios.length;
+      const own = namesFor(cfg, scenario, jobs);
+      const go = () => runOne(own, plan, scenario, runDir, interrupt.signal, active, keep);
+      const r: { value?: Outcome; error?: unknown; lines: string[] } = jobs > 1
+        ? await runBuffered(go)
+        : await go().then((value) => ({ value, lines: [] }), (error) => ({ error, lines: [] }));
+      for (const l of r.lines) say(l);
+      if (r.error !== undefined) {
+        if (r.error instanceof Interrupted) { interrupted = true; return; }
+        throw r.error;
+      }
+      outcomes.set(scenario.id, r.value!);
+      if (interrupt.signal.aborted) { interrupted = true; return; }
+    }
+  };
+  await Promise.all(Array.from({ length: jobs }, worker));
+  if (interrupted || interrupt.signal.aborted) {
+    await Promise.all([...active.values()].map((t) => t()));
+    return interrupt.code() || 130;
+  }
+  const ordered = scenarios.map((s) => outcomes.get(s.id)!).filter(Boolean);
+  const report = runReport(cfg, 'live', startedAt, ordered.map((o) => o.report), ordered.flatMap((o) => (o.errorCode ? [o.errorCode] : [])));
+  if (jobs > 1) report.jobs = jobs;
+  return finishRun(runDir, report);
+}
+
 if (isMain(import.meta.url)) {
   await main(async () => {
     const cfg = config();
     const plan = loadPlan();
     const which = testArg(process.argv.slice(2), true);
     const scenarios: Scenario[] = which === 'all' ? selectScenarios(plan, process.env.ONLY) : [findScenario(plan, which)];
-    const jobs = Math.min(jobsOf(process.env, cfg.keep), scenarios.length);
-    await requireDocker();
-    await requireImage(cfg);
-
-    const active = new Map<string, () => Promise<void>>();
-    const interrupt = onInterrupt(async () => { await Promise.all([...active.values()].map((t) => t())); });
-
-    const startedAt = new Date();
-    const runDir = `${cfg.reportDir}/${stamp()}-test-${which}`;
-    const outcomes = new Map<string, Outcome>();
-    if (jobs > 1) say(colors.dim(`JOBS=${jobs}: ${scenarios.length} scenarios, ${jobs} at a time, each with its own container (${cfg.container}-<id>), volume and pvtx.d; output printed as each ends`));
-    let next = 0;
-    let interrupted = false;
-    const worker = async () => {
-      while (!interrupted && next < scenarios.length) {
-        const scenario = scenarios[next++];
-        const keep = cfg.keep && next === scenarios.length;
-        const own = namesFor(cfg, scenario, jobs);
-        const go = () => runOne(own, plan, scenario, runDir, interrupt.signal, active, keep);
-        const r: { value?: Outcome; error?: unknown; lines: string[] } = jobs > 1
-          ? await runBuffered(go)
-          : await go().then((value) => ({ value, lines: [] }), (error) => ({ error, lines: [] }));
-        for (const l of r.lines) say(l);
-        if (r.error !== undefined) {
-          if (r.error instanceof Interrupted) { interrupted = true; return; }
-          throw r.error;
-        }
-        outcomes.set(scenario.id, r.value!);
-        if (interrupt.signal.aborted) { interrupted = true; return; }
-      }
-    };
-    await Promise.all(Array.from({ length: jobs }, worker));
-    if (interrupted || interrupt.signal.aborted) {
-      await Promise.all([...active.values()].map((t) => t()));
-      return interrupt.code() || 130;
-    }
-    const ordered = scenarios.map((s) => outcomes.get(s.id)!).filter(Boolean);
-    const report = runReport(cfg, 'live', startedAt, ordered.map((o) => o.report), ordered.flatMap((o) => (o.errorCode ? [o.errorCode] : [])));
-    if (jobs > 1) report.jobs = jobs;
-    return finishRun(runDir, report);
+    return runTests(cfg, plan, scenarios, `test-${which}`);
   });
 }

@@ -13,7 +13,8 @@ import { EnvironmentError } from '../lib/errors.ts';
 import { findLines } from '../lib/log-match.ts';
 import { parsePvLog } from '../lib/parse/pv-log.ts';
 import { pollUntil } from '../lib/poll.ts';
-import { colors, config, isMain, main, say, stamp } from './common.ts';
+import { clearProgress, colors, config, isMain, main, progress, say, stamp, terminalColumns } from './common.ts';
+import { progressLine } from '../lib/progress.ts';
 import { acquireRunLock } from './run-lock.ts';
 import { containerPresence, docker, execInContainer, requireDocker, requireImage, timed, volumePresence } from './docker.ts';
 
@@ -70,8 +71,16 @@ export async function waitBootSettled(cfg: Config): Promise<{ ok: boolean; elaps
   const r = await pollUntil(
     async () => (await execInContainer(cfg, `${timed(cfg, `cat ${cfg.logFile}`)} 2>/dev/null`, cfg.cmdTimeoutSecs + 10)).stdout,
     (text) => findLines(parsePvLog(text).lines, { regex: SETTLED.source }).length > 0,
-    { timeoutMs: cfg.bootTimeoutMs, intervalMs: cfg.pollIntervalMs },
+    {
+      timeoutMs: cfg.bootTimeoutMs, intervalMs: cfg.pollIntervalMs,
+      onWait: (text, ms) => {
+        const lines = parsePvLog(text).lines;
+        const last = lines[lines.length - 1];
+        progress(progressLine('boot', ms, cfg.bootTimeoutMs, `${lines.length} log lines, no READY or teardown line yet${last ? `; last: [${last.module}] ${last.message}` : ''}`, terminalColumns()));
+      },
+    },
   );
+  clearProgress();
   const lines = parsePvLog(r.value).lines;
   const last = lines.length ? `last log line: ${lines[lines.length - 1].raw}` : 'pantavisor.log is empty or missing';
   return { ok: r.ok, elapsedMs: r.elapsedMs, lastSeen: last };
