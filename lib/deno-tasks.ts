@@ -20,6 +20,7 @@ export function denoTasks(plan: PlanFile): Record<string, DenoTask> {
     help: task('help', 'the targets and variables (make help)'),
     'test-all': task('test', 'every test, one after another: stage, up, verify, down', 'all'),
   };
+  tasks.rerun = task('rerun', 'REPORT=DIR: run again the tests of a run that failed or could not run');
   for (const s of plan.scenarios) tasks[`test-${s.id}`] = task('test', `Test ${s.id}: ${s.title} (stage, up, verify, down)`, s.id);
   for (const id of ids) tasks[`stage-${id}`] = task('stage', `copy Test ${id}'s pvrexports into pvtx.d`, id);
   tasks['verify-all'] = task('verify', 'SNAPSHOT=DIR: re-check every test-<id>/ bundle of a run directory offline', 'all');

@@ -27,7 +27,7 @@ test('a task per scenario id for test, stage, verify and capture, plus the fixed
     assert.equal(tasks[`stage-${s.id}`].command, `deno run -A --quiet scripts/stage.ts ${s.id}`);
     assert.equal(tasks[`capture-${s.id}`].command, `deno run -A --quiet scripts/capture.ts ${s.id}`);
   }
-  for (const t of ['help', 'test-all', 'up', 'down', 'shell', 'logs', 'clean', 'build', 'load', 'lint', 'plan', 'plan-check', 'ci-matrix', 'junit-merge']) assert.ok(tasks[t], t);
+  for (const t of ['help', 'test-all', 'rerun', 'up', 'down', 'shell', 'logs', 'clean', 'build', 'load', 'lint', 'plan', 'plan-check', 'ci-matrix', 'junit-merge']) assert.ok(tasks[t], t);
   assert.equal(tasks['test-all'].command, 'deno run -A --quiet scripts/test.ts all');
   assert.equal(tasks['verify-all'].command, 'deno run -A --quiet scripts/verify.ts all');
   assert.equal(tasks['plan-check'].command, 'deno run -A --quiet scripts/plan.ts --check');
