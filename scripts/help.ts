@@ -52,6 +52,13 @@ if (isMain(import.meta.url)) {
     say(`  make ci          what .ci/run runs`);
     say(`  RUNTIME=deno     run any script under Deno instead of Node`);
     say();
+    say(b('The plan as a document, CI elsewhere, Deno alone'));
+    say(`  make plan        write docs/testplan-ipam.md and deno.json's tasks (make plan-check: up to date?)`);
+    say(`  make ci-matrix   scenario ids as GitHub Actions strategy.matrix JSON`);
+    say(`  make junit-merge REPORTS="a/junit.xml b/junit.xml" OUT=merged.xml`);
+    say(`  make workflow-lint   actionlint on examples/github-actions/*.yml`);
+    say(`  deno task test-N, deno task verify-N, ...   the same without Node (.ci/deno-alone proves it)`);
+    say();
     say(b('Variables') + colors.dim(' (make VAR=value ..., or environment)'));
     for (const [k, d] of Object.entries(DESCRIPTIONS)) {
       const cur = process.env[k];

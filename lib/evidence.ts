@@ -1,0 +1,188 @@
+/**
+ * The command a user types on the host to see the evidence a check judges, e.g.
+ * `docker exec pva-test lxc-ls -f` for a container-state check. Pure: check in, one
+ * copy-pasteable shell line out. The plan document's Verify sections print these, and a
+ * FAIL can print one next to it. Log checks become a grep of pantavisor.log: `grep -F` with
+ * the pattern's literal text, or `grep -E` with its regex translated to POSIX ERE (the grep
+ * runs inside the container, which may be busybox: no \d, \w, \s).
+ */
+import type { LogPattern } from './log-match.ts';
+import type { Check } from './scenarios.ts';
+
+export interface EvidencePaths {
+  /** the appengine container's name (CONTAINER) */
+  container: string;
+  /** pantavisor.log inside the container (LOG_FILE) */
+  logFile: string;
+  /** the trail's device.json inside the container (DEVICE_JSON) */
+  deviceJsonFile: string;
+  /** the scenario's gather overrides (scenarios.json `gather`: bundle file -> command) */
+  gather?: Record<string, string>;
+}
+
+/** Quotes a word for sh only when it needs it: single quotes, or double quotes around a ' when nothing in it expands. */
+export function shq(s: string): string {
+  if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(s)) return s;
+  if (s.includes("'") && !/["$`\\!]/.test(s)) return `"${s}"`;
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Escapes a literal for a POSIX extended regular expression. */
+export function ereEscape(s: string): string {
+  return s.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&');
+}
+
+/**
+ * A JavaScript regex as a POSIX ERE matched against a whole log line, or undefined when it
+ * uses something ERE lacks (lookaround, back-references, lazy quantifiers, \b). Anchors go:
+ * the check's regex is anchored to the message, and grep sees the line with its prefix.
+ */
+export function toEre(source: string): string | undefined {
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') {
+      const n = source[++i];
+      if (n === undefined) return undefined;
+      const classes: Record<string, string> = { d: '[0-9]', D: '[^0-9]', w: '[[:alnum:]_]', W: '[^[:alnum:]_]', s: '[[:space:]]', S: '[^[:space:]]', t: '\t' };
+      if (classes[n]) out += classes[n];
+      else if (/[.[\]()*+?{}|^$\\/-]/.test(n)) out += n === '/' || n === '-' ? n : `\\${n}`;
+      else return undefined; // \b, \1, \u..., \x..: no ERE equivalent worth guessing
+    } else if (c === '(' && source[i + 1] === '?') {
+      if (source[i + 2] !== ':') return undefined; // lookaround, named groups
+      out += '(';
+      i += 2;
+    } else if ((c === '*' || c === '+' || c === '?' || c === '}') && source[i + 1] === '?') {
+      return undefined; // lazy quantifier
+    } else if (c === '[') {
+      // copy a bracket expression, translating \d etc. inside it
+      let j = i + 1;
+      let body = '';
+      if (source[j] === '^') { body += '^'; j++; }
+      if (source[j] === ']') { body += ']'; j++; }
+      for (; j < source.length && source[j] !== ']'; j++) {
+        if (source[j] === '\\') {
+          const n = source[++j];
+          const inner: Record<string, string> = { d: '0-9', w: '[:alnum:]_', s: '[:space:]' };
+          if (n !== undefined && inner[n]) body += inner[n];
+          else if (n !== undefined && /[\]\\^.-]/.test(n)) body += n === ']' ? ']' : n; // approximate; ERE has no escapes in brackets
+          else return undefined;
+        } else body += source[j];
+      }
+      if (j >= source.length) return undefined;
+      out += `[${body}]`;
+      i = j;
+    } else if (c === '^' && (i === 0 || source[i - 1] === '(' || source[i - 1] === '|')) {
+      // message anchor: dropped
+    } else if (c === '$' && (i === source.length - 1 || source[i + 1] === ')' || source[i + 1] === '|')) {
+      // message anchor: dropped
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/** The longest run of plain characters in a regex, for a `grep -F` when it cannot be an ERE. */
+export function longestLiteral(source: string): string {
+  let best = '';
+  let cur = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\' && /[.[\]()*+?{}|^$\\/-]/.test(source[i + 1] ?? '')) {
+      cur += source[++i];
+    } else if (/[.[\]()*+?{}|^$\\]/.test(c)) {
+      // a quantifier makes the character before it optional or repeated
+      if (/[*?{]/.test(c)) cur = cur.slice(0, -1);
+      if (cur.length > best.length) best = cur;
+      cur = '';
+      if (c === '\\') i++;
+    } else cur += c;
+  }
+  return cur.length > best.length ? cur : best;
+}
+
+/** A literal that every line matching the pattern contains (used when it has no text). */
+function prefixLiteral(p: LogPattern): string | undefined {
+  if (p.function) return `(${p.function}:`;
+  if (p.module) return `[${p.module}]:`;
+  return undefined;
+}
+
+type Grep = { mode: 'F' | 'E'; patterns: string[] };
+
+function grepOf(patterns: LogPattern[]): Grep {
+  const parts = patterns.map((p) => {
+    if (p.text !== undefined) return { fixed: p.text };
+    if (p.regex !== undefined) {
+      const ere = toEre(p.regex);
+      if (ere !== undefined && ere !== '') return { ere };
+      return { fixed: longestLiteral(p.regex) || prefixLiteral(p) || '' };
+    }
+    return { fixed: prefixLiteral(p) ?? p.level ?? '' };
+  });
+  if (parts.every((x) => 'fixed' in x)) return { mode: 'F', patterns: parts.map((x) => (x as { fixed: string }).fixed) };
+  return { mode: 'E', patterns: parts.map((x) => ('ere' in x ? x.ere! : ereEscape((x as { fixed: string }).fixed))) };
+}
+
+/** What shows a bundle file: its command in the container, or the scenario's override of it. */
+function show(file: string, command: string, p: EvidencePaths, exec: string): string {
+  const override = p.gather?.[file];
+  return override === undefined ? `${exec} ${command}` : `${exec} sh -c ${shq(override)}`;
+}
+
+/** grep over pantavisor.log: in the container, or on the host when the scenario gathers the log its own way. */
+function grepLog(g: Grep, p: EvidencePaths, exec: string): string {
+  const unique = [...new Set(g.patterns)];
+  const args = unique.length === 1 ? shq(unique[0]) : unique.map((x) => `-e ${shq(x)}`).join(' ');
+  const override = p.gather?.['pantavisor.log'];
+  if (override !== undefined) return `${exec} sh -c ${shq(override)} | grep -${g.mode} ${args}`;
+  return `${exec} grep -${g.mode} ${args} ${shq(p.logFile)}`;
+}
+
+type Evidence = (check: Check, p: EvidencePaths, exec: string) => string[];
+
+const lxcLs: Evidence = (_c, p, exec) => [show('lxc-ls.txt', 'lxc-ls -f', p, exec)];
+const deviceJson: Evidence = (_c, p, exec) => [show('device.json', `cat ${shq(p.deviceJsonFile)}`, p, exec)];
+const nftRuleset: Evidence = (_c, p, exec) => [show('nft-ruleset.txt', 'nft list ruleset', p, exec)];
+const logGrep: Evidence = (c, p, exec) => [grepLog(grepOf([c.line as LogPattern]), p, exec)];
+
+/** The evidence commands of each check kind (a unit test requires every kind to have them). */
+export const EVIDENCE: Record<string, Evidence> = {
+  'container-state': lxcLs,
+  'container-not-running': lxcLs,
+  'container-ipv4': (c, p, exec) => (c.inPool !== undefined ? [...lxcLs(c, p, exec), ...deviceJson(c, p, exec)] : lxcLs(c, p, exec)),
+  'ip-usable-in-pool': (c, p, exec) => [...lxcLs(c, p, exec), ...deviceJson(c, p, exec)],
+  'ips-unique': lxcLs,
+  'ip-unchanged': lxcLs,
+  'no-running-containers': lxcLs,
+  'ip-matches-log': (c, p, exec) => [
+    ...lxcLs(c, p, exec),
+    grepLog({ mode: 'E', patterns: [`(allocated|reserved|reusing existing lease) .*${ereEscape(String(c.container))}`] }, p, exec),
+  ],
+  'device-json-pool': deviceJson,
+  'bridge-ipv4': (c, p, exec) => [show('ip-addr.txt', `ip addr show ${shq(String(c.interface))}`, p, exec)],
+  'nft-masquerade': nftRuleset,
+  'nft-nat-chain': nftRuleset,
+  'nft-rule': nftRuleset,
+  'iptables-masquerade': (_c, p, exec) => [show('iptables-nat.txt', 'iptables -t nat -S', p, exec)],
+  'ping-loss': (c, _p, exec) => [`${exec} pventer -c ${shq(String(c.from))} ping -c 2 ${shq(String(c.to))}`],
+  'log-contains': logGrep,
+  'log-absent': logGrep,
+  'log-ordered': (c, p, exec) => [grepLog(grepOf(c.lines as LogPattern[]), p, exec)],
+};
+
+/** The commands, one per file the check reads (e.g. lxc-ls and device.json), in order. */
+export function evidenceCommands(check: Check, paths: EvidencePaths): string[] {
+  const exec = `docker exec ${shq(paths.container)}`;
+  const e = EVIDENCE[check.kind];
+  return e ? e(check, paths, exec) : [`docker exec -it ${shq(paths.container)} sh`];
+}
+
+/**
+ * The host command showing what `check` judges. Resolve ${VARS} in the check first
+ * (resolveStep). An unknown kind gets a shell in the container.
+ */
+export function evidenceCommand(check: Check, paths: EvidencePaths): string {
+  return evidenceCommands(check, paths).join('; ');
+}
