@@ -46,6 +46,8 @@ export interface Config {
   label: string;
   /** STRICT=1: XFAIL and XPASS count as failures */
   strict: boolean;
+  /** VERBOSE=1: echo every command of each gather round */
+  verbose: boolean;
   /** REQUIRE=...: capabilities whose absence fails a scenario instead of skipping it */
   require: Set<string>;
 }
@@ -84,6 +86,7 @@ export const DEFAULTS: Record<string, string> = {
   LABEL: 'pv-ipam-tests',
   STRICT: '0',
   REQUIRE: '',
+  VERBOSE: '0',
 };
 
 /** What each variable means, for `make help`. */
@@ -119,6 +122,7 @@ export const DESCRIPTIONS: Record<string, string> = {
   APPENGINE_OUT: 'file pv-appengine\'s own output is redirected to (kept in every bundle)',
   STRICT: '1: a known issue that fails (XFAIL) or looks fixed (XPASS) fails the run',
   REQUIRE: 'capabilities (e.g. isolation, iptables) whose absence fails a scenario instead of skipping it',
+  VERBOSE: '1: echo every command of each gather round (lxc-ls -f, nft list ruleset, the pings, ...), one per line, copy-pasteable',
 };
 
 function seconds(name: string, text: string): number {
@@ -211,6 +215,7 @@ export function readConfig(env: Record<string, string | undefined>, cwd: string,
     appengineOut: v('APPENGINE_OUT'),
     label: v('LABEL'),
     strict: v('STRICT') === '1' || v('STRICT') === 'true',
+    verbose: v('VERBOSE') === '1' || v('VERBOSE') === 'true',
     require: requiredCapabilities(v('REQUIRE')),
   };
 }

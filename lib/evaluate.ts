@@ -18,6 +18,8 @@ export interface CheckResult {
   /** pass | fail | xfail | xpass (lib/verdict.ts); absent = pass ? pass : fail */
   status?: CheckStatus;
   knownIssue?: KnownIssue;
+  /** what to type to see the evidence (set on FAIL and XFAIL results) */
+  evidence?: string;
 }
 
 export function evaluateChecks(checks: Check[], scenarioId: string, steps: Record<string, StepState>, step: string, plan?: PlanFile): CheckResult[] {

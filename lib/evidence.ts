@@ -18,6 +18,8 @@ export interface EvidencePaths {
   deviceJsonFile: string;
   /** the scenario's gather overrides (scenarios.json `gather`: bundle file -> command) */
   gather?: Record<string, string>;
+  /** PING_WAIT: the pings are bounded with `ping -W N` as the toolkit runs them */
+  pingWaitSecs?: number;
 }
 
 /** Quotes a word for sh only when it needs it: single quotes, or double quotes around a ' when nothing in it expands. */
@@ -166,7 +168,7 @@ export const EVIDENCE: Record<string, Evidence> = {
   'nft-nat-chain': nftRuleset,
   'nft-rule': nftRuleset,
   'iptables-masquerade': (_c, p, exec) => [show('iptables-nat.txt', 'iptables -t nat -S', p, exec)],
-  'ping-loss': (c, _p, exec) => [`${exec} pventer -c ${shq(String(c.from))} ping -c 2 ${shq(String(c.to))}`],
+  'ping-loss': (c, p, exec) => [`${exec} pventer -c ${shq(String(c.from))} ping -c 2${p.pingWaitSecs ? ` -W ${p.pingWaitSecs}` : ''} ${shq(String(c.to))}`],
   'log-contains': logGrep,
   'log-absent': logGrep,
   'log-ordered': (c, p, exec) => [grepLog(grepOf(c.lines as LogPattern[]), p, exec)],

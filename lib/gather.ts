@@ -27,6 +27,12 @@ const KIND_FILES: Record<string, string[]> = {
   'log-ordered': [FILES.log],
 };
 
+/** The bundle files one check reads (its kind's files; a ping check's own ping file). */
+export function filesOfCheck(check: Check): string[] {
+  if (check.kind === 'ping-loss') return [pingFileName(check.from as string, check.to as string)];
+  return KIND_FILES[check.kind] ?? [];
+}
+
 /** Files the checks need; undefined (= everything) if a kind is not in the table. */
 export function filesFor(checks: Check[]): Set<string> | undefined {
   const need = new Set<string>();

@@ -108,6 +108,7 @@ export function checkLine(r: CheckResult, c: Colors, strict = false): string {
     lines.push(c.yellow(`      known issue: ${issueText(r.knownIssue!)}`));
     if (strict) lines.push(c.red('      STRICT=1: an XFAIL counts as a failure'));
   }
+  if (r.evidence) lines.push(`      see:      ${r.evidence}`);
   if (r.hint) lines.push(c.yellow(`      hint:     ${r.hint.symptom} → ${r.hint.cause}: ${r.hint.fix}`));
   if (r.realSystem) lines.push(c.dim(`      note:     ${r.realSystem}`));
   return lines.join('\n');
@@ -198,6 +199,7 @@ export function toJunit(r: RunReport): string {
       const st = statusOf(c);
       out.push(`    <testcase classname="test-${xml(s.id)}.${xml(c.step)}" name="${xml(c.id)}${c.row ? ` — ${xml(c.row)}` : ''}">`);
       const body = [`expected: ${c.expected}`, `actual:   ${c.actual}`];
+      if (c.evidence) body.push(`see:      ${c.evidence}`);
       if (c.hint) body.push(`hint:     ${c.hint.symptom} → ${c.hint.cause}: ${c.hint.fix}`);
       if (st === 'fail') {
         out.push(`      <failure message="${xml(`${c.id}: expected ${c.expected}`)}" type="${xml(c.kind)}">${xml(body.join('\n'))}</failure>`);

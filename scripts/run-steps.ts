@@ -10,7 +10,7 @@
 import type { Config } from '../lib/config.ts';
 import { stateFromFiles, type StepState } from '../lib/bundle.ts';
 import { allPass, evaluateChecks, evaluateStep, type CheckResult } from '../lib/evaluate.ts';
-import { filesFor, gatherScript, newMark, optionalFilesFor, parseGatherOutput } from '../lib/gather.ts';
+import { filesFor, gatherCommands, gatherScript, newMark, optionalFilesFor, parseGatherOutput } from '../lib/gather.ts';
 import { logCapabilities, logProbe } from '../lib/capabilities.ts';
 import type { CapabilityProbe } from '../lib/report.ts';
 import { pollUntil } from '../lib/poll.ts';
@@ -18,7 +18,7 @@ import { Stability } from '../lib/settle.ts';
 import { resolveStep, type Ping, type PlanFile, type Scenario, type Step } from '../lib/scenarios.ts';
 import type { ScenarioReport } from '../lib/report.ts';
 import { Interrupted } from '../lib/errors.ts';
-import { clearProgress, colors, progress, say, terminalColumns, uptime } from './common.ts';
+import { clearProgress, colors, progress, say, shellQuote, terminalColumns, uptime } from './common.ts';
 import { lastSeen as seenSoFar, progressLine } from '../lib/progress.ts';
 import { execInContainer, timed } from './docker.ts';
 
@@ -46,6 +46,12 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
   const paths = { deviceJsonFile: cfg.deviceJsonFile, logFile: cfg.logFile, appengineOut: cfg.appengineOut, pingWaitSecs: cfg.pingWaitSecs };
   const extras = { optional: optionalFilesFor(steps.flatMap((s) => s.checks)), overrides: scenario.gather };
   const gather = async (pings: Ping[], only?: Set<string>) => {
+    if (cfg.verbose) {
+      // VERBOSE=1: each command of the round as a user would type it (the round runs them in one exec)
+      for (const [file, cmd] of gatherCommands(paths, pings, extras)) {
+        if (!only || only.has(file) || file.startsWith('ping-')) say(colors.dim(`+ docker exec ${shellQuote(cfg.container)} ${cmd}`));
+      }
+    }
     const mark = newMark();
     const r = await execInContainer(cfg, gatherScript(paths, cfg.cmdTimeoutSecs, pings, mark, only, extras), cfg.cmdTimeoutSecs * 2 + 30);
     return parseGatherOutput(r.stdout, mark).files;

@@ -6,7 +6,10 @@
  */
 import { stateFromFiles, type BundleMeta, type StepState } from '../lib/bundle.ts';
 import { evaluateScenario } from '../lib/evaluate.ts';
-import { findScenario, resolveStep, type PlanFile, type Scenario } from '../lib/scenarios.ts';
+import { findScenario, resolveStep, type Check, type PlanFile, type Scenario, type Step } from '../lib/scenarios.ts';
+import { evidenceCommand } from '../lib/evidence.ts';
+import { filesOfCheck } from '../lib/gather.ts';
+import type { CheckResult } from '../lib/evaluate.ts';
 import type { ScenarioReport } from '../lib/report.ts';
 import type { Config } from '../lib/config.ts';
 import { existsSync } from 'node:fs';
@@ -19,6 +22,22 @@ import { runSteps, scenarioVars, type LiveRun } from './run-steps.ts';
 import { judge, logCapabilities, logProbe } from '../lib/capabilities.ts';
 import type { CapabilityProbe } from '../lib/report.ts';
 import { probeCommands, type Booted } from './boot.ts';
+
+/** Adds to each FAIL/XFAIL result what to look at: a command (live) or the bundle's files (offline). */
+function withEvidence(results: CheckResult[], steps: Step[], see: (check: Check, step: string) => string | undefined): CheckResult[] {
+  return results.map((r) => {
+    if (r.pass) return r;
+    const check = steps.find((s) => s.id === r.step)?.checks.find((c) => c.id === r.id);
+    const evidence = check ? see(check, r.step) : undefined;
+    return evidence ? { ...r, evidence } : r;
+  });
+}
+
+export function liveEvidence(cfg: Config, scenario: Scenario) {
+  return (check: Check) => evidenceCommand(check, {
+    container: cfg.container, logFile: cfg.logFile, deviceJsonFile: cfg.deviceJsonFile, gather: scenario.gather, pingWaitSecs: cfg.pingWaitSecs,
+  });
+}
 
 export function verifyBundle(cfg: Config, plan: PlanFile, scenario: Scenario, dir: string): { report: ScenarioReport; meta?: Partial<BundleMeta> } {
   const started = Date.now();
@@ -33,9 +52,14 @@ export function verifyBundle(cfg: Config, plan: PlanFile, scenario: Scenario, di
   const skippedAt = logCapabilities(plan, scenario).some((id) => !probes[id]?.present);
   const checks = evaluateScenario(scenario, skippedAt ? steps.slice(0, 1) : steps, states, plan);
   const j = judge(plan, scenario, checks, probes, cfg.require);
+  const inBundle = (check: Check, step: string) => {
+    const d = scenario.steps.length > 1 ? `${dir}/${step}` : dir;
+    const files = filesOfCheck(check);
+    return files.length ? `in the bundle: ${files.map((f) => `${d}/${f}`).join(', ')}` : undefined;
+  };
   const report: ScenarioReport = {
     id: scenario.id, title: scenario.title, status: j.status, knownIssue: scenario.knownIssue, skip: j.skip, capabilities: probes,
-    durationMs: Date.now() - started, bundle: dir, timings: {}, waits: [], checks: j.checks,
+    durationMs: Date.now() - started, bundle: dir, timings: {}, waits: [], checks: withEvidence(j.checks, steps, inBundle),
   };
   return { report, meta };
 }
@@ -54,6 +78,7 @@ export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario
   const bundle = `${runDir}/test-${scenario.id}`;
   writeBundle(bundle, scenario, run.files, bundleMeta(cfg, scenario, run.probes));
   const j = judge(plan, scenario, run.results, run.probes, cfg.require);
+  j.checks = withEvidence(j.checks, run.steps, liveEvidence(cfg, scenario));
   printChecks(j.checks, cfg.strict);
   return {
     id: scenario.id, title: scenario.title, status: j.status, knownIssue: scenario.knownIssue, skip: j.skip, capabilities: run.probes,
