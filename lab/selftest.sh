@@ -6,15 +6,18 @@
 #   lab/selftest.sh            # all scenarios
 #   lab/selftest.sh T1 T3 F    # some of them (T1 T2 T3 T6 T7 T7pipe T8 T9 F)
 #
-# Needs `lab/build.sh` first. Uses container 'pv-lab-selftest' and volume 'pv-lab-selftest-storage'
-# and removes both on exit. Prints "N passed, N failed" last; exits non-zero on any failure.
+# Needs `lab/build.sh` first. Uses container 'pv-lab-selftest' (LAB_SELFTEST_NAME; 'labdev-selftest'
+# for a LAB_IMAGE tagged :dev) and volume '<container>-storage', and removes both on exit. Prints "N passed, N failed" last; exits non-zero on any failure.
 set -uo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 DEPLOY=$LAB_DIR/out/deploy
 IMAGE=${LAB_IMAGE:-pantavisor-appengine-lab:latest}
-C=pv-lab-selftest
-V=pv-lab-selftest-storage
+# container/volume names: LAB_SELFTEST_NAME, else labdev-selftest for a :dev image (so a
+# development run never touches another run's pv-lab-selftest), else pv-lab-selftest
+case "$IMAGE" in *:dev) _name=labdev-selftest ;; *) _name=pv-lab-selftest ;; esac
+C=${LAB_SELFTEST_NAME:-$_name}
+V=$C-storage
 LOG=/var/pantavisor/storage/logs/0/pantavisor/pantavisor.log
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pv-lab-selftest.XXXXXX")
 PASS=0 FAIL=0
