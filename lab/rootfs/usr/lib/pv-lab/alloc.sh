@@ -29,7 +29,7 @@ drop_lease() { # pool owner
 
 # ipam_allocate POOL NAME -> sets ALLOC (CIDR)
 ipam_allocate() {
-	local pool=$1 name=$2 ipi max
+	local pool=$1 name=$2 ipi max skip=0
 	ALLOC=""
 	if [ -z "${POOL_TYPE[$pool]:-}" ]; then L ERROR ipam pv_ipam_allocate:259 "pool '$pool' not found"; return 1; fi
 	if [ -n "${LEASE[$pool|$name]:-}" ]; then
@@ -41,10 +41,21 @@ ipam_allocate() {
 			return 0
 		fi
 	fi
+	# last usable host = broadcast - 1
 	max=$(((POOL_NET[$pool] | (~POOL_MASK[$pool] & 0xffffffff)) - 1))
+	# defect 'allocate-past-pool': the scan does not stop at the last usable host
+	fault allocate-past-pool && max=$((0xfffffffe))
+	# defect 'recovery-new-ip': a platform that 'suddenly stopped' before this launch skips the
+	# address it would get again
+	[ -n "${RECOVERED[$name]:-}" ] && skip=1
 	ipi=${POOL_NEXT[$pool]}
 	while ((ipi <= max)); do
 		if ip_available "$pool" "$ipi"; then
+			if ((skip > 0)); then
+				skip=$((skip - 1))
+				ipi=$((ipi + 1))
+				continue
+			fi
 			add_lease "$pool" "$name" "$ipi"
 			fault duplicate-ip || POOL_NEXT[$pool]=$((ipi + 1))
 			ALLOC="$(int2ip "$ipi")/${POOL_PREFIX[$pool]}"
@@ -62,13 +73,22 @@ ipam_reserve() { # POOL NAME IP_CIDR
 	if [ -z "${POOL_TYPE[$pool]:-}" ]; then L ERROR ipam pv_ipam_reserve:331 "pool '$pool' not found"; return 1; fi
 	only=${cidr%%/*}
 	if ! ipi=$(ip2int "$only"); then L ERROR ipam pv_ipam_reserve:342 "invalid IP: $only"; return 1; fi
-	if ! in_pool_subnet "$pool" "$ipi"; then
+	# defect 'accept-out-of-subnet': the subnet check is skipped
+	if ! in_pool_subnet "$pool" "$ipi" && ! fault accept-out-of-subnet; then
 		L ERROR ipam pv_ipam_reserve:351 "IP $cidr not in pool '$pool' subnet"
 		return 1
 	fi
 	if ! ip_available "$pool" "$ipi"; then
-		L ERROR ipam pv_ipam_reserve:358 "IP $cidr already in use in pool '$pool'"
-		return 1
+		if variant static-restart-fixed && [ "${LEASE_BY_IP[$pool|$ipi]:-}" = "$name" ]; then
+			# variant: the platform's own lease (kept across a stop) is reused
+			L DEBUG ipam pv_ipam_reserve:356 "reusing existing lease for $name: $cidr"
+			return 0
+		fi
+		# defect 'collision-both-run': an address leased to another platform is reserved again
+		if ! { fault collision-both-run && [ "$ipi" != "${POOL_GWI[$pool]}" ]; }; then
+			L ERROR ipam pv_ipam_reserve:358 "IP $cidr already in use in pool '$pool'"
+			return 1
+		fi
 	fi
 	add_lease "$pool" "$name" "$ipi"
 	L INFO ipam pv_ipam_reserve:374 "reserved $cidr for $name in pool $pool"

@@ -38,7 +38,7 @@ begin_stop() { # NAME ID THEN(stopped|restart)
 
 finish_stop() { # NAME
 	local p=$1 id
-	L WARN state pv_state_run:882 "platform '$p' did not exit after lenient stop, force stopping"
+	L WARN state pv_state_run:884 "platform '$p' did not exit after lenient stop, force stopping"
 	L DEBUG platforms pv_platform_force_stop:1454 "force stopping platform '$p'"
 	lxc_stop "$p"
 	unset "P_STOP_DEADLINE[$p]"

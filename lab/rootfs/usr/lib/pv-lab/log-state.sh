@@ -40,6 +40,7 @@ set_state_status() {
 	[ "$STATE_STATUS" = "$1" ] && return 0
 	STATE_STATUS=$1
 	if [ "$1" = READY ]; then
+		EVER_READY=1
 		L DEBUG hooks - "set environment var PV_REV=$REV"
 		L DEBUG hooks - "set environment var PV_OP=system-done"
 		L DEBUG hooks - "set environment var PV_STATUS=DONE"

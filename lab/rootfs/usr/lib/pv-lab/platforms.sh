@@ -85,12 +85,17 @@ lxc_save_config() { # NAME
 }
 
 # start the lab container: a process in new uts/ipc (and net) namespaces + a veth to the bridge
-lxc_start() { # NAME -> 0 ok
+lxc_start() { # NAME -> 0 ok (sets ADOPTED[NAME]=1 when the container was already running)
 	local p=$1 pid ns_opts="-u -i" hv err cl="$LOGDIR_BASE/$REV/$1/lxc"
 	lxc_plan_network "$p"
 	[ "$NET_KIND" = host ] || ns_opts="-n -u -i"
 	mkdir -p "$cl" "$LAB_CONT/$p"
 	: >>"$cl/lxc.log"
+	unset "ADOPTED[$p]"
+	if pid=$(lab_cont_pid "$p"); then
+		lxc_adopt "$p" "$pid"
+		return 0
+	fi
 	rm -f "$LAB_CONT/$p/pid"
 	# shellcheck disable=SC2086
 	# placeholder workload: the example servers answer HTTP on :8080, everything else idles
@@ -100,7 +105,7 @@ lxc_start() { # NAME -> 0 ok
 	pv-net-server*) work='exec /bin/busybox httpd -f -p 8080 -h /usr/lib/pv-lab/www' ;;
 	esac
 	"$BB" unshare $ns_opts -- /bin/sh -c 'hostname "$1" 2>/dev/null; echo "pv-ipam-tests lab: container $2 started (placeholder for ${4:-its init}, hostname $1)"; eval "$3"' \
-		lab-init "$HOSTN" "$p" "$work" "$initcmd" </dev/null >>"$cl/console.log" 2>&1 {LOGFD}>&- {CTLFD}>&- &
+		lab-init "$HOSTN" "$p" "$work" "$initcmd" </dev/null >>"$cl/console.log" 2>&1 {LOGFD}>&- {CTLFD}>&- {APPFD}>&- &
 	pid=$!
 	local i me
 	me=$(readlink /proc/self/ns/net)
@@ -162,7 +167,8 @@ lxc_stop() { # NAME
 	if pid=$(lab_cont_pid "$p"); then
 		kill -9 "$pid" 2>/dev/null
 		local i
-		for ((i = 0; i < 100; i++)); do [ -d "/proc/$pid" ] || break; sleep 0.02; done
+		# an adopted container's init is not our child: once killed it may stay a zombie
+		for ((i = 0; i < 100; i++)); do lab_cont_pid "$p" >/dev/null || break; sleep 0.02; done
 	fi
 	if [ -f "$LAB_CONT/$p/veth" ]; then
 		"$IPR" link del dev "$(cat "$LAB_CONT/$p/veth")" >/dev/null 2>&1
@@ -170,6 +176,75 @@ lxc_stop() { # NAME
 	fi
 	rm -f "$LAB_CONT/$p/pid"
 	unset "P_PID[$p]"
+	loop_detach "$p"
+}
+
+# lxc_adopt NAME PID: the container survived the pantavisor that started it (killed outright) and
+# is still running. Like LXC, the new start attempt finds it running: LXC's complaint goes to
+# pantavisor's stdio (pv-appengine's output) and the container keeps its pid, netns and veth.
+lxc_adopt() {
+	local p=$1 pid=$2 cur
+	appengine_out "init: $p: ../src/lxc/commands.c: lxc_server_init: 2120 Container \"$p\" appears to be already running"
+	appengine_out "init: $p: ../src/lxc/start.c: lxc_init_handler: Failed to set up command socket"
+	P_PID[$p]=$pid
+	ADOPTED[$p]=1
+	# defect 'relaunch-new-ips': the adopted container is re-addressed to its new allocation
+	if fault relaunch-new-ips && [ "$NET_KIND" = veth ] && [ -n "$NET_IP" ]; then
+		local addr=$NET_IP
+		[[ $addr == */* ]] || addr="$addr/$(classful_prefix "$addr")"
+		cur=$("$BB" nsenter -t "$pid" -n -- "$IPR" -4 -o addr show dev "$NET_NAME" 2>/dev/null | awk '{ print $4; exit }')
+		if [ "$cur" != "$addr" ]; then
+			"$BB" nsenter -t "$pid" -n -- "$IPR" addr flush dev "$NET_NAME" 2>/dev/null
+			"$BB" nsenter -t "$pid" -n -- "$IPR" addr add "$addr" brd + dev "$NET_NAME" 2>/dev/null
+			[ -n "$NET_GW" ] && [ "$NET_GW" != auto ] &&
+				"$BB" nsenter -t "$pid" -n -- "$IPR" route replace default via "$NET_GW" dev "$NET_NAME" onlink 2>/dev/null
+		fi
+	fi
+}
+
+# a line on pantavisor's inherited stdio (pv-appengine's output); never fatal (closed pipe)
+appengine_out() {
+	( trap '' PIPE; printf '%s\n' "$1" >&"$APPFD" ) 2>/dev/null
+	return 0
+}
+
+# ---- loop devices: the root.squashfs "mount" of a platform attaches a real loop device to
+# trails/0/<name>/root.squashfs; pantavisor detaches it when it stops the platform. A SIGKILL of
+# everything (docker rm -f) leaves it attached on the host, as on the real appengine.
+loop_backing() { # /dev/loopN -> backing file (empty when detached)
+	local n=${1#/dev/loop}
+	cat "/sys/block/loop$n/loop/backing_file" 2>/dev/null
+}
+
+loop_attach() { # NAME
+	local p=$1 img=$TRAIL/$1/root.squashfs f=$LAB_CONT/$1/loop dev n try
+	[ -c /dev/loop-control ] || return 0
+	[ -f "$img" ] || return 0
+	mkdir -p "$LAB_CONT/$p"
+	# still attached by an earlier launch (an adopted container): keep it
+	if [ -f "$f" ] && read -r dev <"$f" && [ "$(loop_backing "$dev")" = "$img" ]; then
+		return 0
+	fi
+	rm -f "$f"
+	for try in 1 2 3 4 5; do
+		dev=$("$BB" losetup -f 2>/dev/null) || return 0
+		n=${dev#/dev/loop}
+		[[ $n =~ ^[0-9]+$ ]] || return 0
+		[ -b "$dev" ] || mknod "$dev" b 7 "$n" 2>/dev/null
+		if "$BB" losetup "$dev" "$img" 2>/dev/null; then
+			echo "$dev" >"$f"
+			return 0
+		fi
+	done
+	return 0
+}
+
+loop_detach() { # NAME
+	local f=$LAB_CONT/$1/loop dev
+	[ -f "$f" ] || return 0
+	read -r dev <"$f"
+	[ -n "$dev" ] && "$BB" losetup -d "$dev" 2>/dev/null
+	rm -f "$f"
 }
 
 # ---------------------------------------------------------------- platforms
@@ -246,11 +321,19 @@ ipam_error() { # NAME
 	[ "${P_NET[$p]}" = pool ] && [ -n "${P_POOL[$p]}" ] && ipam_release "${P_POOL[$p]}" "$p"
 	L ERROR platforms pv_platform_start:1314 "platform '$p' failed IPAM network validation, triggering rollback if in try-boot"
 	L DEBUG platforms pv_platform_stop_loggers:1340 "stopping loggers attached to platform $p"
+	# observed (a restart refused after the revision had been READY): the state goes back to
+	# READY between the refusal and 'could not be started'; not seen on a first boot
+	if [ "$EVER_READY" = 1 ]; then
+		[ -n "${P_GROUP[$p]:-}" ] && GROUP_STATUS[${P_GROUP[$p]}]=READY
+		set_state_status READY
+	fi
 }
 
-# the forked LXC side of pending starts: network setup lines, then STARTED
+# the forked LXC side of pending starts: network setup lines, then STARTED. After a refusal
+# (run_pending 1) the forked containers do start, but the teardown comes before their start is
+# reported: they stay STARTING.
 run_pending() {
-	local p pid
+	local p pid failed=${1:-0}
 	for p in "${PENDING[@]}"; do
 		L DEBUG pv_lxc pv_setup_lxc_container:481 "checking lxc.rootfs.mount for auto creation 1 $p"
 	done
@@ -263,9 +346,15 @@ run_pending() {
 	done
 	for p in "${PENDING[@]}"; do
 		if lxc_start "$p"; then
+			[ "$failed" = 1 ] && continue
 			pid=${P_PID[$p]}
 			L DEBUG pv_lxc pv_start_container:857 "started LXC container '$p' with pid $pid"
-			L DEBUG platforms _read_platform_pipefd_cb:1140 "started platform '$p' with pid $pid"
+			if [ -n "${ADOPTED[$p]:-}" ]; then
+				# LXC found it running: no console log fd comes back through the pipe
+				L WARN platforms _read_platform_pipefd_cb:1133 "could not get a valid console log fd for $p"
+			else
+				L DEBUG platforms _read_platform_pipefd_cb:1140 "started platform '$p' with pid $pid"
+			fi
 			set_status "$p" STARTED "platform '$p' reached its status goal; took 1 secs; $((GOAL_TIMEOUT - 1)) secs till timeout (of $GOAL_TIMEOUT)"
 		else
 			L WARN platforms _read_platform_pipefd_cb:1119 "could not start platform '$p'"
@@ -287,6 +376,7 @@ state_run() {
 		[ "${P_GOAL[$p]}" = STARTED ] || [ "${P_GOAL[$p]}" = READY ] || continue
 		L DEBUG state pv_state_run:849 "platform '$p' from group '${P_GROUP[$p]}' can be started now"
 		L DEBUG volumes pv_volume_mount:275 "mounting 'root.squashfs' from platform '$p'"
+		loop_attach "$p"
 		L DEBUG volumes pv_volume_mount:412 "mounted '$TRAIL/$p/root.squashfs' (LOOP_IMG) at '/volumes/$p/root.squashfs'"
 		set_status "$p" MOUNTED
 		L DEBUG platforms pv_platform_load_drivers:1007 "no drivers for platform '$p'"
@@ -297,7 +387,7 @@ state_run() {
 		fi
 	done
 	# containers already forked before the failure do start (and are stopped by the teardown)
-	[ ${#PENDING[@]} -gt 0 ] && run_pending
+	[ ${#PENDING[@]} -gt 0 ] && run_pending "$rc"
 	[ "$FAILED_CHILD" = 1 ] && rc=1
 	return $rc
 }
@@ -322,6 +412,8 @@ stop_all() { # pv_state_stop_lenient + pv_state_stop_force
 		unset "P_STOP_DEADLINE[$p]"
 		set_status "$p" STOPPED
 	done
+	# volumes of platforms that were mounted but never ran (refused) are unmounted too
+	for p in "${ORDER[@]}"; do loop_detach "$p"; done
 }
 
 shutdown_pv() { # TRANSITION(reboot|poweroff)
@@ -351,8 +443,11 @@ check_containers() {
 	for p in "${ORDER[@]}"; do
 		[ "${P_STATUS[$p]}" = STARTED ] || continue
 		lab_cont_pid "$p" >/dev/null && continue
-		# no auto-recovery is configured in the examples: the revision is torn down
+		# no auto-recovery is configured in the examples: the revision is torn down (observed)
+		lxc_stop "$p"
+		set_status "$p" STOPPED
 		L ERROR state pv_state_run:868 "platform '$p' suddenly stopped"
+		echo "$p" >>"$LAB_RECOVERED"
 		teardown_reboot
 	done
 }
