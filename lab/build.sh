@@ -32,6 +32,8 @@ need tar tar
 need gzip gzip
 need ldd libc-bin
 need base64 coreutils
+need truncate coreutils
+need pgrep procps
 [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || die "missing host tool 'ip' (apt-get install -y iproute2)"
 [ -x /usr/sbin/nft ] || die "missing host tool 'nft' (apt-get install -y nftables)"
 [ -x /usr/sbin/xtables-nft-multi ] || die "missing host tool 'xtables-nft-multi' (apt-get install -y iptables)"
@@ -85,9 +87,13 @@ copy_with_libs /usr/sbin/nft usr/sbin/nft
 IPSRC=/usr/sbin/ip
 [ -x "$IPSRC" ] || IPSRC=/sbin/ip
 copy_with_libs "$IPSRC" usr/lib/pv-lab/bin/ip
-# iptables-nft, used only by the 'nat-iptables' fault; kept off PATH like the real image
-copy_with_libs /usr/sbin/xtables-nft-multi usr/lib/pv-lab/bin/xtables-nft-multi
-ln -s xtables-nft-multi usr/lib/pv-lab/bin/iptables
+# pgrep (procps: busybox-static has no pgrep applet), for `kill -9 $(pgrep -o -x pantavisor)`
+copy_with_libs "$(readlink -f "$(command -v pgrep)")" usr/bin/pgrep
+# iptables (nf_tables backend) on PATH, so that hiding nft exercises Pantavisor's iptables
+# fallback; the lab-private link in usr/lib/pv-lab/bin serves the 'nat-iptables' fault only
+copy_with_libs /usr/sbin/xtables-nft-multi usr/sbin/xtables-nft-multi
+ln -s xtables-nft-multi usr/sbin/iptables
+ln -s /usr/sbin/xtables-nft-multi usr/lib/pv-lab/bin/iptables
 XT=/usr/lib/x86_64-linux-gnu/xtables
 [ -d "$XT" ] || XT=$(dirname "$(find /usr/lib /lib -name 'libxt_MASQUERADE.so' 2>/dev/null | head -n 1)")
 if [ -n "$XT" ] && [ -d "$XT" ]; then
@@ -173,6 +179,8 @@ entrypoint_of() {
 
 placeholder=$WORK/root.squashfs
 printf 'pv-ipam-tests APPENGINE LAB placeholder: this is not a squashfs image and holds no root filesystem.\n' >"$placeholder"
+# padded to 4 KiB so that a loop device can be attached to it (the lab's root.squashfs "mount")
+truncate -s 4096 "$placeholder"
 
 for pn in "${CONTAINERS[@]}"; do
 	args=$EXAMPLES/$pn.args.json

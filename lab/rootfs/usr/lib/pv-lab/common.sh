@@ -8,7 +8,9 @@ LAB_LIB=/usr/lib/pv-lab
 LAB_BIN=$LAB_LIB/bin
 # iproute2 by absolute path: busybox sh prefers its own 'ip' applet.
 IPR=$LAB_BIN/ip
-NFT=/usr/sbin/nft
+# NAT backends are looked up on PATH (command -v) when NAT is set up, like Pantavisor does, so
+# hiding them (mv "$(command -v nft)" ...) takes effect. IPTABLES is the lab-private link used
+# only by the 'nat-iptables' fault.
 IPTABLES=$LAB_BIN/iptables
 BB=/bin/busybox
 
@@ -25,17 +27,23 @@ LAB_CTRL_FIFO=$LAB_RUN/ctrl.fifo
 LAB_CTRL_DIR=$LAB_RUN/ctrl
 LAB_PV_PIDFILE=$LAB_RUN/pantavisor.pid
 LAB_CONT=$LAB_RUN/containers
+# set by a teardown for a platform that 'suddenly stopped' (read by the next launch)
+LAB_RECOVERED=$LAB_RUN/suddenly-stopped
 
-LAB_KNOWN_FAULTS="no-bridge duplicate-ip ignore-static-ip nat-every-pool no-nat nat-iptables no-lease-reuse accept-unknown-pool accept-baked-net no-reservation"
+# Faults (LAB_FAULTS): defects a toolkit check must catch. See lab/faults.md.
+LAB_KNOWN_FAULTS="no-bridge duplicate-ip ignore-static-ip nat-every-pool no-nat nat-iptables no-lease-reuse accept-unknown-pool accept-baked-net no-reservation accept-out-of-subnet collision-both-run allocate-past-pool silent-no-backend iptables-no-masquerade isolation-no-rules recovery-new-ip relaunch-new-ips hang-boot hang-lxc-ls"
+# Variants (LAB_VARIANTS): alternative builds of the simulated Pantavisor, not defects.
+LAB_KNOWN_VARIANTS="isolation static-restart-fixed nat-idempotent"
 
-# lab_faults_check: prints the first unknown fault name and returns 1, or returns 0.
-lab_faults_check() {
+# lab_names_check LIST KNOWN: prints the first name of the comma/space list LIST that is not in
+# KNOWN and returns 1, or returns 0.
+lab_names_check() {
 	local f k ok
 	local IFS=', '
-	for f in ${LAB_FAULTS:-}; do
+	for f in $1; do
 		[ -n "$f" ] || continue
 		ok=0
-		for k in $LAB_KNOWN_FAULTS; do [ "$f" = "$k" ] && ok=1; done
+		for k in $2; do [ "$f" = "$k" ] && ok=1; done
 		if [ "$ok" = 0 ]; then
 			printf '%s\n' "$f"
 			return 1
@@ -43,16 +51,18 @@ lab_faults_check() {
 	done
 	return 0
 }
+lab_faults_check() { lab_names_check "${LAB_FAULTS:-}" "$LAB_KNOWN_FAULTS"; }
+lab_variants_check() { lab_names_check "${LAB_VARIANTS:-}" "$LAB_KNOWN_VARIANTS"; }
 
-# fault NAME: true when NAME is listed in LAB_FAULTS.
-fault() {
-	case ",${LAB_FAULTS:-}," in
-	*",$1,"*) return 0 ;;
-	esac
+_in_list() { # NAME LIST
 	local IFS=', ' f
-	for f in ${LAB_FAULTS:-}; do [ "$f" = "$1" ] && return 0; done
+	for f in $2; do [ "$f" = "$1" ] && return 0; done
 	return 1
 }
+# fault NAME: true when NAME is listed in LAB_FAULTS.
+fault() { _in_list "$1" "${LAB_FAULTS:-}"; }
+# variant NAME: true when NAME is listed in LAB_VARIANTS.
+variant() { _in_list "$1" "${LAB_VARIANTS:-}"; }
 
 # ---- IPv4 arithmetic (host order integers) ----
 # ip2int A.B.C.D -> prints integer; returns 1 when not a dotted quad.
