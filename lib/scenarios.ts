@@ -21,7 +21,8 @@ export interface Step {
   checks: Check[];
 }
 
-export interface KnownIssue { summary: string; seenIn: string }
+/** A behaviour of today's Pantavisor a check states as wrong; on a scenario, `checks` names the checks it explains. */
+export interface KnownIssue { summary: string; seenIn: string; checks?: string[] }
 
 export interface Scenario {
   id: string;
@@ -119,6 +120,12 @@ export function validatePlan(raw: unknown, schema: object): PlanFile {
       if (!plan.capabilities?.[c]) throw new UsageError(`scenarios.json: Test ${s.id} requires capability '${c}', which is not in capabilities`);
     }
     const checkIds = new Set(s.steps.flatMap((st) => st.checks.map((c) => c.id)));
+    if (s.knownIssue) {
+      if (!s.knownIssue.checks?.length) throw new UsageError(`scenarios.json: Test ${s.id}'s knownIssue must name the checks it explains (knownIssue.checks); the others must still be able to fail`);
+      for (const id of s.knownIssue.checks) {
+        if (!checkIds.has(id)) throw new UsageError(`scenarios.json: Test ${s.id} knownIssue names '${id}', which is not one of its checks`);
+      }
+    }
     for (const id of s.skipEvidence ?? []) {
       if (!checkIds.has(id)) throw new UsageError(`scenarios.json: Test ${s.id} skipEvidence names '${id}', which is not one of its checks`);
     }

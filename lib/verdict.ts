@@ -4,8 +4,9 @@
  *   check:    pass | fail | xfail (failed, as a known issue says) | xpass (passed despite one)
  *   scenario: passed | failed | xfail | xpass | skipped | error
  * A check's knownIssue turns its own failure into XFAIL and its pass into XPASS. A scenario's
- * knownIssue turns its failing checks into XFAIL (its passing ones stay PASS) and, when every
- * check passes, the scenario into XPASS: the issue looks fixed.
+ * knownIssue names the checks it explains: those turn XFAIL when they fail (PASS when they
+ * pass); any other check of the scenario fails as usual. When all of them pass, the scenario
+ * is XPASS: the issue looks fixed.
  */
 import type { CheckResult } from './evaluate.ts';
 import type { KnownIssue, Scenario } from './scenarios.ts';
@@ -23,8 +24,9 @@ export function checkStatus(pass: boolean, own?: KnownIssue, scenarioIssue?: Kno
 export function withStatus(results: CheckResult[], scenario: Scenario, issueOf: (id: string) => KnownIssue | undefined): CheckResult[] {
   return results.map((r) => {
     const own = issueOf(r.id);
-    const status = checkStatus(r.pass, own, scenario.knownIssue);
-    const knownIssue = status === 'xfail' || status === 'xpass' ? own ?? scenario.knownIssue : undefined;
+    const scenarioIssue = scenario.knownIssue?.checks?.includes(r.id) ? scenario.knownIssue : undefined;
+    const status = checkStatus(r.pass, own, scenarioIssue);
+    const knownIssue = status === 'xfail' || status === 'xpass' ? own ?? scenarioIssue : undefined;
     return { ...r, status, ...(knownIssue ? { knownIssue } : {}) };
   });
 }

@@ -214,3 +214,11 @@ test('selectScenarios: ONLY picks ids in the given order; unknown ids are a usag
   assert.deepEqual(selectScenarios(plan, '3 1,8 3').map((s) => s.id), ['3', '1', '8']);
   assert.throws(() => selectScenarios(plan, '1 nope'), (e: Error) => e instanceof UsageError && /no Test nope/.test(e.message));
 });
+
+test('a scenario knownIssue must name the checks it explains, and only its own', () => {
+  const p = minimal();
+  p.scenarios[0].knownIssue = { summary: 's', seenIn: 'x' };
+  assert.throws(() => validatePlan(p, schema), (e: Error) => e instanceof UsageError && /must name the checks it explains/.test(e.message));
+  p.scenarios[0].knownIssue = { summary: 's', seenIn: 'x', checks: ['nope'] };
+  assert.throws(() => validatePlan(p, schema), (e: Error) => e instanceof UsageError && /knownIssue names 'nope'/.test(e.message));
+});
