@@ -63,7 +63,10 @@ export function judge(plan: PlanFile, scenario: Scenario, results: CheckResult[]
     if (p?.present) continue;
     const cap = plan.capabilities![id];
     const evidence = results.filter((r) => (scenario.skipEvidence ?? []).includes(r.id));
-    const absent = p ? `${cap.absent ?? `the target lacks it`} (${p.probe}: ${p.seen})` : 'it was not probed (the bundle has no record of it)';
+    // a command probe's exit status says something; a missing log line is what `absent` says already
+    const absent = !p ? 'it was not probed (the bundle has no record of it)'
+      : isCommandProbe(cap) ? `${cap.absent ?? 'the target lacks it'} (${p.probe}: ${p.seen})`
+      : cap.absent ?? `${p.probe}: ${p.seen}`;
     const reason = skipReason(id, absent, evidence);
     if (require.has(id)) {
       const failed: CheckResult = {
