@@ -25,9 +25,9 @@ owners() { # FAULT -> the scenario ids holding its guard checks, in plan order
 }
 variants_of() { jq -r --arg f "$1" '.faults[$f].variants // ""' "$guards"; }
 
-# the lab's realistic first-boot delay (READY ~7 s after start, like the real appengine) only
-# slows the matrix down: every fault is a fact of the boot, not of its timing
-export LAB_FIRST_BOOT_DELAY=${LAB_FIRST_BOOT_DELAY:-0}
+# the lab's realistic delays (READY ~7 s after start, a 5 s relaunch delay, a 5 s stop, like the
+# real appengine) only slow the matrix down: every fault is a fact of the behaviour, not its timing
+export LAB_FIRST_BOOT_DELAY=${LAB_FIRST_BOOT_DELAY:-0} LAB_RESTART_DELAY=${LAB_RESTART_DELAY:-1} LAB_STOP_DELAY=${LAB_STOP_DELAY:-1}
 
 run() { # NAME FAULTS VARIANTS IDS -> writes $out/NAME/, echoes make's exit status
   make -s test-all TARGET=lab LAB_FAULTS="$2" LAB_VARIANTS="$3" ONLY="$4" REPORT_DIR="$out/$1" >"$out/$1.log" 2>&1
