@@ -86,8 +86,17 @@ export function validatePlan(raw: unknown, schema: object): PlanFile {
   }
   const plan = raw as PlanFile;
   const derived = plan.derivedArtifacts ?? {};
+  const built = plan.plan.buildTargets;
   for (const [name, d] of Object.entries(derived)) {
     if (derived[d.from]) throw new UsageError(`scenarios.json: derived artifact '${name}' derives from '${d.from}', which is derived too; derive from a built artifact`);
+    if (built && !built.includes(d.from)) throw new UsageError(`scenarios.json: derived artifact '${name}' derives from '${d.from}', which is not in plan.buildTargets`);
+  }
+  for (const s of plan.scenarios) {
+    for (const a of s.artifacts) {
+      if (!derived[a] && built && !built.includes(a)) {
+        throw new UsageError(`scenarios.json: Test ${s.id} names artifact '${a}', which is neither in plan.buildTargets nor a derived artifact`);
+      }
+    }
   }
   const seenScenario = new Set<string>();
   const seenCheck = new Set<string>();

@@ -7,7 +7,7 @@
  */
 import type { Config } from '../lib/config.ts';
 import { commandCapabilities, commandProbe } from '../lib/capabilities.ts';
-import { EnvironmentError } from '../lib/errors.ts';
+import { EnvironmentError, Interrupted } from '../lib/errors.ts';
 import type { CapabilityProbe, ScenarioReport } from '../lib/report.ts';
 import type { PlanFile, Scenario } from '../lib/scenarios.ts';
 import { colors, say, uptime } from './common.ts';
@@ -49,13 +49,18 @@ export async function probeCommands(cfg: Config, plan: PlanFile, scenario: Scena
   return probes;
 }
 
-export async function bootScenario(cfg: Config, plan: PlanFile, scenario: Scenario, runId: string): Promise<Booted> {
+export async function bootScenario(cfg: Config, plan: PlanFile, scenario: Scenario, runId: string, signal?: AbortSignal): Promise<Booted> {
+  // an interrupt stops the boot between its phases; the caller's teardown removes what exists
+  const stop = () => { if (signal?.aborted) throw new Interrupted(); };
   await stage(cfg, plan, scenario);
+  stop();
   const dockerStart = uptime();
   await createContainer(cfg, runId);
+  stop();
   const actions: Action[] = [];
   await runBeforeBoot(cfg, scenario, actions);
   const probes = await probeCommands(cfg, plan, scenario);
+  stop();
   if (Object.values(probes).some((p) => !p.present)) return { probes, actions, started: false, dockerStart, dockerEnd: uptime() };
   await startAppengine(cfg);
   const appengineStart = uptime();

@@ -29,6 +29,8 @@ export interface LiveRun {
   skipped?: string;
   /** host uptime (s) at each step's trigger (`step:<id>`), readiness (`ready:<id>`) and final round (`done:<id>`) */
   clock: Record<string, number>;
+  /** exit status of each command of each step's final round, by bundle file */
+  rc: Record<string, Record<string, number>>;
   steps: Step[];
   states: Record<string, StepState>;
   files: Record<string, Record<string, string>>;
@@ -54,9 +56,12 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
     }
     const mark = newMark();
     const r = await execInContainer(cfg, gatherScript(paths, cfg.cmdTimeoutSecs, pings, mark, only, extras), cfg.cmdTimeoutSecs * 2 + 30);
-    return parseGatherOutput(r.stdout, mark).files;
+    const g = parseGatherOutput(r.stdout, mark);
+    lastRc = g.rc;
+    return g.files;
   };
-  const run: LiveRun = { probes: { ...opts.probes }, steps, states: {}, files: {}, results: [], waits: [], actions: [], clock: {} };
+  let lastRc: Record<string, number> = {};
+  const run: LiveRun = { probes: { ...opts.probes }, steps, states: {}, files: {}, results: [], waits: [], actions: [], clock: {}, rc: {} };
   const logCaps = logCapabilities(plan, scenario);
 
   for (const [i, step] of steps.entries()) {
@@ -110,10 +115,14 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
         run.files[step.id] = first.files;
         run.results.push(...first.res);
         run.skipped = absent;
+        run.rc[step.id] = lastRc;
         return run;
       }
     }
-    if (opts.evaluate) {
+    if (opts.evaluate && !w.ok) {
+      // not ready by the deadline: judge what is there once (re-checking would only repeat it)
+      final = await round();
+    } else if (opts.evaluate) {
       const stability = new Stability(cfg.settleStableMs);
       const s = await pollUntil(round, (v) => allPass(v.res) || stability.observe(v.res), {
         timeoutMs: cfg.settleTimeoutMs, intervalMs: cfg.pollIntervalMs, signal: opts.signal,
@@ -126,6 +135,7 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
     }
     if (opts.signal?.aborted) throw new Interrupted();
     run.clock[`done:${step.id}`] = uptime();
+    run.rc[step.id] = lastRc;
     run.states[step.id] = final.st;
     run.files[step.id] = final.files;
     run.results.push(...final.res);

@@ -49,7 +49,7 @@ async function runOne(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: s
   try {
     release = acquireRunLock(cfg, runId);
     active.set(scenario.id, teardown);
-    const booted = await bootScenario(cfg, plan, scenario, runId);
+    const booted = await bootScenario(cfg, plan, scenario, runId, signal);
     const report = await verifyLive(cfg, plan, scenario, runDir, signal, booted);
     report.timings['total'] = Date.now() - started;
     report.clock = { ...report.clock, scenarioStart: t0, verdict: uptime() };

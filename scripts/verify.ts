@@ -8,7 +8,7 @@ import { stateFromFiles, type BundleMeta, type StepState } from '../lib/bundle.t
 import { evaluateScenario } from '../lib/evaluate.ts';
 import { findScenario, resolveStep, type Check, type PlanFile, type Scenario, type Step } from '../lib/scenarios.ts';
 import { evidenceCommand } from '../lib/evidence.ts';
-import { filesOfCheck } from '../lib/gather.ts';
+import { explainMissing, filesOfCheck } from '../lib/gather.ts';
 import type { CheckResult } from '../lib/evaluate.ts';
 import type { ScenarioReport } from '../lib/report.ts';
 import type { Config } from '../lib/config.ts';
@@ -73,11 +73,12 @@ export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario
   const probes = boot?.probes ?? await probeCommands(cfg, plan, scenario);
   const notBooted = boot ? !boot.started : Object.values(probes).some((p) => !p.present);
   const run: LiveRun = notBooted
-    ? { probes, steps: [], states: {}, files: {}, results: [], waits: [], actions: [], clock: {} }
+    ? { probes, steps: [], states: {}, files: {}, results: [], waits: [], actions: [], clock: {}, rc: {} }
     : await runSteps(cfg, plan, scenario, { evaluate: true, signal, probes });
   const bundle = `${runDir}/test-${scenario.id}`;
   writeBundle(bundle, scenario, run.files, bundleMeta(cfg, scenario, run.probes));
-  const j = judge(plan, scenario, run.results, run.probes, cfg.require);
+  const results = run.results.map((r) => ({ ...r, actual: explainMissing(r.actual, run.rc[r.step] ?? {}, cfg.cmdTimeoutSecs) }));
+  const j = judge(plan, scenario, results, run.probes, cfg.require);
   j.checks = withEvidence(j.checks, run.steps, liveEvidence(cfg, scenario));
   printChecks(j.checks, cfg.strict);
   return {

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MARK, gatherCommands, gatherScript, newMark, parseGatherOutput, type GatherPaths } from '../lib/gather.ts';
+import { MARK, explainMissing, gatherCommands, gatherScript, newMark, parseGatherOutput, type GatherPaths } from '../lib/gather.ts';
 import { FILES, EXTRA_FILES, pingFileName, stateFromFiles } from '../lib/bundle.ts';
 
 const sample = (path: string) => readFileSync(new URL(`./samples/${path}`, import.meta.url), 'utf8');
@@ -291,4 +291,12 @@ ${mark} end rc=0
 test('gatherScript: without mktemp the ping scratch space sits next to pv-appengine.out (in the storage volume)', () => {
   const script = gatherScript({ deviceJsonFile: '/d', logFile: '/l', appengineOut: '/var/pantavisor/storage/.pv-ipam-tests/pv-appengine.out' }, 7, []);
   assert.ok(script.startsWith(`d=$(mktemp -d 2>/dev/null) || { d='/var/pantavisor/storage/.pv-ipam-tests/gather'.$$; mkdir -p "$d"; }`));
+});
+
+test('explainMissing says why a bundle file is missing', () => {
+  assert.equal(explainMissing('lxc-ls.txt missing', { 'lxc-ls.txt': 124 }, 5), 'lxc-ls.txt missing: killed by its 5 s timeout (CMD_TIMEOUT), exit 124');
+  assert.equal(explainMissing('nft-ruleset.txt missing', { 'nft-ruleset.txt': 127 }, 5), 'nft-ruleset.txt missing: command not found (exit 127)');
+  assert.equal(explainMissing('device.json missing', { 'device.json': 1 }, 5), 'device.json missing: its command exited 1');
+  assert.equal(explainMissing('lxc-ls.txt missing', {}, 5), 'lxc-ls.txt missing');
+  assert.equal(explainMissing('pv-a RUNNING', { 'lxc-ls.txt': 124 }, 5), 'pv-a RUNNING');
 });

@@ -222,3 +222,12 @@ test('a scenario knownIssue must name the checks it explains, and only its own',
   p.scenarios[0].knownIssue = { summary: 's', seenIn: 'x', checks: ['nope'] };
   assert.throws(() => validatePlan(p, schema), (e: Error) => e instanceof UsageError && /knownIssue names 'nope'/.test(e.message));
 });
+
+test('a scenario artifact must be built (plan.buildTargets) or derived', () => {
+  const plan = JSON.parse(planText);
+  plan.scenarios[0].artifacts.push('pv-example-net-nonexistent');
+  assert.throws(() => validatePlan(plan, schema), (e: Error) => e instanceof UsageError && /Test 1 names artifact 'pv-example-net-nonexistent', which is neither in plan\.buildTargets nor a derived artifact/.test(e.message));
+  const p2 = JSON.parse(planText);
+  p2.derivedArtifacts['pv-example-net-pvcnet+baked-net'].from = 'pv-example-elsewhere';
+  assert.throws(() => validatePlan(p2, schema), (e: Error) => e instanceof UsageError && /derives from 'pv-example-elsewhere', which is not in plan\.buildTargets/.test(e.message));
+});
