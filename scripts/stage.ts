@@ -30,6 +30,17 @@ export function requireArtifacts(cfg: Config, plan: PlanFile, scenario: Scenario
   }
 }
 
+/**
+ * Before anything starts: every artifact the scenarios stage (the sources of derived ones) is
+ * present and a valid pvrexport; the first problem stops the run (exit 3, one line naming the file).
+ */
+export async function preflightArtifacts(cfg: Config, plan: PlanFile, scenarios: Scenario[]): Promise<void> {
+  for (const s of scenarios) requireArtifacts(cfg, plan, s);
+  await requireHostTools(['tar']);
+  const names = [...new Set(scenarios.flatMap((s) => sourceArtifacts(s.artifacts, plan.derivedArtifacts ?? {})))];
+  for (const n of names) await openExport(artifactPath(cfg, n), n);
+}
+
 export function printLint(warnings: LintWarning[], prefix = '  '): void {
   for (const w of warnings) say(colors.yellow(`${prefix}WARN  lint: ${w.message}`));
 }

@@ -15,6 +15,7 @@ import { requireDocker, requireImage } from './docker.ts';
 import { down } from './down.ts';
 import { finishRun, printHeader, printScenarioEnd, runReport } from './reporting.ts';
 import { bootScenario } from './boot.ts';
+import { preflightArtifacts } from './stage.ts';
 import { onInterrupt } from './interrupt.ts';
 import { acquireRunLock } from './run-lock.ts';
 import { verifyLive } from './verify.ts';
@@ -72,6 +73,7 @@ async function runOne(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: s
 /** Runs the scenarios live (one after another, or JOBS=N at once) and writes the run's reports; returns the exit status. */
 export async function runTests(cfg: Config, plan: PlanFile, scenarios: Scenario[], label: string): Promise<number> {
   const jobs = Math.min(jobsOf(process.env, cfg.keep), scenarios.length);
+  await preflightArtifacts(cfg, plan, scenarios);
   await requireDocker();
   await requireImage(cfg);
 

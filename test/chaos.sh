@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# make chaos: the toolkit's own failure modes, each run through the real CLI against the lab.
+# Every case asserts the exit status, the one line that explains it, and that nothing the
+# toolkit made is left behind (containers and volumes labelled pv-ipam-tests, host netns,
+# staged pvtx.d files and lock files, host loop devices backed by a trail's root.squashfs).
+#   CHAOS_CASES="signal hang"   only the cases whose names start with these words
+# Ends with one line: chaos: N cases, N passed, leftovers 0
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+export TARGET=lab
+# the lab's realistic delays only slow these cases down
+export LAB_FIRST_BOOT_DELAY=${LAB_FIRST_BOOT_DELAY:-0} LAB_RESTART_DELAY=${LAB_RESTART_DELAY:-1} LAB_STOP_DELAY=${LAB_STOP_DELAY:-3}
+export NO_COLOR=1 PROGRESS=0
+work=$(mktemp -d "${TMPDIR:-/tmp}/pv-ipam-chaos.XXXXXX")
+export REPORT_DIR=$work/reports
+trap 'rm -rf "$work"' EXIT
+
+NODE=(./node_modules/.bin/tsx)
+DENO=(./node_modules/.bin/deno run -A --quiet)
+command -v deno >/dev/null 2>&1 && DENO=(deno run -A --quiet)
+
+cases=0 passed=0 leftovers_total=0
+want_case() { [ -z "${CHAOS_CASES:-}" ] && return 0; local w; for w in $CHAOS_CASES; do [[ $1 == "$w"* ]] && return 0; done; return 1; }
+
+# what the toolkit made and did not take away, one item per line
+leftovers() {
+  docker ps -aq --filter label=pv-ipam-tests | sed 's/^/container /'
+  docker volume ls -q --filter label=pv-ipam-tests | sed 's/^/volume /'
+  ip netns list 2>/dev/null | sed 's/^/netns /'
+  ls -d pvtx.d*/*.pvrexport.tgz pvtx.d*.lock 2>/dev/null | sed 's/^/file /'
+  losetup -a 2>/dev/null | grep '/trails/[^/]*/[^/]*/root\.squ' | sed 's/^/loop /'
+}
+
+# wait_for FILE REGEX SECONDS: poll a file until a line matches, with a deadline
+wait_for() {
+  local deadline=$((SECONDS + $3))
+  until grep -qE "$2" "$1" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.05 # poll interval
+  done
+}
+
+# verdict NAME WANT-RC RC REGEX OUT [extra failure text]
+verdict() {
+  local name=$1 want=$2 rc=$3 re=$4 out=$5 extra=${6:-} left ok=1 why=""
+  cases=$((cases + 1))
+  left=$(leftovers)
+  [ "$rc" = "$want" ] || { ok=0; why="exit $rc, want $want"; }
+  if [ -n "$re" ] && ! grep -qE "$re" "$out"; then ok=0; why="${why:+$why; }no line matching /$re/"; fi
+  if grep -q 'internal error' "$out"; then ok=0; why="${why:+$why; }internal error"; fi
+  if [ -n "$left" ]; then ok=0; why="${why:+$why; }left behind: $(echo "$left" | tr '\n' ' ')"; leftovers_total=$((leftovers_total + $(echo "$left" | wc -l))); fi
+  [ -n "$extra" ] && { ok=0; why="${why:+$why; }$extra"; }
+  if [ $ok = 1 ]; then
+    passed=$((passed + 1))
+    printf 'ok   %-46s exit %s; %s\n' "$name" "$rc" "$(grep -E "$re" "$out" | head -1 | cut -c1-110)"
+  else
+    printf 'BAD  %-46s %s\n' "$name" "$why"
+    sed 's/^/       | /' "$out" | tail -15
+    bash -c 'make -s clean >/dev/null 2>&1; rm -f pvtx.d*/*.pvrexport.tgz pvtx.d*.lock'
+  fi
+}
+
+# ---------------------------------------------------------------- signals, in each phase
+# signal_case NAME RUNTIME SIGNAL TEST MARKER-REGEX [delay after the marker]
+signal_case() {
+  local name=$1 runtime=$2 sig=$3 test=$4 marker=$5 out=$work/$1.out pid rc want
+  want_case "$name" || return 0
+  local cmd=("${NODE[@]}"); [ "$runtime" = deno ] && cmd=("${DENO[@]}")
+  setsid "${cmd[@]}" scripts/test.ts "$test" >"$out" 2>&1 &
+  pid=$!
+  if ! wait_for "$out" "$marker" 60; then
+    kill -KILL -- -"$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    verdict "$name" x x "" "$out" "the marker /$marker/ never appeared"; return
+  fi
+  kill -"$sig" -- -"$pid"
+  wait "$pid"; rc=$?
+  want=$([ "$sig" = INT ] && echo 130 || echo 143)
+  verdict "$name" "$want" "$rc" "^SIG$sig: stopping, then tearing down" "$out"
+}
+
+phases=(
+  "stage|6|pvrexports checked"
+  "docker-run|6|^\+ docker run "
+  "boot-wait|6|pv-appengine > "
+  "step-command|6|pvcontrol containers stop"
+  "gather-round|3|boot: ready"
+  "teardown|6|<detach the loop devices"
+)
+for p in "${phases[@]}"; do
+  IFS='|' read -r phase test marker <<<"$p"
+  signal_case "signal-$phase-node-SIGINT" node INT "$test" "$marker"
+  signal_case "signal-$phase-deno-SIGTERM" deno TERM "$test" "$marker"
+done
+signal_case "signal-boot-wait-node-SIGTERM" node TERM 1 "pv-appengine > "
+signal_case "signal-gather-round-deno-SIGINT" deno INT 3 "boot: ready"
+
+# ---------------------------------------------------------------- targets that do not answer
+if want_case hang-boot; then
+  out=$work/hang-boot.out; t0=$SECONDS
+  LAB_FAULTS=hang-boot BOOT_TIMEOUT=8 "${NODE[@]}" scripts/test.ts 1 >"$out" 2>&1; rc=$?
+  took=$((SECONDS - t0))
+  seen=$(jq -r '.scenarios[0].waits[0].lastSeen // empty' "$REPORT_DIR"/*-test-1/report.json 2>/dev/null | tail -1)
+  extra=""; [ $took -le 13 ] || extra="took $took s (> BOOT_TIMEOUT + 5)"; [ -n "$seen" ] || extra="${extra:+$extra; }report.json has no lastSeen"
+  verdict "hang-boot (BOOT_TIMEOUT=8)" 1 $rc "boot: not ready after .*last seen: .*IPAM subsystem initialized" "$out" "$extra"
+  rm -rf "$REPORT_DIR"
+fi
+if want_case hang-lxc-ls; then
+  out=$work/hang-lxc-ls.out; t0=$SECONDS
+  LAB_FAULTS=hang-lxc-ls CMD_TIMEOUT=4 "${NODE[@]}" scripts/test.ts 1 >"$out" 2>&1; rc=$?
+  took=$((SECONDS - t0))
+  extra=""; [ $took -le 30 ] || extra="took $took s"
+  verdict "hang-lxc-ls (CMD_TIMEOUT=4)" 1 $rc "lxc-ls.txt missing: killed by its 4 s timeout" "$out" "$extra"
+fi
+
+# ---------------------------------------------------------------- the environment goes away
+if want_case docker-kill; then
+  out=$work/docker-kill.out
+  setsid "${NODE[@]}" scripts/test.ts 6 >"$out" 2>&1 &
+  pid=$!
+  wait_for "$out" "baseline: ready" 60 && docker kill pva-test >/dev/null 2>&1
+  wait "$pid"; rc=$?
+  verdict "docker-kill mid-run" 3 $rc "container pva-test went away" "$out"
+fi
+if want_case docker-unreachable; then
+  out=$work/docker-unreachable.out
+  DOCKER_HOST=unix:///nonexistent/docker.sock "${NODE[@]}" scripts/test.ts 1 >"$out" 2>&1; rc=$?
+  verdict "docker-unreachable (DOCKER_HOST)" 3 $rc "^pv-ipam-tests: docker daemon not reachable" "$out"
+fi
+if want_case second-run; then
+  out=$work/second-run.out first=$work/first-run.out
+  setsid "${NODE[@]}" scripts/test.ts 6 >"$first" 2>&1 &
+  pid=$!
+  wait_for "$first" "baseline: ready" 60
+  "${NODE[@]}" scripts/test.ts 1 >"$out" 2>&1; rc=$?
+  wait "$pid"; rc1=$?
+  extra=""; [ $rc1 = 0 ] || extra="the first run was harmed: exit $rc1"
+  verdict "second run with the same names" 3 $rc "error: pva-test and .*pvtx.d are in use by run .*-test-6 \(pid $pid" "$out" "$extra"
+fi
+
+# ---------------------------------------------------------------- bad scenarios files: exit 2, nothing started
+bad_plan() { # NAME JQ-FILTER REGEX  (or a raw text with RAW:)
+  local name=$1 filter=$2 re=$3 file=$work/$1.json out=$work/$1.out rc
+  want_case "$name" || return 0
+  if [[ $filter == RAW:* ]]; then printf '%s' "${filter#RAW:}" >"$file"; else jq "$filter" scenarios.json >"$file"; fi
+  cp scenarios.schema.json "$work/" 2>/dev/null
+  SCENARIOS=$file "${NODE[@]}" scripts/test.ts 1 >"$out" 2>&1; rc=$?
+  [ "$(grep -c . "$out")" = 1 ] || { verdict "$name" 2 "$rc" "$re" "$out" "not one line"; return; }
+  verdict "$name" 2 $rc "$re" "$out"
+}
+bad_plan "scenarios-invalid-json" 'RAW:{ "plan": ' "^pv-ipam-tests: scenarios.json is not valid JSON"
+bad_plan "scenarios-schema-violation" '.scenarios[0].steps[0].checks[0].state = "DANCING"' "^pv-ipam-tests: scenarios.json/scenarios/0/steps/0/checks/0/state: must be equal to one of the allowed values"
+bad_plan "scenarios-unknown-kind" '.scenarios[0].steps[0].checks[0].kind = "container-dances"' "^pv-ipam-tests: scenarios.json/scenarios/0/steps/0/checks/0: unknown check kind 'container-dances'"
+bad_plan "scenarios-duplicate-id" '.scenarios[1].steps[0].checks[0].id = .scenarios[0].steps[0].checks[0].id' "^pv-ipam-tests: scenarios.json: check id 't1-client-running' appears twice"
+bad_plan "scenarios-missing-artifact" '.scenarios[0].artifacts += ["pv-example-net-nonexistent"]' "^pv-ipam-tests: scenarios.json: Test 1 names artifact 'pv-example-net-nonexistent'"
+
+# ---------------------------------------------------------------- bad artifacts: exit 3 naming the file, nothing started
+bad_artifact() { # NAME HOW REGEX
+  local name=$1 how=$2 re=$3 dir=$work/artifacts-$1 out=$work/$1.out rc t0 took f
+  want_case "$name" || return 0
+  rm -rf "$dir"; cp -r lab/out/deploy "$dir"
+  f=$dir/pv-example-net-client.pvrexport.tgz
+  case "$how" in
+  missing) rm -f "$f" ;;
+  empty) : >"$f" ;;
+  not-gzip) echo "this is not a pvrexport" >"$f" ;;
+  truncated) head -c $(($(stat -c %s "$f") / 2)) "$f" >"$f.cut" && mv "$f.cut" "$f" ;;
+  no-json) mkdir "$dir/x" && tar -xzf "$f" -C "$dir/x" && tar -czf "$f" -C "$dir/x" objects && rm -rf "$dir/x" ;;
+  bad-sha) mkdir "$dir/x" && tar -xzf "$f" -C "$dir/x" && for o in "$dir"/x/objects/*; do echo tampered >>"$o"; break; done && tar -czf "$f" -C "$dir/x" json $(cd "$dir/x" && ls objects/*) && rm -rf "$dir/x" ;;
+  esac
+  t0=$(date +%s%N)
+  ARTIFACTS=$dir "${NODE[@]}" scripts/test.ts 1 >"$out" 2>&1; rc=$?
+  took=$((($(date +%s%N) - t0) / 1000000))
+  extra=""; [ $took -lt 2000 ] || extra="took $took ms (want < 2 s)"
+  [ "$(grep -c . "$out")" = 1 ] || extra="${extra:+$extra; }not one line"
+  verdict "$name ($how, ${took} ms)" 3 $rc "$re" "$out" "$extra"
+  rm -rf "$dir"
+}
+bad_artifact artifact-missing missing "^pv-ipam-tests: Test 1 needs pv-example-net-client.pvrexport.tgz in .*; run .make lab.$"
+bad_artifact artifact-empty empty "^pv-ipam-tests: .*/pv-example-net-client.pvrexport.tgz: empty file$"
+bad_artifact artifact-not-gzip not-gzip "^pv-ipam-tests: .*/pv-example-net-client.pvrexport.tgz: not a gzip file$"
+bad_artifact artifact-truncated truncated "^pv-ipam-tests: .*/pv-example-net-client.pvrexport.tgz: truncated or corrupt"
+bad_artifact artifact-no-json no-json "^pv-ipam-tests: .*/pv-example-net-client.pvrexport.tgz: no 'json' entry"
+bad_artifact artifact-bad-sha bad-sha "^pv-ipam-tests: .*/pv-example-net-client.pvrexport.tgz: objects/.* has sha256 .*: corrupt$"
+
+# ---------------------------------------------------------------- hostile outputs inside the container
+# a copy of scenarios.json whose Test N runs extra before-boot commands
+hostile() { # NAME TEST BEFORE-BOOT WANT-RC REGEX [MAX-RSS-MB]
+  local name=$1 test=$2 cmd=$3 want=$4 re=$5 max=${6:-} plan=$work/$1.json out=$work/$1.out rc rss extra=""
+  want_case "$name" || return 0
+  jq --arg id "$test" --arg c "$cmd" '(.scenarios[] | select(.id == $id)).beforeBoot += [$c]' scenarios.json >"$plan"
+  SCENARIOS=$plan /usr/bin/time -f 'maxrss_kb=%M' -o "$work/$name.rss" "${NODE[@]}" scripts/test.ts "$test" >"$out" 2>&1; rc=$?
+  rss=$(sed -n 's/^maxrss_kb=//p' "$work/$name.rss" | tail -1)
+  if [ -n "$max" ]; then
+    [ -n "$rss" ] && [ "$rss" -lt $((max * 1024)) ] || extra="peak memory ${rss:-?} KiB (want < $max MB)"
+    name="$name (peak $((${rss:-0} / 1024)) MB)"
+  fi
+  verdict "$name" "$want" $rc "$re" "$out" "$extra"
+}
+LOG=/var/pantavisor/storage/logs/0/pantavisor/pantavisor.log
+hostile hostile-lxc-ls-garbage 1 "printf '#!/bin/sh\\necho \"NAME garbage \\\\001\\\\002 STATE\"\\necho \"pv-example-net-client ??? 10.0.5.x\"\\n' > /usr/bin/lxc-ls" 1 "^FAIL  t1-client-running"
+hostile hostile-nft-missing 4 "rm -f /usr/sbin/nft" 1 "nft-ruleset.txt missing: command not found"
+hostile hostile-binary-log 1 "mkdir -p ${LOG%/*} && head -c 4096 /dev/urandom > $LOG && printf '\\n' >> $LOG" 0 "^Test 1: PASSED"
+hostile hostile-100mb-log 1 "mkdir -p ${LOG%/*} && yes '[pantavisor] 1 DEBUG	 -- [storage]: (pv_storage_gc_run:1) filler line of a long-running appengine, repeated to make pantavisor.log 100 MB' | head -c 100000000 > $LOG" 0 "^Test 1: PASSED" 300
+
+echo
+echo "chaos: $cases cases, $passed passed, leftovers $leftovers_total"
+[ "$passed" = "$cases" ] && [ "$leftovers_total" = 0 ]
