@@ -129,9 +129,17 @@ export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: 
     bySource.set(from, [...(bySource.get(from) ?? []), `${t} ${cmd} > "$d/${i}" 2>&1; echo $? > "$d/${i}.rc"`]);
   });
   for (const group of bySource.values()) lines.push(`( ${group.join('; ')} ) &`);
+  // pvcontrol's answer is for people, not checks: it runs beside the rest, capped at 2 s, so
+  // a target too stuck to answer does not hold the round for CMD_TIMEOUT
+  const background = new Set<string>();
+  cmds.forEach(([file, cmd], i) => {
+    if (file !== EXTRA_FILES.pvcontrol) return;
+    background.add(file);
+    lines.push(`( timeout -k 1 ${Math.min(2, cmdTimeoutSecs)} ${cmd} > "$d/${i}" 2>/dev/null; echo $? > "$d/${i}.rc" ) &`);
+  });
   cmds.forEach(([file, cmd], i) => {
     lines.push(`echo ${q(`${mark} begin ${file}`)}`);
-    if (file.startsWith('ping-')) {
+    if (file.startsWith('ping-') || background.has(file)) {
       lines.push(`[ -f "$d/${i}.rc" ] || wait`, `cat "$d/${i}"; rc=$(cat "$d/${i}.rc")`);
     } else {
       lines.push(`${t} ${cmd} 2>/dev/null; rc=$?`);

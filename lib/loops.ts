@@ -35,3 +35,21 @@ export function parseReleased(out: string): { device: string; file: string }[] {
   return out.split('\n').map((l) => /^released (\/dev\/loop\d+) (.*)$/.exec(l.trim())).filter((m): m is RegExpExecArray => !!m)
     .map((m) => ({ device: m[1], file: m[2] }));
 }
+
+/** A host loop device as util-linux `losetup -a` lists it: `/dev/loop1: [65024]:1574323 (/trails/0/x/root.squashfs (deleted))`. */
+export interface HostLoop { device: string; dev: number; ino: number; file: string }
+
+export function parseHostLosetup(text: string): HostLoop[] {
+  return text.split('\n').map((l) => /^(\/dev\/loop\d+): \[(\d+)\]:(\d+) \((.*)\)$/.exec(l.trim())).filter((m): m is RegExpExecArray => !!m)
+    .map((m) => ({ device: m[1], dev: Number(m[2]), ino: Number(m[3]), file: m[4] }));
+}
+
+/**
+ * The host loop devices backed by one of the given files (device and inode, from stat of the
+ * files in the storage volume): after the container is gone, this is the only sure way to tell
+ * its loop devices from another appengine's, whose paths look the same.
+ */
+export function loopsBackedBy(loops: HostLoop[], files: { dev: number; ino: number }[]): HostLoop[] {
+  const keys = new Set(files.map((f) => `${f.dev}:${f.ino}`));
+  return loops.filter((l) => keys.has(`${l.dev}:${l.ino}`));
+}

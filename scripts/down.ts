@@ -4,11 +4,13 @@
  *   docker rm -f pva-test
  *   docker volume rm storage-test
  * The loop devices: `docker rm -f` does not detach the ones pantavisor attached for container
- * roots, and each would keep the deleted volume's space held (lib/loops.ts says which are ours).
+ * roots, and each would keep the deleted volume's space held (lib/loops.ts says which are ours):
+ * released inside the container while it runs, and from the host (as root) once it is gone.
  */
 import type { Config } from '../lib/config.ts';
-import { parseReleased, releaseLoopsScript } from '../lib/loops.ts';
-import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { $ } from 'zx';
+import { loopsBackedBy, parseHostLosetup, parseReleased, releaseLoopsScript } from '../lib/loops.ts';
+import { existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { colors, config, echoShell, isMain, main, say, shellQuote, typed } from './common.ts';
 import { containerPresence, docker, requireDocker, volumePresence } from './docker.ts';
 
@@ -22,13 +24,46 @@ export async function releaseLoops(cfg: Config): Promise<void> {
   for (const l of parseReleased(r.stdout)) say(colors.dim(`  released ${l.device} (${l.file})`));
 }
 
+/**
+ * After the container is gone: the host loop devices still backed by files of the storage
+ * volume (a container killed from outside, or a release cut short). Needs root on the host, to
+ * read the volume and detach; without it, says which devices remain and how to free them.
+ */
+export async function releaseHostLoops(cfg: Config): Promise<void> {
+  const mp = (await docker(['volume', 'inspect', '--format', '{{.Mountpoint}}', cfg.volume])).stdout.trim();
+  const list = await $({ nothrow: true, quiet: true })`losetup -a`;
+  if (list.exitCode !== 0 || !mp) return;
+  const loops = parseHostLosetup(list.stdout).filter((l) => /\/trails\//.test(l.file));
+  if (!loops.length) return;
+  const files: { dev: number; ino: number }[] = [];
+  const walk = (d: string, depth: number) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = `${d}/${e.name}`;
+      if (e.isDirectory() && depth < 6) walk(p, depth + 1);
+      else if (e.isFile()) { const st = statSync(p); files.push({ dev: st.dev, ino: st.ino }); }
+    }
+  };
+  try {
+    walk(mp, 0);
+  } catch {
+    say(colors.yellow(`loop devices of ${cfg.volume} may remain attached (run as root to release them, or: sudo losetup -a | grep trails)`));
+    return;
+  }
+  for (const l of loopsBackedBy(loops, files)) {
+    const r = await $({ nothrow: true, quiet: true })`losetup -d ${l.device}`;
+    echoShell(`losetup -d ${l.device}  # ${l.file}`);
+    if (r.exitCode !== 0) say(colors.yellow(`  ${l.device} not released: ${r.stderr.trim()}`));
+  }
+}
+
 export async function down(cfg: Config): Promise<void> {
   const c = await containerPresence(cfg);
+  const v = await volumePresence(cfg);
   if (c.exists && c.ours) {
     if (c.running) await releaseLoops(cfg).catch((e) => say(colors.yellow(`loop devices not released: ${(e as Error).message}`)));
     await docker(['rm', '-f', cfg.container], { echo: true });
   } else if (c.exists) say(colors.yellow(`left alone: container ${cfg.container} was not created by pv-ipam-tests`));
-  const v = await volumePresence(cfg);
+  if (v.exists && v.ours) await releaseHostLoops(cfg).catch((e) => say(colors.yellow(`loop devices not released: ${(e as Error).message}`)));
   if (v.exists && v.ours) {
     const r = await docker(['volume', 'rm', cfg.volume], { echo: true });
     if (r.exitCode !== 0) say(colors.yellow(`volume ${cfg.volume} not removed: ${r.stderr.trim()}`));

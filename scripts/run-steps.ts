@@ -87,7 +87,7 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
     clearProgress();
     if (opts.signal?.aborted) throw new Interrupted();
     const unmet = w.value.res.filter((r) => !r.pass);
-    const lastSeen = unmet.map((r) => `${r.id}: ${r.actual}`).join('; ');
+    const lastSeen = seenSoFar(unmet, w.value.st);
     run.clock[`ready:${step.id}`] = uptime();
     run.waits.push({ step: step.id, ok: w.ok, elapsedMs: w.elapsedMs, attempts: w.attempts, lastSeen: w.ok ? undefined : lastSeen });
     const waited = `${(w.elapsedMs / 1000).toFixed(1)} s, ${w.attempts} polls`;

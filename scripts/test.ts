@@ -45,7 +45,7 @@ async function runOne(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: s
   const runId = `${stamp()}-test-${scenario.id}`;
   let tearingDown: Promise<void> | undefined;
   const teardown = () => (tearingDown ??= down(cfg).catch((e) => say(colors.red(`teardown failed: ${(e as Error).message}`))));
-  let release = () => {};
+  let release: (() => void) | undefined;
   let outcome: Outcome;
   try {
     release = acquireRunLock(cfg, runId);
@@ -61,10 +61,13 @@ async function runOne(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: s
     say(colors.red(`error: ${e.message}`));
     outcome = { report: { id: scenario.id, title: scenario.title, status: 'error', error: e.message, durationMs: Date.now() - started, timings: {}, waits: [], checks: [] }, errorCode: e.exitCode };
   } finally {
-    if (keep) say(colors.yellow(`KEEP=1: ${cfg.container} left running (make shell, make logs, make capture-${scenario.id}, make down)`));
-    else await teardown();
-    active.delete(scenario.id);
-    release();
+    // only a run that holds the names tears down: another run's container is not ours to touch
+    if (release) {
+      if (keep) say(colors.yellow(`KEEP=1: ${cfg.container} left running (make shell, make logs, make capture-${scenario.id}, make down)`));
+      else await teardown();
+      active.delete(scenario.id);
+      release();
+    }
   }
   printScenarioEnd(outcome.report);
   return outcome;

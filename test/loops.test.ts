@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseReleased, releaseLoopsScript } from '../lib/loops.ts';
+import { loopsBackedBy, parseHostLosetup, parseReleased, releaseLoopsScript } from '../lib/loops.ts';
 
 const roots: string[] = [];
 after(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
@@ -60,4 +60,15 @@ test('with another toolkit container running: only the loops mounted in this con
 
 test('nothing attached: nothing released, exit 0', () => {
   assert.deepEqual(run([], '', true).detached, []);
+});
+
+test('host losetup -a lines and the loops backed by the volume files', () => {
+  const text = '/dev/loop1: [65024]:1574323 (/trails/0/pv-example-net-server/root.squashfs (deleted))\n' +
+    '/dev/loop7: [2049]:12 (/home/me/disk.img)\n/dev/loop2: [65024]:1574226 (/var/pantavisor/storage/trails/0/pv-example-net-client/root.squashfs)\n';
+  const loops = parseHostLosetup(text);
+  assert.deepEqual(loops.map((l) => [l.device, l.dev, l.ino]), [['/dev/loop1', 65024, 1574323], ['/dev/loop7', 2049, 12], ['/dev/loop2', 65024, 1574226]]);
+  assert.equal(loops[0].file, '/trails/0/pv-example-net-server/root.squashfs (deleted)');
+  // same path in another volume, another inode: not ours
+  assert.deepEqual(loopsBackedBy(loops, [{ dev: 65024, ino: 1574226 }, { dev: 65024, ino: 99 }]).map((l) => l.device), ['/dev/loop2']);
+  assert.deepEqual(loopsBackedBy(loops, []), []);
 });
