@@ -66,8 +66,12 @@ export interface StepState {
   missing: string[];
 }
 
-export function stateFromFiles(files: Record<string, string>): StepState {
-  const missing = Object.values(FILES).filter((f) => files[f] === undefined);
+/**
+ * The parsed state of one step's bundle files. A live run that read pantavisor.log itself
+ * (incrementally) passes it parsed, with whether the file existed.
+ */
+export function stateFromFiles(files: Record<string, string>, parsedLog?: { log: PvLog; present: boolean }): StepState {
+  const missing = Object.values(FILES).filter((f) => (f === FILES.log && parsedLog ? !parsedLog.present : files[f] === undefined));
   let device: StepState['device'];
   let deviceError: string | undefined;
   if (files[FILES.deviceJson] === undefined) deviceError = `${FILES.deviceJson} missing`;
@@ -87,7 +91,7 @@ export function stateFromFiles(files: Record<string, string>): StepState {
     lxc: parseLxcLs(files[FILES.lxcLs] ?? ''),
     device,
     deviceError,
-    log: parsePvLog(files[FILES.log] ?? ''),
+    log: parsedLog ? parsedLog.log : parsePvLog(files[FILES.log] ?? ''),
     ifaces: parseIpAddr(files[FILES.ipAddr] ?? ''),
     nft: parseNftRuleset(files[FILES.nft] ?? ''),
     iptables: parseIptablesS(files[OPTIONAL_FILES.iptablesNat] ?? ''),

@@ -86,13 +86,15 @@ export interface GatherExtras {
   optional?: string[];
   /** bundle file -> the command that gathers it instead (scenario `gather`) */
   overrides?: Record<string, string>;
+  /** bundle files gathered some other way (pantavisor.log, read incrementally) */
+  exclude?: string[];
 }
 
 /** The commands a capture runs, by bundle file name (what a user would type by hand). */
 export function gatherCommands(paths: GatherPaths, pings: Ping[] = [], extras: GatherExtras = {}): [file: string, command: string][] {
   const base = baseCommands(paths, pings);
   const optional = (extras.optional ?? []).filter((f) => OPTIONAL_COMMANDS[f]).map((f): [string, string] => [f, OPTIONAL_COMMANDS[f]]);
-  const all = [...base.slice(0, 5), ...optional, ...base.slice(5)];
+  const all = [...base.slice(0, 5), ...optional, ...base.slice(5)].filter(([f]) => !extras.exclude?.includes(f));
   return all.map(([f, c]) => [f, extras.overrides?.[f] ?? c]);
 }
 

@@ -3,7 +3,7 @@
  * a single-step scenario keeps its files at the top; a multi-step one has a directory per step.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { EXTRA_FILES, type BundleMeta } from '../lib/bundle.ts';
+import { EXTRA_FILES, FILES, type BundleMeta } from '../lib/bundle.ts';
 import { UsageError } from '../lib/errors.ts';
 import type { Scenario } from '../lib/scenarios.ts';
 
@@ -19,6 +19,21 @@ export function writeBundle(dir: string, scenario: Scenario, files: Record<strin
     for (const [name, text] of Object.entries(stepFiles)) writeFileSync(`${d}/${name}`, text);
   }
   writeFileSync(`${dir}/${EXTRA_FILES.meta}`, JSON.stringify(meta, null, 2) + '\n');
+}
+
+/**
+ * Writes a live run's bundle: the gathered files, then each step's pantavisor.log as the exact
+ * bytes that step judged (streamed from the container, never held in memory whole).
+ */
+export async function writeLiveBundle(
+  dir: string, scenario: Scenario, files: Record<string, Record<string, string>>, meta: BundleMeta,
+  logBytes: Record<string, number | undefined>, saveLog?: (path: string, bytes: number) => Promise<void>,
+): Promise<void> {
+  writeBundle(dir, scenario, files, meta);
+  if (!saveLog) return;
+  for (const [step, bytes] of Object.entries(logBytes)) {
+    if (bytes !== undefined) await saveLog(`${stepDir(dir, scenario, step)}/${FILES.log}`, bytes);
+  }
 }
 
 function readDir(d: string): Record<string, string> {

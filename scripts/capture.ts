@@ -9,7 +9,7 @@ import { Interrupted } from '../lib/errors.ts';
 import { findScenario } from '../lib/scenarios.ts';
 import { colors, config, isMain, loadPlan, main, say, stamp, testArg } from './common.ts';
 import { containerPresence, requireDocker } from './docker.ts';
-import { writeBundle } from './bundle-files.ts';
+import { writeBundle, writeLiveBundle } from './bundle-files.ts';
 import { down } from './down.ts';
 import { runSteps } from './run-steps.ts';
 import { bootScenario, probeCommands } from './boot.ts';
@@ -47,7 +47,7 @@ if (isMain(import.meta.url)) {
         probes = await probeCommands(cfg, plan, scenario);
       }
       const run = await runSteps(cfg, plan, scenario, { evaluate: false, signal: interrupt.signal, probes });
-      writeBundle(dir, scenario, run.files, bundleMeta(cfg, scenario, run.probes));
+      await writeLiveBundle(dir, scenario, run.files, bundleMeta(cfg, scenario, run.probes), run.logBytes, run.saveLog);
     } catch (e) {
       if (e instanceof Interrupted) return interrupt.code();
       throw e;

@@ -8,7 +8,8 @@
  * bundle keeps, so re-verifying the bundle offline gives the same verdict.
  */
 import type { Config } from '../lib/config.ts';
-import { stateFromFiles, type StepState } from '../lib/bundle.ts';
+import { FILES, stateFromFiles, type StepState } from '../lib/bundle.ts';
+import { LiveLog, type LogSnapshot } from './live-log.ts';
 import { allPass, evaluateChecks, evaluateStep, type CheckResult } from '../lib/evaluate.ts';
 import { filesFor, gatherCommands, gatherScript, newMark, optionalFilesFor, parseGatherOutput } from '../lib/gather.ts';
 import { logCapabilities, logProbe } from '../lib/capabilities.ts';
@@ -31,6 +32,10 @@ export interface LiveRun {
   clock: Record<string, number>;
   /** exit status of each command of each step's final round, by bundle file */
   rc: Record<string, Record<string, number>>;
+  /** bytes of pantavisor.log each step judged (undefined: the log did not exist) */
+  logBytes: Record<string, number | undefined>;
+  /** writes the first N bytes of pantavisor.log to a file (for the bundle) */
+  saveLog?: (path: string, bytes: number) => Promise<void>;
   steps: Step[];
   states: Record<string, StepState>;
   files: Record<string, Record<string, string>>;
@@ -47,21 +52,33 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
   const steps = scenario.steps.map((s) => resolveStep(s, scenarioVars(cfg)));
   const paths = { deviceJsonFile: cfg.deviceJsonFile, logFile: cfg.logFile, appengineOut: cfg.appengineOut, pingWaitSecs: cfg.pingWaitSecs };
   const extras = { optional: optionalFilesFor(steps.flatMap((s) => s.checks)), overrides: scenario.gather };
-  const gather = async (pings: Ping[], only?: Set<string>) => {
+  // pantavisor.log is read on its own, incrementally (scripts/live-log.ts); a round gathers the
+  // other files in one exec beside it, and a poll that needs only the log skips that exec
+  const liveLog = new LiveLog(cfg);
+  const others = (only?: Set<string>) => (only ? new Set([...only].filter((f) => f !== FILES.log)) : undefined);
+  const gather = async (pings: Ping[], only?: Set<string>): Promise<{ files: Record<string, string>; st: StepState }> => {
+    const rest = others(only);
+    const needRest = !rest || rest.size > 0 || pings.length > 0;
     if (cfg.verbose) {
       // VERBOSE=1: each command of the round as a user would type it (the round runs them in one exec)
+      say(colors.dim(`+ docker exec ${shellQuote(cfg.container)} ${liveLog.command()}`));
       for (const [file, cmd] of gatherCommands(paths, pings, extras)) {
-        if (!only || only.has(file) || file.startsWith('ping-')) say(colors.dim(`+ docker exec ${shellQuote(cfg.container)} ${cmd}`));
+        if (file !== FILES.log && needRest && (!rest || rest.has(file) || file.startsWith('ping-'))) say(colors.dim(`+ docker exec ${shellQuote(cfg.container)} ${cmd}`));
       }
     }
     const mark = newMark();
-    const r = await execInContainer(cfg, gatherScript(paths, cfg.cmdTimeoutSecs, pings, mark, only, extras), cfg.cmdTimeoutSecs * 2 + 30);
-    const g = parseGatherOutput(r.stdout, mark);
+    const [r, snap] = await Promise.all([
+      needRest ? execInContainer(cfg, gatherScript(paths, cfg.cmdTimeoutSecs, pings, mark, rest, { ...extras, exclude: [FILES.log] }), cfg.cmdTimeoutSecs * 2 + 30) : undefined,
+      liveLog.refresh(),
+    ]);
+    const g = r ? parseGatherOutput(r.stdout, mark) : { files: {}, rc: {} };
     lastRc = g.rc;
-    return g.files;
+    lastLog = snap;
+    return { files: g.files, st: stateFromFiles(g.files, { log: snap.log, present: snap.present }) };
   };
   let lastRc: Record<string, number> = {};
-  const run: LiveRun = { probes: { ...opts.probes }, steps, states: {}, files: {}, results: [], waits: [], actions: [], clock: {}, rc: {} };
+  let lastLog: LogSnapshot | undefined;
+  const run: LiveRun = { probes: { ...opts.probes }, steps, states: {}, files: {}, results: [], waits: [], actions: [], clock: {}, rc: {}, logBytes: {} };
   const logCaps = logCapabilities(plan, scenario);
 
   for (const [i, step] of steps.entries()) {
@@ -75,7 +92,7 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
     const waitDeadline = i === 0 ? cfg.bootTimeoutMs : cfg.stepTimeoutMs;
     const w = await pollUntil(
       async () => {
-        const st = stateFromFiles(await gather([], filesFor(step.waitFor)));
+        const { st } = await gather([], filesFor(step.waitFor));
         return { st, res: evaluateChecks(step.waitFor, scenario.id, { ...run.states, [step.id]: st }, step.id) };
       },
       (v) => allPass(v.res),
@@ -96,8 +113,7 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
 
     let final: { files: Record<string, string>; st: StepState; res: CheckResult[] };
     const round = async () => {
-      const files = await gather(step.pings ?? []);
-      const st = stateFromFiles(files);
+      const { files, st } = await gather(step.pings ?? []);
       const res = opts.evaluate ? evaluateStep(scenario, step, { ...run.states, [step.id]: st }, plan) : [];
       return { files, st, res };
     };
@@ -116,6 +132,8 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
         run.results.push(...first.res);
         run.skipped = absent;
         run.rc[step.id] = lastRc;
+        run.logBytes[step.id] = lastLog?.present ? lastLog.judgedBytes : undefined;
+        run.saveLog = (path, bytes) => liveLog.saveTo(path, bytes);
         return run;
       }
     }
@@ -136,9 +154,11 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
     if (opts.signal?.aborted) throw new Interrupted();
     run.clock[`done:${step.id}`] = uptime();
     run.rc[step.id] = lastRc;
+    run.logBytes[step.id] = lastLog?.present ? lastLog.judgedBytes : undefined;
     run.states[step.id] = final.st;
     run.files[step.id] = final.files;
     run.results.push(...final.res);
   }
+  run.saveLog = (path, bytes) => liveLog.saveTo(path, bytes);
   return run;
 }

@@ -11,12 +11,13 @@
 import type { Config } from '../lib/config.ts';
 import { EnvironmentError } from '../lib/errors.ts';
 import { findLines } from '../lib/log-match.ts';
-import { parsePvLog } from '../lib/parse/pv-log.ts';
+import type { PvLog } from '../lib/parse/pv-log.ts';
+import { LiveLog } from './live-log.ts';
 import { pollUntil } from '../lib/poll.ts';
 import { clearProgress, colors, config, isMain, main, progress, say, stamp, terminalColumns } from './common.ts';
 import { progressLine } from '../lib/progress.ts';
 import { acquireRunLock } from './run-lock.ts';
-import { containerPresence, docker, execInContainer, requireDocker, requireImage, timed, volumePresence } from './docker.ts';
+import { containerPresence, docker, execInContainer, requireDocker, requireImage, volumePresence } from './docker.ts';
 
 /** Removes a leftover container/volume of an earlier toolkit run; refuses to touch anything else. */
 async function clearLeftovers(cfg: Config): Promise<void> {
@@ -66,22 +67,23 @@ export async function up(cfg: Config, runId: string): Promise<void> {
 
 export const SETTLED = /state revision '0' status is now READY|a platform did not work as expected/;
 
-/** Polls the log until the boot settles; returns whether it did and what was seen last. */
+/** Polls the log (incrementally) until the boot settles; returns whether it did and what was seen last. */
 export async function waitBootSettled(cfg: Config): Promise<{ ok: boolean; elapsedMs: number; lastSeen: string }> {
+  const live = new LiveLog(cfg);
+  const settled = (log: PvLog) => findLines(log.lines, { regex: SETTLED.source }).length > 0;
   const r = await pollUntil(
-    async () => (await execInContainer(cfg, `${timed(cfg, `cat ${cfg.logFile}`)} 2>/dev/null`, cfg.cmdTimeoutSecs + 10)).stdout,
-    (text) => findLines(parsePvLog(text).lines, { regex: SETTLED.source }).length > 0,
+    async () => (await live.refresh()).log,
+    settled,
     {
       timeoutMs: cfg.bootTimeoutMs, intervalMs: cfg.pollIntervalMs,
-      onWait: (text, ms) => {
-        const lines = parsePvLog(text).lines;
-        const last = lines[lines.length - 1];
-        progress(progressLine('boot', ms, cfg.bootTimeoutMs, `${lines.length} log lines, no READY or teardown line yet${last ? `; last: [${last.module}] ${last.message}` : ''}`, terminalColumns()));
+      onWait: (log, ms) => {
+        const last = log.lines[log.lines.length - 1];
+        progress(progressLine('boot', ms, cfg.bootTimeoutMs, `${log.lines.length} log lines, no READY or teardown line yet${last ? `; last: [${last.module}] ${last.message}` : ''}`, terminalColumns()));
       },
     },
   );
   clearProgress();
-  const lines = parsePvLog(r.value).lines;
+  const lines = r.value.lines;
   const last = lines.length ? `last log line: ${lines[lines.length - 1].raw}` : 'pantavisor.log is empty or missing';
   return { ok: r.ok, elapsedMs: r.elapsedMs, lastSeen: last };
 }

@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { UsageError } from '../lib/errors.ts';
 import { config, isMain, loadPlan, main, stamp, testArg } from './common.ts';
 import { requireDocker, requireRunning } from './docker.ts';
-import { readBundle, writeBundle } from './bundle-files.ts';
+import { readBundle, writeLiveBundle } from './bundle-files.ts';
 import { finishRun, printChecks, printHeader, printScenarioEnd, runReport } from './reporting.ts';
 import { runSteps, scenarioVars, type LiveRun } from './run-steps.ts';
 import { judge, logCapabilities, logProbe } from '../lib/capabilities.ts';
@@ -73,10 +73,10 @@ export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario
   const probes = boot?.probes ?? await probeCommands(cfg, plan, scenario);
   const notBooted = boot ? !boot.started : Object.values(probes).some((p) => !p.present);
   const run: LiveRun = notBooted
-    ? { probes, steps: [], states: {}, files: {}, results: [], waits: [], actions: [], clock: {}, rc: {} }
+    ? { probes, steps: [], states: {}, files: {}, results: [], waits: [], actions: [], clock: {}, rc: {}, logBytes: {} }
     : await runSteps(cfg, plan, scenario, { evaluate: true, signal, probes });
   const bundle = `${runDir}/test-${scenario.id}`;
-  writeBundle(bundle, scenario, run.files, bundleMeta(cfg, scenario, run.probes));
+  await writeLiveBundle(bundle, scenario, run.files, bundleMeta(cfg, scenario, run.probes), run.logBytes, run.saveLog);
   const results = run.results.map((r) => ({ ...r, actual: explainMissing(r.actual, run.rc[r.step] ?? {}, cfg.cmdTimeoutSecs) }));
   const j = judge(plan, scenario, results, run.probes, cfg.require);
   j.checks = withEvidence(j.checks, run.steps, liveEvidence(cfg, scenario));
