@@ -6,6 +6,7 @@
 #   MUTATION=targeted (default)  each fault against the scenarios its guards belong to
 #   MUTATION=full                each fault against every scenario: the whole matrix
 #   MUTATION_FAULTS="a b"        only these faults      MUTATION_BASELINE=0  skip the baseline
+#   MUTATION_JOBS=2              two runs at once, each with its own names (pva-mut-<run>, ...)
 # A fault may need a lab variant (fault-guards.json "variants", e.g. isolation); its run and
 # a baseline of its scenarios use that variant.
 set -uo pipefail
@@ -28,10 +29,18 @@ variants_of() { jq -r --arg f "$1" '.faults[$f].variants // ""' "$guards"; }
 # the lab's realistic delays (READY ~7 s after start, a 5 s relaunch delay, a 5 s stop, like the
 # real appengine) only slow the matrix down: every fault is a fact of the behaviour, not its timing
 export LAB_FIRST_BOOT_DELAY=${LAB_FIRST_BOOT_DELAY:-0} LAB_RESTART_DELAY=${LAB_RESTART_DELAY:-1} LAB_STOP_DELAY=${LAB_STOP_DELAY:-1}
+# a fault's verdicts do not flap: 2 s of the same verdicts is enough to call a FAIL
+export SETTLE_STABLE=${SETTLE_STABLE:-2}
 
-run() { # NAME FAULTS VARIANTS IDS -> writes $out/NAME/, echoes make's exit status
-  make -s test-all TARGET=lab LAB_FAULTS="$2" LAB_VARIANTS="$3" ONLY="$4" REPORT_DIR="$out/$1" >"$out/$1.log" 2>&1
-  echo $?
+jobs=${MUTATION_JOBS:-1}
+# run NAME FAULTS VARIANTS IDS: starts one test-all in the background (at most $jobs at once);
+# its exit status goes to $out/NAME.rc. With several at once each run has its own names.
+run() {
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+  local names=()
+  [ "$jobs" -gt 1 ] && names=(CONTAINER="pva-mut-$1" VOLUME="storage-mut-$1" PVTXD="pvtx.d-mut-$1")
+  ( make -s test-all TARGET=lab LAB_FAULTS="$2" LAB_VARIANTS="$3" ONLY="$4" REPORT_DIR="$out/$1" "${names[@]}" >"$out/$1.log" 2>&1
+    echo $? >"$out/$1.rc" ) &
 }
 
 cell() { # REPORT ID -> "pass", "FAIL:n", "skip", "ERR" or "·" (not run)
@@ -51,25 +60,40 @@ row() { # LABEL REPORT IDS
 }
 
 status=0
-if [ "$mode" = full ]; then printf '%-24s' "fault \\ test"; for id in $all_ids; do printf '%-9s' "$id"; done; printf '%s\n' "verdict"; fi
+# ---- launch every run
+baselines=()
 if [ "${MUTATION_BASELINE:-1}" != 0 ]; then
   # one baseline per variant set the faults use ("" = the default lab)
   for v in "" $(for f in $faults; do variants_of "$f"; done | sort -u); do
     if [ -z "$v" ]; then ids=$(echo $all_ids); name=baseline; label="(none)"
     else ids=$(for f in $faults; do [ "$(variants_of "$f")" = "$v" ] && owners "$f"; done | awk '!seen[$0]++' | xargs); name="baseline-$v"; label="(none, $v)"; fi
     [ -n "$ids" ] || continue
-    rc=$(run "$name" "" "$v" "$ids")
-    rep=$(ls "$out/$name"/*/report.json 2>/dev/null | head -1)
-    if [ -z "$rep" ]; then echo "$label: BAD: no report (make exit $rc; see $out/$name.log)"; status=1; continue; fi
-    row "$label" "$rep" "$ids"
-    if [ "$rc" = 0 ]; then echo "ok: every scenario passes"; else echo "BAD: baseline failed (make exit $rc; see $out/$name.log)"; status=1; fi
+    baselines+=("$name|$label|$ids")
+    run "$name" "" "$v" "$ids"
   done
 fi
+for f in $faults; do
+  jq -e --arg f "$f" '.faults[$f]' "$guards" >/dev/null || continue
+  if [ "$mode" = full ]; then ids=$(echo $all_ids); else ids=$(owners "$f" | xargs); fi
+  run "$f" "$f" "$(variants_of "$f")" "$ids"
+done
+wait
+
+# ---- the table
+if [ "$mode" = full ]; then printf '%-24s' "fault \\ test"; for id in $all_ids; do printf '%-9s' "$id"; done; printf '%s\n' "verdict"; fi
+for b in "${baselines[@]}"; do
+  IFS='|' read -r name label ids <<<"$b"
+  rc=$(cat "$out/$name.rc" 2>/dev/null || echo '?')
+  rep=$(ls "$out/$name"/*/report.json 2>/dev/null | head -1)
+  if [ -z "$rep" ]; then echo "$label: BAD: no report (make exit $rc; see $out/$name.log)"; status=1; continue; fi
+  row "$label" "$rep" "$ids"
+  if [ "$rc" = 0 ]; then echo "ok: every scenario passes"; else echo "BAD: baseline failed (make exit $rc; see $out/$name.log)"; status=1; fi
+done
 for f in $faults; do
   if ! jq -e --arg f "$f" '.faults[$f]' "$guards" >/dev/null; then echo "$f: BAD: not in $guards"; status=1; continue; fi
   v=$(variants_of "$f")
   if [ "$mode" = full ]; then ids=$(echo $all_ids); else ids=$(owners "$f" | xargs); fi
-  rc=$(run "$f" "$f" "$v" "$ids")
+  rc=$(cat "$out/$f.rc" 2>/dev/null || echo '?')
   rep=$(ls "$out/$f"/*/report.json 2>/dev/null | head -1)
   if [ -z "$rep" ]; then printf '%-24s' "$f"; echo "BAD: no report (make exit $rc; see $out/$f.log)"; status=1; continue; fi
   row "$f${v:+ [$v]}" "$rep" "$ids"

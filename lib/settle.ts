@@ -1,8 +1,9 @@
 /**
  * When to stop re-checking a step whose checks do not all hold yet: as soon as they all hold,
- * or when the verdicts (each check's pass and what it saw) have not changed for `stableMs`
- * (the target has stopped changing, so waiting longer would only delay the same FAIL), or at
- * the settle deadline. A verdict that keeps changing keeps the step waiting up to the deadline.
+ * or when the verdicts (which checks pass, which fail) have not changed for `stableMs` (waiting
+ * longer would only delay the same FAIL), or at the settle deadline. What a failing check saw
+ * may change meanwhile (a log grows by periodic lines); only a check turning pass or fail
+ * restarts the clock.
  */
 export class Stability {
   private signature: string | undefined;
@@ -11,8 +12,8 @@ export class Stability {
   constructor(private readonly stableMs: number, private readonly now: () => number = Date.now) {}
 
   /** Records one round's verdicts; true when they have been the same for stableMs. */
-  observe(verdicts: { id: string; pass: boolean; actual: string }[]): boolean {
-    const sig = JSON.stringify(verdicts.map((v) => [v.id, v.pass, v.actual]));
+  observe(verdicts: { id: string; pass: boolean; actual?: string }[]): boolean {
+    const sig = JSON.stringify(verdicts.map((v) => [v.id, v.pass]));
     const t = this.now();
     if (sig !== this.signature) {
       this.signature = sig;
