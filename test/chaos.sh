@@ -143,6 +143,19 @@ if want_case second-run; then
   verdict "second run with the same names" 3 $rc "error: pva-test and .*pvtx.d are in use by run .*-test-6 \(pid [0-9]+" "$out" "$extra"
 fi
 
+# ---------------------------------------------------------------- a FAIL's "see:" command shows its evidence
+if want_case evidence-command; then
+  out=$work/evidence.out
+  KEEP=1 LAB_FAULTS=no-bridge "${NODE[@]}" scripts/test.ts 1 >"$out" 2>&1; rc=$?
+  see=$(sed -n 's/^ *see: *//p' "$out" | head -1)
+  shown=$( [ -n "$see" ] && sh -c "$see" 2>&1 )
+  extra=""
+  grep -q 'pvbr0' <<<"$shown" || extra="\`$see\` did not show pvbr0: $shown"
+  grep -q 'inet 10.0.5.1/24' <<<"$shown" && extra="${extra:+$extra; }\`$see\` shows the address the FAIL says is missing"
+  make -s down >/dev/null 2>&1
+  verdict "evidence-command (KEEP=1, no-bridge): $see" 1 $rc "^ +see: +docker exec pva-test ip addr show pvbr0" "$out" "$extra"
+fi
+
 # ---------------------------------------------------------------- bad scenarios files: exit 2, nothing started
 bad_plan() { # NAME JQ-FILTER REGEX  (or a raw text with RAW:)
   local name=$1 filter=$2 re=$3 file=$work/$1.json out=$work/$1.out rc
