@@ -6,7 +6,9 @@
  *             line that says the state was reached (READY, a teardown, `status is now STARTED`,
  *             ...: the step's waitFor conditions), by the line's timestamp
  *   commands  the plan's own docker commands (volume create, run, exec) and the pings, which
- *             take ~1 s each plus PING_WAIT when they get no reply, one after another per container
+ *             take ~1 s each plus PING_WAIT when they get no reply, one after another per container;
+ *             and, for a step that ends with a failing (or XFAIL) check, the SETTLE_STABLE window
+ *             the toolkit re-checks for before it says FAIL
  *   overhead  toolkit − target − commands; a run misses its target above 1 s per scenario
  * pantavisor.log timestamps are whole seconds of the same clock (CLOCK_MONOTONIC, = the host's
  * uptime on a machine that never suspends), so each event is placed at its second + 0.5 (±0.5 s).
@@ -45,15 +47,16 @@ export function eventPattern(c: Check): { pattern: LogPattern; nth: number } | u
 
 /**
  * When the step's state was reached, by the log: the latest of its conditions' events, each the
- * first matching line at or after the trigger's second (the Nth overall for `count ge N`).
+ * first matching line written after the trigger (after line `afterLine`, the last line the
+ * previous step saw; at or after the trigger's second), or the Nth overall for `count ge N`.
  */
-export function eventTime(conditions: Check[], log: PvLog, trigger: number): number | undefined {
+export function eventTime(conditions: Check[], log: PvLog, trigger: number, afterLine = 0): number | undefined {
   let latest = -Infinity;
   for (const c of conditions) {
     const e = eventPattern(c);
     if (!e) return undefined;
     const lines = findLines(log.lines, e.pattern);
-    const hit = e.nth > 1 ? lines[e.nth - 1] : lines.find((l) => l.time >= Math.floor(trigger));
+    const hit = e.nth > 1 ? lines[e.nth - 1] : lines.find((l) => l.lineNo > afterLine && l.time >= Math.floor(trigger));
     if (!hit || hit.time < Math.floor(trigger)) return undefined;
     latest = Math.max(latest, hit.time + 0.5);
   }
@@ -73,6 +76,7 @@ export function overheadRow(
   logs: Record<string, PvLog>,
   lossOf: (step: string, p: Ping) => number | undefined,
   pingWaitS: number,
+  settleStableS = 3,
   budgetS = 1,
 ): OverheadRow {
   const clock = report.clock ?? {};
@@ -80,19 +84,23 @@ export function overheadRow(
   const dockerS = (clock.dockerEnd ?? 0) - (clock.dockerStart ?? 0);
   let targetS: number | undefined = 0;
   let pingsS = 0;
+  let recheckS = 0;
   let note: string | undefined;
+  let afterLine = 0;
   for (const [i, step] of scenario.steps.entries()) {
     if (report.status === 'skipped' && i > 0) break;
     const trigger = i === 0 ? clock.appengineStart : clock[`step:${step.id}`];
     const log = logs[step.id];
-    const at = trigger !== undefined && log ? eventTime(step.waitFor, log, trigger) : undefined;
+    const at = trigger !== undefined && log ? eventTime(step.waitFor, log, trigger, afterLine) : undefined;
+    afterLine = log?.lines[log.lines.length - 1]?.lineNo ?? afterLine;
+    if (report.checks.some((c) => c.step === step.id && !c.pass)) recheckS += settleStableS;
     if (at === undefined || trigger === undefined) {
       targetS = undefined;
       note = `no log event for step ${step.id}`;
     } else if (targetS !== undefined) targetS += Math.max(0, at - trigger);
     pingsS += pingSeconds(step.pings ?? [], (p) => lossOf(step.id, p), pingWaitS);
   }
-  const commandsS = dockerS + pingsS;
+  const commandsS = dockerS + pingsS + recheckS;
   const overheadS = targetS === undefined || Number.isNaN(toolkitS) ? undefined : toolkitS - targetS - commandsS;
   const ratio = targetS === undefined || Number.isNaN(toolkitS) ? undefined : toolkitS / Math.max(0.001, targetS + commandsS);
   return { id: scenario.id, status: report.status, toolkitS, targetS, commandsS, overheadS, ratio, miss: overheadS !== undefined && overheadS > budgetS, note };

@@ -1,7 +1,7 @@
 /**
  * make bench, live part (the lab by default; any TARGET): runs scenarios through the real CLI
  * and prints, per test, the target's own time (from its log), the plan's own commands (docker,
- * pings), the toolkit's time to verdict, and the overhead in seconds and as a ratio (lib/overhead.ts);
+ * pings, the re-check window of a step that ends failing), the toolkit's time to verdict, and the overhead in seconds and as a ratio (lib/overhead.ts);
  * then the wall time of the same scenarios with JOBS=1, 2 and 4. Exit 1 when a test's overhead
  * passes 1 s.
  *   BENCH_ONLY="1 3"   the scenarios (default: all)      BENCH_JOBS="1 2 4"   the JOBS runs (empty: none)
@@ -50,7 +50,7 @@ const rows: OverheadRow[] = report.scenarios.map((s) => {
     const f = `${stepDir(step)}/${pingFileName(p.from, to)}`;
     return existsSync(f) ? parsePing(readFileSync(f, 'utf8'))?.lossPercent : undefined;
   };
-  return overheadRow(scenario, s, logs, lossOf, cfg.pingWaitSecs);
+  return overheadRow(scenario, s, logs, lossOf, cfg.pingWaitSecs, cfg.settleStableMs / 1000);
 });
 console.log(`${'test'.padEnd(18)} ${'status'.padEnd(8)} ${'target s'.padStart(8)} ${'commands s'.padStart(10)} ${'toolkit s'.padStart(9)} ${'overhead s'.padStart(10)} ${'ratio'.padStart(6)}`);
 for (const r of rows) {

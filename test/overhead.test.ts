@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eventPattern, eventTime, overheadRow, pingSeconds } from '../lib/overhead.ts';
+import { parsePvLog } from '../lib/parse/pv-log.ts';
+import type { Scenario } from '../lib/scenarios.ts';
+import type { ScenarioReport } from '../lib/report.ts';
+
+const L = (t: number, mod: string, msg: string) => `[pantavisor] ${t} INFO\t -- [${mod}]: (f:1) ${msg}`;
+const READY = "state revision '0' status is now READY";
+const boot = { id: 'boot-settled', kind: 'log-contains', line: { regex: "^state revision '0' status is now READY$" } };
+const running = { id: 'r', kind: 'container-state', container: 'pv-a', state: 'RUNNING' };
+
+test('eventPattern: log conditions and container states', () => {
+  assert.deepEqual(eventPattern({ ...boot, count: { ge: 2 } }), { pattern: boot.line, nth: 2 });
+  assert.deepEqual(eventPattern(running), { pattern: { module: 'platforms', text: "platform 'pv-a' status is now STARTED" }, nth: 1 });
+  assert.equal(eventPattern({ id: 'x', kind: 'ping-loss' }), undefined);
+});
+
+test('eventTime: the line after the previous step, placed mid-second', () => {
+  const log = parsePvLog([L(100, 'platforms', "platform 'pv-a' status is now STARTED"), L(100, 'state', READY), L(108, 'platforms', "platform 'pv-a' status is now STARTED")].join('\n') + '\n');
+  assert.equal(eventTime([boot], log, 95.2), 100.5);
+  // the kill came in second 100, after line 2: the container's next STARTED is the one at 108
+  assert.equal(eventTime([running], log, 100.7, 2), 108.5);
+  assert.equal(eventTime([running], log, 100.7, 3), undefined);
+});
+
+test('pingSeconds: per container one after another, containers in parallel; a lost ping waits PING_WAIT', () => {
+  const pings = [{ from: 'a', to: 'x' }, { from: 'a', to: 'y' }, { from: 'b', to: 'x' }];
+  assert.equal(pingSeconds(pings, (p) => (p.to === 'x' ? 100 : 0), 1), 3);
+  assert.equal(pingSeconds([], () => 0, 1), 0);
+});
+
+test('overheadRow: toolkit − target − commands (docker, pings, the re-check window of a failing step)', () => {
+  const scenario = { id: '1', title: 't', purpose: 'p', artifacts: ['a'], steps: [{ id: 'boot', waitFor: [boot], checks: [] }] } as unknown as Scenario;
+  const log = parsePvLog(L(104, 'state', READY) + '\n');
+  const report = { id: '1', status: 'passed', checks: [], clock: { scenarioStart: 99, dockerStart: 99.5, dockerEnd: 100, appengineStart: 100, verdict: 105.5 } } as unknown as ScenarioReport;
+  const r = overheadRow(scenario, report, { boot: log }, () => 0, 1);
+  assert.equal(r.targetS, 4.5);
+  assert.equal(r.commandsS, 0.5);
+  assert.equal(r.overheadS, 1.5);
+  assert.equal(r.miss, true);
+  const failing = { ...report, checks: [{ step: 'boot', pass: false }] } as unknown as ScenarioReport;
+  const f = overheadRow(scenario, failing, { boot: log }, () => 0, 1, 3);
+  assert.equal(f.commandsS, 3.5);
+  assert.equal(f.miss, false);
+  assert.equal(overheadRow(scenario, report, {}, () => 0, 1).overheadS, undefined, 'no log: unknown');
+});
