@@ -8,10 +8,11 @@
  *   commands  the plan's own docker commands (volume create, run, exec) and the pings, which
  *             take ~1 s each plus PING_WAIT when they get no reply, one after another per container;
  *             and, for a step that ends with a failing (or XFAIL) check, the SETTLE_STABLE window
- *             the toolkit re-checks for before it says FAIL
+ *             the toolkit re-checks for before it says FAIL (plus the pings of the round closing it)
  *   overhead  toolkit − target − commands; a run misses its target above 1 s per scenario
  * pantavisor.log timestamps are whole seconds of the same clock (CLOCK_MONOTONIC, = the host's
- * uptime on a machine that never suspends), so each event is placed at its second + 0.5 (±0.5 s).
+ * uptime on a machine that never suspends), so each event is placed in the middle of the part of
+ * its second that comes after the trigger (±0.5 s).
  */
 import { findLines, type LogPattern } from './log-match.ts';
 import type { PvLog } from './parse/pv-log.ts';
@@ -58,7 +59,8 @@ export function eventTime(conditions: Check[], log: PvLog, trigger: number, afte
     const lines = findLines(log.lines, e.pattern);
     const hit = e.nth > 1 ? lines[e.nth - 1] : lines.find((l) => l.lineNo > afterLine && l.time >= Math.floor(trigger));
     if (!hit || hit.time < Math.floor(trigger)) return undefined;
-    latest = Math.max(latest, hit.time + 0.5);
+    // the line was written within its second and after the trigger: the middle of what is left
+    latest = Math.max(latest, (Math.max(hit.time, trigger) + hit.time + 1) / 2);
   }
   return latest === -Infinity ? undefined : latest;
 }
@@ -91,7 +93,9 @@ export function overheadRow(
     if (report.status === 'skipped' && i > 0) break;
     const trigger = i === 0 ? clock.appengineStart : clock[`step:${step.id}`];
     const log = logs[step.id];
-    const at = trigger !== undefined && log ? eventTime(step.waitFor, log, trigger, afterLine) : undefined;
+    // the round that saw the step ready may have been judged before the log line that marks it
+    // was written: then the moment the toolkit saw it ready stands in for the event
+    const at = trigger !== undefined && log ? eventTime(step.waitFor, log, trigger, afterLine) ?? clock[`ready:${step.id}`] : undefined;
     afterLine = log?.lines[log.lines.length - 1]?.lineNo ?? afterLine;
     if (report.checks.some((c) => c.step === step.id && !c.pass)) recheckS += settleStableS;
     if (at === undefined || trigger === undefined) {

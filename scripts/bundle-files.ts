@@ -2,7 +2,7 @@
  * Writes and reads capture bundles on disk (the layout is the fixed contract in README.md):
  * a single-step scenario keeps its files at the top; a multi-step one has a directory per step.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { EXTRA_FILES, FILES, type BundleMeta } from '../lib/bundle.ts';
 import { UsageError } from '../lib/errors.ts';
 import type { Scenario } from '../lib/scenarios.ts';
@@ -31,8 +31,41 @@ export async function writeLiveBundle(
 ): Promise<void> {
   writeBundle(dir, scenario, files, meta);
   if (!saveLog) return;
-  for (const [step, bytes] of Object.entries(logBytes)) {
-    if (bytes !== undefined) await saveLog(`${stepDir(dir, scenario, step)}/${FILES.log}`, bytes);
+  // one read of the longest prefix; every step's log is a prefix of it (the log only grows
+  // within a launch; a file that shrank was read again from the start, so its prefixes differ)
+  const steps = Object.entries(logBytes).filter((e): e is [string, number] => e[1] !== undefined);
+  if (!steps.length) return;
+  const [longestStep, longest] = steps.reduce((a, b) => (b[1] > a[1] ? b : a));
+  const full = `${stepDir(dir, scenario, longestStep)}/${FILES.log}`;
+  await saveLog(full, longest);
+  const size = statSync(full).size;
+  for (const [step, bytes] of steps) {
+    if (step === longestStep) continue;
+    const path = `${stepDir(dir, scenario, step)}/${FILES.log}`;
+    if (bytes <= size) copyPrefix(full, path, bytes);
+    else await saveLog(path, bytes);
+  }
+}
+
+/** Copies the first `bytes` bytes of a file. */
+function copyPrefix(from: string, to: string, bytes: number): void {
+  const fd = openSync(from, 'r');
+  try {
+    const out = openSync(to, 'w');
+    try {
+      const buf = Buffer.alloc(1 << 20);
+      let done = 0;
+      while (done < bytes) {
+        const n = readSync(fd, buf, 0, Math.min(buf.length, bytes - done), done);
+        if (n <= 0) break;
+        writeSync(out, buf, 0, n);
+        done += n;
+      }
+    } finally {
+      closeSync(out);
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 

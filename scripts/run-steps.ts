@@ -90,10 +90,13 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
       if (r.exitCode !== 0) say(colors.yellow(`  ${step.run} exited ${r.exitCode}: ${r.stdout.trim() || r.stderr.trim()} (waiting for its effect anyway)`));
     }
     const waitDeadline = i === 0 ? cfg.bootTimeoutMs : cfg.stepTimeoutMs;
+    // the boot's polls read only what its conditions need (the log); a later step's polls gather
+    // the whole bundle (its wait is short), so the round that sees it ready can be the one judged
+    const whole = i > 0 && !step.pings?.length;
     const w = await pollUntil(
       async () => {
-        const { st } = await gather([], filesFor(step.waitFor));
-        return { st, res: evaluateChecks(step.waitFor, scenario.id, { ...run.states, [step.id]: st }, step.id) };
+        const { files, st } = await gather([], whole ? undefined : filesFor(step.waitFor));
+        return { files, st, res: evaluateChecks(step.waitFor, scenario.id, { ...run.states, [step.id]: st }, step.id) };
       },
       (v) => allPass(v.res),
       {
@@ -137,7 +140,10 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
         return run;
       }
     }
-    if (opts.evaluate && !w.ok) {
+    const judgedAtOnce = whole && w.ok && opts.evaluate ? evaluateStep(scenario, step, { ...run.states, [step.id]: w.value.st }, plan) : undefined;
+    if (judgedAtOnce && allPass(judgedAtOnce)) {
+      final = { files: w.value.files, st: w.value.st, res: judgedAtOnce };
+    } else if (opts.evaluate && !w.ok) {
       // not ready by the deadline: judge what is there once (re-checking would only repeat it)
       final = await round();
     } else if (opts.evaluate) {

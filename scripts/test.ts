@@ -53,7 +53,7 @@ async function runOne(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: s
     const booted = await bootScenario(cfg, plan, scenario, runId, signal);
     const report = await verifyLive(cfg, plan, scenario, runDir, signal, booted);
     report.timings['total'] = Date.now() - started;
-    report.clock = { ...report.clock, scenarioStart: t0, verdict: uptime() };
+    report.clock = { ...report.clock, scenarioStart: t0 };
     outcome = { report };
   } catch (e) {
     if (e instanceof Interrupted || signal.aborted) throw new Interrupted();

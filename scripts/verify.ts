@@ -14,7 +14,7 @@ import type { ScenarioReport } from '../lib/report.ts';
 import type { Config } from '../lib/config.ts';
 import { existsSync } from 'node:fs';
 import { UsageError } from '../lib/errors.ts';
-import { config, isMain, loadPlan, main, stamp, testArg } from './common.ts';
+import { config, isMain, loadPlan, main, stamp, testArg, uptime } from './common.ts';
 import { requireDocker, requireRunning } from './docker.ts';
 import { readBundle, writeLiveBundle } from './bundle-files.ts';
 import { finishRun, printChecks, printHeader, printScenarioEnd, runReport } from './reporting.ts';
@@ -76,11 +76,13 @@ export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario
     ? { probes, steps: [], states: {}, files: {}, results: [], waits: [], actions: [], clock: {}, rc: {}, logBytes: {} }
     : await runSteps(cfg, plan, scenario, { evaluate: true, signal, probes });
   const bundle = `${runDir}/test-${scenario.id}`;
-  await writeLiveBundle(bundle, scenario, run.files, bundleMeta(cfg, scenario, run.probes), run.logBytes, run.saveLog);
   const results = run.results.map((r) => ({ ...r, actual: explainMissing(r.actual, run.rc[r.step] ?? {}, cfg.cmdTimeoutSecs) }));
   const j = judge(plan, scenario, results, run.probes, cfg.require);
   j.checks = withEvidence(j.checks, run.steps, liveEvidence(cfg, scenario));
   printChecks(j.checks, cfg.strict);
+  run.clock.verdict = uptime();
+  // the bundle of what was judged, written while the container still runs (its log streams from it)
+  await writeLiveBundle(bundle, scenario, run.files, bundleMeta(cfg, scenario, run.probes), run.logBytes, run.saveLog);
   return {
     id: scenario.id, title: scenario.title, status: j.status, knownIssue: scenario.knownIssue, skip: j.skip, capabilities: run.probes,
     durationMs: Date.now() - started, bundle, timings: Object.fromEntries(run.waits.map((w) => [`wait.${w.step}`, w.elapsedMs])),

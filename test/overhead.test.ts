@@ -21,6 +21,8 @@ test('eventTime: the line after the previous step, placed mid-second', () => {
   assert.equal(eventTime([boot], log, 95.2), 100.5);
   // the kill came in second 100, after line 2: the container's next STARTED is the one at 108
   assert.equal(eventTime([running], log, 100.7, 2), 108.5);
+  // a line of the trigger's own second was written after the trigger: between it and the second's end
+  assert.equal(eventTime([running], log, 100.6, 0), 100.8);
   assert.equal(eventTime([running], log, 100.7, 3), undefined);
 });
 
