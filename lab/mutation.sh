@@ -7,6 +7,7 @@
 #   MUTATION=full                each fault against every scenario: the whole matrix
 #   MUTATION_FAULTS="a b"        only these faults      MUTATION_BASELINE=0  skip the baseline
 #   MUTATION_JOBS=2              two runs at once, each with its own names (pva-mut-<run>, ...)
+#   MUTATION_PRINT=1             run nothing: print the table of the runs already in MUTATION_DIR
 # A fault may need a lab variant (fault-guards.json "variants", e.g. isolation); its run and
 # a baseline of its scenarios use that variant.
 set -uo pipefail
@@ -15,7 +16,7 @@ guards=lab/fault-guards.json
 mode=${MUTATION:-targeted}
 case "$mode" in targeted | full) ;; *) echo "mutation: MUTATION must be targeted or full, not '$mode'" >&2; exit 2 ;; esac
 out=${MUTATION_DIR:-reports/mutation}
-rm -rf "$out"; mkdir -p "$out"
+[ "${MUTATION_PRINT:-0}" = 1 ] || { rm -rf "$out"; mkdir -p "$out"; }
 faults=${MUTATION_FAULTS:-$(jq -r '.faults | keys_unsorted[]' "$guards")}
 all_ids=$(jq -r '.scenarios[].id' scenarios.json)
 SECONDS=0
@@ -43,16 +44,18 @@ run() {
     echo $? >"$out/$1.rc" ) &
 }
 
-cell() { # REPORT ID -> "pass", "FAIL:n", "skip", "ERR" or "·" (not run)
-  jq -r --arg id "$2" '[.scenarios[] | select(.id == $id)] | if length == 0 then "·" else .[0] |
+cell() { # REPORT ID -> "pass", "FAIL:n", "xfail", "xpass", "skip", "ERR" or "-" (not run)
+  jq -r --arg id "$2" '[.scenarios[] | select(.id == $id)] | if length == 0 then "-" else .[0] |
     if .status == "passed" then "pass" elif .status == "error" then "ERR" elif .status == "skipped" then "skip"
-    else "FAIL:\([.checks[] | select(.pass | not)] | length)" end end' "$1"
+    elif .status == "xfail" or .status == "xpass" then .status
+    else "FAIL:\([.checks[] | select(.status == "fail" or (.status == null and (.pass | not)))] | length)" end end' "$1"
 }
+w=8 # a column: cells are at most "FAIL:nn"; longer test ids are cut in the header (legend below it)
 
 row() { # LABEL REPORT IDS
-  printf '%-24s' "$1"
+  printf '%-32s' "$1"
   if [ "$mode" = full ]; then
-    for id in $all_ids; do printf '%-9s' "$(cell "$2" "$id")"; done
+    for id in $all_ids; do printf "%-${w}s" "$(cell "$2" "$id")"; done
   else
     for id in $3; do printf '%s ' "$id:$(cell "$2" "$id")"; done
     printf '  '
@@ -69,18 +72,20 @@ if [ "${MUTATION_BASELINE:-1}" != 0 ]; then
     else ids=$(for f in $faults; do [ "$(variants_of "$f")" = "$v" ] && owners "$f"; done | awk '!seen[$0]++' | xargs); name="baseline-$v"; label="(none, $v)"; fi
     [ -n "$ids" ] || continue
     baselines+=("$name|$label|$ids")
-    run "$name" "" "$v" "$ids"
+    [ "${MUTATION_PRINT:-0}" = 1 ] || run "$name" "" "$v" "$ids"
   done
 fi
 for f in $faults; do
   jq -e --arg f "$f" '.faults[$f]' "$guards" >/dev/null || continue
   if [ "$mode" = full ]; then ids=$(echo $all_ids); else ids=$(owners "$f" | xargs); fi
-  run "$f" "$f" "$(variants_of "$f")" "$ids"
+  [ "${MUTATION_PRINT:-0}" = 1 ] || run "$f" "$f" "$(variants_of "$f")" "$ids"
 done
 wait
 
 # ---- the table
-if [ "$mode" = full ]; then printf '%-24s' "fault \\ test"; for id in $all_ids; do printf '%-9s' "$id"; done; printf '%s\n' "verdict"; fi
+if [ "$mode" = full ]; then
+  printf '%-32s' "fault \\ test"; for id in $all_ids; do printf "%-${w}s" "${id:0:$((w - 1))}"; done; printf '%s\n' "verdict"
+fi
 for b in "${baselines[@]}"; do
   IFS='|' read -r name label ids <<<"$b"
   rc=$(cat "$out/$name.rc" 2>/dev/null || echo '?')
@@ -95,7 +100,7 @@ for f in $faults; do
   if [ "$mode" = full ]; then ids=$(echo $all_ids); else ids=$(owners "$f" | xargs); fi
   rc=$(cat "$out/$f.rc" 2>/dev/null || echo '?')
   rep=$(ls "$out/$f"/*/report.json 2>/dev/null | head -1)
-  if [ -z "$rep" ]; then printf '%-24s' "$f"; echo "BAD: no report (make exit $rc; see $out/$f.log)"; status=1; continue; fi
+  if [ -z "$rep" ]; then printf '%-32s' "$f"; echo "BAD: no report (make exit $rc; see $out/$f.log)"; status=1; continue; fi
   row "$f${v:+ [$v]}" "$rep" "$ids"
   failed=$(jq -r '[.scenarios[].checks[] | select(.pass | not) | .id] | unique | .[]' "$rep")
   errors=$(jq -r '[.scenarios[] | select(.status == "error")] | length' "$rep")
@@ -109,7 +114,11 @@ for f in $faults; do
   else echo "caught by $(jq -r --arg f "$f" '.faults[$f].guardedBy | join(", ")' "$guards")"; fi
 done
 echo
-echo "cells: pass = every check passed; FAIL:n = n checks failed; skip = skipped; ERR = could not run; · = not run. Details: $out/<fault>/*/report.json"
+if [ "$mode" = full ]; then
+  cut=$(for id in $all_ids; do [ ${#id} -ge $w ] && printf '%s = %s; ' "${id:0:$((w - 1))}" "$id"; done)
+  [ -n "$cut" ] && echo "tests: ${cut%; }"
+fi
+echo "cells: pass = every check passed; FAIL:n = n checks failed; xfail/xpass = a known issue failed/looks fixed; skip = skipped; ERR = could not run; - = not run. Details: $out/<fault>/*/report.json"
 [ "$mode" = targeted ] && echo "(MUTATION=targeted: each fault against its guards' scenarios; MUTATION=full prints the whole matrix)"
-if [ $status -eq 0 ]; then echo "mutation ($mode, ${SECONDS} s): every fault is caught by its guard checks"; else echo "mutation ($mode, ${SECONDS} s): FAILED" >&2; fi
+if [ $status -eq 0 ]; then echo "mutation ($mode, ${SECONDS} s${MUTATION_PRINT:+, printed from $out}): every fault is caught by its guard checks"; else echo "mutation ($mode, ${SECONDS} s): FAILED" >&2; fi
 exit $status

@@ -216,6 +216,10 @@ hostile() { # NAME TEST BEFORE-BOOT WANT-RC REGEX [MAX-RSS-MB]
   verdict "$name" "$want" $rc "$re" "$out" "$extra"
 }
 LOG=/var/pantavisor/storage/logs/0/pantavisor/pantavisor.log
+# a target without iptables (as the appengine images are): iptables-fallback is SKIPPED before
+# anything boots, and REQUIRE=iptables turns that into a failure
+hostile capability-absent-skipped iptables-fallback 'p=$(command -v iptables) && rm -f "$p"; true' 0 "^SKIP  Test iptables-fallback: requires iptables: no iptables in the target \\(command -v iptables: exit [0-9]+\\)"
+REQUIRE=iptables hostile capability-absent-required iptables-fallback 'p=$(command -v iptables) && rm -f "$p"; true' 1 "^FAIL  requires-iptables"
 hostile hostile-lxc-ls-garbage 1 "printf '#!/bin/sh\\necho \"NAME garbage \\\\001\\\\002 STATE\"\\necho \"pv-example-net-client ??? 10.0.5.x\"\\n' > /usr/bin/lxc-ls" 1 "^FAIL  t1-client-running"
 hostile hostile-nft-missing 4 "rm -f /usr/sbin/nft" 1 "nft-ruleset.txt missing: command not found"
 hostile hostile-binary-log 1 "mkdir -p ${LOG%/*} && head -c 4096 /dev/urandom > $LOG && printf '\\n' >> $LOG" 0 "^Test 1: PASSED"
