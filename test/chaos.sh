@@ -23,14 +23,19 @@ command -v deno >/dev/null 2>&1 && DENO=(deno run -A --quiet)
 cases=0 passed=0 leftovers_total=0
 want_case() { [ -z "${CHAOS_CASES:-}" ] && return 0; local w; for w in $CHAOS_CASES; do [[ $1 == "$w"* ]] && return 0; done; return 1; }
 
-# what the toolkit made and did not take away, one item per line
-leftovers() {
+# what the toolkit made and did not take away, one item per line (minus what was there before
+# chaos started: the leak check of make ci judges those)
+leftovers() { comm -13 "$work/before" <(all_leftovers | sort); }
+all_leftovers() {
   docker ps -aq --filter label=pv-ipam-tests | sed 's/^/container /'
   docker volume ls -q --filter label=pv-ipam-tests | sed 's/^/volume /'
   ip netns list 2>/dev/null | sed 's/^/netns /'
   ls -d pvtx.d*/*.pvrexport.tgz pvtx.d*.lock 2>/dev/null | sed 's/^/file /'
   losetup -a 2>/dev/null | grep '/trails/[^/]*/[^/]*/root\.squ' | sed 's/^/loop /'
 }
+
+all_leftovers | sort >"$work/before"
+[ -s "$work/before" ] && echo "chaos: already there before the cases (not counted): $(tr '\n' ' ' <"$work/before")"
 
 # wait_for FILE REGEX SECONDS: poll a file until a line matches, with a deadline
 wait_for() {
@@ -57,7 +62,15 @@ verdict() {
   else
     printf 'BAD  %-46s %s\n' "$name" "$why"
     sed 's/^/       | /' "$out" | tail -15
-    bash -c 'make -s clean >/dev/null 2>&1; rm -f pvtx.d*/*.pvrexport.tgz pvtx.d*.lock'
+    # take away what this case left, and only that, so the next case starts clean
+    while read -r kind item _; do
+      case "$kind" in
+      container) docker rm -f "$item" >/dev/null 2>&1 ;;
+      volume) docker volume rm "$item" >/dev/null 2>&1 ;;
+      file) rm -f "$item" ;;
+      loop) losetup -d "${item%:}" 2>/dev/null ;;
+      esac
+    done <<<"$left"
   fi
 }
 
