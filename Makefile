@@ -21,7 +21,7 @@ VARS := TARGET TARGET_LABEL IMAGE CONTAINER VOLUME PVTXD ARTIFACTS IMAGE_TAR KAS
 	SCENARIOS LAB_FAULTS LAB_VARIANTS ONLY JOBS STRICT REQUIRE VERBOSE REPORT PROGRESS BENCH_ONLY BENCH_JOBS
 $(foreach v,$(VARS),$(if $(filter undefined,$(origin $(v))),,$(eval export $(v))))
 
-.PHONY: help build load up down shell logs clean lint rerun test-all unit typecheck lab lab-if-stale mutation bench ci setup demo
+.PHONY: help build load up down shell logs clean lint rerun chaos test-all unit typecheck lab lab-if-stale mutation bench ci setup demo
 
 help:
 	@$(RUN) scripts/help.ts
@@ -99,6 +99,10 @@ lab-if-stale:
 
 mutation:
 	bash lab/mutation.sh
+
+# the toolkit's own failure modes against the lab (CHAOS_CASES="signal hang" runs some)
+chaos:
+	@bash test/chaos.sh
 
 # speed and memory targets: the offline path, then the live overhead per test and the JOBS speed-up
 bench:

@@ -20,7 +20,7 @@ STAGES=(
   "variants|bash .ci/variants"
   "capture-roundtrip|bash .ci/capture-roundtrip"
   "mutation|MUTATION_BASELINE=0 MUTATION_JOBS=2 bash lab/mutation.sh"
-  "chaos|bash test/chaos.sh"
+  "chaos|make -s chaos"
   "deno-alone|bash .ci/deno-alone"
   "leak-check|bash .ci/leak-check"
 )

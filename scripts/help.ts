@@ -34,7 +34,9 @@ if (isMain(import.meta.url)) {
     say();
     say(b('Debug and capture'));
     say(`  make capture-N   write Test N's state bundle (uses the running container if any)`);
-    say(`  make verify-N SNAPSHOT=DIR   re-check a captured bundle offline`);
+    say(`  make verify-N SNAPSHOT=DIR   re-check a captured bundle offline (verify-all SNAPSHOT=RUN: a whole run)`);
+    say(`  make rerun REPORT=DIR        run again the tests that failed or errored in that run`);
+    say(`  VERBOSE=1        echo every command of each gathering round; FAILs print a "see:" command`);
     say(`  make shell       shell in the container (CMD="lxc-ls -f" runs one command)`);
     say(`  make logs        follow pantavisor.log (LOG=appengine: pv-appengine output; FOLLOW=0)`);
     say(`  make clean       remove every container/volume the toolkit labelled`);
@@ -46,10 +48,12 @@ if (isMain(import.meta.url)) {
     say(`  TARGET=lab       run any target against the lab instead of a real appengine`);
     say();
     say(b('Project'));
+    say(`  make demo        the main job on the lab: set-up, lab if stale, every test`);
     say(`  make unit        unit tests (offline)      make typecheck   tsc`);
-    say(`  make mutation    every lab fault against the scenarios (matrix)`);
-    say(`  make bench       parser/check speed and memory targets`);
-    say(`  make ci          what .ci/run runs`);
+    say(`  make mutation    each lab fault against its guards' tests (MUTATION=full: the whole matrix)`);
+    say(`  make chaos       the toolkit's own failure modes (signals, hangs, bad input, hostile output)`);
+    say(`  make bench       speed and memory targets, the live overhead per test, the JOBS speed-up`);
+    say(`  make ci          what .ci/run runs: set-up, then every stage above, timed`);
     say(`  RUNTIME=deno     run any script under Deno instead of Node`);
     say();
     say(b('The plan as a document, CI elsewhere, Deno alone'));
