@@ -57,6 +57,12 @@ export async function releaseHostLoops(cfg: Config): Promise<void> {
 }
 
 export async function down(cfg: Config): Promise<void> {
+  await removeContainerAndVolume(cfg);
+  unstage(cfg);
+}
+
+/** The container and the volume, if pv-ipam-tests created them, each after the loop devices it attached. */
+export async function removeContainerAndVolume(cfg: Config): Promise<void> {
   const c = await containerPresence(cfg);
   const v = await volumePresence(cfg);
   if (c.exists && c.ours) {
@@ -68,7 +74,6 @@ export async function down(cfg: Config): Promise<void> {
     const r = await docker(['volume', 'rm', cfg.volume], { echo: true });
     if (r.exitCode !== 0) say(colors.yellow(`volume ${cfg.volume} not removed: ${r.stderr.trim()}`));
   } else if (v.exists) say(colors.yellow(`left alone: volume ${cfg.volume} was not created by pv-ipam-tests`));
-  unstage(cfg);
 }
 
 /** Removes the pvrexports stage copied into pvtx.d (every *.pvrexport.tgz there is stage's), and pvtx.d if that empties it. */

@@ -17,9 +17,13 @@ import { pollUntil } from '../lib/poll.ts';
 import { clearProgress, colors, config, isMain, main, progress, say, stamp, terminalColumns } from './common.ts';
 import { progressLine } from '../lib/progress.ts';
 import { acquireRunLock } from './run-lock.ts';
+import { removeContainerAndVolume } from './down.ts';
 import { containerPresence, docker, execInContainer, requireDocker, requireImage, volumePresence } from './docker.ts';
 
-/** Removes a leftover container/volume of an earlier toolkit run; refuses to touch anything else. */
+/**
+ * Removes a leftover container/volume of an earlier toolkit run (one killed before its teardown),
+ * with the loop devices it attached, as down does; refuses to touch anything else.
+ */
 async function clearLeftovers(cfg: Config): Promise<void> {
   const c = await containerPresence(cfg);
   if (c.exists && !c.ours) {
@@ -29,8 +33,10 @@ async function clearLeftovers(cfg: Config): Promise<void> {
   if (v.exists && !v.ours) {
     throw new EnvironmentError(`a volume named ${cfg.volume} exists that pv-ipam-tests did not create; remove it yourself or set VOLUME=another-name`);
   }
-  if (c.exists) await docker(['rm', '-f', cfg.container], { echo: true });
-  if (v.exists) await docker(['volume', 'rm', cfg.volume], { echo: true });
+  if (c.exists || v.exists) {
+    say(colors.yellow(`left by an earlier run, removed first: ${[c.exists && `container ${cfg.container}`, v.exists && `volume ${cfg.volume}`].filter(Boolean).join(', ')}`));
+    await removeContainerAndVolume(cfg);
+  }
 }
 
 /** docker volume create + docker run ... sleep infinity: the container, before pv-appengine. */

@@ -156,6 +156,22 @@ if want_case second-run; then
   verdict "second run with the same names" 3 $rc "error: pva-test and .*pvtx.d are in use by run .*-test-6 \(pid [0-9]+" "$out" "$extra"
 fi
 
+if want_case killed-run; then
+  # SIGKILL leaves everything (no teardown can run); the next run with the same names must
+  # take it all away (container, volume, the loop devices, the stale lock, staged files) and pass
+  out=$work/killed-run.out first=$work/killed-first.out
+  setsid "${NODE[@]}" scripts/test.ts 1 >"$first" 2>&1 &
+  pid=$!
+  extra=""
+  wait_for "$first" "boot: ready" 60 || extra="the first run never got ready"
+  kill -KILL -- -"$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  left=$(leftovers | awk '{ print $1 }' | sort -u | tr '\n' ' ')
+  [[ $left == *container*loop* ]] || extra="${extra:+$extra; }SIGKILL left only: $left"
+  "${NODE[@]}" scripts/test.ts 1 >"$out" 2>&1; rc=$?
+  grep -q "PASSED" "$out" || extra="${extra:+$extra; }the second run did not pass"
+  verdict "killed-run (SIGKILL left: $left), then a run" 0 $rc "left by an earlier run, removed first: container pva-test, volume storage-test" "$out" "$extra"
+fi
+
 # ---------------------------------------------------------------- a FAIL's "see:" command shows its evidence
 if want_case evidence-command; then
   out=$work/evidence.out
