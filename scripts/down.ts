@@ -13,6 +13,7 @@ import { loopsBackedBy, parseHostLosetup, parseReleased, releaseLoopsScript } fr
 import { existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { colors, config, echoShell, isMain, main, say, shellQuote, typed } from './common.ts';
 import { containerPresence, docker, requireDocker, volumePresence } from './docker.ts';
+import { clearStaleLock } from './run-lock.ts';
 
 /** Detaches the loop devices the running container attached (see lib/loops.ts). */
 export async function releaseLoops(cfg: Config): Promise<void> {
@@ -89,6 +90,8 @@ export function unstage(cfg: Config): void {
 if (isMain(import.meta.url)) {
   await main(async () => {
     await requireDocker();
-    await down(config());
+    const cfg = config();
+    clearStaleLock(cfg);
+    await down(cfg);
   });
 }

@@ -11,12 +11,17 @@ import { typed } from './common.ts';
 
 interface Holder { pid: number; run: string; container: string; since: string }
 
+/** A holder that has exited is not alive, a zombie not yet reaped (state Z in /proc/PID/stat) included. */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
   }
 }
 
@@ -55,4 +60,22 @@ export function acquireRunLock(cfg: Config, run: string): () => void {
     }
   }
   throw new EnvironmentError(`cannot take ${typed(file)}`);
+}
+
+/**
+ * For `make down` on its own: refuses while a live run holds the names (its own teardown will
+ * run), and removes the lock a killed run left.
+ */
+export function clearStaleLock(cfg: Config): void {
+  const file = lockFile(cfg);
+  let h: Holder | undefined;
+  try {
+    h = JSON.parse(readFileSync(file, 'utf8')) as Holder;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+  }
+  if (h && h.pid !== process.pid && alive(h.pid)) {
+    throw new EnvironmentError(`${h.container} is in use by run ${h.run} (pid ${h.pid}, since ${h.since}); stop that run (Ctrl-C tears it down) instead`);
+  }
+  rmSync(file, { force: true });
 }

@@ -171,6 +171,27 @@ if want_case killed-run; then
   grep -q "PASSED" "$out" || extra="${extra:+$extra; }the second run did not pass"
   verdict "killed-run (SIGKILL left: $left), then a run" 0 $rc "left by an earlier run, removed first: container pva-test, volume storage-test" "$out" "$extra"
 fi
+if want_case killed-run-down; then
+  # the same, cleaned up by make down: the stale lock goes too
+  out=$work/killed-down.out first=$work/killed-down-first.out
+  setsid "${NODE[@]}" scripts/test.ts 1 >"$first" 2>&1 &
+  pid=$!
+  extra=""
+  wait_for "$first" "boot: ready" 60 || extra="the first run never got ready"
+  kill -KILL -- -"$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  "${NODE[@]}" scripts/down.ts >"$out" 2>&1; rc=$?
+  verdict "killed-run, then make down" 0 $rc "docker volume rm storage-test" "$out" "$extra"
+fi
+if want_case down-while-running; then
+  out=$work/down-running.out first=$work/down-running-first.out
+  setsid "${NODE[@]}" scripts/test.ts 6 >"$first" 2>&1 &
+  pid=$!
+  wait_for "$first" "baseline: ready" 60
+  "${NODE[@]}" scripts/down.ts >"$out" 2>&1; rc=$?
+  wait "$pid"; rc1=$?
+  extra=""; [ $rc1 = 0 ] || extra="the run was harmed: exit $rc1"
+  verdict "make down while a run holds the names" 3 $rc "pva-test is in use by run .*-test-6 \(pid [0-9]+.*stop that run" "$out" "$extra"
+fi
 
 # ---------------------------------------------------------------- a FAIL's "see:" command shows its evidence
 if want_case evidence-command; then
