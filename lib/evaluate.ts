@@ -20,6 +20,8 @@ export interface CheckResult {
   knownIssue?: KnownIssue;
   /** what to type to see the evidence (set on FAIL and XFAIL results) */
   evidence?: string;
+  /** set on a failure no wait can undo (a log line that is there stays): no re-check window for it */
+  final?: true;
 }
 
 export function evaluateChecks(checks: Check[], scenarioId: string, steps: Record<string, StepState>, step: string, plan?: PlanFile): CheckResult[] {
@@ -37,6 +39,7 @@ export function evaluateChecks(checks: Check[], scenarioId: string, steps: Recor
       actual: o.actual,
       hint: c.hint && plan ? plan.troubleshooting[c.hint] : undefined,
       realSystem: c.realSystem,
+      ...(!o.pass && o.final ? { final: true as const } : {}),
     };
   });
 }
@@ -61,4 +64,9 @@ export function evaluateScenario(scenario: Scenario, resolvedSteps: Step[], step
 
 export function allPass(results: { pass: boolean }[]): boolean {
   return results.every((r) => r.pass);
+}
+
+/** Every check passes or has failed for good: re-checking cannot change the verdict. */
+export function allSettled(results: { pass: boolean; final?: boolean }[]): boolean {
+  return results.every((r) => r.pass || r.final);
 }

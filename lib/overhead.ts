@@ -8,7 +8,8 @@
  *   commands  the plan's own docker commands (volume create, run, exec) and the pings, which
  *             take ~1 s each plus PING_WAIT when they get no reply, one after another per container;
  *             and, for a step that ends with a failing (or XFAIL) check, the SETTLE_STABLE window
- *             the toolkit re-checks for before it says FAIL (plus the pings of the round closing it)
+ *             the toolkit re-checks for before it says FAIL (plus the pings of the round closing it);
+ *             none for a failure no wait can undo (`final`: a log line that is there stays)
  *   overhead  toolkit − target − commands; a run misses its target above 1 s per scenario
  * pantavisor.log timestamps are whole seconds of the same clock (CLOCK_MONOTONIC, = the host's
  * uptime on a machine that never suspends), so each event is placed in the middle of the part of
@@ -97,7 +98,7 @@ export function overheadRow(
     // was written: then the moment the toolkit saw it ready stands in for the event
     const at = trigger !== undefined && log ? eventTime(step.waitFor, log, trigger, afterLine) ?? clock[`ready:${step.id}`] : undefined;
     afterLine = log?.lines[log.lines.length - 1]?.lineNo ?? afterLine;
-    if (report.checks.some((c) => c.step === step.id && !c.pass)) recheckS += settleStableS;
+    if (report.checks.some((c) => c.step === step.id && !c.pass && !c.final)) recheckS += settleStableS;
     if (at === undefined || trigger === undefined) {
       targetS = undefined;
       note = `no log event for step ${step.id}`;

@@ -10,7 +10,7 @@
 import type { Config } from '../lib/config.ts';
 import { FILES, stateFromFiles, type StepState } from '../lib/bundle.ts';
 import { LiveLog, type LogSnapshot } from './live-log.ts';
-import { allPass, evaluateChecks, evaluateStep, type CheckResult } from '../lib/evaluate.ts';
+import { allPass, allSettled, evaluateChecks, evaluateStep, type CheckResult } from '../lib/evaluate.ts';
 import { filesFor, gatherCommands, gatherScript, newMark, optionalFilesFor, parseGatherOutput } from '../lib/gather.ts';
 import { logCapabilities, logProbe } from '../lib/capabilities.ts';
 import type { CapabilityProbe } from '../lib/report.ts';
@@ -116,9 +116,10 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
 
     let final: { files: Record<string, string>; st: StepState; res: CheckResult[] };
     const round = async () => {
+      const startedAt = Date.now();
       const { files, st } = await gather(step.pings ?? []);
       const res = opts.evaluate ? evaluateStep(scenario, step, { ...run.states, [step.id]: st }, plan) : [];
-      return { files, st, res };
+      return { files, st, res, startedAt };
     };
     if (i === 0 && logCaps.length) {
       // a capability seen in the boot log (e.g. the isolation line): without it, keep one round
@@ -141,14 +142,17 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
       }
     }
     const judgedAtOnce = whole && w.ok && opts.evaluate ? evaluateStep(scenario, step, { ...run.states, [step.id]: w.value.st }, plan) : undefined;
-    if (judgedAtOnce && allPass(judgedAtOnce)) {
+    if (judgedAtOnce && allSettled(judgedAtOnce)) {
+      // all pass, or what fails has failed for good (a log line that is there stays): no re-check
       final = { files: w.value.files, st: w.value.st, res: judgedAtOnce };
     } else if (opts.evaluate && !w.ok) {
       // not ready by the deadline: judge what is there once (re-checking would only repeat it)
       final = await round();
     } else if (opts.evaluate) {
       const stability = new Stability(cfg.settleStableMs);
-      const s = await pollUntil(round, (v) => allPass(v.res) || stability.observe(v.res), {
+      // the verdicts of the round that saw the step ready are the window's first observation
+      if (judgedAtOnce) stability.observe(judgedAtOnce);
+      const s = await pollUntil(round, (v) => allSettled(v.res) || stability.observe(v.res, v.startedAt), {
         timeoutMs: cfg.settleTimeoutMs, intervalMs: cfg.pollIntervalMs, signal: opts.signal,
         onWait: (v, ms) => progress(progressLine(`${step.id}: re-checking before a FAIL`, ms, cfg.settleTimeoutMs, seenSoFar(v.res.filter((r) => !r.pass).map((r) => ({ id: r.id, actual: r.actual }))), terminalColumns())),
       });

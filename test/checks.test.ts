@@ -610,3 +610,16 @@ test('every evaluator is covered above', () => {
     'nft-rule', 'no-running-containers', 'ping-loss',
   ]);
 });
+
+// a failure no wait can undo is `final`: the step's re-check window is skipped for it
+test('final: a log line that is there stays; a line still missing may come', () => {
+  const st = state({ 'pantavisor.log': LOG });
+  assert.equal(ev({ kind: 'log-absent', line: { level: 'ERROR' } }, st).final, true);
+  assert.equal(ev({ kind: 'log-absent', line: { text: 'failed to setup NAT' } }, st).final, undefined);
+  assert.equal(ev({ kind: 'log-absent', line: { text: 'x' } }, state({ 'pantavisor.log': undefined })).final, undefined);
+  assert.equal(ev({ kind: 'log-contains', line: { regex: '^allocated ' }, count: { eq: 1 } }, st).final, true);
+  assert.equal(ev({ kind: 'log-contains', line: { level: 'ERROR' }, count: { le: 1 } }, st).final, true);
+  assert.equal(ev({ kind: 'log-contains', line: { regex: '^allocated ' }, count: { eq: 3 } }, st).final, undefined);
+  assert.equal(ev({ kind: 'log-contains', line: { text: 'setup NAT' } }, st).final, undefined);
+  assert.equal(ev({ kind: 'container-state', container: 'pv-a', state: 'RUNNING' }, st).final, undefined);
+});

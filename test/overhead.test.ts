@@ -45,5 +45,8 @@ test('overheadRow: toolkit − target − commands (docker, pings, the re-check 
   const f = overheadRow(scenario, failing, { boot: log }, () => 0, 1, 3);
   assert.equal(f.commandsS, 3.5);
   assert.equal(f.miss, false);
+  // a failure no wait can undo is judged at once: no window budgeted for it
+  const final = { ...report, checks: [{ step: 'boot', pass: false, final: true }] } as unknown as ScenarioReport;
+  assert.equal(overheadRow(scenario, final, { boot: log }, () => 0, 1, 3).commandsS, 0.5);
   assert.equal(overheadRow(scenario, report, {}, () => 0, 1).overheadS, undefined, 'no log: unknown');
 });

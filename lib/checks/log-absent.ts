@@ -10,6 +10,7 @@ export function logAbsent(check: Check, ctx: EvalContext): Outcome {
   const missing = state.missing.includes('pantavisor.log');
   return {
     pass: found.length === 0 && !missing,
+    ...(found.length > 0 && !missing ? { final: true } : {}),
     expected: `no line ${describePattern(pattern)}`,
     actual: missing ? 'pantavisor.log missing' : found.length ? `${found.length}: ${found.slice(0, 2).map(shortLine).join(' | ')}` : `none in ${state.log.lines.length} log lines`,
   };

@@ -13,6 +13,8 @@ export interface Outcome {
   pass: boolean;
   expected: string;
   actual: string;
+  /** a failure no wait can undo: pantavisor.log only grows, so a line that is there stays */
+  final?: boolean;
 }
 
 export function current(ctx: EvalContext): StepState {
