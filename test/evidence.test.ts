@@ -36,8 +36,8 @@ test('container, device.json, bridge, nft, iptables and ping evidence', () => {
   assert.equal(ev({ kind: 'iptables-masquerade' }), 'docker exec pva-test iptables -t nat -S');
   assert.equal(ev({ kind: 'nft-rule', family: 'inet', table: 'pv_ipam', chain: 'forward', rule: 'drop', count: { eq: 1 } }), 'docker exec pva-test nft list ruleset');
   assert.equal(ev({ kind: 'container-not-running', container: 'pv-example-net-server' }), 'docker exec pva-test lxc-ls -f');
-  assert.equal(ev({ kind: 'ping-loss', from: 'pv-example-net-server', to: '8.8.8.8', lossPercent: 0 }),
-    'docker exec pva-test pventer -c pv-example-net-server ping -c 2 8.8.8.8');
+  assert.equal(ev({ kind: 'ping-loss', from: 'pv-example-net-server', to: '198.51.100.1', lossPercent: 0 }),
+    'docker exec pva-test pventer -c pv-example-net-server ping -c 2 198.51.100.1');
   assert.equal(evidenceCommand({ id: 'x', kind: 'container-state' }, { ...paths, container: 'my test' }), "docker exec 'my test' lxc-ls -f");
   assert.equal(ev({ kind: 'no-such-kind' }), 'docker exec -it pva-test sh');
   assert.deepEqual(evidenceCommands({ id: "x", kind: "ip-usable-in-pool", container: "a", pool: "p" }, paths),

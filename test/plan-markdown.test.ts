@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { buildTargets, docSettings, inline, planMarkdown, sourceArtifact, type DocPlan } from '../lib/plan-markdown.ts';
 import { parsePlan } from '../lib/scenarios.ts';
+import { DEFAULTS } from '../lib/config.ts';
 
 const planText = readFileSync(new URL('../scenarios.json', import.meta.url), 'utf8');
 const schemaText = readFileSync(new URL('../scenarios.schema.json', import.meta.url), 'utf8');
@@ -46,7 +47,7 @@ test('the real plan: title, version, build targets, every test with its sections
   }
   assert.match(md, /\n## Troubleshooting\n\n\| Symptom \| Cause \| Fix \|\n\|---\|---\|---\|\n\| No IPs assigned \| Missing device\.json \| Ensure /);
   assert.ok(!md.includes('${EXTERNAL_HOST}'), 'variables are substituted with the plan\'s values');
-  assert.ok(md.includes('pventer -c pv-example-net-server ping -c 2 8.8.8.8'));
+  assert.ok(md.includes(`pventer -c pv-example-net-server ping -c 2 ${DEFAULTS.EXTERNAL_HOST}`));
   // the plan's tests, then the ones beyond it, each in scenarios.json's order, then troubleshooting
   const headings = md.split('\n').filter((l) => /^##+ (Test |Beyond|Troubleshooting)/.test(l)).map((l) => l.replace(/:.*/, ''));
   const inPlan = plan.scenarios.filter((s) => (s.section ?? 'plan') === 'plan').map((s) => `## Test ${s.id}`);
@@ -209,9 +210,13 @@ test('docSettings: the toolkit defaults, which are the plan\'s values', () => {
   const st = docSettings();
   assert.equal(st.container, 'pva-test');
   assert.equal(st.artifacts, 'build/tmp-scarthgap/deploy/images/docker-x86_64');
-  assert.equal(st.externalHost, '8.8.8.8');
+  assert.equal(st.externalHost, DEFAULTS.EXTERNAL_HOST);
   const other = planMarkdown(realPlan(), { ...st, container: 'other' });
   assert.ok(other.includes('docker exec other lxc-ls -f'));
+  // EXTERNAL_HOST reaches the document's pings (a documentation address here: tests name no real host)
+  const host = docSettings({ ...DEFAULTS, EXTERNAL_HOST: '198.51.100.1' });
+  assert.equal(host.externalHost, '198.51.100.1');
+  assert.ok(planMarkdown(realPlan(), host).includes('pventer -c pv-example-net-server ping -c 2 198.51.100.1'));
 });
 
 test('docs/testplan-ipam.md is up to date with scenarios.json (run make plan)', () => {
