@@ -1,7 +1,8 @@
 /**
  * When to stop re-checking a step whose checks do not all hold yet: as soon as they all hold
- * or what fails has failed for good (lib/evaluate.ts allSettled: a log line that is there stays), or when the verdicts (which checks pass, which fail) have not changed for `stableMs` (waiting
- * longer would only delay the same FAIL), or at the settle deadline. What a failing check saw
+ * or what fails has failed for good (lib/evaluate.ts allSettled: a log line that is there
+ * stays), or when the verdicts (which checks pass, which fail) have not changed for `stableMs`
+ * (waiting longer would only delay the same FAIL), or at the settle deadline. What a failing check saw
  * may change meanwhile (a log grows by periodic lines); only a check turning pass or fail
  * restarts the clock.
  */

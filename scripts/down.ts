@@ -58,20 +58,25 @@ export async function releaseHostLoops(cfg: Config): Promise<void> {
 }
 
 export async function down(cfg: Config): Promise<void> {
-  await removeContainerAndVolume(cfg);
+  await removeContainer(cfg);
+  await removeVolume(cfg);
   unstage(cfg);
 }
 
-/** The container and the volume, if pv-ipam-tests created them, each after the loop devices it attached. */
-export async function removeContainerAndVolume(cfg: Config): Promise<void> {
+/** docker rm -f of cfg.container, if pv-ipam-tests created it, after the loop devices it attached. */
+export async function removeContainer(cfg: Config): Promise<void> {
   const c = await containerPresence(cfg);
-  const v = await volumePresence(cfg);
   if (c.exists && c.ours) {
     if (c.running) await releaseLoops(cfg).catch((e) => say(colors.yellow(`loop devices not released: ${(e as Error).message}`)));
     await docker(['rm', '-f', cfg.container], { echo: true });
   } else if (c.exists) say(colors.yellow(`left alone: container ${cfg.container} was not created by pv-ipam-tests`));
-  if (v.exists && v.ours) await releaseHostLoops(cfg).catch((e) => say(colors.yellow(`loop devices not released: ${(e as Error).message}`)));
+}
+
+/** docker volume rm of cfg.volume, if pv-ipam-tests created it, after the host loop devices its files back. */
+export async function removeVolume(cfg: Config): Promise<void> {
+  const v = await volumePresence(cfg);
   if (v.exists && v.ours) {
+    await releaseHostLoops(cfg).catch((e) => say(colors.yellow(`loop devices not released: ${(e as Error).message}`)));
     const r = await docker(['volume', 'rm', cfg.volume], { echo: true });
     if (r.exitCode !== 0) say(colors.yellow(`volume ${cfg.volume} not removed: ${r.stderr.trim()}`));
   } else if (v.exists) say(colors.yellow(`left alone: volume ${cfg.volume} was not created by pv-ipam-tests`));

@@ -39,7 +39,7 @@ if (isMain(import.meta.url)) {
     say(`  VERBOSE=1        echo every command of each gathering round; FAILs print a "see:" command`);
     say(`  make shell       shell in the container (CMD="lxc-ls -f" runs one command)`);
     say(`  make logs        follow pantavisor.log (LOG=appengine: pv-appengine output; FOLLOW=0)`);
-    say(`  make clean       remove every container/volume the toolkit labelled`);
+    say(`  make clean       remove every container/volume the toolkit labelled, and unstage`);
     say();
     say(b('Build'));
     say(`  make build       kas-container build of the plan's artifacts (DRY_RUN=1 prints it)`);

@@ -25,6 +25,15 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The run holding the lock file, if it is another process and alive; a lock that is unreadable or whose holder is gone is stale. */
+function liveHolder(file: string): Holder | undefined {
+  let h: Holder | undefined;
+  try {
+    h = JSON.parse(readFileSync(file, 'utf8')) as Holder;
+  } catch { /* missing, or unreadable: stale */ }
+  return h && h.pid !== process.pid && alive(h.pid) ? h : undefined;
+}
+
 export function lockFile(cfg: Config): string {
   return `${cfg.pvtxd.replace(/\/+$/, '')}.lock`;
 }
@@ -49,11 +58,8 @@ export function acquireRunLock(cfg: Config, run: string): () => void {
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new EnvironmentError(`cannot create ${typed(file)}: ${(e as Error).message}`);
-      let h: Holder | undefined;
-      try {
-        h = JSON.parse(readFileSync(file, 'utf8')) as Holder;
-      } catch { /* unreadable: stale */ }
-      if (h && h.pid !== process.pid && alive(h.pid)) {
+      const h = liveHolder(file);
+      if (h) {
         throw new EnvironmentError(`${h.container} and ${typed(cfg.pvtxd)} are in use by run ${h.run} (pid ${h.pid}, since ${h.since}); wait for it, or set CONTAINER=, VOLUME= and PVTXD= to other names`);
       }
       rmSync(file, { force: true });
@@ -68,13 +74,8 @@ export function acquireRunLock(cfg: Config, run: string): () => void {
  */
 export function clearStaleLock(cfg: Config): void {
   const file = lockFile(cfg);
-  let h: Holder | undefined;
-  try {
-    h = JSON.parse(readFileSync(file, 'utf8')) as Holder;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-  }
-  if (h && h.pid !== process.pid && alive(h.pid)) {
+  const h = liveHolder(file);
+  if (h) {
     throw new EnvironmentError(`${h.container} is in use by run ${h.run} (pid ${h.pid}, since ${h.since}); stop that run (Ctrl-C tears it down) instead`);
   }
   rmSync(file, { force: true });

@@ -17,7 +17,7 @@ import { pollUntil } from '../lib/poll.ts';
 import { clearProgress, colors, config, isMain, main, progress, say, stamp, terminalColumns } from './common.ts';
 import { progressLine } from '../lib/progress.ts';
 import { acquireRunLock } from './run-lock.ts';
-import { removeContainerAndVolume } from './down.ts';
+import { removeContainer, removeVolume } from './down.ts';
 import { containerPresence, docker, execInContainer, requireDocker, requireImage, volumePresence } from './docker.ts';
 
 /**
@@ -35,7 +35,8 @@ async function clearLeftovers(cfg: Config): Promise<void> {
   }
   if (c.exists || v.exists) {
     say(colors.yellow(`left by an earlier run, removed first: ${[c.exists && `container ${cfg.container}`, v.exists && `volume ${cfg.volume}`].filter(Boolean).join(', ')}`));
-    await removeContainerAndVolume(cfg);
+    await removeContainer(cfg);
+    await removeVolume(cfg);
   }
 }
 

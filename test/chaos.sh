@@ -26,13 +26,7 @@ want_case() { [ -z "${CHAOS_CASES:-}" ] && return 0; local w; for w in $CHAOS_CA
 # what the toolkit made and did not take away, one item per line (minus what was there before
 # chaos started: the leak check of make ci judges those)
 leftovers() { comm -13 "$work/before" <(all_leftovers | sort); }
-all_leftovers() {
-  docker ps -aq --filter label=pv-ipam-tests | sed 's/^/container /'
-  docker volume ls -q --filter label=pv-ipam-tests | sed 's/^/volume /'
-  ip netns list 2>/dev/null | sed 's/^/netns /'
-  ls -d pvtx.d*/*.pvrexport.tgz pvtx.d*.lock 2>/dev/null | sed 's/^/file /'
-  losetup -a 2>/dev/null | grep '/trails/[^/]*/[^/]*/root\.squ' | sed 's/^/loop /'
-}
+all_leftovers() { bash .ci/leak-check --list; }
 
 all_leftovers | sort >"$work/before"
 [ -s "$work/before" ] && echo "chaos: already there before the cases (not counted): $(tr '\n' ' ' <"$work/before")"
@@ -67,7 +61,7 @@ verdict() {
       case "$kind" in
       container) docker rm -f "$item" >/dev/null 2>&1 ;;
       volume) docker volume rm "$item" >/dev/null 2>&1 ;;
-      file) rm -f "$item" ;;
+      staged) rm -f "$item" ;;
       loop) losetup -d "${item%:}" 2>/dev/null ;;
       esac
     done <<<"$left"
