@@ -2,7 +2,7 @@
  * Writes and reads capture bundles on disk (the layout is the fixed contract in README.md):
  * a single-step scenario keeps its files at the top; a multi-step one has a directory per step.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { EXTRA_FILES, FILES, type BundleMeta } from '../lib/bundle.ts';
 import { UsageError } from '../lib/errors.ts';
 import type { Scenario } from '../lib/scenarios.ts';
@@ -49,24 +49,8 @@ export async function writeLiveBundle(
 
 /** Copies the first `bytes` bytes of a file. */
 function copyPrefix(from: string, to: string, bytes: number): void {
-  const fd = openSync(from, 'r');
-  try {
-    const out = openSync(to, 'w');
-    try {
-      const buf = Buffer.alloc(1 << 20);
-      let done = 0;
-      while (done < bytes) {
-        const n = readSync(fd, buf, 0, Math.min(buf.length, bytes - done), done);
-        if (n <= 0) break;
-        writeSync(out, buf, 0, n);
-        done += n;
-      }
-    } finally {
-      closeSync(out);
-    }
-  } finally {
-    closeSync(fd);
-  }
+  copyFileSync(from, to);
+  truncateSync(to, bytes);
 }
 
 function readDir(d: string): Record<string, string> {
