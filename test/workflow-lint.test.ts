@@ -48,10 +48,10 @@ test('scripts/workflow-lint.ts exits 1 with file:line:column findings, 2 on a mi
   const dir = mkdtempSync(`${tmpdir()}/pv-wf-`);
   try {
     writeFileSync(`${dir}/bad.yml`, 'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.nope.x }}\n');
-    r = spawnSync(`${ROOT}node_modules/.bin/tsx`, ['scripts/workflow-lint.ts', `${dir}/bad.yml`], { cwd: ROOT, encoding: 'utf8' });
+    r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/workflow-lint.ts', `${dir}/bad.yml`], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 1, r.stdout + r.stderr);
     assert.ok(r.stdout.startsWith(`${dir}/bad.yml:6:23: property "nope" is not defined in object type`), r.stdout);
-    r = spawnSync(`${ROOT}node_modules/.bin/tsx`, ['scripts/workflow-lint.ts', `${dir}/missing.yml`], { cwd: ROOT, encoding: 'utf8' });
+    r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/workflow-lint.ts', `${dir}/missing.yml`], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 2);
   } finally {
     rmSync(dir, { recursive: true, force: true });
