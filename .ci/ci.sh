@@ -27,7 +27,7 @@ STAGES=(
   "reverify|bash .ci/reverify-bundles $CI_REPORTS"
   "variants|bash .ci/variants"
   "capture-roundtrip|bash .ci/capture-roundtrip"
-  "mutation|MUTATION_BASELINE=0 MUTATION_JOBS=2 bash lab/mutation.sh"
+  "mutation|MUTATION_BASELINE=0 MUTATION_JOBS=3 bash lab/mutation.sh"
   "chaos|make -s chaos"
   "deno-alone|bash .ci/deno-alone"
   "leak-check|bash .ci/leak-check --since \"\$LEAK_RECORD\""

@@ -3,10 +3,44 @@
 # Every case asserts the exit status, the one line that explains it, and that nothing the
 # toolkit made is left behind (containers and volumes labelled pv-ipam-tests, host netns,
 # staged pvtx.d files and lock files, host loop devices backed by a trail's root.squashfs).
-#   CHAOS_CASES="signal hang"   only the cases whose names start with these words
+#   CHAOS_CASES="signal hang"   only the cases whose names start with these words (one lane)
 # Ends with one line: chaos: N cases, N passed, leftovers 0
+#
+# The cases run in two lanes at once (most of a case is waiting on the lab), each with its own
+# names (pva-chaos-a, storage-chaos-a, pvtx.d-chaos-a; -b), so a lane judges what its own
+# cases left by name. Loop devices and host netns cannot be told apart by lane: what is left of
+# those is judged once both lanes are done, against what was there before chaos started.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+if [ -z "${CHAOS_LANE:-}" ]; then
+  before=$(mktemp) results=$(mktemp -d); trap 'rm -rf "$before" "$results"' EXIT
+  bash .ci/leak-check --list | sort >"$before"
+  [ -s "$before" ] && echo "chaos: already there before the cases (not counted): $(tr '\n' ' ' <"$before")"
+  if [ -n "${CHAOS_CASES:-}" ]; then
+    CHAOS_LANE=a CHAOS_RESULT=$results/a bash "$0"
+  else
+    # two lanes of about equal length; each prints its cases when it is done
+    CHAOS_LANE=a CHAOS_RESULT=$results/a CHAOS_CASES="signal hang scenarios artifact" bash "$0" >"$results/a.out" 2>&1 &
+    CHAOS_LANE=b CHAOS_RESULT=$results/b CHAOS_CASES="docker second down killed evidence capability hostile" bash "$0" >"$results/b.out" 2>&1 &
+    wait
+    cat "$results/a.out" "$results/b.out"
+  fi
+  read -r cases passed left < <(cat "$results"/a "$results"/b 2>/dev/null | awk '{ c += $1; p += $2; l += $3 } END { print c + 0, p + 0, l + 0 }')
+  late=$(comm -13 "$before" <(bash .ci/leak-check --list | sort))
+  if [ -n "$late" ]; then
+    echo "BAD  left once both lanes were done: $(echo "$late" | tr '\n' ' ')"
+    left=$((left + $(echo "$late" | wc -l)))
+  fi
+  echo
+  echo "chaos: $cases cases, $passed passed, leftovers $left"
+  [ "$cases" -gt 0 ] && [ "$passed" = "$cases" ] && [ "$left" = 0 ]
+  exit
+fi
+
+# ---------------------------------------------------------------- one lane
+C=pva-chaos-$CHAOS_LANE V=storage-chaos-$CHAOS_LANE P=pvtx.d-chaos-$CHAOS_LANE
+export CONTAINER=$C VOLUME=$V PVTXD=$P
 
 export TARGET=lab
 # the lab's realistic delays only slow these cases down
@@ -25,13 +59,14 @@ command -v deno >/dev/null 2>&1 && DENO=(deno run -A --quiet)
 cases=0 passed=0 leftovers_total=0 case_t0=$SECONDS
 want_case() { [ -z "${CHAOS_CASES:-}" ] && return 0; local w; for w in $CHAOS_CASES; do [[ $1 == "$w"* ]] && return 0; done; return 1; }
 
-# what the toolkit made and did not take away, one item per line (minus what was there before
-# chaos started: the leak check of make ci judges those)
-leftovers() { comm -13 "$work/before" <(all_leftovers | sort); }
-all_leftovers() { bash .ci/leak-check --list; }
-
-all_leftovers | sort >"$work/before"
-[ -s "$work/before" ] && echo "chaos: already there before the cases (not counted): $(tr '\n' ' ' <"$work/before")"
+# what this lane's cases made and did not take away, one item per line: its container, volume,
+# staged files and lock (loop devices and netns are judged when both lanes are done)
+leftovers() {
+  docker ps -a --filter label=pv-ipam-tests --format 'container {{.Names}}' 2>/dev/null | grep -x "container $C"
+  docker volume ls --filter label=pv-ipam-tests --format 'volume {{.Name}}' 2>/dev/null | grep -x "volume $V"
+  ls -d "$P"/*.pvrexport.tgz "$P.lock" 2>/dev/null | sed 's/^/staged /'
+}
+loops() { losetup -a 2>/dev/null | grep '/trails/[^/]*/[^/]*/root\.squ' | cut -d: -f1 | sort; }
 
 # wait_for FILE REGEX SECONDS: poll a file until a line matches, with a deadline
 wait_for() {
@@ -64,7 +99,6 @@ verdict() {
       container) docker rm -f "$item" >/dev/null 2>&1 ;;
       volume) docker volume rm "$item" >/dev/null 2>&1 ;;
       staged) rm -f "$item" ;;
-      loop) losetup -d "${item%:}" 2>/dev/null ;;
       esac
     done <<<"$left"
   fi
@@ -132,9 +166,9 @@ if want_case docker-kill; then
   out=$work/docker-kill.out
   setsid "${NODE[@]}" scripts/test.ts 6 >"$out" 2>&1 &
   pid=$!
-  wait_for "$out" "baseline: ready" 60 && docker kill pva-test >/dev/null 2>&1
+  wait_for "$out" "baseline: ready" 60 && docker kill "$C" >/dev/null 2>&1
   wait "$pid"; rc=$?
-  verdict "docker-kill mid-run" 3 $rc "container pva-test went away" "$out"
+  verdict "docker-kill mid-run" 3 $rc "container $C went away" "$out"
 fi
 if want_case docker-unreachable; then
   out=$work/docker-unreachable.out
@@ -152,8 +186,8 @@ if want_case second-run || want_case down-while-running; then
   "${NODE[@]}" scripts/down.ts >"$down" 2>&1; rc_down=$?
   wait "$pid"; rc1=$?
   extra=""; [ $rc1 = 0 ] || extra="the first run was harmed: exit $rc1"
-  want_case second-run && verdict "second run with the same names" 3 $rc "error: pva-test and .*pvtx.d are in use by run .*-test-6 \(pid [0-9]+" "$out" "$extra"
-  want_case down-while-running && verdict "make down while a run holds the names" 3 $rc_down "pva-test is in use by run .*-test-6 \(pid [0-9]+.*stop that run" "$down" "$extra"
+  want_case second-run && verdict "second run with the same names" 3 $rc "error: $C and .*$P are in use by run .*-test-6 \(pid [0-9]+" "$out" "$extra"
+  want_case down-while-running && verdict "make down while a run holds the names" 3 $rc_down "$C is in use by run .*-test-6 \(pid [0-9]+.*stop that run" "$down" "$extra"
 fi
 if want_case killed-run; then
   # SIGKILL leaves everything (no teardown can run); the next run with the same names must
@@ -165,10 +199,12 @@ if want_case killed-run; then
   wait_for "$first" "boot: ready" 60 || extra="the first run never got ready"
   kill -KILL -- -"$pid" 2>/dev/null; wait "$pid" 2>/dev/null
   left=$(leftovers | awk '{ print $1 }' | sort -u | tr '\n' ' ')
-  [[ $left == *container*loop* ]] || extra="${extra:+$extra; }SIGKILL left only: $left"
   "${NODE[@]}" scripts/test.ts 1 >"$out" 2>&1; rc=$?
+  # the loop devices the killed run's container held are released by the next run, before it boots
+  grep -q '^  released /dev/loop' "$out" && left="$left""loop "
+  [[ $left == *container*loop* ]] || extra="${extra:+$extra; }SIGKILL left only: $left"
   grep -q "PASSED" "$out" || extra="${extra:+$extra; }the second run did not pass"
-  verdict "killed-run (SIGKILL left: $left), then a run" 0 $rc "left by an earlier run, removed first: container pva-test, volume storage-test" "$out" "$extra"
+  verdict "killed-run (SIGKILL left: $left), then a run" 0 $rc "left by an earlier run, removed first: container $C, volume $V" "$out" "$extra"
 fi
 if want_case killed-run-down; then
   # the same, cleaned up by make down: the stale lock goes too
@@ -179,7 +215,7 @@ if want_case killed-run-down; then
   wait_for "$first" "boot: ready" 60 || extra="the first run never got ready"
   kill -KILL -- -"$pid" 2>/dev/null; wait "$pid" 2>/dev/null
   "${NODE[@]}" scripts/down.ts >"$out" 2>&1; rc=$?
-  verdict "killed-run, then make down" 0 $rc "docker volume rm storage-test" "$out" "$extra"
+  verdict "killed-run, then make down" 0 $rc "docker volume rm $V" "$out" "$extra"
 fi
 # ---------------------------------------------------------------- a FAIL's "see:" command shows its evidence
 if want_case evidence-command; then
@@ -191,7 +227,7 @@ if want_case evidence-command; then
   grep -q 'pvbr0' <<<"$shown" || extra="\`$see\` did not show pvbr0: $shown"
   grep -q 'inet 10.0.5.1/24' <<<"$shown" && extra="${extra:+$extra; }\`$see\` shows the address the FAIL says is missing"
   make -s down >/dev/null 2>&1
-  verdict "evidence-command (KEEP=1, no-bridge): $see" 1 $rc "^ +see: +docker exec pva-test ip addr show pvbr0" "$out" "$extra"
+  verdict "evidence-command (KEEP=1, no-bridge): $see" 1 $rc "^ +see: +docker exec $C ip addr show pvbr0" "$out" "$extra"
 fi
 
 # ---------------------------------------------------------------- bad scenarios files: exit 2, nothing started
@@ -261,6 +297,4 @@ hostile hostile-nft-missing 4 "rm -f /usr/sbin/nft" 1 "nft-ruleset.txt missing: 
 hostile hostile-binary-log 1 "mkdir -p ${LOG%/*} && head -c 4096 /dev/urandom > $LOG && printf '\\n' >> $LOG" 0 "^Test 1: PASSED"
 hostile hostile-100mb-log 1 "mkdir -p ${LOG%/*} && yes '[pantavisor] 1 DEBUG	 -- [storage]: (pv_storage_gc_run:1) filler line of a long-running appengine, repeated to make pantavisor.log 100 MB' | head -c 100000000 > $LOG" 0 "^Test 1: PASSED" 300
 
-echo
-echo "chaos: $cases cases, $passed passed, leftovers $leftovers_total"
-[ "$passed" = "$cases" ] && [ "$leftovers_total" = 0 ]
+echo "$cases $passed $leftovers_total" >"$CHAOS_RESULT"
