@@ -179,11 +179,14 @@ if want_case second-run || want_case down-while-running; then
   # while one run holds the names: a second run and `make down` are both refused, naming it,
   # and the first run is unharmed (one first run serves both cases)
   out=$work/second-run.out down=$work/down-running.out first=$work/first-run.out
-  setsid "${NODE[@]}" scripts/test.ts 6 >"$first" 2>&1 &
+  # a 10 s stop keeps the first run holding the names well past both attempts
+  LAB_STOP_DELAY=10 setsid "${NODE[@]}" scripts/test.ts 6 >"$first" 2>&1 &
   pid=$!
   wait_for "$first" "baseline: ready" 60
-  "${NODE[@]}" scripts/test.ts 1 >"$out" 2>&1; rc=$?
+  "${NODE[@]}" scripts/test.ts 1 >"$out" 2>&1 &
+  second=$!
   "${NODE[@]}" scripts/down.ts >"$down" 2>&1; rc_down=$?
+  wait "$second"; rc=$?
   wait "$pid"; rc1=$?
   extra=""; [ $rc1 = 0 ] || extra="the first run was harmed: exit $rc1"
   want_case second-run && verdict "second run with the same names" 3 $rc "error: $C and .*$P are in use by run .*-test-6 \(pid [0-9]+" "$out" "$extra"
