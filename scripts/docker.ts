@@ -15,7 +15,11 @@ export interface ExecResult { stdout: string; stderr: string; exitCode: number }
 
 export async function docker(args: string[], opts: { echo?: boolean; timeoutSecs?: number; input?: string } = {}): Promise<ExecResult> {
   if (opts.echo) echoCommand(['docker', ...args]);
-  const p = $({ nothrow: true, input: opts.input })`docker ${args}`;
+  // in its own process group: a terminal's Ctrl-C (or a signal to the whole group) must not kill
+  // the docker client mid-call, since the daemon would carry on without it (a `docker run` cut
+  // short still creates its container, and its -v re-creates the volume teardown just removed);
+  // the interrupt handler waits for the call instead, then tears down
+  const p = $({ nothrow: true, input: opts.input, detached: true })`docker ${args}`;
   if (opts.timeoutSecs) p.timeout(`${opts.timeoutSecs}s`);
   const r = await p;
   return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? -1 };

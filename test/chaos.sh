@@ -62,8 +62,10 @@ want_case() { [ -z "${CHAOS_CASES:-}" ] && return 0; local w; for w in $CHAOS_CA
 # what this lane's cases made and did not take away, one item per line: its container, volume,
 # staged files and lock (loop devices and netns are judged when both lanes are done)
 leftovers() {
-  docker ps -a --filter label=pv-ipam-tests --format 'container {{.Names}}' 2>/dev/null | grep -x "container $C"
-  docker volume ls --filter label=pv-ipam-tests --format 'volume {{.Name}}' 2>/dev/null | grep -x "volume $V"
+  # by name, labelled or not: a `docker run -v` that outlives its teardown re-creates the volume
+  # without the label
+  docker ps -a --format 'container {{.Names}}' 2>/dev/null | grep -x "container $C"
+  docker volume ls --format 'volume {{.Name}}' 2>/dev/null | grep -x "volume $V"
   ls -d "$P"/*.pvrexport.tgz "$P.lock" 2>/dev/null | sed 's/^/staged /'
 }
 loops() { losetup -a 2>/dev/null | grep '/trails/[^/]*/[^/]*/root\.squ' | cut -d: -f1 | sort; }
