@@ -21,6 +21,7 @@ if [ -z "${CHAOS_LANE:-}" ]; then
     CHAOS_LANE=a CHAOS_RESULT=$results/a bash "$0"
   else
     # two lanes of about equal length; each prints its cases when it is done
+    echo "chaos: two lanes at once (a: signals, hangs, bad input; b: the environment, names, hostile output); their cases print when both are done"
     CHAOS_LANE=a CHAOS_RESULT=$results/a CHAOS_CASES="signal hang scenarios artifact" bash "$0" >"$results/a.out" 2>&1 &
     CHAOS_LANE=b CHAOS_RESULT=$results/b CHAOS_CASES="docker second down killed evidence capability hostile" bash "$0" >"$results/b.out" 2>&1 &
     wait
