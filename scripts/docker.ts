@@ -41,13 +41,14 @@ export async function requireImage(cfg: Config): Promise<void> {
   }
 }
 
-export type Presence = { exists: false } | { exists: true; ours: boolean; running: boolean };
+/** What teardown needs of a container or volume, from one inspect: the container's id, the volume's mountpoint. */
+export type Presence = { exists: false } | { exists: true; ours: boolean; running: boolean; id?: string; mountpoint?: string };
 
 export async function containerPresence(cfg: Config): Promise<Presence> {
-  const r = await docker(['container', 'inspect', '--format', `{{.State.Running}} {{index .Config.Labels "${cfg.label}"}}`, cfg.container]);
+  const r = await docker(['container', 'inspect', '--format', `{{.State.Running}} {{.Id}} {{index .Config.Labels "${cfg.label}"}}`, cfg.container]);
   if (r.exitCode !== 0) return { exists: false };
-  const [running, label] = r.stdout.trim().split(' ');
-  return { exists: true, running: running === 'true', ours: !!label && label !== '<no' };
+  const [running, id, label] = r.stdout.trim().split(' ');
+  return { exists: true, running: running === 'true', id, ours: !!label && label !== '<no' };
 }
 
 /** Fails (exit 3) unless the appengine container is up; `how` says how to get it there. */
@@ -57,10 +58,11 @@ export async function requireRunning(cfg: Config, how = 'make stage-N up, or KEE
 }
 
 export async function volumePresence(cfg: Config): Promise<Presence> {
-  const r = await docker(['volume', 'inspect', '--format', `{{index .Labels "${cfg.label}"}}`, cfg.volume]);
+  const r = await docker(['volume', 'inspect', '--format', `{{.Mountpoint}} {{index .Labels "${cfg.label}"}}`, cfg.volume]);
   if (r.exitCode !== 0) return { exists: false };
-  const label = r.stdout.trim();
-  return { exists: true, running: false, ours: !!label && label !== '<no value>' };
+  const [mountpoint, ...rest] = r.stdout.trim().split(' ');
+  const label = rest.join(' ');
+  return { exists: true, running: false, mountpoint, ours: !!label && label !== '<no value>' };
 }
 
 /** Runs a shell script inside the container; each command in it carries its own `timeout -k`. */

@@ -16,9 +16,8 @@ import { containerPresence, docker, requireDocker, volumePresence } from './dock
 import { clearStaleLock } from './run-lock.ts';
 
 /** Detaches the loop devices the running container attached (see lib/loops.ts). */
-export async function releaseLoops(cfg: Config): Promise<void> {
+export async function releaseLoops(cfg: Config, self: string): Promise<void> {
   const others = (await docker(['ps', '-q', '--filter', `label=${cfg.label}`, '--filter', 'status=running'])).stdout.split('\n').filter(Boolean);
-  const self = (await docker(['container', 'inspect', '--format', '{{.Id}}', cfg.container])).stdout.trim();
   const alone = others.every((id) => self.startsWith(id));
   echoShell(`docker exec ${cfg.container} sh -c '<detach the loop devices mounted here${alone ? ` or backed by ${cfg.storagePath}/...` : ''}>'  # lib/loops.ts`);
   const r = await docker(['exec', cfg.container, 'sh', '-c', releaseLoopsScript(cfg.storagePath, alone)], { timeoutSecs: cfg.cmdTimeoutSecs + 10 });
@@ -30,8 +29,7 @@ export async function releaseLoops(cfg: Config): Promise<void> {
  * volume (a container killed from outside, or a release cut short). Needs root on the host, to
  * read the volume and detach; without it, says which devices remain and how to free them.
  */
-export async function releaseHostLoops(cfg: Config): Promise<void> {
-  const mp = (await docker(['volume', 'inspect', '--format', '{{.Mountpoint}}', cfg.volume])).stdout.trim();
+export async function releaseHostLoops(cfg: Config, mp: string): Promise<void> {
   const list = await $({ nothrow: true, quiet: true })`losetup -a`;
   if (list.exitCode !== 0 || !mp) return;
   const loops = parseHostLosetup(list.stdout).filter((l) => /\/trails\//.test(l.file));
@@ -67,7 +65,7 @@ export async function down(cfg: Config): Promise<void> {
 export async function removeContainer(cfg: Config): Promise<void> {
   const c = await containerPresence(cfg);
   if (c.exists && c.ours) {
-    if (c.running) await releaseLoops(cfg).catch((e) => say(colors.yellow(`loop devices not released: ${(e as Error).message}`)));
+    if (c.running) await releaseLoops(cfg, c.id ?? '').catch((e) => say(colors.yellow(`loop devices not released: ${(e as Error).message}`)));
     await docker(['rm', '-f', cfg.container], { echo: true });
   } else if (c.exists) say(colors.yellow(`left alone: container ${cfg.container} was not created by pv-ipam-tests`));
 }
@@ -76,7 +74,7 @@ export async function removeContainer(cfg: Config): Promise<void> {
 export async function removeVolume(cfg: Config): Promise<void> {
   const v = await volumePresence(cfg);
   if (v.exists && v.ours) {
-    await releaseHostLoops(cfg).catch((e) => say(colors.yellow(`loop devices not released: ${(e as Error).message}`)));
+    await releaseHostLoops(cfg, v.mountpoint ?? '').catch((e) => say(colors.yellow(`loop devices not released: ${(e as Error).message}`)));
     const r = await docker(['volume', 'rm', cfg.volume], { echo: true });
     if (r.exitCode !== 0) say(colors.yellow(`volume ${cfg.volume} not removed: ${r.stderr.trim()}`));
   } else if (v.exists) say(colors.yellow(`left alone: volume ${cfg.volume} was not created by pv-ipam-tests`));
