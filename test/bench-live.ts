@@ -2,11 +2,14 @@
  * make bench, live part (the lab by default; any TARGET): runs scenarios through the real CLI
  * and prints, per test, the target's own time (from its log), the plan's own commands (docker,
  * pings, the re-check window of a step that ends failing), the toolkit's time to verdict, and the overhead in seconds and as a ratio (lib/overhead.ts);
- * then the wall time of the same scenarios with JOBS=1, 2 and 4. Exit 1 when a test's overhead
- * passes 1 s.
+ * then the wall time of the same scenarios with JOBS=1, 2 and 4. First, how fast a broken
+ * pvrexport is refused: `make test-1` on a copy of ARTIFACTS whose net-client export is cut in
+ * half must exit 3 with one line in under 2 s. Exit 1 when a test's overhead passes 1 s or the
+ * refusal is slower.
  *   BENCH_ONLY="1 3"   the scenarios (default: all)      BENCH_JOBS="1 2 4"   the JOBS runs (empty: none)
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { $ } from 'zx';
 import { readConfig } from '../lib/config.ts';
 import { overheadRow, type OverheadRow } from '../lib/overhead.ts';
@@ -15,7 +18,7 @@ import { parsePvLog, type PvLog } from '../lib/parse/pv-log.ts';
 import { pingFileName } from '../lib/bundle.ts';
 import type { RunReport } from '../lib/report.ts';
 import { findScenario } from '../lib/scenarios.ts';
-import { loadPlan } from '../scripts/common.ts';
+import { config, loadPlan } from '../scripts/common.ts';
 
 $.verbose = false;
 const target = process.env.TARGET || 'lab';
@@ -33,7 +36,32 @@ async function run(dir: string, extra: Record<string, string>): Promise<{ report
   return { report: JSON.parse(readFileSync(`${dir}/${runDir}/report.json`, 'utf8')), wallS };
 }
 
+/** Seconds from `make test-1` to its refusal of a truncated pvrexport, or why it was not measured. */
+async function badArtifactRefusal(): Promise<{ s?: number; why?: string }> {
+  const from = config().artifacts;
+  const name = 'pv-example-net-client.pvrexport.tgz';
+  if (!existsSync(`${from}/${name}`)) return { why: `no ${name} in ${from}` };
+  const dir = mkdtempSync(`${tmpdir()}/pv-bench-artifacts-`);
+  try {
+    cpSync(from, dir, { recursive: true });
+    truncateSync(`${dir}/${name}`, Math.floor(statSync(`${dir}/${name}`).size / 2));
+    const t0 = performance.now();
+    const r = await $({ nothrow: true, env: { ...process.env, ARTIFACTS: dir } })`make -s test-1 TARGET=${target}`.quiet();
+    const s = (performance.now() - t0) / 1000;
+    const lines = r.stderr.split('\n').filter((l) => l && !l.startsWith('make'));
+    if (r.exitCode !== 2 || lines.length !== 1 || !lines[0].includes(name)) return { why: `not refused with one line naming the file: ${r.stdout}${r.stderr}` };
+    return { s };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const fmt = (n: number | undefined, d = 1) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toFixed(d));
+
+process.env.TARGET ||= target;
+const refusal = await badArtifactRefusal();
+const refusalOk = refusal.s !== undefined && refusal.s < 2;
+console.log(`${refusalOk ? 'ok  ' : 'MISS'}  a truncated pvrexport refused (make test-1: one line, exit 3): ${refusal.s !== undefined ? `${refusal.s.toFixed(2)} s` : refusal.why} (target < 2 s)\n`);
 
 console.log(`live overhead on ${target} (${only})`);
 const { report, wallS } = await run(`${out}/live`, { JOBS: '1' });
@@ -71,4 +99,4 @@ if (jobsRuns.length) {
     console.log(`  JOBS=${j}: ${r.wallS.toFixed(1)} s wall, speed-up ${(base / r.wallS).toFixed(2)}x${ok ? '' : `  (${r.report.summary.failed} failed, ${r.report.summary.errors} errors: parallel runs disturbed the results)`}`);
   }
 }
-process.exitCode = rows.some((r) => r.miss) || known.length < rows.length ? 1 : 0;
+process.exitCode = !refusalOk || rows.some((r) => r.miss) || known.length < rows.length ? 1 : 0;

@@ -69,7 +69,6 @@ leftovers() {
   docker volume ls --format 'volume {{.Name}}' 2>/dev/null | grep -x "volume $V"
   ls -d "$P"/*.pvrexport.tgz "$P.lock" 2>/dev/null | sed 's/^/staged /'
 }
-loops() { losetup -a 2>/dev/null | grep '/trails/[^/]*/[^/]*/root\.squ' | cut -d: -f1 | sort; }
 
 # wait_for FILE REGEX SECONDS: poll a file until a line matches, with a deadline
 wait_for() {
