@@ -3,12 +3,13 @@
  * parsed state the checks evaluate. Live verification builds exactly the same files, so a
  * bundle attached to a bug report gives the same verdict as the live run.
  */
-import { parseLxcLs, type LxcRow } from './parse/lxc-ls.ts';
-import { parseIpAddr, type Iface } from './parse/ip-addr.ts';
-import { parseNftRuleset, type NftTable } from './parse/nft.ts';
+import { readLxcLs, type LxcRow } from './parse/lxc-ls.ts';
+import { ipAddrProblem, parseIpAddr, type Iface } from './parse/ip-addr.ts';
+import { readNftRuleset, type NftTable } from './parse/nft.ts';
 import { parsePing, type PingSummary } from './parse/ping.ts';
 import { parsePvLog, type PvLog } from './parse/pv-log.ts';
-import { parseIptablesS, type IptablesRule } from './parse/iptables.ts';
+import { iptablesProblem, parseIptablesS, type IptablesRule } from './parse/iptables.ts';
+import { quoteOutput } from './parse/lines.ts';
 import type { CapabilityProbe } from './report.ts';
 
 export const FILES = {
@@ -29,6 +30,8 @@ export const EXTRA_FILES = {
   pvcontrol: 'pvcontrol-ls.json',
   appengineOut: 'pv-appengine.out',
   meta: 'meta.json',
+  /** each command's exit status in the round, by bundle file (a bundle without it: see exitStatuses) */
+  exitStatus: 'exit-status.json',
 } as const;
 
 export function pingFileName(from: string, to: string): string {
@@ -64,6 +67,64 @@ export interface StepState {
   pings: Record<string, { text: string; summary?: PingSummary }>;
   /** bundle files that were absent */
   missing: string[];
+  /**
+   * evidence files the toolkit could not read, with why (the text quoted): an output its parser
+   * does not recognise, or a command that exited non-zero. The checks reading them are ERRORs.
+   */
+  unreadable: Record<string, string>;
+}
+
+/** The outputs read by parsers whose "nothing" would be a verdict (no containers, no rules). */
+const PARSED_EVIDENCE: Record<string, (text: string) => string | undefined> = {
+  [FILES.lxcLs]: (t) => readLxcLs(t).problem,
+  [FILES.ipAddr]: ipAddrProblem,
+  [FILES.nft]: (t) => readNftRuleset(t).problem,
+  [OPTIONAL_FILES.iptablesNat]: iptablesProblem,
+};
+
+/**
+ * The exit statuses a bundle records (exit-status.json), by file. A bundle without the file
+ * (captured before it existed) records none: each file there counts as exit 0, judged on its
+ * text alone, and an absent one is just missing, as before.
+ */
+export function exitStatuses(files: Record<string, string>): Record<string, number> | string {
+  const text = files[EXTRA_FILES.exitStatus];
+  if (text === undefined) return {};
+  try {
+    const parsed = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((v) => Number.isInteger(v))) return parsed;
+  } catch { /* reported below */ }
+  return `${EXTRA_FILES.exitStatus} is not {"file": status, ...}: ${quoteOutput(text)}`;
+}
+
+/** Why an exit status means the output is not what the command would print. */
+export function exitReason(code: number): string {
+  if (code === 124 || code === 137 || code === 143) return `killed by its timeout (CMD_TIMEOUT), exit ${code}`;
+  if (code === 127) return 'command not found (exit 127)';
+  if (code === 126) return 'command not executable (exit 126)';
+  return `its command exited ${code}`;
+}
+
+/** Which evidence files cannot be read, and why (see StepState.unreadable). */
+export function unreadableEvidence(files: Record<string, string>): Record<string, string> {
+  const statuses = exitStatuses(files);
+  const out: Record<string, string> = {};
+  for (const [file, problemOf] of Object.entries(PARSED_EVIDENCE)) {
+    const text = files[file];
+    if (typeof statuses === 'string') {
+      if (text !== undefined) out[file] = statuses;
+      continue;
+    }
+    const code = statuses[file];
+    if (code !== undefined && code !== 0) {
+      out[file] = text === undefined || text.trim() === '' ? `${file} missing: ${exitReason(code)}` : `${file}: ${exitReason(code)}, output ${quoteOutput(text)}`;
+      continue;
+    }
+    if (text === undefined) continue;
+    const problem = problemOf(text);
+    if (problem) out[file] = `${file} not understood (${problem}): ${quoteOutput(text)}`;
+  }
+  return out;
 }
 
 /**
@@ -88,15 +149,16 @@ export function stateFromFiles(files: Record<string, string>, parsedLog?: { log:
   }
   return {
     files,
-    lxc: parseLxcLs(files[FILES.lxcLs] ?? ''),
+    lxc: readLxcLs(files[FILES.lxcLs] ?? '').rows,
     device,
     deviceError,
     log: parsedLog ? parsedLog.log : parsePvLog(files[FILES.log] ?? ''),
     ifaces: parseIpAddr(files[FILES.ipAddr] ?? ''),
-    nft: parseNftRuleset(files[FILES.nft] ?? ''),
+    nft: readNftRuleset(files[FILES.nft] ?? '').tables,
     iptables: parseIptablesS(files[OPTIONAL_FILES.iptablesNat] ?? ''),
     pings,
     missing,
+    unreadable: unreadableEvidence(files),
   };
 }
 

@@ -9,7 +9,7 @@ import type { CheckResult } from './evaluate.ts';
 import { describePattern, findLines, shortLine } from './log-match.ts';
 import type { CapabilityProbe } from './report.ts';
 import type { Capability, KnownIssue, PlanFile, Scenario } from './scenarios.ts';
-import { scenarioStatus, skipReason, withStatus, type ScenarioStatus } from './verdict.ts';
+import { scenarioStatus, skipReason, unreadableEvidence, withStatus, type ScenarioStatus } from './verdict.ts';
 
 export function isCommandProbe(c: Capability): c is Capability & { probe: { command: string } } {
   return 'command' in c.probe;
@@ -50,6 +50,8 @@ export interface Judgement {
   status: ScenarioStatus;
   checks: CheckResult[];
   skip?: { capability: string; reason: string; evidence: CheckResult[] };
+  /** status error: which checks could not read their evidence, quoted */
+  error?: string;
 }
 
 /**
@@ -78,5 +80,6 @@ export function judge(plan: PlanFile, scenario: Scenario, results: CheckResult[]
     return { status: 'skipped', checks: [], skip: { capability: id, reason, evidence } };
   }
   const checks = withStatus(results, scenario, issueOf);
-  return { status: scenarioStatus(checks, scenario), checks };
+  const error = unreadableEvidence(checks);
+  return { status: scenarioStatus(checks, scenario), checks, ...(error ? { error } : {}) };
 }

@@ -15,13 +15,15 @@ export interface CheckResult {
   actual: string;
   hint?: Hint;
   realSystem?: string;
-  /** pass | fail | xfail | xpass (lib/verdict.ts); absent = pass ? pass : fail */
+  /** pass | fail | xfail | xpass | error (lib/verdict.ts); absent = pass ? pass : fail */
   status?: CheckStatus;
   knownIssue?: KnownIssue;
   /** what to type to see the evidence (set on FAIL and XFAIL results) */
   evidence?: string;
   /** set on a failure no wait can undo (a log line that is there stays): no re-check window for it */
   final?: true;
+  /** the evidence it reads could not be read (quoted in `actual`): status error, never pass or fail */
+  error?: true;
 }
 
 export function evaluateChecks(checks: Check[], scenarioId: string, steps: Record<string, StepState>, step: string, plan?: PlanFile): CheckResult[] {
@@ -39,7 +41,8 @@ export function evaluateChecks(checks: Check[], scenarioId: string, steps: Recor
       actual: o.actual,
       hint: c.hint && plan ? plan.troubleshooting[c.hint] : undefined,
       realSystem: c.realSystem,
-      ...(!o.pass && o.final ? { final: true as const } : {}),
+      ...(!o.pass && o.final && !o.error ? { final: true as const } : {}),
+      ...(o.error ? { pass: false, error: true as const } : {}),
     };
   });
 }

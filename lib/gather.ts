@@ -184,6 +184,8 @@ export function parseGatherOutput(out: string, mark = MARK): Gathered {
     if (!(content === '' && code !== 0)) files[file] = content;
     pos = rcEnd < 0 ? out.length : rcEnd + 1;
   }
+  // the statuses go into the bundle: a command that exited non-zero made no evidence (bundle.ts)
+  if (Object.keys(rc).length) files[EXTRA_FILES.exitStatus] = JSON.stringify(rc) + '\n';
   return { files, rc };
 }
 
@@ -192,7 +194,7 @@ export function parseGatherOutput(out: string, mark = MARK): Gathered {
  * the CMD_TIMEOUT (exit 124, or 137/143 from the kill), not found (127), or another status.
  */
 export function explainMissing(actual: string, rc: Record<string, number>, cmdTimeoutSecs: number): string {
-  return actual.replace(/^(\S+) missing\b/, (whole, file: string) => {
+  return actual.replace(/^(\S+) missing\b(?!:)/, (whole, file: string) => {
     const code = rc[file];
     if (code === undefined || code === 0) return whole;
     const why = code === 124 || code === 137 || code === 143 ? `killed by its ${cmdTimeoutSecs} s timeout (CMD_TIMEOUT), exit ${code}`

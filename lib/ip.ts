@@ -75,3 +75,32 @@ export function normalizeSubnet(subnet: string): string {
 export function sameIp(a: string, b: string): boolean {
   return isIPv4(a) && isIPv4(b) && IPv4.fromString(bareIp(a)).isEquals(IPv4.fromString(bareIp(b)));
 }
+
+/** An inclusive range of IPv4 addresses, as numbers. */
+export type Ipv4Interval = [first: bigint, last: bigint];
+
+/**
+ * The addresses an address match names: `10.0.5.3`, `10.0.5.0/24` (host bits allowed) or a range
+ * `10.0.5.2-10.0.5.9`; undefined for anything else (IPv6, a set name, a variable).
+ */
+export function ipv4Interval(text: string): Ipv4Interval | undefined {
+  const t = text.trim();
+  const range = /^([^-\s]+)-([^-\s]+)$/.exec(t);
+  if (range) {
+    if (!isIPv4(range[1]) || !isIPv4(range[2]) || range[1].includes('/') || range[2].includes('/')) return undefined;
+    const a = IPv4.fromString(range[1]).getValue();
+    const b = IPv4.fromString(range[2]).getValue();
+    return a <= b ? [a, b] : undefined;
+  }
+  if (t.includes('/')) {
+    try {
+      const r = parseSubnet(t);
+      return [r.getFirst().getValue(), r.getLast().getValue()];
+    } catch {
+      return undefined;
+    }
+  }
+  if (!isIPv4(t)) return undefined;
+  const v = IPv4.fromString(t).getValue();
+  return [v, v];
+}

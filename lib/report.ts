@@ -84,6 +84,8 @@ export interface Summary {
   checksFailed: number;
   checksXfail: number;
   checksXpass: number;
+  /** checks whose evidence could not be read (status error) */
+  checksErrors: number;
 }
 
 export function statusOf(r: CheckResult): NonNullable<CheckResult['status']> {
@@ -94,8 +96,8 @@ const issueText = (k: KnownIssue) => `${k.summary} (seen in ${k.seenIn})`;
 
 export function checkLine(r: CheckResult, c: Colors, strict = false): string {
   const st = statusOf(r);
-  const tag = { pass: c.green('PASS'), fail: c.red('FAIL'), xfail: c.yellow('XFAIL'), xpass: c.yellow('XPASS') }[st];
-  const head = `${tag}${st.startsWith('x') ? ' ' : '  '}${r.id}${r.row ? c.dim(`  (${r.row})`) : ''}`;
+  const tag = { pass: c.green('PASS'), fail: c.red('FAIL'), xfail: c.yellow('XFAIL'), xpass: c.yellow('XPASS'), error: c.red('ERROR') }[st];
+  const head = `${tag}${st.length === 5 ? ' ' : '  '}${r.id}${r.row ? c.dim(`  (${r.row})`) : ''}`;
   if (st === 'pass') return head;
   const lines = [head];
   if (st === 'xpass') {
@@ -104,6 +106,12 @@ export function checkLine(r: CheckResult, c: Colors, strict = false): string {
     return lines.join('\n');
   }
   lines.push(`      expected: ${r.expected}`, `      actual:   ${r.actual}`);
+  if (st === 'error') {
+    // a troubleshooting hint is about the target; an unreadable output says nothing of it yet
+    lines.push(c.red('      not judged: the toolkit could not read this evidence (the run ends with exit 3)'));
+    if (r.evidence) lines.push(`      see:      ${r.evidence}`);
+    return lines.join('\n');
+  }
   if (st === 'xfail') {
     lines.push(c.yellow(`      known issue: ${issueText(r.knownIssue!)}`));
     if (strict) lines.push(c.red('      STRICT=1: an XFAIL counts as a failure'));
@@ -134,24 +142,31 @@ export function summarize(scenarios: ScenarioReport[]): Summary {
     checksFailed: count(checks, (r) => statusOf(r) === 'fail'),
     checksXfail: count(checks, (r) => statusOf(r) === 'xfail'),
     checksXpass: count(checks, (r) => statusOf(r) === 'xpass'),
+    checksErrors: count(checks, (r) => statusOf(r) === 'error'),
   };
 }
 
-/** 0 all passed (XFAIL, XPASS and SKIPPED included unless STRICT); 1 a check failed; else the highest error code (2 usage, 3 environment). */
+/**
+ * 0 all passed (XFAIL, XPASS and SKIPPED included unless STRICT); 1 a check failed; else the
+ * highest error code (2 usage, 3 environment: also a check whose evidence could not be read).
+ */
 export function exitCodeOf(scenarios: ScenarioReport[], errorCodes: number[], strict = false): number {
-  if (errorCodes.length) return Math.max(...errorCodes);
+  const unreadable = scenarios.some((s) => s.checks.some((c) => statusOf(c) === 'error'));
+  const codes = unreadable ? [...errorCodes, 3] : errorCodes;
+  if (codes.length) return Math.max(...codes);
   return scenarios.some((s) => failsRun(s.status, strict)) ? 1 : 0;
 }
 
 export function summaryLine(r: RunReport): string {
   const s = r.summary;
-  const extra = [s.checksXfail ? `${s.checksXfail} xfail` : '', s.checksXpass ? `${s.checksXpass} xpass` : ''].filter(Boolean);
+  const errors = s.checksErrors ?? 0;
+  const extra = [s.checksXfail ? `${s.checksXfail} xfail` : '', s.checksXpass ? `${s.checksXpass} xpass` : '', errors ? `${errors} error (evidence not readable)` : ''].filter(Boolean);
   const tests = [
     s.xfail ? `${s.xfail} xfail` : '', s.xpass ? `${s.xpass} xpass` : '', s.skipped ? `${s.skipped} skipped` : '',
     s.errors ? `${s.errors} could not run` : '',
   ].filter(Boolean);
   // the first line starts with "N passed, N failed" so that CI log readers recognise it
-  return `${s.checks - s.checksFailed - s.checksXfail - s.checksXpass} passed, ${s.checksFailed} failed${extra.length ? `, ${extra.join(', ')}` : ''}\n` +
+  return `${s.checks - s.checksFailed - s.checksXfail - s.checksXpass - errors} passed, ${s.checksFailed} failed${extra.length ? `, ${extra.join(', ')}` : ''}\n` +
     `${s.passed}/${s.scenarios} tests passed${tests.length ? `, ${tests.join(', ')}` : ''} (${r.mode}; target: ${r.target.label}${r.strict ? '; STRICT=1' : ''})`;
 }
 
@@ -168,7 +183,11 @@ export function toJunit(r: RunReport): string {
   // an errored or skipped scenario gets one extra testcase carrying why; so does a scenario's
   // own known issue (XFAIL: skipped; XPASS: passed, or failed with STRICT)
   const issueCase = (s: ScenarioReport) => !!s.knownIssue && (s.status === 'xfail' || s.status === 'xpass');
-  const extraCase = (s: ScenarioReport) => (s.status === 'error' || s.status === 'skipped' ? 1 : 0) + (issueCase(s) ? 1 : 0);
+  // an error of the checks themselves (unreadable evidence) is on those checks' own testcases
+  const checkErrors = (s: ScenarioReport) => s.checks.filter((c) => statusOf(c) === 'error').length;
+  const runError = (s: ScenarioReport) => s.status === 'error' && checkErrors(s) === 0;
+  const errors = (s: ScenarioReport) => checkErrors(s) + (runError(s) ? 1 : 0);
+  const extraCase = (s: ScenarioReport) => (runError(s) || s.status === 'skipped' ? 1 : 0) + (issueCase(s) ? 1 : 0);
   const testcases = (s: ScenarioReport) => s.checks.length + extraCase(s);
   const failing = (c: CheckResult) => statusOf(c) === 'fail' || (strict && statusOf(c) !== 'pass');
   const skipping = (c: CheckResult) => !strict && statusOf(c) === 'xfail';
@@ -178,13 +197,13 @@ export function toJunit(r: RunReport): string {
   const issueSkips = (s: ScenarioReport) => issueCase(s) && !strict && s.status === 'xfail';
   const skippedTotal = all.filter(skipping).length + r.scenarios.filter((s) => s.status === 'skipped' || issueSkips(s)).length;
   const failuresTotal = all.filter(failing).length + r.scenarios.filter(issueFails).length;
-  out.push(`<testsuites name="pv-ipam-tests (${xml(r.target.label)})" tests="${total}" failures="${failuresTotal}" errors="${r.summary.errors}" skipped="${skippedTotal}">`);
+  out.push(`<testsuites name="pv-ipam-tests (${xml(r.target.label)})" tests="${total}" failures="${failuresTotal}" errors="${r.scenarios.reduce((n, s) => n + errors(s), 0)}" skipped="${skippedTotal}">`);
   for (const s of r.scenarios) {
     const failures = s.checks.filter(failing).length + (issueFails(s) ? 1 : 0);
     const skipped = s.checks.filter(skipping).length + (s.status === 'skipped' || issueSkips(s) ? 1 : 0);
-    out.push(`  <testsuite name="Test ${xml(s.id)}: ${xml(s.title)}" tests="${testcases(s)}" failures="${failures}" errors="${s.status === 'error' ? 1 : 0}" skipped="${skipped}" time="${(s.durationMs / 1000).toFixed(3)}">`);
+    out.push(`  <testsuite name="Test ${xml(s.id)}: ${xml(s.title)}" tests="${testcases(s)}" failures="${failures}" errors="${errors(s)}" skipped="${skipped}" time="${(s.durationMs / 1000).toFixed(3)}">`);
     out.push(`    <properties><property name="target" value="${xml(r.target.name)}"/><property name="target.label" value="${xml(r.target.label)}"/><property name="mode" value="${r.mode}"/>${s.knownIssue ? `<property name="knownIssue" value="${xml(issueText(s.knownIssue))}"/>` : ''}</properties>`);
-    if (s.status === 'error') {
+    if (runError(s)) {
       out.push(`    <testcase classname="test-${xml(s.id)}" name="run"><error message="${xml(s.error ?? 'error')}"/></testcase>`);
     }
     if (s.status === 'skipped') {
@@ -201,7 +220,9 @@ export function toJunit(r: RunReport): string {
       const body = [`expected: ${c.expected}`, `actual:   ${c.actual}`];
       if (c.evidence) body.push(`see:      ${c.evidence}`);
       if (c.hint) body.push(`hint:     ${c.hint.symptom} → ${c.hint.cause}: ${c.hint.fix}`);
-      if (st === 'fail') {
+      if (st === 'error') {
+        out.push(`      <error message="${xml(`${c.id}: evidence could not be read: ${c.actual}`)}" type="${xml(c.kind)}">${xml(body.join('\n'))}</error>`);
+      } else if (st === 'fail') {
         out.push(`      <failure message="${xml(`${c.id}: expected ${c.expected}`)}" type="${xml(c.kind)}">${xml(body.join('\n'))}</failure>`);
       } else if (st === 'xfail') {
         const msg = `XFAIL known issue: ${issueText(c.knownIssue!)}`;

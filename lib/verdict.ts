@@ -2,6 +2,7 @@
  * From check outcomes to verdicts: known issues (XFAIL/XPASS), skipped scenarios (a capability
  * the target lacks) and what each counts for with STRICT=1 and REQUIRE=<capability>.
  *   check:    pass | fail | xfail (failed, as a known issue says) | xpass (passed despite one)
+ *             | error (its evidence could not be read: not judged, whatever a known issue says)
  *   scenario: passed | failed | xfail | xpass | skipped | error
  * A check's knownIssue turns its own failure into XFAIL and its pass into XPASS. A scenario's
  * knownIssue names the checks it explains: those turn XFAIL when they fail (PASS when they
@@ -11,7 +12,7 @@
 import type { CheckResult } from './evaluate.ts';
 import type { KnownIssue, Scenario } from './scenarios.ts';
 
-export type CheckStatus = 'pass' | 'fail' | 'xfail' | 'xpass';
+export type CheckStatus = 'pass' | 'fail' | 'xfail' | 'xpass' | 'error';
 export type ScenarioStatus = 'passed' | 'failed' | 'xfail' | 'xpass' | 'skipped' | 'error';
 
 export function checkStatus(pass: boolean, own?: KnownIssue, scenarioIssue?: KnownIssue): CheckStatus {
@@ -25,18 +26,27 @@ export function withStatus(results: CheckResult[], scenario: Scenario, issueOf: 
   return results.map((r) => {
     const own = issueOf(r.id);
     const scenarioIssue = scenario.knownIssue?.checks?.includes(r.id) ? scenario.knownIssue : undefined;
-    const status = checkStatus(r.pass, own, scenarioIssue);
+    const status = r.error ? 'error' : checkStatus(r.pass, own, scenarioIssue);
     const knownIssue = status === 'xfail' || status === 'xpass' ? own ?? scenarioIssue : undefined;
     return { ...r, status, ...(knownIssue ? { knownIssue } : {}) };
   });
 }
 
 export function scenarioStatus(results: CheckResult[], scenario: Scenario): ScenarioStatus {
-  const st = results.map((r) => r.status ?? (r.pass ? 'pass' : 'fail'));
+  const st = results.map((r) => r.status ?? (r.error ? 'error' : r.pass ? 'pass' : 'fail'));
+  // evidence that could not be read: the toolkit did not do its part, so nothing is said of the target
+  if (st.includes('error')) return 'error';
   if (st.includes('fail')) return 'failed';
   if (st.includes('xfail')) return 'xfail';
   if (st.includes('xpass') || scenario.knownIssue) return 'xpass';
   return 'passed';
+}
+
+/** The scenario's error line when checks could not read their evidence (quoted), else undefined. */
+export function unreadableEvidence(results: CheckResult[]): string | undefined {
+  const errors = results.filter((r) => r.status === 'error' || r.error);
+  if (!errors.length) return undefined;
+  return `evidence could not be read: ${errors.map((r) => `${r.id}: ${r.actual}`).join('; ')}`;
 }
 
 /** Whether a scenario status fails the run: failed always; xfail/xpass only with STRICT. */

@@ -58,7 +58,7 @@ export function verifyBundle(cfg: Config, plan: PlanFile, scenario: Scenario, di
     return files.length ? `in the bundle: ${files.map((f) => `${d}/${f}`).join(', ')}` : undefined;
   };
   const report: ScenarioReport = {
-    id: scenario.id, title: scenario.title, status: j.status, knownIssue: scenario.knownIssue, skip: j.skip, capabilities: probes,
+    id: scenario.id, title: scenario.title, status: j.status, ...(j.error ? { error: j.error } : {}), knownIssue: scenario.knownIssue, skip: j.skip, capabilities: probes,
     durationMs: Date.now() - started, bundle: dir, timings: {}, waits: [], checks: withEvidence(j.checks, steps, inBundle),
   };
   return { report, meta };
@@ -84,7 +84,7 @@ export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario
   // the bundle of what was judged, written while the container still runs (its log streams from it)
   await writeLiveBundle(bundle, scenario, run.files, bundleMeta(cfg, scenario, run.probes), run.logBytes, run.saveLog);
   return {
-    id: scenario.id, title: scenario.title, status: j.status, knownIssue: scenario.knownIssue, skip: j.skip, capabilities: run.probes,
+    id: scenario.id, title: scenario.title, status: j.status, ...(j.error ? { error: j.error } : {}), knownIssue: scenario.knownIssue, skip: j.skip, capabilities: run.probes,
     durationMs: Date.now() - started, bundle, timings: Object.fromEntries(run.waits.map((w) => [`wait.${w.step}`, w.elapsedMs])),
     waits: run.waits, actions: [...(boot?.actions ?? []), ...run.actions], checks: j.checks,
     clock: {

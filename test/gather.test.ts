@@ -127,7 +127,7 @@ test('a real sh run of the script splits back into the exact file contents', () 
   const out = runScript(box.bin, gatherScript(paths, 5));
   const g = parseGatherOutput(out);
   assert.deepEqual(Object.keys(g.files).sort(), [
-    FILES.deviceJson, FILES.ipAddr, FILES.lxcLs, FILES.nft, FILES.log, EXTRA_FILES.appengineOut, EXTRA_FILES.pvcontrol,
+    FILES.deviceJson, FILES.ipAddr, FILES.lxcLs, FILES.nft, FILES.log, EXTRA_FILES.appengineOut, EXTRA_FILES.pvcontrol, EXTRA_FILES.exitStatus,
   ].sort());
   assert.equal(g.files[FILES.lxcLs], sample('two-containers-one-pool/lxc-ls.txt'));
   assert.equal(g.files[FILES.deviceJson], deviceJson);
@@ -136,7 +136,7 @@ test('a real sh run of the script splits back into the exact file contents', () 
   assert.equal(g.files[FILES.nft], sample('two-containers-one-pool/nft-ruleset.txt'));
   assert.equal(g.files[EXTRA_FILES.pvcontrol], '[{"name":"pv-example-net-client","status":"STARTED"}]');
   assert.equal(g.files[EXTRA_FILES.appengineOut], appOut);
-  for (const f of Object.keys(g.files)) assert.equal(g.rc[f], 0, f);
+  for (const f of Object.keys(g.files)) if (f !== EXTRA_FILES.exitStatus) assert.equal(g.rc[f], 0, f);
 
   // and the bundle state built from them is the real one
   const st = stateFromFiles(g.files);
@@ -175,6 +175,11 @@ test('empty output is kept, a missing file is left out, a failing command with o
   assert.deepEqual(st.missing, [FILES.deviceJson, FILES.ipAddr]);
   assert.deepEqual(st.lxc, []);
   assert.equal(st.deviceError, 'device.json missing');
+  // a command that exited non-zero made no evidence: its checks are ERRORs, never "no rules"
+  assert.deepEqual(st.unreadable, {
+    [FILES.ipAddr]: 'ip-addr.txt missing: its command exited 1',
+    [FILES.nft]: 'nft-ruleset.txt: its command exited 1, output "table ip nat { ⏎ }"',
+  });
 });
 
 test('pings from different containers run together, from one container one after another; sections hold stdout and stderr', () => {
@@ -223,48 +228,56 @@ test('the script leaves no temp dir behind', () => {
 });
 
 // ---- parseGatherOutput on hand-written output ----
+/** The command outputs of a round, without the exit-status.json it adds (tested on its own). */
+function outputs(g: { files: Record<string, string> }): Record<string, string> {
+  const { [EXTRA_FILES.exitStatus]: _statuses, ...rest } = g.files;
+  return rest;
+}
+
 
 const section = (file: string, content: string, rc = 0) => `${MARK} begin ${file}\n${content}\n${MARK} end rc=${rc}\n`;
 
 test('parseGatherOutput: contents with and without trailing newline, and empty', () => {
   const out = section('a.txt', 'one\n') + section('b.txt', 'two') + section('c.txt', '') + section('d.txt', '\n\n');
   const g = parseGatherOutput(out);
-  assert.deepEqual(g.files, { 'a.txt': 'one\n', 'b.txt': 'two', 'c.txt': '', 'd.txt': '\n\n' });
+  assert.deepEqual(outputs(g), { 'a.txt': 'one\n', 'b.txt': 'two', 'c.txt': '', 'd.txt': '\n\n' });
   assert.deepEqual(g.rc, { 'a.txt': 0, 'b.txt': 0, 'c.txt': 0, 'd.txt': 0 });
 });
 
 test('parseGatherOutput: empty output of a failed command is left out, its rc kept', () => {
   const g = parseGatherOutput(section('device.json', '', 1) + section('x', 'partial', 124));
-  assert.deepEqual(g.files, { x: 'partial' });
+  assert.deepEqual(outputs(g), { x: 'partial' });
   assert.deepEqual(g.rc, { 'device.json': 1, x: 124 });
+  // the statuses go into the bundle, so that an offline verify knows the command failed
+  assert.deepEqual(JSON.parse(g.files[EXTRA_FILES.exitStatus]), { 'device.json': 1, x: 124 });
 });
 
 test('parseGatherOutput: text before the first marker is ignored', () => {
   const g = parseGatherOutput('sh: warning\n' + section('a', 'A'));
-  assert.deepEqual(g.files, { a: 'A' });
+  assert.deepEqual(outputs(g), { a: 'A' });
 });
 
 test('parseGatherOutput: a begin-marker line inside a section is content', () => {
   const content = `x\n${MARK} begin fake.txt\ny`;
   const g = parseGatherOutput(section('a', content) + section('b', 'B'));
-  assert.deepEqual(g.files, { a: content, b: 'B' });
+  assert.deepEqual(outputs(g), { a: content, b: 'B' });
 });
 
 test('parseGatherOutput: truncated output keeps only the complete sections', () => {
   const full = section('a', 'A\n') + section('b', 'B\n') + section('c', 'C\n');
-  assert.deepEqual(parseGatherOutput(full).files, { a: 'A\n', b: 'B\n', c: 'C\n' });
+  assert.deepEqual(outputs(parseGatherOutput(full)), { a: 'A\n', b: 'B\n', c: 'C\n' });
   // cut inside c's content
   const cutContent = full.slice(0, full.indexOf('C\n') + 1);
-  assert.deepEqual(parseGatherOutput(cutContent).files, { a: 'A\n', b: 'B\n' });
+  assert.deepEqual(outputs(parseGatherOutput(cutContent)), { a: 'A\n', b: 'B\n' });
   // cut inside c's begin line
   const cutBegin = full.slice(0, full.lastIndexOf(`${MARK} begin c`) + MARK.length + 4);
-  assert.deepEqual(parseGatherOutput(cutBegin).files, { a: 'A\n', b: 'B\n' });
+  assert.deepEqual(outputs(parseGatherOutput(cutBegin)), { a: 'A\n', b: 'B\n' });
   // cut inside c's end marker
   const cutEnd = full.slice(0, full.lastIndexOf(`${MARK} end`) + 5);
-  assert.deepEqual(parseGatherOutput(cutEnd).files, { a: 'A\n', b: 'B\n' });
+  assert.deepEqual(outputs(parseGatherOutput(cutEnd)), { a: 'A\n', b: 'B\n' });
   // cut after c's rc digits, before the final newline: complete
   const cutLastNewline = full.slice(0, -1);
-  assert.deepEqual(parseGatherOutput(cutLastNewline).files, { a: 'A\n', b: 'B\n', c: 'C\n' });
+  assert.deepEqual(outputs(parseGatherOutput(cutLastNewline)), { a: 'A\n', b: 'B\n', c: 'C\n' });
   assert.equal(parseGatherOutput(cutLastNewline).rc.c, 0);
   // nothing at all
   assert.deepEqual(parseGatherOutput(''), { files: {}, rc: {} });
@@ -273,7 +286,7 @@ test('parseGatherOutput: truncated output keeps only the complete sections', () 
 test('parseGatherOutput: an end marker cut before its rc does not claim success', () => {
   const out = section('a', 'A') + `${MARK} begin b\nB\n${MARK} end rc=`;
   const g = parseGatherOutput(out);
-  assert.deepEqual(g.files, { a: 'A' });
+  assert.deepEqual(outputs(g), { a: 'A' });
   assert.equal('b' in g.rc, false);
 });
 
@@ -287,7 +300,7 @@ ${c}
 ${mark} end rc=0
 `;
   const g = parseGatherOutput(sec('a', content) + sec('b', 'B'), mark);
-  assert.deepEqual(g.files, { a: content, b: 'B' });
+  assert.deepEqual(outputs(g), { a: content, b: 'B' });
 });
 
 test('gatherScript: without mktemp the ping scratch space sits next to pv-appengine.out (in the storage volume)', () => {

@@ -16,6 +16,7 @@ test('real ruleset after one launch: one masquerade rule', () => {
   assert.deepEqual(findMasqueradeRules(tables), [{
     family: 'ip', table: 'nat', chain: 'postrouting', saddr: '10.0.5.0/24', oifnameNot: 'pvbr0',
     raw: 'ip saddr 10.0.5.0/24 oifname != "pvbr0" masquerade',
+    source: { kind: 'ipv4', negated: false, intervals: [[167773440n, 167773695n]] },
   }]);
 });
 

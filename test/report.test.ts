@@ -65,8 +65,8 @@ test('summarize counts scenarios by status and checks', () => {
     scenario({ id: '2', status: 'failed', checks: [result({ id: 'c', pass: false }), result({ id: 'd' })] }),
     scenario({ id: '3', status: 'error', error: 'no image' }),
   ]);
-  assert.deepEqual(s, { scenarios: 3, passed: 1, failed: 1, xfail: 0, xpass: 0, skipped: 0, errors: 1, checks: 4, checksFailed: 1, checksXfail: 0, checksXpass: 0 });
-  assert.deepEqual(summarize([]), { scenarios: 0, passed: 0, failed: 0, xfail: 0, xpass: 0, skipped: 0, errors: 0, checks: 0, checksFailed: 0, checksXfail: 0, checksXpass: 0 });
+  assert.deepEqual(s, { scenarios: 3, passed: 1, failed: 1, xfail: 0, xpass: 0, skipped: 0, errors: 1, checks: 4, checksFailed: 1, checksXfail: 0, checksXpass: 0, checksErrors: 0 });
+  assert.deepEqual(summarize([]), { scenarios: 0, passed: 0, failed: 0, xfail: 0, xpass: 0, skipped: 0, errors: 0, checks: 0, checksFailed: 0, checksXfail: 0, checksXpass: 0, checksErrors: 0 });
 });
 
 test('exitCodeOf: 0 when all passed, 1 when a check failed, the highest error code otherwise', () => {

@@ -22,6 +22,7 @@ import { logOrdered } from './log-ordered.ts';
 import { iptablesMasquerade } from './iptables-masquerade.ts';
 import { nftRule } from './nft-rule.ts';
 import { containerNotRunning } from './container-not-running.ts';
+import { filesOfCheck } from '../gather.ts';
 
 export type Evaluator = (check: Check, ctx: EvalContext) => Outcome;
 
@@ -46,15 +47,40 @@ export const EVALUATORS: Record<string, Evaluator> = {
   'log-ordered': logOrdered,
 };
 
-/** Runs one check; an evaluator that throws is reported as a failure, never a crash. */
+/** The steps whose state a check reads: its own, or (ip-unchanged) the two it compares. */
+function stepsOfCheck(check: Check, ctx: EvalContext): string[] {
+  return check.kind === 'ip-unchanged' ? [check.from as string, check.to as string] : [ctx.step];
+}
+
+/** Why the evidence a check reads cannot be read (bundle.ts StepState.unreadable), or undefined. */
+export function unreadableFor(check: Check, ctx: EvalContext): string | undefined {
+  const files = filesOfCheck(check);
+  const why: string[] = [];
+  for (const step of stepsOfCheck(check, ctx)) {
+    const state = ctx.steps[step];
+    for (const f of files) {
+      const reason = state?.unreadable?.[f];
+      if (reason) why.push(step === ctx.step ? reason : `${step}: ${reason}`);
+    }
+  }
+  return why.length ? why.join('; ') : undefined;
+}
+
+/**
+ * Runs one check; an evaluator that throws is reported as a failure, never a crash. A check
+ * whose evidence cannot be read is an ERROR quoting it, whatever the evaluator would say.
+ */
 export function evaluateCheck(check: Check, ctx: EvalContext): Outcome {
   const evaluator = EVALUATORS[check.kind];
   if (!evaluator) return { pass: false, expected: `a known check kind`, actual: `unknown kind '${check.kind}'` };
+  let outcome: Outcome;
   try {
-    return evaluator(check, ctx);
+    outcome = evaluator(check, ctx);
   } catch (e) {
-    return { pass: false, expected: 'check could be evaluated', actual: `error: ${(e as Error).message}` };
+    outcome = { pass: false, expected: 'check could be evaluated', actual: `error: ${(e as Error).message}` };
   }
+  const unreadable = unreadableFor(check, ctx);
+  return unreadable ? { pass: false, error: true, expected: outcome.expected, actual: unreadable } : outcome;
 }
 
 export type { EvalContext, Outcome } from './types.ts';

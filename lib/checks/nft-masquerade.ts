@@ -1,38 +1,39 @@
 /**
- * kind "nft-masquerade": how many masquerade rules in `nft list ruleset` match the given
- * source subnet and/or `oifname != <bridge>` (optionally within one table/chain).
- * count {eq: 0} asserts there is none.
+ * kind "nft-masquerade": how many masquerade rules in `nft list ruleset` apply to the given
+ * pool subnet (judged on addresses: a bare `masquerade`, a wider prefix, a set or a range
+ * holding the pool, `ip saddr != <another>` all apply; lib/source-match.ts) and/or read
+ * `oifname != <bridge>` (optionally within one table/chain). count {eq: 0} asserts there is none.
+ * A rule covering only part of the pool fails the check; one whose source match the toolkit
+ * does not understand makes it an ERROR, quoted.
  */
 import type { Check } from '../scenarios.ts';
 import { countSatisfied, describeCount, type Count } from '../log-match.ts';
 import { findMasqueradeRules } from '../parse/nft.ts';
-import { normalizeSubnet } from '../ip.ts';
+import { rulesForPool } from '../source-match.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
-
-function sameSubnet(a: string | undefined, b: string): boolean {
-  if (!a) return false;
-  try { return normalizeSubnet(a) === normalizeSubnet(b); } catch { return a === b; }
-}
 
 export function nftMasquerade(check: Check, ctx: EvalContext): Outcome {
   const state = current(ctx);
   const all = findMasqueradeRules(state.nft);
-  const matching = all.filter((r) =>
+  const inScope = all.filter((r) =>
     (check.table === undefined || r.table === check.table) &&
     (check.chain === undefined || r.chain === check.chain) &&
-    (check.subnet === undefined || sameSubnet(r.saddr, check.subnet as string)) &&
     (check.notOutputInterface === undefined || r.oifnameNot === check.notOutputInterface));
+  const subnet = check.subnet as string | undefined;
+  const { matching, partial, unknown } = rulesForPool(inScope, subnet);
   const what = [
-    check.subnet ? `ip saddr ${check.subnet}` : undefined,
+    subnet ? `applying to ${subnet}` : undefined,
     check.notOutputInterface ? `oifname != "${check.notOutputInterface}"` : undefined,
   ].filter(Boolean).join(' ');
   const where = check.table ? ` in ${check.table}${check.chain ? `/${check.chain}` : ''}` : '';
   const count = check.count as Count;
+  const expected = `${describeCount(count)} masquerade rule(s) ${what}${where}`;
+  const shown = (rs: typeof all) => rs.map((r) => `${r.table}/${r.chain}: ${r.raw}`).join(' | ');
+  if (state.missing.includes('nft-ruleset.txt')) return { pass: false, expected, actual: 'nft-ruleset.txt missing' };
+  if (unknown.length) return { pass: false, error: true, expected, actual: `a masquerade rule whose source match is not understood: ${shown(unknown)}` };
   return {
-    pass: countSatisfied(matching.length, count) && !state.missing.includes('nft-ruleset.txt'),
-    expected: `${describeCount(count)} masquerade rule(s) ${what}${where}`,
-    actual: state.missing.includes('nft-ruleset.txt')
-      ? 'nft-ruleset.txt missing'
-      : `${matching.length} matching; all masquerade rules: ${all.map((r) => `${r.table}/${r.chain}: ${r.raw}`).join(' | ') || 'none'}`,
+    pass: countSatisfied(matching.length, count) && partial.length === 0,
+    expected,
+    actual: `${matching.length} matching${partial.length ? ` (${partial.length} covering only part of ${subnet}: ${shown(partial)})` : ''}; all masquerade rules: ${shown(all) || 'none'}`,
   };
 }

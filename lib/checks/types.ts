@@ -15,6 +15,8 @@ export interface Outcome {
   actual: string;
   /** a failure no wait can undo: pantavisor.log only grows, so a line that is there stays */
   final?: boolean;
+  /** the evidence could not be read (quoted in `actual`): the check is not judged, it is an ERROR of the run */
+  error?: boolean;
 }
 
 export function current(ctx: EvalContext): StepState {
@@ -27,6 +29,7 @@ export function lxcRow(state: StepState, container: string): LxcRow | undefined 
 
 /** "lxc-ls -f: a RUNNING 10.0.5.2; b STOPPED -" or why there is nothing to show. */
 export function describeLxc(state: StepState): string {
+  if (state.unreadable['lxc-ls.txt']) return state.unreadable['lxc-ls.txt'];
   if (state.missing.includes('lxc-ls.txt')) return 'lxc-ls.txt missing';
   if (state.lxc.length === 0) return 'lxc-ls -f lists no containers';
   return 'lxc-ls -f: ' + state.lxc.map((r) => `${r.name} ${r.state} ${r.ipv4.join(',') || '-'}`).join('; ');

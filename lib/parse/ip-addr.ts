@@ -58,6 +58,22 @@ export function parseIpAddr(text: string): Iface[] {
   return ifaces;
 }
 
+/**
+ * Why `ip addr show` output cannot be read, or undefined. Every network namespace has `lo`, so
+ * an output without one interface header is not an empty state; nor is text before the first
+ * header (an error message) or a numbered line that is not an interface header.
+ */
+export function ipAddrProblem(text: string): string | undefined {
+  const lines = splitLines(text).filter((line) => line.trim() !== '');
+  if (lines.length === 0) return 'no interface at all (every network namespace has lo)';
+  const first = lines.findIndex((line) => IFACE_HEADER.test(line));
+  if (first < 0) return 'no interface header (N: NAME: <FLAGS> ...)';
+  if (first > 0) return `text before the first interface: ${JSON.stringify(lines[0].trim())}`;
+  const odd = lines.find((line) => /^\d+:/.test(line) && !IFACE_HEADER.test(line));
+  if (odd) return `a numbered line that is not an interface header: ${JSON.stringify(odd.trim())}`;
+  return undefined;
+}
+
 /** Finds an interface by name (`pvbr0`), also accepting the full `name@peer` form. */
 export function findIface(ifaces: Iface[], name: string): Iface | undefined {
   return ifaces.find((iface) => iface.name === name || (iface.peer !== undefined && `${iface.name}@${iface.peer}` === name));

@@ -5,14 +5,28 @@
  * observed §5).
  */
 import { splitLines } from './lines.ts';
+import { intervalsOf, type SourceMatch } from '../source-match.ts';
 
 export interface IptablesRule {
   chain: string;
-  source?: string;
+  /** the `-s` value as printed */
+  sourceText?: string;
   outNot?: string;
   out?: string;
   target?: string;
+  /** what `-s`/`! -s`/`--src-range` select; no source match selects every source */
+  source: SourceMatch;
   raw: string;
+}
+
+/**
+ * Why `iptables -t nat -S` output cannot be read, or undefined: it prints only `-P`, `-N` and
+ * `-A` lines (comments such as iptables-nft's warning are tolerated); anything else, such as
+ * an error message, is not an empty table.
+ */
+export function iptablesProblem(text: string): string | undefined {
+  const odd = splitLines(text).map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('#') && !/^-[PNA]\s+\S/.test(l));
+  return odd === undefined ? undefined : `a line that is not -P/-N/-A: ${JSON.stringify(odd)}`;
 }
 
 /** Rules (-A lines) in order; policies and anything else are skipped. Never throws. */
@@ -21,12 +35,18 @@ export function parseIptablesS(text: string): IptablesRule[] {
   for (const line of splitLines(text).map((l) => l.trim())) {
     const words = line.split(/\s+/);
     if (words[0] !== '-A' || !words[1]) continue;
-    const rule: IptablesRule = { chain: words[1], raw: line };
+    const rule: IptablesRule = { chain: words[1], raw: line, source: { kind: 'any' } };
+    let sources = 0;
     for (let i = 2; i < words.length; i++) {
       const neg = words[i] === '!';
       const w = neg ? words[++i] : words[i];
       const v = words[i + 1];
-      if (w === '-s' || w === '--source') { if (!neg) rule.source = v; i++; }
+      if (w === '-s' || w === '--source' || w === '--src-range') {
+        if (w !== '--src-range' && !neg) rule.sourceText = v;
+        const intervals = intervalsOf((v ?? '').split(',').filter((x) => x !== ''));
+        rule.source = ++sources > 1 || typeof intervals === 'string' || !intervals.length ? { kind: 'unknown', text: line } : { kind: 'ipv4', negated: neg, intervals };
+        i++;
+      }
       else if (w === '-o' || w === '--out-interface') { rule[neg ? 'outNot' : 'out'] = v; i++; }
       else if (w === '-j' || w === '--jump') { rule.target = v; i++; }
     }

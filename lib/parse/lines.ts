@@ -21,3 +21,10 @@ export function tokensWithOffsets(line: string): { text: string; start: number }
   for (const match of line.matchAll(/\S+/g)) tokens.push({ text: match[0], start: match.index ?? 0 });
   return tokens;
 }
+
+/** The first lines of an output, as one quoted string a report can show ("…" when cut). */
+export function quoteOutput(text: string, maxChars = 160): string {
+  const lines = splitLines(text).filter((line) => line.trim() !== '').slice(0, 3);
+  const joined = lines.join(' ⏎ ');
+  return JSON.stringify(joined.length > maxChars ? joined.slice(0, maxChars) + '…' : joined);
+}

@@ -6,6 +6,7 @@
  * padded with trailing spaces. `-` means "none". Several addresses are joined
  * with `, ` (or `,`). With no containers lxc-ls prints nothing at all.
  */
+import { isIPv4 } from '../ip.ts';
 import { splitLines, tokensWithOffsets } from './lines.ts';
 
 /** One container row of `lxc-ls -f`. Columns absent from the output are `''`. */
@@ -24,20 +25,61 @@ const KNOWN_COLUMNS = new Set([
   'NAME', 'STATE', 'PID', 'RAM', 'SWAP', 'AUTOSTART', 'GROUPS', 'INTERFACE', 'IPV4', 'IPV6', 'UNPRIVILEGED',
 ]);
 
+/** The states lxc_ls.c prints (lxc_state_t). */
+const KNOWN_STATES = new Set(['STOPPED', 'STARTING', 'RUNNING', 'STOPPING', 'ABORTING', 'FREEZING', 'FROZEN', 'THAWED']);
+
 interface Cell { text: string; start: number }
 
+/** Rows of `lxc-ls -f`, or why the output cannot be read as such (`problem`; rows are then []). */
+export interface LxcRead { rows: LxcRow[]; problem?: string }
+
 /**
- * Parses `lxc-ls -f` output into rows. Returns [] for empty output or output
- * that does not start with an lxc-ls header (e.g. an error message).
+ * Parses `lxc-ls -f` output into rows. Returns [] for empty output or output that is not an
+ * lxc-ls table (an error message, an unknown column): readLxcLs says which.
  */
 export function parseLxcLs(text: string): LxcRow[] {
-  const lines = splitLines(text).filter((line) => line.trim() !== '');
-  if (lines.length === 0) return [];
-  const header = tokensWithOffsets(lines[0]);
-  const columns = header.map((cell) => cell.text);
-  if (!columns.includes('NAME') || !columns.every((column) => KNOWN_COLUMNS.has(column))) return [];
+  return readLxcLs(text).rows;
+}
 
-  return lines.slice(1).map((line) => {
+/**
+ * Reads `lxc-ls -f` output. Empty output is an empty list (lxc-ls prints nothing without
+ * containers). Lines before the header are tolerated (a warning printed first); no header,
+ * a header with a column lxc-ls does not have, a row with more cells than the header, a STATE
+ * lxc-ls does not print or an IPV4 cell that is not addresses make it unreadable: never "no
+ * containers".
+ */
+export function readLxcLs(text: string): LxcRead {
+  const lines = splitLines(text).filter((line) => line.trim() !== '');
+  if (lines.length === 0) return { rows: [] };
+  const at = lines.findIndex((line) => {
+    const columns = line.trim().split(/\s+/);
+    return columns.includes('NAME') && columns.every((column) => KNOWN_COLUMNS.has(column));
+  });
+  if (at < 0) {
+    const headerLike = lines.find((line) => /(^|\s)NAME(\s|$)/.test(line));
+    if (headerLike) {
+      const unknown = headerLike.trim().split(/\s+/).filter((column) => !KNOWN_COLUMNS.has(column));
+      return { rows: [], problem: `a header with column(s) lxc-ls does not print: ${unknown.slice(0, 3).join(', ')}` };
+    }
+    return { rows: [], problem: 'no lxc-ls header (NAME STATE ...)' };
+  }
+  const header = tokensWithOffsets(lines[at]);
+  const rows = parseRows(header, lines.slice(at + 1));
+  const bad = lines.slice(at + 1).map((line, i) => rowProblem(header, line, rows[i])).find((p) => p !== undefined);
+  return bad ? { rows: [], problem: bad } : { rows };
+}
+
+function rowProblem(header: Cell[], line: string, row: LxcRow): string | undefined {
+  const cells = mergeCommaLists(tokensWithOffsets(line));
+  const quoted = JSON.stringify(line.trim());
+  if (cells.length > header.length) return `a row with more cells than the header's ${header.length} columns: ${quoted}`;
+  if (header.some((c) => c.text === 'STATE') && !KNOWN_STATES.has(row.state)) return `a row whose STATE is not an LXC state: ${quoted}`;
+  if (row.ipv4.some((ip) => !isIPv4(ip))) return `a row whose IPV4 is not IPv4 addresses: ${quoted}`;
+  return undefined;
+}
+
+function parseRows(header: Cell[], lines: string[]): LxcRow[] {
+  return lines.map((line) => {
     const values = cellsByColumn(header, mergeCommaLists(tokensWithOffsets(line)));
     return {
       name: values.get('NAME') ?? '',

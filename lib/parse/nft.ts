@@ -6,9 +6,12 @@
  * `ip saddr 10.0.5.0/24 oifname != "pvbr0" masquerade`, once per launch, so
  * duplicates are kept. iptables-nft tables (chain `POSTROUTING`, `counter
  * packets 0 bytes 0`, `xt target "MASQUERADE"`) are parsed the same way.
- * Sets, maps, flowtables and other table-level blocks are skipped.
+ * Named sets keep their elements (a rule may match `ip saddr @name`); maps, flowtables and
+ * other table-level blocks are skipped. `nft -j list ruleset` (JSON) is read into the same shape.
  */
 import { splitLines } from './lines.ts';
+import { intervalsOf, type SourceMatch } from '../source-match.ts';
+import { readNftJson } from './nft-json.ts';
 
 /** A chain: base-chain properties from its `type ... hook ... priority ...; policy ...;` line, and its rules in order. */
 export interface NftChain {
@@ -25,7 +28,12 @@ export interface NftTable {
   family: string;
   name: string;
   chains: NftChain[];
+  /** named sets: their elements as printed (`10.0.5.0/24`, `10.0.5.2-10.0.5.9`) */
+  sets?: Record<string, string[]>;
 }
+
+/** The tables, or why the output is not a ruleset nft prints (`problem`; what was read is kept). */
+export interface NftRead { tables: NftTable[]; problem?: string }
 
 /** A masquerade rule found in a chain, with the matches pantavisor uses pulled out. */
 export interface MasqueradeRule {
@@ -36,16 +44,31 @@ export interface MasqueradeRule {
   oifname?: string;
   oifnameNot?: string;
   iifname?: string;
+  /** what the rule's source match selects (lib/source-match.ts) */
+  source: SourceMatch;
   raw: string;
 }
 
 /** Parses `nft list ruleset` into tables. Empty output → []. Never throws. */
 export function parseNftRuleset(text: string): NftTable[] {
+  return readNftRuleset(text).tables;
+}
+
+/**
+ * Reads `nft list ruleset` (text, or `nft -j` JSON). Empty output is an empty ruleset (nft
+ * prints nothing then). Text outside a `table ... { }` block (an error message such as
+ * `netlink: Error: ...` or `sh: nft: not found`) or a ruleset cut inside a block is a problem:
+ * never "no rules".
+ */
+export function readNftRuleset(text: string): NftRead {
+  if (/^\s*[{[]/.test(text)) return readNftJson(text);
   const tables: NftTable[] = [];
   let table: NftTable | undefined;
   let chain: NftChain | undefined;
-  let skipDepth = 0; // > 0 while inside a block we do not model (set, map, flowtable, ...)
+  let skipDepth = 0; // > 0 while inside a block we do not model (map, flowtable, ...)
   let pendingRule = ''; // a rule whose braces are not balanced yet (multi-line anonymous set)
+  let set: { name: string; text: string } | undefined; // a named set being read
+  let problem: string | undefined;
 
   for (const rawLine of splitLines(text)) {
     const line = stripHandleComment(rawLine.trim());
@@ -54,6 +77,13 @@ export function parseNftRuleset(text: string): NftTable[] {
 
     if (skipDepth > 0) {
       skipDepth += depthChange;
+      if (set) {
+        set.text += ' ' + line;
+        if (skipDepth === 0) {
+          table!.sets = { ...table!.sets, [set.name]: setElements(set.text) };
+          set = undefined;
+        }
+      }
       continue;
     }
     if (pendingRule !== '') {
@@ -69,8 +99,9 @@ export function parseNftRuleset(text: string): NftTable[] {
       if (match) {
         table = { family: match[1], name: match[2], chains: [] };
         tables.push(table);
-      } else if (depthChange > 0) {
-        skipDepth = depthChange;
+      } else {
+        problem ??= `text outside a table block: ${JSON.stringify(line)}`;
+        if (depthChange > 0) skipDepth = depthChange;
       }
       continue;
     }
@@ -82,6 +113,8 @@ export function parseNftRuleset(text: string): NftTable[] {
       } else if (line === '}') {
         table = undefined;
       } else if (depthChange > 0) {
+        const named = /^set\s+(\S+)\s*\{$/.exec(line);
+        if (named) set = { name: unquote(named[1]), text: '' };
         skipDepth = depthChange;
       }
       continue;
@@ -100,7 +133,15 @@ export function parseNftRuleset(text: string): NftTable[] {
       chain.rules.push(line);
     }
   }
-  return tables;
+  if (table || skipDepth > 0 || pendingRule !== '') problem ??= 'the ruleset ends inside a block (cut short?)';
+  return problem ? { tables, problem } : { tables };
+}
+
+/** `type ipv4_addr flags interval elements = { 10.9.0.0/16, 192.0.2.0/24 }` → the elements (first word of each). */
+function setElements(text: string): string[] {
+  const m = /\belements\s*=\s*\{([^}]*)\}/.exec(text);
+  if (!m) return [];
+  return m[1].split(',').map((e) => e.trim().split(/\s+/)[0]).filter((e) => e !== '');
 }
 
 /** Lists every rule with a `masquerade` statement or an `xt target "MASQUERADE"`, duplicates included. */
@@ -110,7 +151,7 @@ export function findMasqueradeRules(tables: NftTable[]): MasqueradeRule[] {
     for (const chain of table.chains) {
       for (const raw of chain.rules) {
         if (!isMasquerade(raw)) continue;
-        const rule: MasqueradeRule = { family: table.family, table: table.name, chain: chain.name, raw };
+        const rule: MasqueradeRule = { family: table.family, table: table.name, chain: chain.name, raw, source: sourceMatch(table, raw) };
         const saddr = /\bip6?\s+saddr\s+(?!!=)(\S+)/.exec(raw);
         if (saddr) rule.saddr = saddr[1];
         const oif = /\boifname\s+(!=\s+)?("[^"]*"|\S+)/.exec(raw);
@@ -122,6 +163,34 @@ export function findMasqueradeRules(tables: NftTable[]): MasqueradeRule[] {
     }
   }
   return found;
+}
+
+/**
+ * What a rule's source match selects: no `saddr` match is any source (in an `ip6` table, no
+ * IPv4 packet); `ip saddr [!=] X` with X an address, prefix, range, `{ anonymous set }` or
+ * `@named` set; `ip6 saddr` selects no IPv4 packet. Anything else (two source matches, a
+ * concatenation, a variable, an unknown set) is `unknown`, quoted.
+ */
+export function sourceMatch(table: NftTable, rule: string): SourceMatch {
+  const text = withoutQuotedStrings(rule);
+  const matches = [...text.matchAll(/\b(ip6?)\s+saddr\b/g)];
+  if (matches.length === 0) return table.family === 'ip6' ? { kind: 'not-ipv4' } : { kind: 'any' };
+  if (matches.length > 1) return { kind: 'unknown', text: rule };
+  if (matches[0][1] === 'ip6' || table.family === 'ip6') return { kind: 'not-ipv4' };
+  const m = /\bip\s+saddr\s+(!=\s+|==\s+)?(\{[^}]*\}|@\S+|[^\s{}.]+(?:\.[^\s{}.]+)*)(\s+\.)?/.exec(text);
+  if (!m || m[3]) return { kind: 'unknown', text: rule };
+  const negated = !!m[1] && m[1].startsWith('!=');
+  const value = m[2];
+  let items: string[];
+  if (value.startsWith('{')) items = value.slice(1, -1).split(',').map((e) => e.trim()).filter((e) => e !== '');
+  else if (value.startsWith('@')) {
+    const elements = table.sets?.[value.slice(1)];
+    if (!elements) return { kind: 'unknown', text: rule };
+    items = elements;
+  } else items = [value];
+  const intervals = intervalsOf(items);
+  if (typeof intervals === 'string') return { kind: 'unknown', text: rule };
+  return { kind: 'ipv4', negated, intervals };
 }
 
 /** True when the rule's statements (outside quoted strings) include masquerade. */

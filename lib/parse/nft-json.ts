@@ -1,0 +1,103 @@
+/**
+ * Reader for `nft -j list ruleset` (libnftables JSON): tables, chains, named sets and rules,
+ * each rule written back as the text `nft list ruleset` prints for it (`ip saddr 10.0.5.0/24
+ * oifname != "pvbr0" masquerade`), so that every check reads one shape whichever the target prints.
+ */
+import type { NftChain, NftRead, NftTable } from './nft.ts';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Obj = { [key: string]: Json };
+
+const isObj = (v: Json | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The names nft prints for the standard priorities. */
+const PRIORITY_NAMES: Record<string, string> = { '-300': 'raw', '-150': 'mangle', '-100': 'dstnat', '0': 'filter', '50': 'security', '100': 'srcnat' };
+
+/** meta keys nft prints without `meta` */
+const BARE_META = new Set(['iifname', 'oifname', 'iif', 'oif', 'mark', 'nfproto', 'l4proto', 'iiftype', 'oiftype']);
+
+export function readNftJson(text: string): NftRead {
+  let doc: Json;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    return { tables: [], problem: `not JSON nft prints: ${(e as Error).message}` };
+  }
+  if (!isObj(doc) || !Array.isArray(doc.nftables)) return { tables: [], problem: 'JSON without an "nftables" array' };
+  const tables: NftTable[] = [];
+  const tableOf = (family: Json, name: Json) => tables.find((t) => t.family === family && t.name === name);
+  for (const item of doc.nftables) {
+    if (!isObj(item)) continue;
+    if (isObj(item.table)) {
+      tables.push({ family: String(item.table.family), name: String(item.table.name), chains: [] });
+    } else if (isObj(item.chain)) {
+      const c = item.chain;
+      const t = tableOf(c.family, c.table);
+      if (!t) return { tables, problem: `a chain of an unknown table: ${JSON.stringify(item).slice(0, 120)}` };
+      const chain: NftChain = { name: String(c.name), rules: [] };
+      if (c.type !== undefined) chain.type = String(c.type);
+      if (c.hook !== undefined) chain.hook = String(c.hook);
+      if (c.prio !== undefined) chain.priority = PRIORITY_NAMES[String(c.prio)] ?? String(c.prio);
+      if (c.policy !== undefined) chain.policy = String(c.policy);
+      t.chains.push(chain);
+    } else if (isObj(item.set)) {
+      const st = item.set;
+      const t = tableOf(st.family, st.table);
+      if (t) t.sets = { ...t.sets, [String(st.name)]: (Array.isArray(st.elem) ? st.elem : []).map((x) => value(x)) };
+    } else if (isObj(item.rule)) {
+      const r = item.rule;
+      const chain = tableOf(r.family, r.table)?.chains.find((c) => c.name === r.chain);
+      if (!chain) return { tables, problem: `a rule of an unknown chain: ${JSON.stringify(item).slice(0, 120)}` };
+      const parts = (Array.isArray(r.expr) ? r.expr : []).map(statement);
+      if (typeof r.comment === 'string') parts.push(`comment "${r.comment}"`);
+      chain.rules.push(parts.join(' '));
+    }
+  }
+  return { tables };
+}
+
+function statement(e: Json): string {
+  if (!isObj(e)) return JSON.stringify(e);
+  const [key, v] = Object.entries(e)[0] ?? ['', null];
+  switch (key) {
+    case 'match': {
+      if (!isObj(v)) return JSON.stringify(e);
+      const left = operand(v.left);
+      const op = v.op === '==' || v.op === 'in' || v.op === undefined ? '' : `${v.op} `;
+      const quoted = isObj(v.left) && isObj(v.left.meta) && /name$/.test(String(v.left.meta.key));
+      return `${left} ${op}${value(v.right as Json, quoted)}`;
+    }
+    case 'counter':
+      return isObj(v) ? `counter packets ${v.packets ?? 0} bytes ${v.bytes ?? 0}` : 'counter';
+    case 'masquerade':
+      return isObj(v) && v.flags !== undefined ? `masquerade ${[v.flags].flat().join(',')}` : 'masquerade';
+    case 'jump': case 'goto':
+      return `${key} ${isObj(v) ? v.target : v}`;
+    case 'xt':
+      return isObj(v) ? `xt ${v.type ?? 'target'} "${v.name}"` : 'xt';
+    case 'snat': case 'dnat':
+      return isObj(v) && v.addr !== undefined ? `${key} to ${value(v.addr)}` : key;
+    default:
+      return v === null ? key : `${key} ${JSON.stringify(v)}`;
+  }
+}
+
+function operand(v: Json | undefined): string {
+  if (!isObj(v)) return value(v ?? null);
+  if (isObj(v.payload)) return `${v.payload.protocol} ${v.payload.field}`;
+  if (isObj(v.meta)) return BARE_META.has(String(v.meta.key)) ? String(v.meta.key) : `meta ${v.meta.key}`;
+  if (isObj(v.ct)) return `ct ${v.ct.key}`;
+  return JSON.stringify(v);
+}
+
+/** A value as nft prints it: `10.0.5.0/24`, `10.0.5.2-10.0.5.9`, `{ a, b }`, `@set`, `"pvbr0"` (names). */
+function value(v: Json, quoted = false): string {
+  if (typeof v === 'string') return quoted && !v.startsWith('@') ? `"${v}"` : v;
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  if (Array.isArray(v)) return v.map((x) => value(x, quoted)).join(',');
+  if (isObj(v.prefix)) return `${v.prefix.addr}/${v.prefix.len}`;
+  if (Array.isArray(v.range)) return `${value(v.range[0])}-${value(v.range[1])}`;
+  if (Array.isArray(v.set)) return `{ ${v.set.map((x) => value(x, quoted)).join(', ')} }`;
+  if (isObj(v.elem)) return value(v.elem.val ?? null, quoted);
+  return JSON.stringify(v);
+}
