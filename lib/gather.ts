@@ -200,5 +200,5 @@ export function explainMissing(actual: string, rc: Record<string, number>, cmdTi
     const why = code === 124 || code === 137 || code === 143 ? `killed by its ${cmdTimeoutSecs} s timeout (CMD_TIMEOUT), exit ${code}`
       : code === 127 ? 'command not found (exit 127)' : `its command exited ${code}`;
     return `${whole}: ${why}`;
-  });
+  }).replace('killed by its timeout (CMD_TIMEOUT)', `killed by its ${cmdTimeoutSecs} s timeout (CMD_TIMEOUT)`);
 }

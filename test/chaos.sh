@@ -160,7 +160,8 @@ if want_case hang-lxc-ls; then
   LAB_FAULTS=hang-lxc-ls CMD_TIMEOUT=2 "${NODE[@]}" scripts/test.ts 1 >"$out" 2>&1; rc=$?
   took=$((SECONDS - t0))
   # the timeout's own evidence is the quoted line; the run ending at all is what this case adds
-  verdict "hang-lxc-ls (CMD_TIMEOUT=2; $took s in all)" 1 $rc "lxc-ls.txt missing: killed by its 2 s timeout" "$out"
+  # lxc-ls killed by the timeout made no evidence: its checks are ERRORs and the run exits 3
+  verdict "hang-lxc-ls (CMD_TIMEOUT=2; $took s in all)" 3 $rc "lxc-ls.txt missing: killed by its 2 s timeout" "$out"
 fi
 
 # ---------------------------------------------------------------- the environment goes away
@@ -298,8 +299,13 @@ LOG=/var/pantavisor/storage/logs/0/pantavisor/pantavisor.log
 # anything boots, and REQUIRE=iptables turns that into a failure
 hostile capability-absent-skipped iptables-fallback 'p=$(command -v iptables) && rm -f "$p"; true' 0 "^SKIP  Test iptables-fallback: requires iptables: no iptables in the target \\(command -v iptables: exit [0-9]+\\)"
 REQUIRE=iptables hostile capability-absent-required iptables-fallback 'p=$(command -v iptables) && rm -f "$p"; true' 1 "^FAIL  requires-iptables"
-hostile hostile-lxc-ls-garbage 1 "printf '#!/bin/sh\\necho \"NAME garbage \\\\001\\\\002 STATE\"\\necho \"pv-example-net-client ??? 10.0.5.x\"\\n' > /usr/bin/lxc-ls" 1 "^FAIL  t1-client-running"
-hostile hostile-nft-missing 4 "rm -f /usr/sbin/nft" 1 "nft-ruleset.txt missing: command not found"
+# output the parsers cannot read is an ERROR (exit 3) quoting it, never "no containers"/"no rules"
+hostile hostile-lxc-ls-garbage 1 "printf '#!/bin/sh\\necho \"NAME garbage \\\\001\\\\002 STATE\"\\necho \"pv-example-net-client ??? 10.0.5.x\"\\n' > /usr/bin/lxc-ls" 3 "^ERROR t1-client-running"
+# Test 7 PASSED on this before (an unknown column read as "no containers", with one RUNNING)
+hostile hostile-lxc-ls-extra-column 7 "printf '#!/bin/sh\\necho \"NAME                  STATE   IPV4     MEMORY\"\\necho \"pv-example-net-server RUNNING 10.0.5.3 12MB\"\\n' > /usr/bin/lxc-ls" 3 "^ERROR t7-no-container-running"
+# a warning line before a header lxc-ls prints is still read
+hostile hostile-lxc-ls-warning 1 "mv /usr/bin/lxc-ls /usr/bin/lxc-ls.real && printf '#!/bin/sh\\necho \"lxc-ls: warning: a line before the header\"\\nexec /usr/bin/lxc-ls.real \"\$@\"\\n' > /usr/bin/lxc-ls && chmod +x /usr/bin/lxc-ls" 0 "^Test 1: PASSED"
+hostile hostile-nft-missing 4 "rm -f /usr/sbin/nft" 3 "nft-ruleset.txt missing: command not found"
 hostile hostile-binary-log 1 "mkdir -p ${LOG%/*} && head -c 4096 /dev/urandom > $LOG && printf '\\n' >> $LOG" 0 "^Test 1: PASSED"
 hostile hostile-100mb-log 1 "mkdir -p ${LOG%/*} && yes '[pantavisor] 1 DEBUG	 -- [storage]: (pv_storage_gc_run:1) filler line of a long-running appengine, repeated to make pantavisor.log 100 MB' | head -c 100000000 > $LOG" 0 "^Test 1: PASSED" 300
 
