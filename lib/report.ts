@@ -20,7 +20,8 @@ export interface ScenarioReport {
   title: string;
   /**
    * passed: every check passed; failed: a check failed; xfail/xpass: a known issue failed or
-   * looks fixed (lib/verdict.ts); skipped: the target lacks a capability; error: could not run
+   * looks fixed (lib/verdict.ts); skipped: the target lacks a capability; error: could not run,
+   * or a check could not read its evidence (those checks have status error)
    */
   status: ScenarioStatus;
   error?: string;
