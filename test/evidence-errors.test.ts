@@ -233,3 +233,16 @@ test('report: an ERROR check line, exit 3, summary and JUnit <error>', () => {
   assert.match(xml, /<error message="t7-no-container-running: evidence could not be read: lxc-ls\.txt not understood/);
   assert.ok(!xml.includes('name="run"'), 'the error is on the check, not an extra testcase');
 });
+
+test('a check reading another step (ip-unchanged) is an ERROR when that step\'s lxc-ls was unreadable; waits show why', () => {
+  const good = stateFromFiles({ 'lxc-ls.txt': `${HEADER}\n${RUNNING}\n` });
+  const bad = stateFromFiles({ 'lxc-ls.txt': 'sh: lxc-ls: not found\n' });
+  const check = { id: 'c', kind: 'ip-unchanged', container: 'pv-example-net-client', from: 'baseline', to: 'after-start' } as unknown as Check;
+  const o = evaluateCheck(check, { steps: { baseline: bad, 'after-start': good }, step: 'after-start' });
+  assert.equal(o.error, true);
+  assert.match(o.actual, /^baseline: lxc-ls\.txt not understood/);
+  assert.equal(evaluateCheck(check, { steps: { baseline: good, 'after-start': good }, step: 'after-start' }).pass, true);
+  // a readiness wait's "last seen" says the output was not understood, not "no containers"
+  const state = { id: 'w', kind: 'container-state', container: 'pv-example-net-client', state: 'RUNNING' } as unknown as Check;
+  assert.match(evaluateCheck(state, { steps: { boot: bad }, step: 'boot' }).actual, /^lxc-ls\.txt not understood/);
+});
