@@ -105,8 +105,11 @@ export function exitReason(code: number): string {
   return `its command exited ${code}`;
 }
 
-/** Which evidence files cannot be read, and why (see StepState.unreadable). */
-export function unreadableEvidence(files: Record<string, string>): Record<string, string> {
+/**
+ * Which evidence files cannot be read, and why (see StepState.unreadable). `known`: problems
+ * the caller's parsers already found, by file (so that a round parses each output once).
+ */
+export function unreadableEvidence(files: Record<string, string>, known: Record<string, string | undefined> = {}): Record<string, string> {
   const statuses = exitStatuses(files);
   const out: Record<string, string> = {};
   for (const [file, problemOf] of Object.entries(PARSED_EVIDENCE)) {
@@ -121,7 +124,7 @@ export function unreadableEvidence(files: Record<string, string>): Record<string
       continue;
     }
     if (text === undefined) continue;
-    const problem = problemOf(text);
+    const problem = file in known ? known[file] : problemOf(text);
     if (problem) out[file] = `${file} not understood (${problem}): ${quoteOutput(text)}`;
   }
   return out;
@@ -143,22 +146,24 @@ export function stateFromFiles(files: Record<string, string>, parsedLog?: { log:
       deviceError = `${FILES.deviceJson} is not JSON: ${(e as Error).message}`;
     }
   }
+  const lxc = readLxcLs(files[FILES.lxcLs] ?? '');
+  const nft = readNftRuleset(files[FILES.nft] ?? '');
   const pings: StepState['pings'] = {};
   for (const [name, text] of Object.entries(files)) {
     if (name.startsWith('ping-') && name.endsWith('.txt')) pings[name] = { text, summary: parsePing(text) };
   }
   return {
     files,
-    lxc: readLxcLs(files[FILES.lxcLs] ?? '').rows,
+    lxc: lxc.rows,
     device,
     deviceError,
     log: parsedLog ? parsedLog.log : parsePvLog(files[FILES.log] ?? ''),
     ifaces: parseIpAddr(files[FILES.ipAddr] ?? ''),
-    nft: readNftRuleset(files[FILES.nft] ?? '').tables,
+    nft: nft.tables,
     iptables: parseIptablesS(files[OPTIONAL_FILES.iptablesNat] ?? ''),
     pings,
     missing,
-    unreadable: unreadableEvidence(files),
+    unreadable: unreadableEvidence(files, { [FILES.lxcLs]: lxc.problem, [FILES.nft]: nft.problem }),
   };
 }
 
