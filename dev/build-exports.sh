@@ -200,7 +200,7 @@ RENDER_CONF='
 	arg("PV_LXC_EXTRA_CONF")'
 
 say "meta-pantavisor examples from $META"
-run rm -rf "$DEPLOY_DIR"
+# each export is written next to its final name and renamed: nothing else in DEPLOY_DIR is touched
 run mkdir -p "$DEPLOY_DIR"
 
 for d in "${DEVICES[@]}"; do
@@ -262,4 +262,4 @@ for pn in "${CONTAINERS[@]}"; do
 	pack "$w" "$DEPLOY_DIR/$pn.pvrexport.tgz"
 done
 
-say "done: $(ls "$DEPLOY_DIR" | wc -l) pvrexports in $DEPLOY_DIR"
+say "done: $((${#DEVICES[@]} + ${#CONTAINERS[@]})) pvrexports in $DEPLOY_DIR"
