@@ -96,6 +96,9 @@ typecheck:
 
 lab:
 	bash lab/build.sh
+.PHONY: exports-dev
+exports-dev:          # the 12 example pvrexports for the dev appengine, real squashfs roots (PV_SOURCES=DIR; dev/build-exports.sh)
+	bash dev/build-exports.sh
 lab-if-stale:
 	@bash lab/ensure.sh
 
