@@ -134,6 +134,8 @@ export function describeCondition(c: Check): string {
     }
     case 'log-absent':
       return `pantavisor.log has no ${code(describePattern(c.line as LogPattern))}`;
+    case 'teardown-finished':
+      return `after a ${code(describePattern(c.line as LogPattern))}, the teardown has finished: every container STOPPED in ${code('lxc-ls -f')} (a real force stop comes ≈5 s after the lenient one), or the next pantavisor launch has begun`;
     default:
       return `${code(c.id)} holds (${c.kind})`;
   }

@@ -49,7 +49,7 @@ export function preconditionFailed(step: string, failed: string[]): string {
 
 /** Why the checks of a step whose action failed (the scenario's ERROR line says how) are not judged. */
 export function actionFailed(step: string): string {
-  return `the action of step '${step}' failed, so nothing after it speaks of Pantavisor (see the ERROR line)`;
+  return `the action of step '${step}' failed (see the ERROR line)`;
 }
 
 export function scenarioStatus(results: CheckResult[], scenario: Scenario): ScenarioStatus {

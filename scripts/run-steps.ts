@@ -90,8 +90,10 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
     run.clock[`step:${step.id}`] = uptime();
     if (step.run) {
       const r = await execInContainer(cfg, `${timed(cfg, step.run)} 2>&1`, cfg.cmdTimeoutSecs + 30, true);
-      run.actions.push({ step: step.id, command: step.run, exitCode: r.exitCode, output: r.stdout });
-      const outcome = actionOutcome(step, r.exitCode, r.stdout || r.stderr);
+      // stderr holds what the shell itself said (`sh: pgrep: not found` from a $(...))
+      const output = [r.stderr, r.stdout].filter((t) => t.trim()).join('\n');
+      run.actions.push({ step: step.id, command: step.run, exitCode: r.exitCode, output });
+      const outcome = actionOutcome(step, r.exitCode, output);
       if (!outcome.ok) {
         // the action did not happen as the scenario needs: nothing after it speaks of Pantavisor
         run.error = outcome.line;

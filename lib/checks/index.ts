@@ -22,6 +22,7 @@ import { logOrdered } from './log-ordered.ts';
 import { iptablesMasquerade } from './iptables-masquerade.ts';
 import { nftRule } from './nft-rule.ts';
 import { containerNotRunning } from './container-not-running.ts';
+import { teardownFinished } from './teardown-finished.ts';
 
 export type Evaluator = (check: Check, ctx: EvalContext) => Outcome;
 
@@ -44,6 +45,7 @@ export const EVALUATORS: Record<string, Evaluator> = {
   'log-contains': logContains,
   'log-absent': logAbsent,
   'log-ordered': logOrdered,
+  'teardown-finished': teardownFinished,
 };
 
 /** Runs one check; an evaluator that throws is reported as a failure, never a crash. */
