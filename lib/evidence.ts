@@ -172,6 +172,7 @@ export const EVIDENCE: Record<string, Evidence> = {
   'log-contains': logGrep,
   'log-absent': logGrep,
   'log-ordered': (c, p, exec) => [grepLog(grepOf(c.lines as LogPattern[]), p, exec)],
+  'teardown-finished': (c, p, exec) => [...lxcLs(c, p, exec), ...logGrep(c, p, exec)],
 };
 
 /** The commands, one per file the check reads (e.g. lxc-ls and device.json), in order. */

@@ -25,6 +25,7 @@ const KIND_FILES: Record<string, string[]> = {
   'log-contains': [FILES.log],
   'log-absent': [FILES.log],
   'log-ordered': [FILES.log],
+  'teardown-finished': [FILES.log, FILES.lxcLs],
 };
 
 /** The bundle files one check reads (its kind's files; a ping check's own ping file). */

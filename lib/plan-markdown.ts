@@ -134,6 +134,8 @@ export function describeCondition(c: Check): string {
     }
     case 'log-absent':
       return `pantavisor.log has no ${code(describePattern(c.line as LogPattern))}`;
+    case 'teardown-finished':
+      return `after a ${code(describePattern(c.line as LogPattern))}, the teardown has finished: every container STOPPED in ${code('lxc-ls -f')} (a real force stop comes ≈5 s after the lenient one), or the next pantavisor launch has begun`;
     default:
       return `${code(c.id)} holds (${c.kind})`;
   }
@@ -189,6 +191,7 @@ function executeSection(s: Scenario, steps: Step[], st: DocSettings, h: string):
     if (i > 0) {
       out.push(`Step ${code(step.id)}:`, '');
       if (step.run !== undefined) out.push(...sh([`${exec} ${step.run}`]), '');
+      if (step.allowStatus) out.push(`Its exit status may be ${step.allowStatus.join(' or ')}: ${inline(step.allowStatusWhy ?? '')}. Any other status is an ERROR of the run (exit 3) and the step's checks are not judged.`, '');
     }
     if (step.waitFor.length) {
       const deadline = i === 0 ? `BOOT_TIMEOUT, ${st.bootTimeout} s` : `STEP_TIMEOUT, ${st.stepTimeout} s`;

@@ -16,6 +16,10 @@ export type Check = CheckBase & Record<string, unknown>;
 export interface Step {
   id: string;
   run?: string;
+  /** the exit statuses `run` may end with (default [0]); any other is an ERROR of the run */
+  allowStatus?: number[];
+  /** why allowStatus allows more than 0 (what the real system does) */
+  allowStatusWhy?: string;
   waitFor: Check[];
   pings?: Ping[];
   checks: Check[];
@@ -123,6 +127,9 @@ export function validatePlan(raw: unknown, schema: object): PlanFile {
           }
         }
       }
+    }
+    for (const st of s.steps) {
+      if (st.allowStatus && st.run === undefined) throw new UsageError(`scenarios.json: Test ${s.id} step '${st.id}' has allowStatus but no run`);
     }
     if (s.steps[0].run !== undefined) throw new UsageError(`scenarios.json: Test ${s.id}: the first step is the boot and cannot have 'run'`);
     for (const c of s.requires ?? []) {

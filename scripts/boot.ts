@@ -3,6 +3,7 @@
  *   make stage-N; docker volume create; docker run ... sleep infinity
  *   docker exec pva-test sh -c '<before-boot command>'       (each, echoed)
  *   docker exec pva-test sh -c '<capability probe>'          (e.g. command -v iptables)
+ *   docker exec pva-test sh -c 'for t in ...; do command -v "$t" ...'   (every tool the steps and the gathering use: missing = exit 3)
  *   docker exec pva-test sh -c 'pv-appengine > ... 2>&1 &'   (unless a probe found it absent)
  */
 import type { Config } from '../lib/config.ts';
@@ -12,6 +13,7 @@ import type { CapabilityProbe, ScenarioReport } from '../lib/report.ts';
 import type { PlanFile, Scenario } from '../lib/scenarios.ts';
 import { colors, say, uptime } from './common.ts';
 import { execInContainer, timed } from './docker.ts';
+import { missingTools, missingToolsLine, preflightScript, scenarioTools } from '../lib/preflight.ts';
 import { stage } from './stage.ts';
 import { createContainer, startAppengine } from './up.ts';
 
@@ -49,6 +51,20 @@ export async function probeCommands(cfg: Config, plan: PlanFile, scenario: Scena
   return probes;
 }
 
+/**
+ * Asks the container, as the before-boot commands left it, for every program the scenario's
+ * steps and the gathering of what its checks read use (one exec); a missing one is exit 3.
+ */
+export async function preflightTools(cfg: Config, scenario: Scenario): Promise<void> {
+  const need = scenarioTools(scenario, { deviceJsonFile: cfg.deviceJsonFile, logFile: cfg.logFile, appengineOut: cfg.appengineOut, pingWaitSecs: cfg.pingWaitSecs });
+  const tools = [...need.keys()];
+  const r = await execInContainer(cfg, preflightScript(tools), cfg.cmdTimeoutSecs + 30, true);
+  if (r.exitCode !== 0) throw new EnvironmentError(`Test ${scenario.id}: the tool preflight could not run in ${cfg.container} (exit ${r.exitCode}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
+  const missing = missingTools(r.stdout, tools);
+  if (missing.length) throw new EnvironmentError(missingToolsLine(scenario.id, cfg.image, missing, need));
+  say(colors.dim(`  tools: ${tools.length} found (${tools.join(' ')})`));
+}
+
 export async function bootScenario(cfg: Config, plan: PlanFile, scenario: Scenario, runId: string, signal?: AbortSignal): Promise<Booted> {
   // an interrupt stops the boot between its phases; the caller's teardown removes what exists
   const stop = () => { if (signal?.aborted) throw new Interrupted(); };
@@ -62,6 +78,8 @@ export async function bootScenario(cfg: Config, plan: PlanFile, scenario: Scenar
   const probes = await probeCommands(cfg, plan, scenario);
   stop();
   if (Object.values(probes).some((p) => !p.present)) return { probes, actions, started: false, dockerStart, dockerEnd: uptime() };
+  await preflightTools(cfg, scenario);
+  stop();
   await startAppengine(cfg);
   const appengineStart = uptime();
   return { probes, actions, started: true, appengineStart, dockerStart, dockerEnd: appengineStart };

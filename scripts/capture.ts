@@ -5,7 +5,7 @@
  * otherwise stages and boots one for the capture and tears it down after (unless KEEP=1).
  * Re-check it with: make verify-N SNAPSHOT=DIR
  */
-import { Interrupted } from '../lib/errors.ts';
+import { EXIT, Interrupted } from '../lib/errors.ts';
 import { findScenario } from '../lib/scenarios.ts';
 import { colors, config, isMain, loadPlan, main, say, stamp, testArg } from './common.ts';
 import { containerPresence, requireDocker } from './docker.ts';
@@ -48,6 +48,11 @@ if (isMain(import.meta.url)) {
       }
       const run = await runSteps(cfg, plan, scenario, { evaluate: false, signal: interrupt.signal, probes });
       await writeLiveBundle(dir, scenario, run.files, bundleMeta(cfg, scenario, run.probes), run.logBytes, run.saveLog);
+      if (run.error) {
+        say(colors.red(`error: ${run.error}`));
+        say(`bundle written (up to the failed step): ${dir}`);
+        return EXIT.environment;
+      }
     } catch (e) {
       if (e instanceof Interrupted) return interrupt.code();
       throw e;

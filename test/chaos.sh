@@ -305,8 +305,39 @@ hostile hostile-lxc-ls-garbage 1 "printf '#!/bin/sh\\necho \"NAME garbage \\\\00
 hostile hostile-lxc-ls-extra-column 7 "printf '#!/bin/sh\\necho \"NAME                  STATE   IPV4     MEMORY\"\\necho \"pv-example-net-server RUNNING 10.0.5.3 12MB\"\\n' > /usr/bin/lxc-ls" 3 "^ERROR t7-no-container-running"
 # a warning line before a header lxc-ls prints is still read
 hostile hostile-lxc-ls-warning 1 "mv /usr/bin/lxc-ls /usr/bin/lxc-ls.real && printf '#!/bin/sh\\necho \"lxc-ls: warning: a line before the header\"\\nexec /usr/bin/lxc-ls.real \"\$@\"\\n' > /usr/bin/lxc-ls && chmod +x /usr/bin/lxc-ls" 0 "^Test 1: PASSED"
-hostile hostile-nft-missing 4 "rm -f /usr/sbin/nft" 3 "nft-ruleset.txt missing: command not found"
+# a tool the gathering needs is missing: the preflight says so before the boot (exit 3)
+hostile hostile-nft-missing 4 "rm -f /usr/sbin/nft" 3 "^error: Test 4: the image .* has no command nft \\(the gathering of nft-ruleset.txt: nft list ruleset\\); nothing was booted$"
 hostile hostile-binary-log 1 "mkdir -p ${LOG%/*} && head -c 4096 /dev/urandom > $LOG && printf '\\n' >> $LOG" 0 "^Test 1: PASSED"
 hostile hostile-100mb-log 1 "mkdir -p ${LOG%/*} && yes '[pantavisor] 1 DEBUG	 -- [storage]: (pv_storage_gc_run:1) filler line of a long-running appengine, repeated to make pantavisor.log 100 MB' | head -c 100000000 > $LOG" 0 "^Test 1: PASSED" 300
+
+# ---------------------------------------------------------------- a step's action that cannot run: ERROR, exit 3, nothing judged after it
+# no_verdict_lines OUT: what a run that could not do its part must not print (a FAIL, an XPASS)
+no_verdict_lines() { grep -E '^(FAIL|XPASS) ' "$1" | head -2 | tr '\n' ' '; }
+# the image has no pgrep (observed §13): the preflight names it, before anything boots
+if want_case hostile-preflight-no-pgrep; then
+  out=$work/hostile-preflight-no-pgrep.out
+  jq '(.scenarios[] | select(.id == "relaunch")).beforeBoot += ["rm -f \"$(command -v pgrep)\""]' scenarios.json >"$work/preflight.json"
+  SCENARIOS=$work/preflight.json "${NODE[@]}" scripts/test.ts relaunch >"$out" 2>&1; rc=$?
+  extra=$(no_verdict_lines "$out"); [ -n "$extra" ] && extra="verdict lines: $extra"
+  grep -q 'pv-appengine > ' "$out" && extra="${extra:+$extra; }pv-appengine was started"
+  verdict "hostile-preflight-no-pgrep" 3 $rc "^error: Test relaunch: the image .* has no command pgrep \(step after-relaunch: kill -9 \\\$\(pgrep -o -x pantavisor\)\); nothing was booted$" "$out" "$extra"
+fi
+# pgrep goes away once the appengine runs (LAB_FAULTS=no-pgrep): the step's action fails, the run
+# is an ERROR at once (not a STEP_TIMEOUT wait), its checks UNJUDGED, no FAIL and no XPASS
+if want_case hostile-step-no-pgrep; then
+  out=$work/hostile-step-no-pgrep.out
+  LAB_FAULTS=no-pgrep "${NODE[@]}" scripts/test.ts relaunch >"$out" 2>&1; rc=$?
+  extra=$(no_verdict_lines "$out"); [ -n "$extra" ] && extra="verdict lines: $extra"
+  grep -q 'not ready after' "$out" && extra="${extra:+$extra; }waited for the step's effect"
+  grep -q '^UNJUDGED rel-one-masquerade' "$out" || extra="${extra:+$extra; }rel-one-masquerade not UNJUDGED"
+  verdict "hostile-step-no-pgrep (LAB_FAULTS=no-pgrep)" 3 $rc "^Test relaunch: ERROR \(step 'after-relaunch': kill -9 \\\$\(pgrep -o -x pantavisor\) exited [0-9]+, a command it runs is missing: sh: pgrep: not found" "$out" "$extra"
+fi
+# a real teardown force-stops its containers ≈5 s after the lenient stop (observed §13): the
+# states after it are judged once it has finished, not within the re-check window
+if want_case hostile-slow-teardown; then
+  out=$work/hostile-slow-teardown.out
+  LAB_STOP_DELAY=5 "${NODE[@]}" scripts/test.ts pool-exhaustion >"$out" 2>&1; rc=$?
+  verdict "hostile-slow-teardown (LAB_STOP_DELAY=5)" 0 $rc "^PASS  exh-no-container-running" "$out"
+fi
 
 echo "$cases $passed $leftovers_total" >"$CHAOS_RESULT"

@@ -23,6 +23,7 @@ import { iptablesMasquerade } from './iptables-masquerade.ts';
 import { nftRule } from './nft-rule.ts';
 import { containerNotRunning } from './container-not-running.ts';
 import { filesOfCheck } from '../gather.ts';
+import { teardownFinished } from './teardown-finished.ts';
 
 export type Evaluator = (check: Check, ctx: EvalContext) => Outcome;
 
@@ -45,6 +46,7 @@ export const EVALUATORS: Record<string, Evaluator> = {
   'log-contains': logContains,
   'log-absent': logAbsent,
   'log-ordered': logOrdered,
+  'teardown-finished': teardownFinished,
 };
 
 /** The steps whose state a check reads: its own, or (ip-unchanged) the two it compares. */

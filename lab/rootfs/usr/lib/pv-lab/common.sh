@@ -31,7 +31,7 @@ LAB_CONT=$LAB_RUN/containers
 LAB_RECOVERED=$LAB_RUN/suddenly-stopped
 
 # Faults (LAB_FAULTS): defects a toolkit check must catch. See lab/faults.md.
-LAB_KNOWN_FAULTS="no-bridge duplicate-ip ignore-static-ip nat-every-pool no-nat nat-iptables no-lease-reuse accept-unknown-pool accept-baked-net no-reservation accept-out-of-subnet collision-both-run allocate-past-pool silent-no-backend iptables-no-masquerade isolation-no-rules recovery-new-ip relaunch-new-ips hang-boot hang-lxc-ls"
+LAB_KNOWN_FAULTS="no-bridge duplicate-ip ignore-static-ip nat-every-pool no-nat nat-iptables no-lease-reuse accept-unknown-pool accept-baked-net no-reservation accept-out-of-subnet collision-both-run allocate-past-pool silent-no-backend iptables-no-masquerade isolation-no-rules recovery-new-ip relaunch-new-ips hang-boot hang-lxc-ls no-pgrep"
 # Variants (LAB_VARIANTS): alternative builds of the simulated Pantavisor, not defects.
 LAB_KNOWN_VARIANTS="isolation static-restart-fixed nat-idempotent"
 

@@ -406,7 +406,11 @@ stop_all() { # pv_state_stop_lenient + pv_state_stop_force
 			;;
 		esac
 	done
+	# the lab init ignores the lenient shutdown signal like a PID-1 sleep does (observed §13: a
+	# teardown's containers stay RUNNING until the force stop ~5 s later)
+	[ ${#run[@]} -gt 0 ] && "$BB" sleep "${LAB_STOP_DELAY:-5}"
 	for p in "${run[@]}"; do
+		L WARN state pv_state_run:884 "platform '$p' did not exit after lenient stop, force stopping"
 		L DEBUG platforms pv_platform_force_stop:1454 "force stopping platform '$p'"
 		lxc_stop "$p"
 		unset "P_STOP_DEADLINE[$p]"
