@@ -230,7 +230,7 @@ if [ ! -f "$PVB/.done" ]; then
 	CFLAGS_PV="-I$PREFIX/include -Wno-unused-result -ldl -Wno-error=implicit-function-declaration -Wno-error=deprecated-declarations"
 	run_logged "$PVB/configure.log" cmake -S "$PVB/src" -B "$PVB/build" \
 		-DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_INSTALL_SYSCONFDIR=/etc \
-		-DCMAKE_INSTALL_LOCALSTATEDIR=/var -DCMAKE_PREFIX_PATH="$PREFIX" \
+		-DCMAKE_INSTALL_LOCALSTATEDIR=/var -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_PREFIX_PATH="$PREFIX" \
 		-DCMAKE_C_FLAGS="$CFLAGS_PV" -DCMAKE_EXE_LINKER_FLAGS="-L$PREFIX/lib" -DCMAKE_SHARED_LINKER_FLAGS="-L$PREFIX/lib" \
 		-DPANTAVISOR_APPENGINE=ON -DPANTAVISOR_PVTX=ON -DPANTAVISOR_RUNTIME=ON -DPANTAVISOR_PVTEST=OFF \
 		-DPANTAVISOR_E2FSGROW_ENABLE=OFF -DPANTAVISOR_XCONNECT=OFF
@@ -244,6 +244,9 @@ fi
 INSTALL=$PVB/install
 [ -x "$INSTALL/usr/bin/pantavisor" ] || fail "the pantavisor install tree has no usr/bin/pantavisor: $INSTALL"
 [ -x "$INSTALL/usr/bin/pv-appengine" ] || fail "the pantavisor install tree has no usr/bin/pv-appengine: $INSTALL"
+# the toolkit mounts pvtx.d here, as on the Yocto image (Debian's GNUInstallDirs would say lib/<multiarch>)
+grep -q '^[[:space:]]*for d in /usr/lib/pantavisor/pvtx.d ' "$INSTALL/usr/bin/pv-appengine" ||
+	fail "pv-appengine does not deploy from /usr/lib/pantavisor/pvtx.d (where the toolkit mounts PVTXD): $INSTALL/usr/bin/pv-appengine"
 [ -f "$INSTALL/etc/pantavisor-appengine.config" ] || fail "the pantavisor install tree has no etc/pantavisor-appengine.config: $INSTALL"
 
 # ================================================================ rootfs

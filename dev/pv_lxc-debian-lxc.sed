@@ -6,7 +6,9 @@
 # 1. the fork's export header does not exist upstream
 /^[[:space:]]*#[[:space:]]*include[[:space:]]*<lxc\/pv_export\.h>/d
 
-# 2. no set_container_type() upstream: the container=pv-<group> variable of pid 1 as a config item
+# 2. no set_container_type() upstream: the container=pv-<group> variable of pid 1 as an
+#    lxc.environment item instead. Seen on Debian's liblxc 5.0.2: pid 1 still gets container=lxc
+#    (liblxc sets it after lxc.environment); nothing in the plan reads it
 s/^\([[:space:]]*\)c->set_container_type(c, \([A-Za-z_][A-Za-z0-9_]*\));/\1{ char pv_dev_env[PATH_MAX * 2 + 16]; snprintf(pv_dev_env, sizeof(pv_dev_env), "container=%s", \2); c->set_config_item(c, "lxc.environment", pv_dev_env); } \/* pv-ipam-tests dev: upstream LXC *\//
 
 # 3. no lxc_log_set_alternative_output() upstream: lxc_log_init() again, its file the same fd
