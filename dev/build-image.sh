@@ -127,15 +127,16 @@ source_commit() {
 	fi
 }
 
-# the recipe: this script and the adaptation; a change to either is a new build
-RECIPE_HASH=$(cat "$DEV_DIR/build-image.sh" "$DEV_DIR/pv_lxc-debian-lxc.sed" "$DEV_DIR/adapt-pv-lxc.sh" | sha256sum | cut -d' ' -f1)
+# the recipe: this script (a change is a new build of everything) and the adaptation (of pantavisor)
+RECIPE_HASH=$(sha256sum <"$DEV_DIR/build-image.sh" | cut -d' ' -f1)
+ADAPT_HASH=$(cat "$DEV_DIR/pv_lxc-debian-lxc.sed" "$DEV_DIR/adapt-pv-lxc.sh" | sha256sum | cut -d' ' -f1)
 H_LIBEVENT=$(source_hash "$SRC_LIBEVENT")
 H_LIBTHTTP=$(source_hash "$SRC_LIBTHTTP")
 H_PICO=$(source_hash "$SRC_PICO")
 H_META=$(source_hash "$SRC_META")
 H_PV=$(source_hash "$SRC_PV")
 DEPS_KEY=$(printf '%s\n' "$RECIPE_HASH" "$H_LIBEVENT" "$H_LIBTHTTP" "$H_PICO" "$H_META" | sha256sum | cut -c1-16)
-KEY=$(printf '%s\n' "$DEPS_KEY" "$H_PV" | sha256sum | cut -c1-16)
+KEY=$(printf '%s\n' "$DEPS_KEY" "$ADAPT_HASH" "$H_PV" | sha256sum | cut -c1-16)
 PV_COMMIT=$(source_commit "$SRC_PV")
 case "$PV_COMMIT" in
 unknown) PV_SHORT="src-${H_PV:0:8}" ;;
