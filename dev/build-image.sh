@@ -286,7 +286,10 @@ copy_with_libs() {
 BB_DIR=$CACHE/busybox
 if ! ls "$BB_DIR"/busybox_*.deb >/dev/null 2>&1; then
 	mkdir -p "$BB_DIR"
-	(cd "$BB_DIR" && run apt-get -o APT::Sandbox::User=root download busybox) || env_error "apt-get download busybox failed"
+	# (a machine whose packages came preinstalled may have no package lists yet: update once, retry)
+	(cd "$BB_DIR" && run apt-get -o APT::Sandbox::User=root download busybox) ||
+		{ run apt-get update -qq && (cd "$BB_DIR" && run apt-get -o APT::Sandbox::User=root download busybox); } ||
+		env_error "apt-get download busybox failed"
 fi
 rm -rf "$BB_DIR/x"
 run dpkg-deb -x "$(ls "$BB_DIR"/busybox_*.deb | head -n 1)" "$BB_DIR/x"
