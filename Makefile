@@ -20,10 +20,11 @@ endif
 VARS := TARGET TARGET_LABEL IMAGE CONTAINER VOLUME PVTXD ARTIFACTS IMAGE_TAR KAS KAS_CONFIG \
 	DOCKER_RUN_OPTS EXTERNAL_HOST BOOT_TIMEOUT STEP_TIMEOUT SETTLE_TIMEOUT SETTLE_STABLE POLL_INTERVAL \
 	CMD_TIMEOUT PING_WAIT REPORT_DIR WORK_DIR KEEP DRY_RUN LABEL SNAPSHOT CAPTURE_DIR CMD LOG FOLLOW \
-	SCENARIOS LAB_FAULTS LAB_VARIANTS ONLY JOBS STRICT REQUIRE VERBOSE REPORT PROGRESS BENCH_ONLY BENCH_JOBS
+	SCENARIOS LAB_FAULTS LAB_VARIANTS ONLY JOBS STRICT REQUIRE VERBOSE REPORT PROGRESS BENCH_ONLY BENCH_JOBS \
+	PV_SOURCES PANTAVISOR_SRC DEV_CACHE DEV_IMAGE DEV_APT
 $(foreach v,$(VARS),$(if $(filter undefined,$(origin $(v))),,$(eval export $(v))))
 
-.PHONY: help build load up down shell logs clean lint rerun chaos test-all unit typecheck lab lab-if-stale mutation bench ci setup demo
+.PHONY: help build load up down shell logs clean lint rerun chaos test-all unit typecheck lab lab-if-stale appengine-dev mutation bench ci setup demo
 
 help:
 	@$(RUN) scripts/help.ts
@@ -96,7 +97,11 @@ typecheck:
 
 lab:
 	bash lab/build.sh
-.PHONY: exports-dev
+# the DEV APPENGINE: real Pantavisor built from PANTAVISOR_SRC (a checkout; default the tarball in
+# PV_SOURCES) against Debian's LXC, without Yocto: image pantavisor-appengine-dev:<commit> and :latest
+.PHONY: appengine-dev exports-dev
+appengine-dev:
+	@bash dev/build-image.sh
 exports-dev:          # the 12 example pvrexports for the dev appengine, real squashfs roots (PV_SOURCES=DIR; dev/build-exports.sh)
 	bash dev/build-exports.sh
 lab-if-stale:

@@ -14,12 +14,18 @@ import type { Colors } from '../lib/report.ts';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
-/** The configuration: environment, then the target's preset (TARGET=lab: lab/preset.env), then defaults. */
+/**
+ * The configuration: environment, then the target's preset (TARGET=lab: lab/preset.env, then
+ * what the target's own build wrote in <target>/out/preset.env, e.g. the dev appengine's image
+ * tag and pantavisor commit), then defaults.
+ */
 export function config(): Config {
   const target = process.env.TARGET;
   const file = target && /^[a-z0-9][a-z0-9-]*$/.test(target) ? `${ROOT}/${target}/preset.env` : undefined;
   if (file && existsSync(file)) {
-    return readConfig(process.env, process.cwd(), { values: parsePreset(readFileSync(file, 'utf8'), file), base: ROOT });
+    const built = `${ROOT}/${target}/out/preset.env`;
+    const values = { ...parsePreset(readFileSync(file, 'utf8'), file), ...(existsSync(built) ? parsePreset(readFileSync(built, 'utf8'), built) : {}) };
+    return readConfig(process.env, process.cwd(), { values, base: ROOT });
   }
   return readConfig(process.env, process.cwd());
 }
