@@ -536,7 +536,8 @@ auto_recovery() { # NAME
 
 recovery_timer() { # NAME: a RECOVERING platform whose retry delay is over is started again
 	local p=$1
-	(($(now_ms) >= ${AR_DEADLINE[$p]:-0})) || return 0
+	# (checked at the 2-s ticks: a deadline within the next 0.2 s counts as reached)
+	(($(now_ms) + 200 >= ${AR_DEADLINE[$p]:-0})) || return 0
 	L INFO state pv_state_run:894 "recovery timer finished for platform '$p'. Restarting..."
 	recovery_restart "$p"
 }
