@@ -5,7 +5,8 @@
 #
 #   lab/selftest-updates.sh              # all cases
 #   lab/selftest-updates.sh UPD REC      # some: UPD (add, remove, unknown pool, baked net, pool
-#                                        # change, chained), REC (delayed, exhausted), RECI
+#                                        # change, chained), UPDR (a reboot update that fails and
+#                                        # is rolled back), REC (delayed, exhausted), RECI
 #                                        # (immediate), V (variants), F (faults)
 #
 # Needs `lab/build.sh` first (LAB_IMAGE, default pantavisor-appengine-lab:latest). Container
@@ -250,6 +251,20 @@ rc=11"
 	check "net-server -> 198.51.100.1 through the new NAT" eq "$(docker exec "$C" pventer -c pv-example-net-server ping -c 2 198.51.100.1 2>&1 | sed -n 's/.* \([0-9]*\)% packet loss.*/\1/p')" 0
 }
 
+t_reboot_update_fails() {
+	derive
+	echo "# a reboot update whose tried revision fails: rollback by the launcher to the last DONE revision"
+	boot "pv-example-device-ipam pv-example-net-server" || return
+	check "the update replaces device.json and adds ipam-nopool" update bad-reboot add "$WORK/$DEV707" add "$DEPLOY/pv-example-ipam-nopool.pvrexport.tgz"
+	check "ERROR" wait_final locals/bad-reboot 60
+	check "tried once, then pv_rev with the try still named" wait_until 30 eval 'dx "grep -qF \"launching pantavisor rev=0 (try=locals/bad-reboot)\" /tmp/pv-appengine.out"'
+	check "the tried revision's log: teardown, rollback" seq_in locals/bad-reboot "loading update data from rev 'locals/bad-reboot' after reboot..." \
+		"references unknown pool 'does-not-exist'" "Tearing down..." "next state: 'STATE_ROLLBACK'" "next state: 'STATE_REBOOT'"
+	check "rev 0's log: the rolled-back boot" wait_until 30 seq_in 0 "running new state requires reboot" "coming from a rolled back revision" \
+		"(pv_bootloader_fail_update:247) setting failed revision locals/bad-reboot not to be started after next reboot" "state revision '0' status is now READY"
+	check "back on rev 0 on the old subnet, no pv_try" wait_until 20 eval '[ "$(current)/$(state_ip pv-example-net-server)/$(dx "tr \"\\0\" \"|\" < $S/boot/uboot.txt")" = "0/RUNNING/10.0.5.2/pv_rev=0||" ]'
+}
+
 t_recovery() {
 	local pid
 	derive
@@ -341,10 +356,10 @@ t_faults() {
 }
 
 want=("$@")
-[ ${#want[@]} -gt 0 ] || want=(UPD REC RECI V F)
+[ ${#want[@]} -gt 0 ] || want=(UPD UPDR REC RECI V F)
 for w in "${want[@]}"; do
 	case "$w" in
-	UPD) t_updates ;; REC) t_recovery ;; RECI) t_recovery_immediate ;; V) t_variants ;; F) t_faults ;;
+	UPD) t_updates ;; UPDR) t_reboot_update_fails ;; REC) t_recovery ;; RECI) t_recovery_immediate ;; V) t_variants ;; F) t_faults ;;
 	*) echo "selftest-updates: unknown case $w" >&2 ;;
 	esac
 done
