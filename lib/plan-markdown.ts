@@ -8,7 +8,8 @@
  */
 import { DEFAULTS } from './config.ts';
 import { describeEdit, sourceArtifacts } from './derive.ts';
-import { evidenceCommands, shq } from './evidence.ts';
+import { evidenceCommands } from './evidence.ts';
+import { shellQuote as shq } from './shell-quote.ts';
 import { describeCount, describePattern, type Count, type LogPattern } from './log-match.ts';
 import { builtArtifacts, resolveStep, type Capability, type Check, type KnownIssue, type PlanFile, type Scenario, type Step } from './scenarios.ts';
 

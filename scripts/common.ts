@@ -10,6 +10,7 @@ import { createColors } from 'picocolors';
 import { parsePreset, readConfig, type Config } from '../lib/config.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { parsePlan, type PlanFile } from '../lib/scenarios.ts';
+import { shellQuote } from '../lib/shell-quote.ts';
 import type { Colors } from '../lib/report.ts';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -118,9 +119,7 @@ export function typed(path: string): string {
   return r && !r.startsWith('..') ? r : path;
 }
 
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
+export { shellQuote };
 
 export function isMain(metaUrl: string): boolean {
   return !!process.argv[1] && resolve(process.argv[1]) === fileURLToPath(metaUrl);
