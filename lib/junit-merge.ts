@@ -55,6 +55,15 @@ export function parseJunit(text: string, file = 'junit.xml'): JunitFile {
       skipped: count(a, 'skipped', inner, 'skipped'),
     });
   }
+  // a file cut short (an upload that stopped, a full disk) is refused, not counted: every
+  // testsuite and testcase opened is closed, and the document ends with its root's end tag
+  const opened = (body.match(/<testsuite\b/g) ?? []).length;
+  const cases = (x: string) => (x.match(/<testcase\b/g) ?? []).length === (x.match(/<\/testcase>|<testcase\b[^>]*\/>/g) ?? []).length;
+  const end = body.trimEnd();
+  const closed = root ? root[2] === '/' || end.endsWith('</testsuites>') : end.endsWith('</testsuite>') || end.endsWith('/>');
+  if (opened !== suites.length || !closed || !suites.every((x) => cases(x.xml))) {
+    throw new UsageError(`${file} is not a whole JUnit file (truncated? ${!closed ? `it does not end with ${root ? '</testsuites>' : '</testsuite>'}` : 'an element is not closed'})`);
+  }
   const name = root ? attrs(root[1]).name : undefined;
   return { name: name === undefined ? undefined : unescapeXml(name), suites };
 }

@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { dirname } from 'node:path';
 import { mergeJunit } from '../lib/junit-merge.ts';
 import { UsageError } from '../lib/errors.ts';
-import { isMain, main, say, shellQuote } from './common.ts';
+import { isMain, main, notCreatable, realPath, say, shellQuote } from './common.ts';
 
 /** Every junit.xml under a directory, sorted, or the file itself. */
 export function junitFiles(path: string): string[] {
@@ -39,6 +39,9 @@ if (isMain(import.meta.url)) {
     if (!inputs.length) throw new UsageError('nothing to merge: set REPORTS="a/junit.xml b/junit.xml" (files or directories)');
     const files = inputs.flatMap(junitFiles);
     if (!files.length) throw new UsageError(`no junit.xml under ${inputs.join(' ')}`);
+    const unusable = notCreatable('OUT', out, 'file');
+    if (unusable) throw new UsageError(unusable);
+    if (files.some((f) => realPath(f) === realPath(out))) throw new UsageError(`OUT=${out} is one of the files to merge; give another file name`);
     const merged = mergeJunit(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })));
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, merged);

@@ -100,6 +100,18 @@ test('mergeJunit: not JUnit, or nothing, is a usage error naming the file', () =
   assert.throws(() => mergeJunit([]), UsageError);
 });
 
+test('parseJunit: a JUnit file cut short anywhere is a usage error, not wrong totals', () => {
+  const whole = toJunit(job(failed9));
+  assert.equal(parseJunit(whole).suites.length, 1);
+  for (const at of [whole.length - 2, whole.length - 20, Math.floor(whole.length / 2), whole.indexOf('</testcase>') + 3]) {
+    assert.throws(() => parseJunit(whole.slice(0, at), 'job/junit.xml'), (e: unknown) => {
+      assert.ok(e instanceof UsageError);
+      assert.match((e as Error).message, /^job\/junit\.xml is not a whole JUnit file \(truncated\? /);
+      return true;
+    }, `cut at ${at}`);
+  }
+});
+
 test('make junit-merge on the junit.xml files of real verify runs', () => {
   const dir = mkdtempSync(`${tmpdir()}/pv-junit-`);
   try {
