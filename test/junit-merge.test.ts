@@ -18,10 +18,10 @@ const plan = parsePlan(readFileSync(`${ROOT}scenarios.json`, 'utf8'), readFileSy
 /** Test N judged on its fixture bundle, as `make verify-N SNAPSHOT=...` does; `edit` may break a file first. */
 function judged(id: string, edit?: (files: Record<string, Record<string, string>>) => void): ScenarioReport {
   const scenario = findScenario(plan, id);
-  const { files } = readBundle(`${ROOT}test/fixtures/bundles/test-${id}`, scenario);
+  const { files, logs } = readBundle(`${ROOT}test/fixtures/bundles/test-${id}`, scenario);
   edit?.(files);
   const states: Record<string, StepState> = {};
-  for (const [step, f] of Object.entries(files)) states[step] = stateFromFiles(f);
+  for (const [step, f] of Object.entries(files)) states[step] = stateFromFiles(f, logs[step]);
   const steps = scenario.steps.map((s) => resolveStep(s, { EXTERNAL_HOST: '203.0.113.10' }));
   const checks = evaluateScenario(scenario, steps, states, plan);
   return { id, title: scenario.title, status: checks.every((c) => c.pass) ? 'passed' : 'failed', durationMs: 1500, timings: {}, waits: [], checks };
