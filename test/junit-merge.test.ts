@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { stateFromFiles, type StepState } from '../lib/bundle.ts';
 import { evaluateScenario } from '../lib/evaluate.ts';
-import { mergeJunit, parseJunit } from '../lib/junit-merge.ts';
+import { mergeJunit, mergeReports, parseJunit } from '../lib/junit-merge.ts';
 import { summarize, toJunit, type RunReport, type ScenarioReport } from '../lib/report.ts';
 import { findScenario, parsePlan, resolveStep } from '../lib/scenarios.ts';
 import { UsageError } from '../lib/errors.ts';
@@ -110,6 +110,26 @@ test('parseJunit: a JUnit file cut short anywhere is a usage error, not wrong to
       return true;
     }, `cut at ${at}`);
   }
+});
+
+test('mergeReports: report.json files as one run report, rendered once with the same suites and totals', () => {
+  const jobs = [passed1, failed9, errored7, passed6, skipped3].map((s) => job(s));
+  const merged = mergeReports(jobs.map((r, i) => ({ file: `job-${i}/report.json`, text: JSON.stringify(r) })));
+  assert.deepEqual(merged.scenarios.map((s) => s.id), ['1', '9', '7', '6', '3']);
+  assert.equal(merged.summary.scenarios, 5);
+  assert.equal(merged.exitCode, 3);
+  const once = toJunit(merged);
+  const suiteByMerge = mergeJunit(jobs.map((r, i) => ({ file: `${i}`, text: toJunit(r) })));
+  const root = (x: string) => /<testsuites [^>]*>/.exec(x)![0];
+  assert.equal(root(once), root(suiteByMerge));
+  assert.equal(once.split('\n').slice(2).join('\n'), suiteByMerge.split('\n').slice(2).join('\n'));
+});
+
+test('mergeReports: a report.json cut short, or not a pv-ipam-tests report, is a usage error naming it', () => {
+  const text = JSON.stringify(job(passed1));
+  assert.throws(() => mergeReports([{ file: 'a/report.json', text: text.slice(0, text.length - 10) }]), (e: unknown) => e instanceof UsageError && /^a\/report\.json is not valid JSON \(truncated\? /.test((e as Error).message));
+  assert.throws(() => mergeReports([{ file: 'b/report.json', text: '{"scenarios": []}' }]), /b\/report\.json is not a pv-ipam-tests report\.json/);
+  assert.throws(() => mergeReports([{ file: 'a', text }, { file: 'b', text: JSON.stringify({ ...job(passed6), strict: true }) }]), /with and without STRICT=1/);
 });
 
 test('make junit-merge on the junit.xml files of real verify runs', () => {
