@@ -121,7 +121,7 @@ function dockerRunLines(st: DocSettings): string[] {
 
 function startAppengineLine(st: DocSettings): string {
   const dir = st.appengineOut.replace(/\/[^/]*$/, '') || '/';
-  return `docker exec ${shq(st.container)} sh -c ${shq(`mkdir -p ${dir} && pv-appengine > ${st.appengineOut} 2>&1 &`)}`;
+  return `docker exec ${shq(st.container)} sh -c ${shq(`mkdir -p ${shq(dir)} && pv-appengine > ${shq(st.appengineOut)} 2>&1 &`)}`;
 }
 
 /** A readiness condition in words. */

@@ -14,7 +14,7 @@ import { EnvironmentError } from '../lib/errors.ts';
 import { configKey } from '../lib/derive.ts';
 import type { ExportView } from '../lib/lint.ts';
 import { containerNames, exportProblem, memberProblem, objectRefs, parseTarListing, PVREXPORT_CAPS, tarFailure, type State } from '../lib/pvrexport.ts';
-import { typed } from './common.ts';
+import { shellQuote, typed } from './common.ts';
 
 export interface OpenedExport extends ExportView {
   file: string;
@@ -26,7 +26,7 @@ const checked = new Map<string, OpenedExport>();
 /** Fails (exit 3) unless the host has the tools derivations and checks run. */
 export async function requireHostTools(tools: string[]): Promise<void> {
   for (const t of tools) {
-    const r = await $({ nothrow: true, quiet: true })`sh -c ${`command -v ${t}`}`;
+    const r = await $({ nothrow: true, quiet: true })`sh -c ${`command -v ${shellQuote(t)}`}`;
     if (r.exitCode !== 0) throw new EnvironmentError(`'${t}' is needed on this machine to check and derive pvrexports (Debian: apt-get install ${t === 'sha256sum' ? 'coreutils' : t})`);
   }
 }
