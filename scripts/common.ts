@@ -7,6 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createColors } from 'picocolors';
+import { $ } from 'zx';
 import { parsePreset, readConfig, type Config } from '../lib/config.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { pathOverlap } from '../lib/paths.ts';
@@ -180,6 +181,9 @@ export function typed(path: string): string {
 }
 
 export { shellQuote };
+
+// zx quotes what it interpolates into its command lines with the same function
+$.quote = shellQuote;
 
 export function isMain(metaUrl: string): boolean {
   return !!process.argv[1] && resolve(process.argv[1]) === fileURLToPath(metaUrl);
