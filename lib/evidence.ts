@@ -7,6 +7,7 @@
  * runs inside the container, which may be busybox: no \d, \w, \s).
  */
 import type { LogPattern } from './log-match.ts';
+import { shellQuote as shq } from './shell-quote.ts';
 import type { Check } from './scenarios.ts';
 
 export interface EvidencePaths {
@@ -22,12 +23,6 @@ export interface EvidencePaths {
   pingWaitSecs?: number;
 }
 
-/** Quotes a word for sh only when it needs it: single quotes, or double quotes around a ' when nothing in it expands. */
-export function shq(s: string): string {
-  if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(s)) return s;
-  if (s.includes("'") && !/["$`\\!]/.test(s)) return `"${s}"`;
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Escapes a literal for a POSIX extended regular expression. */
 export function ereEscape(s: string): string {

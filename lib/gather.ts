@@ -5,6 +5,7 @@
  */
 import { EXTRA_FILES, FILES, OPTIONAL_FILES, pingFileName } from './bundle.ts';
 import type { Check, Ping } from './scenarios.ts';
+import { shellQuote as q } from './shell-quote.ts';
 
 /** The bundle files each check kind reads (readiness polls gather only these). */
 const KIND_FILES: Record<string, string[]> = {
@@ -68,9 +69,6 @@ export function pingCommand(p: Ping, waitSecs = 1): string {
   return `pventer -c ${q(p.from)} ping -c 2 -W ${waitSecs} ${q(p.to)}`;
 }
 
-function q(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The commands of the optional files (gathered only when a check reads them). */
 export const OPTIONAL_COMMANDS: Record<string, string> = {

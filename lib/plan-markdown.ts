@@ -8,7 +8,8 @@
  */
 import { DEFAULTS } from './config.ts';
 import { describeEdit, sourceArtifacts } from './derive.ts';
-import { evidenceCommands, shq } from './evidence.ts';
+import { evidenceCommands } from './evidence.ts';
+import { shellQuote as shq } from './shell-quote.ts';
 import { describeCount, describePattern, type Count, type LogPattern } from './log-match.ts';
 import { builtArtifacts, resolveStep, type Capability, type Check, type KnownIssue, type PlanFile, type Scenario, type Step } from './scenarios.ts';
 
@@ -120,7 +121,7 @@ function dockerRunLines(st: DocSettings): string[] {
 
 function startAppengineLine(st: DocSettings): string {
   const dir = st.appengineOut.replace(/\/[^/]*$/, '') || '/';
-  return `docker exec ${shq(st.container)} sh -c ${shq(`mkdir -p ${dir} && pv-appengine > ${st.appengineOut} 2>&1 &`)}`;
+  return `docker exec ${shq(st.container)} sh -c ${shq(`mkdir -p ${shq(dir)} && pv-appengine > ${shq(st.appengineOut)} 2>&1 &`)}`;
 }
 
 /** A readiness condition in words. */

@@ -9,7 +9,7 @@ import { FILES } from './bundle.ts';
 import { filesOfCheck, gatherCommands, optionalFilesFor, type GatherPaths } from './gather.ts';
 import type { Scenario } from './scenarios.ts';
 import { programsOf } from './shell-words.ts';
-import { shq } from './evidence.ts';
+import { shellQuote } from './shell-quote.ts';
 
 /** The programs the toolkit's own reading uses: `timeout -k` around every command, the log read incrementally. */
 const GATHER_BASE = ['timeout', 'cat', 'tail', 'wc'];
@@ -31,7 +31,7 @@ export function scenarioTools(scenario: Scenario, paths: GatherPaths): Map<strin
 
 /** A sh script printing the name of each program not on PATH, one a line (each name one quoted word). */
 export function preflightScript(tools: string[]): string {
-  return `for t in ${tools.map(shq).join(' ')}; do command -v "$t" >/dev/null 2>&1 || echo "$t"; done; true`;
+  return `for t in ${tools.map(shellQuote).join(' ')}; do command -v "$t" >/dev/null 2>&1 || echo "$t"; done; true`;
 }
 
 /** The missing programs, from the script's output. */

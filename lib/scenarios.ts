@@ -5,7 +5,7 @@
  */
 import AjvModule from 'ajv';
 import { UsageError } from './errors.ts';
-import type { Count, LogPattern } from './log-match.ts';
+import { regexRisk, type Count, type LogPattern } from './log-match.ts';
 import { sourceArtifacts, type DerivedArtifact } from './derive.ts';
 
 export interface Ping { from: string; to: string }
@@ -89,6 +89,18 @@ export function validatePlan(raw: unknown, schema: object): PlanFile {
     throw new UsageError(`scenarios.json${e.instancePath || ''}: ${e.message}${e.params?.allowedValues ? ` (${e.params.allowedValues.join(', ')})` : ''}${e.params?.additionalProperty ? ` '${e.params.additionalProperty}'` : ''}`);
   }
   const plan = raw as PlanFile;
+  // every user regex (checks, capabilities' log probes) is bounded: no catastrophic backtracking
+  const regexes = (v: unknown, path: string): void => {
+    if (Array.isArray(v)) v.forEach((x, i) => regexes(x, `${path}/${i}`));
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        const risk = k === 'regex' && typeof x === 'string' ? regexRisk(x) : undefined;
+        if (risk) throw new UsageError(`scenarios.json${path}/regex: /${x.length > 60 ? `${x.slice(0, 60)}…` : x}/: ${risk}`);
+        regexes(x, `${path}/${k}`);
+      }
+    }
+  };
+  regexes(raw, '');
   const derived = plan.derivedArtifacts ?? {};
   const built = plan.plan.buildTargets;
   for (const [name, d] of Object.entries(derived)) {

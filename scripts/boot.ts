@@ -11,7 +11,7 @@ import { commandCapabilities, commandProbe } from '../lib/capabilities.ts';
 import { EnvironmentError, Interrupted } from '../lib/errors.ts';
 import type { CapabilityProbe, ScenarioReport } from '../lib/report.ts';
 import type { PlanFile, Scenario } from '../lib/scenarios.ts';
-import { colors, say, uptime } from './common.ts';
+import { colors, say, shellQuote, uptime } from './common.ts';
 import { execInContainer, timed } from './docker.ts';
 import { missingTools, missingToolsLine, preflightScript, scenarioTools } from '../lib/preflight.ts';
 import { stage } from './stage.ts';
@@ -34,7 +34,7 @@ export interface Booted {
 /** Runs the scenario's before-boot commands in the container, echoed; a failure is exit 3. */
 export async function runBeforeBoot(cfg: Config, scenario: Scenario, actions: Action[]): Promise<void> {
   for (const command of scenario.beforeBoot ?? []) {
-    const r = await execInContainer(cfg, `${timed(cfg, `sh -c '${command.replace(/'/g, `'\\''`)}'`)} 2>&1`, cfg.cmdTimeoutSecs + 30, true);
+    const r = await execInContainer(cfg, `${timed(cfg, `sh -c ${shellQuote(command)}`)} 2>&1`, cfg.cmdTimeoutSecs + 30, true);
     actions.push({ step: 'before-boot', command, exitCode: r.exitCode, output: r.stdout });
     if (r.exitCode !== 0) throw new EnvironmentError(`before-boot command failed (exit ${r.exitCode}): ${command}: ${r.stdout.trim().split('\n').pop() ?? ''}`);
   }
@@ -44,7 +44,7 @@ export async function runBeforeBoot(cfg: Config, scenario: Scenario, actions: Ac
 export async function probeCommands(cfg: Config, plan: PlanFile, scenario: Scenario): Promise<Record<string, CapabilityProbe>> {
   const probes: Record<string, CapabilityProbe> = {};
   for (const [id, command] of commandCapabilities(plan, scenario)) {
-    const r = await execInContainer(cfg, `${timed(cfg, `sh -c '${command.replace(/'/g, `'\\''`)}'`)} >/dev/null 2>&1`, cfg.cmdTimeoutSecs + 30, true);
+    const r = await execInContainer(cfg, `${timed(cfg, `sh -c ${shellQuote(command)}`)} >/dev/null 2>&1`, cfg.cmdTimeoutSecs + 30, true);
     probes[id] = commandProbe(command, r.exitCode);
     say(colors.dim(`  capability ${id}: ${probes[id].present ? 'present' : 'absent'} (${command}: exit ${r.exitCode})`));
   }

@@ -41,10 +41,10 @@ export function liveEvidence(cfg: Config, scenario: Scenario) {
 
 export function verifyBundle(cfg: Config, plan: PlanFile, scenario: Scenario, dir: string): { report: ScenarioReport; meta?: Partial<BundleMeta> } {
   const started = Date.now();
-  const { files, meta } = readBundle(dir, scenario);
+  const { files, logs, meta } = readBundle(dir, scenario);
   const steps = scenario.steps.map((s) => resolveStep(s, scenarioVars(cfg, meta?.externalHost)));
   const states: Record<string, StepState> = {};
-  for (const [step, f] of Object.entries(files)) states[step] = stateFromFiles(f);
+  for (const [step, f] of Object.entries(files)) states[step] = stateFromFiles(f, logs[step]);
   // command probes as recorded live; log probes judged again on the bundle's own boot log
   const probes: Record<string, CapabilityProbe> = { ...meta?.capabilities };
   const boot = states[steps[0].id];

@@ -340,4 +340,68 @@ if want_case hostile-slow-teardown; then
   verdict "hostile-slow-teardown (LAB_STOP_DELAY=5)" 0 $rc "^PASS  exh-no-container-running" "$out"
 fi
 
+# ---------------------------------------------------------------- hostile inputs: values and files a user passes
+# hostile_input NAME WANT-RC REGEX COMMAND...: runs the command (in $work/in, where the canary
+# would appear); one line, the exit status, no canary created, the copy of the build unchanged
+hostile_input() {
+  local name=$1 want=$2 re=$3 out=$work/$1.out rc extra="" before
+  shift 3
+  want_case "$name" || return 0
+  rm -rf "$work/in" && mkdir -p "$work/in" && cp -r lab/out/deploy "$work/in/art"
+  before=$(cd "$work/in/art" && ls -l --time-style=+%s . | md5sum)
+  (cd "$work/in" && timeout 120 "$@") >"$out" 2>&1; rc=$?
+  # (make's own "make: *** ... Error 2" after a refusal is not the toolkit's line)
+  [ "$(grep -vc '^make: \*\*\*' "$out")" = 1 ] || extra="not one line"
+  ls "$work/in" "$work/in/art" 2>/dev/null | grep -q canary && extra="${extra:+$extra; }a value ran as a command (canary created)"
+  [ -n "$(find "$work" -name canary 2>/dev/null)" ] && extra="${extra:+$extra; }a value ran as a command (canary created)"
+  [ "$(cd "$work/in/art" && ls -l --time-style=+%s . | md5sum)" = "$before" ] || extra="${extra:+$extra; }the user's build directory changed"
+  verdict "$name" "$want" $rc "$re" "$out" "$extra"
+  rm -rf "$work/in"
+}
+R=$PWD
+# node with tsx from any directory (the cases run in $work/in)
+NODE_ANY=(node --import "$(node --input-type=module -e "console.log(import.meta.resolve('tsx'))")")
+NASTY='-x $(touch canary) `touch canary` '"'"'q" ;touch canary'
+hostile_input hostile-input-pvtxd-is-artifacts 2 "^pv-ipam-tests: PVTXD=.* is ARTIFACTS=" env PVTXD=art ARTIFACTS=art "${NODE_ANY[@]}" "$R/scripts/stage.ts" 1
+hostile_input hostile-input-pvtxd-in-artifacts 2 "^pv-ipam-tests: PVTXD=.* is inside ARTIFACTS=" env PVTXD=art/pvtx.d ARTIFACTS=art "${NODE_ANY[@]}" "$R/scripts/test.ts" 1
+hostile_input hostile-input-report-dir-file 2 "^pv-ipam-tests: REPORT_DIR=.* is a file, not a directory$" env REPORT_DIR=art/pv-example-net-client.pvrexport.tgz ARTIFACTS=art "${NODE_ANY[@]}" "$R/scripts/test.ts" 1
+hostile_input hostile-input-pvtxd-nasty-name 2 "^pv-ipam-tests: PVTXD=.* is REPORT_DIR=" env PVTXD="$NASTY" REPORT_DIR="$NASTY" ARTIFACTS=art "${NODE_ANY[@]}" "$R/scripts/test.ts" 1
+hostile_input hostile-input-stage-stem 2 "is not a test id" make -s -C "$R" 'stage-$(touch canary)'
+hostile_input hostile-input-verify-stem 2 "is not a test id" make -s -C "$R" 'verify-`touch canary`'
+hostile_input hostile-input-junit-merge-reports 2 "^pv-ipam-tests: cannot read" make -s -C "$R" junit-merge REPORTS="$NASTY" OUT="$NASTY.xml"
+hostile_input hostile-input-snapshot-not-bundle 2 "^pv-ipam-tests: SNAPSHOT=\.\. is not a bundle of Test 1" env SNAPSHOT=.. "${NODE_ANY[@]}" "$R/scripts/verify.ts" 1
+if want_case hostile-input-truncated-junit || want_case hostile-input-junit-merge-out; then
+  mkdir -p "$work/j" && SNAPSHOT=test/fixtures/bundles/test-2 REPORT_DIR="$work/j" "${NODE[@]}" scripts/verify.ts 2 >/dev/null 2>&1
+  f=$(ls "$work"/j/*/junit.xml | head -1); head -c $(($(stat -c %s "$f") - 30)) "$f" >"$work/cut.xml"
+  hostile_input hostile-input-truncated-junit 2 "is not a whole JUnit file \(truncated" make -s -C "$R" junit-merge REPORTS="$work/cut.xml" OUT="$work/merged.xml"
+  hostile_input hostile-input-junit-merge-out 2 "^pv-ipam-tests: OUT=.* is a directory" make -s -C "$R" junit-merge REPORTS="$f" OUT="$work/in/art"
+  hostile_input hostile-input-junit-merge-out-is-input 2 "^pv-ipam-tests: OUT=.* is one of the files to merge" make -s -C "$R" junit-merge REPORTS="$f" OUT="$f"
+fi
+bad_plan hostile-input-catastrophic-regex '(.scenarios[0].steps[0].checks[] | select(.line.regex?) | .line.regex) |= "^(a+)+$"' "^pv-ipam-tests: scenarios.json/scenarios/0/steps/0/checks/[0-9]+/line/regex: .*a repeated group holds a quantifier"
+# pvrexports with hostile members: exit 3, one line, nothing extracted or read whole
+bad_export() { # NAME HOW REGEX
+  local name=$1 how=$2 re=$3 dir=$work/artifacts-$1 out=$work/$1.out rc f x
+  want_case "$name" || return 0
+  rm -rf "$dir"; cp -r lab/out/deploy "$dir"
+  f=$dir/pv-example-net-client.pvrexport.tgz x=$dir/x
+  mkdir "$x" && tar -xzf "$f" -C "$x"
+  case "$how" in
+  fifo-json) rm "$x/json" && mkfifo "$x/json" ;;
+  json-to-dev-zero) rm "$x/json" && ln -s /dev/zero "$x/json" ;;
+  object-to-host-file) o=$(ls "$x"/objects/* | head -1) && rm "$o" && ln -s /etc/hostname "$o" ;;
+  object-is-directory) o=$(ls "$x"/objects/* | head -1) && rm "$o" && mkdir "$o" ;;
+  sparse-3g-object) o=$(ls "$x"/objects/* | head -1) && truncate -s 3G "$o" ;;
+  esac
+  tar -czSf "$f" -C "$x" json objects && rm -rf "$x"
+  ARTIFACTS=$dir timeout 60 "${NODE[@]}" scripts/test.ts 1 >"$out" 2>&1; rc=$?
+  extra=""; [ "$(grep -c . "$out")" = 1 ] || extra="not one line"
+  verdict "$name ($how)" 3 $rc "$re" "$out" "$extra"
+  rm -rf "$dir"
+}
+bad_export hostile-input-export-fifo fifo-json "^pv-ipam-tests: .*/pv-example-net-client.pvrexport.tgz: member 'json' is a FIFO"
+bad_export hostile-input-export-dev-zero json-to-dev-zero "^pv-ipam-tests: .*: member 'json' is a symbolic link"
+bad_export hostile-input-export-host-link object-to-host-file "^pv-ipam-tests: .*: member 'objects/[0-9a-f]+' is a symbolic link"
+bad_export hostile-input-export-dir-object object-is-directory "^pv-ipam-tests: .*: member 'objects/[0-9a-f]+' is a directory, not a file$"
+bad_export hostile-input-export-sparse-3g sparse-3g-object "^pv-ipam-tests: .*: objects/.* is 3072 MB, over the 512 MB cap for one object$"
+
 echo "$cases $passed $leftovers_total" >"$CHAOS_RESULT"
