@@ -191,7 +191,7 @@ function executeSection(s: Scenario, steps: Step[], st: DocSettings, h: string):
   steps.forEach((step, i) => {
     if (i > 0) {
       out.push(`Step ${code(step.id)}:`, '');
-      if (step.run !== undefined) out.push(...sh([`${exec} ${step.run}`]), '');
+      if (step.run !== undefined) out.push(...sh([`${exec} sh -c ${shq(step.run)}`]), '');
       if (step.allowStatus) out.push(`Its exit status may be ${step.allowStatus.join(' or ')}: ${inline(step.allowStatusWhy ?? '')}. Any other status is an ERROR of the run (exit 3) and the step's checks are not judged.`, '');
     }
     if (step.waitFor.length) {
