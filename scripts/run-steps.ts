@@ -25,6 +25,9 @@ import { execInContainer, timed } from './docker.ts';
 import { actionOutcome } from '../lib/step-outcome.ts';
 import { actionFailed } from '../lib/verdict.ts';
 
+/** polls in a row on which a wait's evidence could not be read before the wait gives up */
+const UNREADABLE_POLLS = 3;
+
 export interface LiveRun {
   /** capability probes (command ones from the boot, log ones judged here) */
   probes: Record<string, CapabilityProbe>;
@@ -111,12 +114,15 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
     // the boot's polls read only what its conditions need (the log); a later step's polls gather
     // the whole bundle (its wait is short), so the round that sees it ready can be the one judged
     const whole = i > 0 && !step.pings?.length;
+    let unreadableRounds = 0;
     const w = await pollUntil(
       async () => {
         const { files, st } = await gather([], whole ? undefined : filesFor(step.waitFor));
         return { files, st, res: evaluateChecks(step.waitFor, scenario.id, { ...run.states, [step.id]: st }, step.id) };
       },
-      (v) => allPass(v.res),
+      // evidence the parsers cannot read on three polls in a row will not become readable by
+      // waiting (a tool that prints another format, or is missing): stop, the round judges it ERROR
+      (v) => allPass(v.res) || (unreadableRounds = v.res.some((r) => r.error) ? unreadableRounds + 1 : 0) >= UNREADABLE_POLLS,
       {
         timeoutMs: waitDeadline, intervalMs: cfg.pollIntervalMs, signal: opts.signal,
         onWait: (v, ms) => progress(progressLine(step.id, ms, waitDeadline, seenSoFar(v.res.filter((r) => !r.pass), v.st), terminalColumns())),

@@ -366,16 +366,16 @@ hostile_input hostile-input-pvtxd-is-artifacts 2 "^pv-ipam-tests: PVTXD=.* is AR
 hostile_input hostile-input-pvtxd-in-artifacts 2 "^pv-ipam-tests: PVTXD=.* is inside ARTIFACTS=" env PVTXD=art/pvtx.d ARTIFACTS=art "${NODE_ANY[@]}" "$R/scripts/test.ts" 1
 hostile_input hostile-input-report-dir-file 2 "^pv-ipam-tests: REPORT_DIR=.* is a file, not a directory$" env REPORT_DIR=art/pv-example-net-client.pvrexport.tgz ARTIFACTS=art "${NODE_ANY[@]}" "$R/scripts/test.ts" 1
 hostile_input hostile-input-pvtxd-nasty-name 2 "^pv-ipam-tests: PVTXD=.* is REPORT_DIR=" env PVTXD="$NASTY" REPORT_DIR="$NASTY" ARTIFACTS=art "${NODE_ANY[@]}" "$R/scripts/test.ts" 1
-hostile_input hostile-input-stage-stem 2 "is not a test id" make -s -C "$R" 'stage-$(touch canary)'
-hostile_input hostile-input-verify-stem 2 "is not a test id" make -s -C "$R" 'verify-`touch canary`'
-hostile_input hostile-input-junit-merge-reports 2 "^pv-ipam-tests: cannot read" make -s -C "$R" junit-merge REPORTS="$NASTY" OUT="$NASTY.xml"
+hostile_input hostile-input-stage-stem 2 "is not a test id" make -s --no-print-directory -C "$R" 'stage-$(touch canary)'
+hostile_input hostile-input-verify-stem 2 "is not a test id" make -s --no-print-directory -C "$R" 'verify-`touch canary`'
+hostile_input hostile-input-junit-merge-reports 2 "^pv-ipam-tests: cannot read" make -s --no-print-directory -C "$R" junit-merge REPORTS="$NASTY" OUT="$NASTY.xml"
 hostile_input hostile-input-snapshot-not-bundle 2 "^pv-ipam-tests: SNAPSHOT=\.\. is not a bundle of Test 1" env SNAPSHOT=.. "${NODE_ANY[@]}" "$R/scripts/verify.ts" 1
 if want_case hostile-input-truncated-junit || want_case hostile-input-junit-merge-out; then
   mkdir -p "$work/j" && SNAPSHOT=test/fixtures/bundles/test-2 REPORT_DIR="$work/j" "${NODE[@]}" scripts/verify.ts 2 >/dev/null 2>&1
   f=$(ls "$work"/j/*/junit.xml | head -1); head -c $(($(stat -c %s "$f") - 30)) "$f" >"$work/cut.xml"
-  hostile_input hostile-input-truncated-junit 2 "is not a whole JUnit file \(truncated" make -s -C "$R" junit-merge REPORTS="$work/cut.xml" OUT="$work/merged.xml"
-  hostile_input hostile-input-junit-merge-out 2 "^pv-ipam-tests: OUT=.* is a directory" make -s -C "$R" junit-merge REPORTS="$f" OUT="$work/in/art"
-  hostile_input hostile-input-junit-merge-out-is-input 2 "^pv-ipam-tests: OUT=.* is one of the files to merge" make -s -C "$R" junit-merge REPORTS="$f" OUT="$f"
+  hostile_input hostile-input-truncated-junit 2 "is not a whole JUnit file \(truncated" make -s --no-print-directory -C "$R" junit-merge REPORTS="$work/cut.xml" OUT="$work/merged.xml"
+  hostile_input hostile-input-junit-merge-out 2 "^pv-ipam-tests: OUT=.* is a directory" make -s --no-print-directory -C "$R" junit-merge REPORTS="$f" OUT="$work/in/art"
+  hostile_input hostile-input-junit-merge-out-is-input 2 "^pv-ipam-tests: OUT=.* is one of the files to merge" make -s --no-print-directory -C "$R" junit-merge REPORTS="$f" OUT="$f"
 fi
 bad_plan hostile-input-catastrophic-regex '(.scenarios[0].steps[0].checks[] | select(.line.regex?) | .line.regex) |= "^(a+)+$"' "^pv-ipam-tests: scenarios.json/scenarios/0/steps/0/checks/[0-9]+/line/regex: .*a repeated group holds a quantifier"
 # pvrexports with hostile members: exit 3, one line, nothing extracted or read whole
