@@ -351,7 +351,7 @@ hostile_input() {
   before=$(cd "$work/in/art" && ls -l --time-style=+%s . | md5sum)
   (cd "$work/in" && timeout 120 "$@") >"$out" 2>&1; rc=$?
   # (make's own "make: *** ... Error 2" after a refusal is not the toolkit's line)
-  [ "$(grep -vc '^make: \*\*\*' "$out")" = 1 ] || extra="not one line"
+  [ "$(grep -Evc '^make(\[[0-9]+\])?: \*\*\*' "$out")" = 1 ] || extra="not one line"
   ls "$work/in" "$work/in/art" 2>/dev/null | grep -q canary && extra="${extra:+$extra; }a value ran as a command (canary created)"
   [ -n "$(find "$work" -name canary 2>/dev/null)" ] && extra="${extra:+$extra; }a value ran as a command (canary created)"
   [ "$(cd "$work/in/art" && ls -l --time-style=+%s . | md5sum)" = "$before" ] || extra="${extra:+$extra; }the user's build directory changed"
