@@ -14,7 +14,7 @@ import { down } from './down.ts';
 import { runSteps } from './run-steps.ts';
 import { bootScenario, probeCommands } from './boot.ts';
 import { acquireRunLock } from './run-lock.ts';
-import type { CapabilityProbe } from '../lib/report.ts';
+import type { CapabilityProbe } from '../lib/capabilities.ts';
 import { onInterrupt } from './interrupt.ts';
 import { bundleMeta } from './verify.ts';
 

@@ -13,7 +13,7 @@ import { LiveLog, type LogSnapshot } from './live-log.ts';
 import { allPass, allSettled, evaluateChecks, evaluateStep, type CheckResult } from '../lib/evaluate.ts';
 import { filesFor, gatherCommands, gatherScript, newMark, optionalFilesFor, parseGatherOutput } from '../lib/gather.ts';
 import { logCapabilities, logProbe } from '../lib/capabilities.ts';
-import type { CapabilityProbe } from '../lib/report.ts';
+import type { CapabilityProbe } from '../lib/capabilities.ts';
 import { pollUntil } from '../lib/poll.ts';
 import { Stability } from '../lib/settle.ts';
 import { resolveStep, type Ping, type PlanFile, type Scenario, type Step } from '../lib/scenarios.ts';

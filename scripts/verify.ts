@@ -19,8 +19,9 @@ import { requireDocker, requireRunning } from './docker.ts';
 import { readBundle, writeLiveBundle } from './bundle-files.ts';
 import { finishRun, printChecks, printHeader, printScenarioEnd, runReport } from './reporting.ts';
 import { runSteps, scenarioVars, type LiveRun } from './run-steps.ts';
-import { judge, logCapabilities, logProbe } from '../lib/capabilities.ts';
-import type { CapabilityProbe } from '../lib/report.ts';
+import { logCapabilities, logProbe } from '../lib/capabilities.ts';
+import { judge } from '../lib/verdict.ts';
+import type { CapabilityProbe } from '../lib/capabilities.ts';
 import { probeCommands, type Booted } from './boot.ts';
 
 /** Adds to each FAIL/XFAIL result what to look at: a command (live) or the bundle's files (offline). */
