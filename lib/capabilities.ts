@@ -4,9 +4,20 @@
  * isolation branch's `pool isolation (nftables): ...`). A missing one makes the scenario
  * SKIPPED with the evidence quoted, or, when REQUIRE names it, FAILED.
  */
-import { describePattern, findLines, shortLine } from './log-match.ts';
+import { describePattern, findLines, shortLine, type LogPattern } from './log-match.ts';
 import type { PvLog } from './parse/pv-log.ts';
-import type { Capability, PlanFile, Scenario } from './scenarios.ts';
+
+/** A capability of scenarios.json's `capabilities`: what it is and how it is probed. */
+export interface Capability {
+  describe: string;
+  /** what the report says when it is absent */
+  absent?: string;
+  probe: { command: string } | { logLine: LogPattern };
+}
+
+/** What of scenarios.json the capability functions read (a PlanFile and a Scenario are these). */
+type Capabilities = { capabilities?: Record<string, Capability> };
+type Requiring = { requires?: string[] };
 
 /** What a capability probe found (report.json, meta.json). */
 export interface CapabilityProbe {
@@ -22,7 +33,7 @@ export function isCommandProbe(c: Capability): c is Capability & { probe: { comm
 }
 
 /** The scenario's required capabilities that a command probes (run before the boot). */
-export function commandCapabilities(plan: PlanFile, scenario: Scenario): [string, string][] {
+export function commandCapabilities(plan: Capabilities, scenario: Requiring): [string, string][] {
   return (scenario.requires ?? []).flatMap((id) => {
     const c = plan.capabilities?.[id];
     return c && isCommandProbe(c) ? [[id, c.probe.command] as [string, string]] : [];
@@ -30,7 +41,7 @@ export function commandCapabilities(plan: PlanFile, scenario: Scenario): [string
 }
 
 /** The scenario's required capabilities that a log line probes (judged on the boot step's log). */
-export function logCapabilities(plan: PlanFile, scenario: Scenario): string[] {
+export function logCapabilities(plan: Capabilities, scenario: Requiring): string[] {
   return (scenario.requires ?? []).filter((id) => {
     const c = plan.capabilities?.[id];
     return c && !isCommandProbe(c);

@@ -7,7 +7,7 @@
 import { stateFromFiles, type BundleMeta, type StepState } from '../lib/bundle.ts';
 import { evaluateScenario } from '../lib/evaluate.ts';
 import { findScenario, resolveStep, type Check, type PlanFile, type Scenario, type Step } from '../lib/scenarios.ts';
-import { evidenceCommand } from '../lib/evidence.ts';
+import { evidenceCommand } from '../lib/checks/index.ts';
 import { explainMissing, filesOfCheck } from '../lib/gather.ts';
 import type { CheckResult } from '../lib/evaluate.ts';
 import type { ScenarioReport } from '../lib/report.ts';

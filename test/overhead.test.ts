@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { ContainerStateCheck } from '../lib/checks/container-state.ts';
+import type { LogContainsCheck } from '../lib/checks/log-contains.ts';
+import type { Check } from '../lib/scenarios.ts';
 import { eventPattern, eventTime, overheadRow, pingSeconds } from '../lib/overhead.ts';
 import { parsePvLog } from '../lib/parse/pv-log.ts';
 import type { Scenario } from '../lib/scenarios.ts';
@@ -7,13 +10,13 @@ import type { ScenarioReport } from '../lib/report.ts';
 
 const L = (t: number, mod: string, msg: string) => `[pantavisor] ${t} INFO\t -- [${mod}]: (f:1) ${msg}`;
 const READY = "state revision '0' status is now READY";
-const boot = { id: 'boot-settled', kind: 'log-contains', line: { regex: "^state revision '0' status is now READY$" } };
-const running = { id: 'r', kind: 'container-state', container: 'pv-a', state: 'RUNNING' };
+const boot: LogContainsCheck = { id: 'boot-settled', kind: 'log-contains', line: { regex: "^state revision '0' status is now READY$" } };
+const running: ContainerStateCheck = { id: 'r', kind: 'container-state', container: 'pv-a', state: 'RUNNING' };
 
 test('eventPattern: log conditions and container states', () => {
   assert.deepEqual(eventPattern({ ...boot, count: { ge: 2 } }), { pattern: boot.line, nth: 2 });
   assert.deepEqual(eventPattern(running), { pattern: { module: 'platforms', text: "platform 'pv-a' status is now STARTED" }, nth: 1 });
-  assert.equal(eventPattern({ id: 'x', kind: 'ping-loss' }), undefined);
+  assert.equal(eventPattern({ id: 'x', kind: 'ping-loss' } as Check), undefined);
 });
 
 test('eventTime: the line after the previous step, placed mid-second', () => {
