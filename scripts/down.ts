@@ -11,9 +11,9 @@ import type { Config } from '../lib/config.ts';
 import { $ } from 'zx';
 import { loopsBackedBy, parseHostLosetup, parseReleased, releaseLoopsScript } from '../lib/loops.ts';
 import { existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
-import { colors, config, echoShell, isMain, main, say, shellQuote, typed } from './common.ts';
-import { containerPresence, docker, requireDocker, volumePresence } from './docker.ts';
-import { clearStaleLock } from './run-lock.ts';
+import { colors, config, echoShell, isMain, main, say, shellQuote, typed } from './shared/common.ts';
+import { containerPresence, docker, requireDocker, volumePresence } from './shared/docker.ts';
+import { clearStaleLock } from './shared/run-lock.ts';
 
 /** Detaches the loop devices the running container attached (see lib/loops.ts). */
 export async function releaseLoops(cfg: Config, self: string): Promise<void> {

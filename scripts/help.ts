@@ -1,6 +1,6 @@
 /** help: the make targets and the variables, with their defaults and current values. */
 import { DEFAULTS, DESCRIPTIONS } from '../lib/config.ts';
-import { colors, isMain, loadPlan, main, say } from './common.ts';
+import { colors, isMain, loadPlan, main, say } from './shared/common.ts';
 
 if (isMain(import.meta.url)) {
   await main(async () => {

@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { dirname } from 'node:path';
 import { mergeJunit } from '../lib/junit-merge.ts';
 import { UsageError } from '../lib/errors.ts';
-import { isMain, main, say, shellQuote } from './common.ts';
+import { isMain, main, say, shellQuote } from './shared/common.ts';
 
 /** Every junit.xml under a directory, sorted, or the file itself. */
 export function junitFiles(path: string): string[] {

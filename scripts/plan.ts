@@ -8,7 +8,7 @@ import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { UsageError } from '../lib/errors.ts';
 import { denoTasks, withTasks } from '../lib/deno-tasks.ts';
 import { planMarkdown, type DocPlan } from '../lib/plan-markdown.ts';
-import { isMain, loadPlan, main, ROOT, say } from './common.ts';
+import { isMain, loadPlan, main, ROOT, say } from './shared/common.ts';
 
 export interface PlanArgs { check: boolean; out: string; denoJson: string }
 

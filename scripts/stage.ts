@@ -12,10 +12,10 @@ import { EnvironmentError } from '../lib/errors.ts';
 import { lintSet, type LintWarning } from '../lib/lint.ts';
 import { sourceArtifacts } from '../lib/derive.ts';
 import { findScenario, type PlanFile, type Scenario } from '../lib/scenarios.ts';
-import { colors, config, echoCommand, isMain, loadPlan, main, say, shellQuote, testArg, typed } from './common.ts';
+import { colors, config, echoCommand, isMain, loadPlan, main, say, shellQuote, testArg, typed } from './shared/common.ts';
 import { derive } from './derive.ts';
-import { acquireRunLock } from './run-lock.ts';
-import { openExport, requireHostTools, type OpenedExport } from './pvrexport-files.ts';
+import { acquireRunLock } from './shared/run-lock.ts';
+import { openExport, requireHostTools, type OpenedExport } from './shared/pvrexport-files.ts';
 
 export function artifactPath(cfg: Config, name: string): string {
   return `${cfg.artifacts}/${name}.pvrexport.tgz`;

@@ -14,15 +14,15 @@ import type { ScenarioReport } from '../lib/report.ts';
 import type { Config } from '../lib/config.ts';
 import { existsSync } from 'node:fs';
 import { UsageError } from '../lib/errors.ts';
-import { config, isMain, loadPlan, main, stamp, testArg, uptime } from './common.ts';
-import { requireDocker, requireRunning } from './docker.ts';
-import { readBundle, writeLiveBundle } from './bundle-files.ts';
-import { finishRun, printChecks, printHeader, printScenarioEnd, runReport } from './reporting.ts';
-import { runSteps, scenarioVars, type LiveRun } from './run-steps.ts';
+import { config, isMain, loadPlan, main, stamp, testArg, uptime } from './shared/common.ts';
+import { requireDocker, requireRunning } from './shared/docker.ts';
+import { readBundle, writeLiveBundle } from './shared/bundle-files.ts';
+import { finishRun, printChecks, printHeader, printScenarioEnd, runReport } from './shared/reporting.ts';
+import { runSteps, scenarioVars, type LiveRun } from './shared/run-steps.ts';
 import { logCapabilities, logProbe } from '../lib/capabilities.ts';
 import { judge } from '../lib/verdict.ts';
 import type { CapabilityProbe } from '../lib/capabilities.ts';
-import { probeCommands, type Booted } from './boot.ts';
+import { probeCommands, type Booted } from './shared/boot.ts';
 
 /** Adds to each FAIL/XFAIL result what to look at: a command (live) or the bundle's files (offline). */
 function withEvidence(results: CheckResult[], steps: Step[], see: (check: Check, step: string) => string | undefined): CheckResult[] {

@@ -7,20 +7,20 @@
  * Each round of gathering is one `docker exec`. The final round of each step is what the
  * bundle keeps, so re-verifying the bundle offline gives the same verdict.
  */
-import type { Config } from '../lib/config.ts';
-import { FILES, stateFromFiles, type StepState } from '../lib/bundle.ts';
+import type { Config } from '../../lib/config.ts';
+import { FILES, stateFromFiles, type StepState } from '../../lib/bundle.ts';
 import { LiveLog, type LogSnapshot } from './live-log.ts';
-import { allPass, allSettled, evaluateChecks, evaluateStep, type CheckResult } from '../lib/evaluate.ts';
-import { filesFor, gatherCommands, gatherScript, newMark, optionalFilesFor, parseGatherOutput } from '../lib/gather.ts';
-import { logCapabilities, logProbe } from '../lib/capabilities.ts';
-import type { CapabilityProbe } from '../lib/capabilities.ts';
-import { pollUntil } from '../lib/poll.ts';
-import { Stability } from '../lib/settle.ts';
-import { resolveStep, type Ping, type PlanFile, type Scenario, type Step } from '../lib/scenarios.ts';
-import type { ScenarioReport } from '../lib/report.ts';
-import { Interrupted } from '../lib/errors.ts';
+import { allPass, allSettled, evaluateChecks, evaluateStep, type CheckResult } from '../../lib/evaluate.ts';
+import { filesFor, gatherCommands, gatherScript, newMark, optionalFilesFor, parseGatherOutput } from '../../lib/gather.ts';
+import { logCapabilities, logProbe } from '../../lib/capabilities.ts';
+import type { CapabilityProbe } from '../../lib/capabilities.ts';
+import { pollUntil } from '../../lib/poll.ts';
+import { Stability } from '../../lib/settle.ts';
+import { resolveStep, type Ping, type PlanFile, type Scenario, type Step } from '../../lib/scenarios.ts';
+import type { ScenarioReport } from '../../lib/report.ts';
+import { Interrupted } from '../../lib/errors.ts';
 import { clearProgress, colors, progress, say, shellQuote, terminalColumns, uptime } from './common.ts';
-import { lastSeen as seenSoFar, progressLine } from '../lib/progress.ts';
+import { lastSeen as seenSoFar, progressLine } from '../../lib/progress.ts';
 import { execInContainer, timed } from './docker.ts';
 
 export interface LiveRun {

@@ -9,10 +9,10 @@ import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $ } from 'zx';
-import { EnvironmentError } from '../lib/errors.ts';
-import { configKey } from '../lib/derive.ts';
-import type { ExportView } from '../lib/lint.ts';
-import { containerNames, exportProblem, tarFailure, type State } from '../lib/pvrexport.ts';
+import { EnvironmentError } from '../../lib/errors.ts';
+import { configKey } from '../../lib/derive.ts';
+import type { ExportView } from '../../lib/lint.ts';
+import { containerNames, exportProblem, tarFailure, type State } from '../../lib/pvrexport.ts';
 import { typed } from './common.ts';
 
 export interface OpenedExport extends ExportView {

@@ -3,9 +3,9 @@
  * a single-step scenario keeps its files at the top; a multi-step one has a directory per step.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { EXTRA_FILES, FILES, type BundleMeta } from '../lib/bundle.ts';
-import { UsageError } from '../lib/errors.ts';
-import type { Scenario } from '../lib/scenarios.ts';
+import { EXTRA_FILES, FILES, type BundleMeta } from '../../lib/bundle.ts';
+import { UsageError } from '../../lib/errors.ts';
+import type { Scenario } from '../../lib/scenarios.ts';
 
 function stepDir(dir: string, scenario: Scenario, step: string): string {
   return scenario.steps.length > 1 ? `${dir}/${step}` : dir;

@@ -10,9 +10,9 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import type { Config } from '../lib/config.ts';
-import { EnvironmentError } from '../lib/errors.ts';
-import { PvLogParser, type PvLog } from '../lib/parse/pv-log.ts';
+import type { Config } from '../../lib/config.ts';
+import { EnvironmentError } from '../../lib/errors.ts';
+import { PvLogParser, type PvLog } from '../../lib/parse/pv-log.ts';
 
 function q(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;

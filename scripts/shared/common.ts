@@ -7,12 +7,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createColors } from 'picocolors';
-import { parsePreset, readConfig, type Config } from '../lib/config.ts';
-import { EnvironmentError, UsageError } from '../lib/errors.ts';
-import { parsePlan, type PlanFile } from '../lib/scenarios.ts';
-import type { Colors } from '../lib/report.ts';
+import { parsePreset, readConfig, type Config } from '../../lib/config.ts';
+import { EnvironmentError, UsageError } from '../../lib/errors.ts';
+import { parsePlan, type PlanFile } from '../../lib/scenarios.ts';
+import type { Colors } from '../../lib/report.ts';
 
-export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 /** The configuration: environment, then the target's preset (TARGET=lab: lab/preset.env), then defaults. */
 export function config(): Config {

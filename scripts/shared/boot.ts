@@ -5,16 +5,16 @@
  *   docker exec pva-test sh -c '<capability probe>'          (e.g. command -v iptables)
  *   docker exec pva-test sh -c 'pv-appengine > ... 2>&1 &'   (unless a probe found it absent)
  */
-import type { Config } from '../lib/config.ts';
-import { commandCapabilities, commandProbe } from '../lib/capabilities.ts';
-import { EnvironmentError, Interrupted } from '../lib/errors.ts';
-import type { CapabilityProbe } from '../lib/capabilities.ts';
-import type { ScenarioReport } from '../lib/report.ts';
-import type { PlanFile, Scenario } from '../lib/scenarios.ts';
+import type { Config } from '../../lib/config.ts';
+import { commandCapabilities, commandProbe } from '../../lib/capabilities.ts';
+import { EnvironmentError, Interrupted } from '../../lib/errors.ts';
+import type { CapabilityProbe } from '../../lib/capabilities.ts';
+import type { ScenarioReport } from '../../lib/report.ts';
+import type { PlanFile, Scenario } from '../../lib/scenarios.ts';
 import { colors, say, uptime } from './common.ts';
 import { execInContainer, timed } from './docker.ts';
-import { stage } from './stage.ts';
-import { createContainer, startAppengine } from './up.ts';
+import { stage } from '../stage.ts';
+import { createContainer, startAppengine } from '../up.ts';
 
 export type Action = NonNullable<ScenarioReport['actions']>[number];
 
