@@ -23,7 +23,7 @@ VARS := TARGET TARGET_LABEL IMAGE CONTAINER VOLUME PVTXD ARTIFACTS IMAGE_TAR KAS
 	SCENARIOS LAB_FAULTS LAB_VARIANTS ONLY JOBS STRICT REQUIRE VERBOSE REPORT PROGRESS BENCH_ONLY BENCH_JOBS
 $(foreach v,$(VARS),$(if $(filter undefined,$(origin $(v))),,$(eval export $(v))))
 
-.PHONY: help build load up down shell logs clean lint rerun chaos test-all unit typecheck lab lab-if-stale mutation bench ci setup demo
+.PHONY: help build load up down shell logs clean lint lint-ts rerun chaos test-all unit typecheck lab lab-if-stale mutation bench ci setup demo
 
 help:
 	@$(RUN) scripts/help.ts
@@ -93,6 +93,11 @@ unit:                 # every test/*.test.ts, in one process (test/all.ts)
 
 typecheck:
 	./node_modules/.bin/tsc --noEmit -p . --noUnusedLocals --noUnusedParameters
+
+# deno lint over lib/, scripts/ and test/ (its rules: deno.json "lint")
+DENO := $(or $(shell command -v deno 2>/dev/null),./node_modules/.bin/deno)
+lint-ts:
+	$(DENO) lint
 
 lab:
 	bash lab/build.sh

@@ -6,7 +6,7 @@
 import AjvModule from 'ajv';
 import { UsageError } from './errors.ts';
 import type { Capability } from './capabilities.ts';
-import { checkSchemaBranches, kindOf, type Check, type KnownIssue } from './checks/index.ts';
+import { checkKinds, checkSchemaBranches, kindOf, type Check, type KnownIssue } from './checks/index.ts';
 import { sourceArtifacts, type DerivedArtifact } from './derive.ts';
 
 export interface Ping { from: string; to: string }
@@ -73,7 +73,7 @@ export function validatePlan(raw: unknown, schema: object): PlanFile {
   if (!validate(raw)) {
     const e = validate.errors[0];
     if (e.keyword === 'discriminator' && e.params?.tag === 'kind') {
-      const kinds = (schema as any).definitions.check.oneOf.map((b: any) => b.properties.kind.const).join(', ');
+      const kinds = checkKinds().map((k) => k.kind).join(', ');
       const value = e.params.tagValue === undefined ? 'no kind' : `unknown check kind '${e.params.tagValue}'`;
       throw new UsageError(`scenarios.json${e.instancePath}: ${value} (kinds: ${kinds})`);
     }

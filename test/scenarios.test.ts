@@ -52,6 +52,7 @@ test('the plan never hard-codes the external host in pings; it uses ${EXTERNAL_H
 
 // ---- invalid files ----
 
+// deno-lint-ignore no-explicit-any
 function minimal(): Record<string, any> {
   return {
     plan: { title: 'T', version: '1' },
@@ -73,6 +74,7 @@ function minimal(): Record<string, any> {
   };
 }
 
+// deno-lint-ignore no-explicit-any
 function rejects(mutate: (p: Record<string, any>) => void, message: RegExp) {
   const p = minimal();
   mutate(p);
