@@ -5,6 +5,8 @@
  * FAIL can print one next to it. Log checks become a grep of pantavisor.log: `grep -F` with
  * the pattern's literal text, or `grep -E` with its regex translated to POSIX ERE (the grep
  * runs inside the container, which may be busybox: no \d, \w, \s).
+ * These are the pieces; each kind's `evidence` (lib/checks/<kind>.ts) puts its command
+ * together from them, and evidenceCommand (lib/checks/index.ts) picks the kind's.
  */
 import type { LogPattern } from './log-match.ts';
 
