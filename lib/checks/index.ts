@@ -70,7 +70,7 @@ export function kindOf(kind: string): CheckKind | undefined {
 /** Adds a kind for as long as a test needs it; returns what removes it again. */
 export function registerKind<C extends CheckBase>(k: CheckKind<C>): () => void {
   if (registry.has(k.kind)) throw new Error(`check kind '${k.kind}' is registered already`);
-  registry.set(k.kind, k as CheckKind);
+  registry.set(k.kind, k as unknown as CheckKind);
   return () => { registry.delete(k.kind); };
 }
 

@@ -23,16 +23,22 @@ export interface ValidationContext {
   stepIds: string[];
 }
 
-/** A JSON-schema object fragment: the kind's own properties (id, kind, row, ... are added). */
-export interface SchemaFragment {
-  properties: Record<string, object>;
-  required?: string[];
+/** The parameters of a check type: its fields less those every check has. */
+export type ParamKeys<C> = Exclude<keyof C, keyof CheckBase>;
+
+/**
+ * A JSON-schema object fragment: the kind's own properties (id, kind, row, ... are added).
+ * Typed by the kind's check type, so that the schema names every parameter and nothing else.
+ */
+export interface SchemaFragment<C = CheckBase> {
+  properties: Record<ParamKeys<C>, object>;
+  required?: ParamKeys<C>[];
 }
 
 export interface CheckKind<C extends CheckBase = CheckBase> {
   kind: C['kind'];
   /** its parameters in scenarios.json (the schema's branch for this kind is made from it) */
-  schema: SchemaFragment;
+  schema: SchemaFragment<C>;
   /** the bundle files it reads (readiness polls gather only these; unreadable ones make it an ERROR) */
   files(check: C): string[];
   evaluate(check: C, ctx: EvalContext): Outcome;
