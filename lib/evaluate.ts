@@ -15,8 +15,10 @@ export interface CheckResult {
   actual: string;
   hint?: Hint;
   realSystem?: string;
-  /** pass | fail | xfail | xpass | error (lib/verdict.ts); absent = pass ? pass : fail */
+  /** pass | fail | xfail | xpass | error | unjudged (lib/verdict.ts); absent = pass ? pass : fail */
   status?: CheckStatus;
+  /** why an unjudged check was not judged */
+  notJudged?: string;
   knownIssue?: KnownIssue;
   /** what to type to see the evidence (set on FAIL and XFAIL results) */
   evidence?: string;

@@ -9,6 +9,7 @@
  * together from them, and evidenceCommand (lib/checks/index.ts) picks the kind's.
  */
 import type { LogPattern } from './log-match.ts';
+import { shellQuote as shq } from './shell-quote.ts';
 
 export interface EvidencePaths {
   /** the appengine container's name (CONTAINER) */
@@ -23,12 +24,6 @@ export interface EvidencePaths {
   pingWaitSecs?: number;
 }
 
-/** Quotes a word for sh only when it needs it: single quotes, or double quotes around a ' when nothing in it expands. */
-export function shq(s: string): string {
-  if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(s)) return s;
-  if (s.includes("'") && !/["$`\\!]/.test(s)) return `"${s}"`;
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Escapes a literal for a POSIX extended regular expression. */
 export function ereEscape(s: string): string {

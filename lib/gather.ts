@@ -6,6 +6,7 @@
 import { EXTRA_FILES, FILES, OPTIONAL_FILES, pingFileName } from './bundle.ts';
 import { filesOfCheck, kindOf } from './checks/index.ts';
 import type { Check, Ping } from './scenarios.ts';
+import { shellQuote as q } from './shell-quote.ts';
 
 /** The bundle files one check reads (its kind's `files`, lib/checks/<kind>.ts). */
 export { filesOfCheck };
@@ -43,9 +44,6 @@ export function pingCommand(p: Ping, waitSecs = 1): string {
   return `pventer -c ${q(p.from)} ping -c 2 -W ${waitSecs} ${q(p.to)}`;
 }
 
-function q(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The commands of the optional files (gathered only when a check reads them). */
 export const OPTIONAL_COMMANDS: Record<string, string> = {

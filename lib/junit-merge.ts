@@ -4,6 +4,7 @@
  * totals recomputed. Pure: texts in, text out.
  */
 import { UsageError } from './errors.ts';
+import { summarize, type RunReport } from './report.ts';
 
 export interface JunitSuite {
   /** the `<testsuite ...>...</testsuite>` element as it was */
@@ -55,6 +56,15 @@ export function parseJunit(text: string, file = 'junit.xml'): JunitFile {
       skipped: count(a, 'skipped', inner, 'skipped'),
     });
   }
+  // a file cut short (an upload that stopped, a full disk) is refused, not counted: every
+  // testsuite and testcase opened is closed, and the document ends with its root's end tag
+  const opened = (body.match(/<testsuite\b/g) ?? []).length;
+  const cases = (x: string) => (x.match(/<testcase\b/g) ?? []).length === (x.match(/<\/testcase>|<testcase\b[^>]*\/>/g) ?? []).length;
+  const end = body.trimEnd();
+  const closed = root ? root[2] === '/' || end.endsWith('</testsuites>') : end.endsWith('</testsuite>') || end.endsWith('/>');
+  if (opened !== suites.length || !closed || !suites.every((x) => cases(x.xml))) {
+    throw new UsageError(`${file} is not a whole JUnit file (truncated? ${!closed ? `it does not end with ${root ? '</testsuites>' : '</testsuite>'}` : 'an element is not closed'})`);
+  }
   const name = root ? attrs(root[1]).name : undefined;
   return { name: name === undefined ? undefined : unescapeXml(name), suites };
 }
@@ -72,4 +82,38 @@ export function mergeJunit(files: { file: string; text: string }[]): string {
   for (const s of suites) out.push(`  ${s.xml.trim()}`);
   out.push('</testsuites>');
   return out.join('\n') + '\n';
+}
+
+/**
+ * The report.json files of several runs (one per CI job) as one run report, for toJunit to
+ * render once: every scenario in the order given, the summary and the exit status recomputed.
+ * A file that is not a whole pv-ipam-tests report (cut short, another tool's) is a usage error.
+ */
+export function mergeReports(files: { file: string; text: string }[]): RunReport {
+  if (!files.length) throw new UsageError('no report.json files to merge');
+  const reports = files.map(({ file, text }) => {
+    let r: Partial<RunReport>;
+    try {
+      r = JSON.parse(text);
+    } catch (e) {
+      throw new UsageError(`${file} is not valid JSON (truncated? ${(e as Error).message})`);
+    }
+    if (!r || r.tool !== 'pv-ipam-tests' || !Array.isArray(r.scenarios) || !r.target) throw new UsageError(`${file} is not a pv-ipam-tests report.json`);
+    return r as RunReport;
+  });
+  const strict = [...new Set(reports.map((r) => !!r.strict))];
+  if (strict.length > 1) throw new UsageError('the reports were run with and without STRICT=1; merge those of one kind');
+  const labels = [...new Set(reports.map((r) => r.target.label))];
+  const names = [...new Set(reports.map((r) => r.target.name))];
+  const scenarios = reports.flatMap((r) => r.scenarios);
+  const times = (k: 'startedAt' | 'finishedAt') => reports.map((r) => r[k]).sort();
+  return {
+    ...reports[0],
+    target: { name: names.join(', '), label: labels.join('; ') },
+    startedAt: times('startedAt')[0],
+    finishedAt: times('finishedAt').pop()!,
+    exitCode: Math.max(...reports.map((r) => r.exitCode)),
+    summary: summarize(scenarios),
+    scenarios,
+  };
 }

@@ -17,6 +17,51 @@ export interface LogPattern {
 
 export interface Count { eq?: number; ge?: number; le?: number }
 
+/**
+ * User regexes are bounded (README "Input bounds"): a pattern whose matching can take
+ * exponential time is refused when the plan loads (regexRisk), and a regex is tested against
+ * at most the first REGEX_MESSAGE_CAP characters of a message, so a polynomial one stays bounded.
+ */
+export const REGEX_SOURCE_CAP = 1000;
+export const REGEX_MESSAGE_CAP = 1024;
+
+/**
+ * Why a regex may backtrack catastrophically, or undefined: a repeated group (`*`, `+`, `{n,}`,
+ * `{n,m}` with m > 1) holding a quantifier or an alternation, as in `(a+)+`, `(.*)*`, `(a|ab)*`
+ * or `(\w+\s?){2,}`; or a source over REGEX_SOURCE_CAP characters. Conservative by design: a
+ * pattern refused here can be rewritten without the nesting (e.g. `(\d+\.){3}` as `\d+\.\d+\.\d+\.`).
+ */
+export function regexRisk(source: string): string | undefined {
+  if (source.length > REGEX_SOURCE_CAP) return `over ${REGEX_SOURCE_CAP} characters`;
+  // per open group: whether it holds a quantifier or an alternation
+  const groups: boolean[] = [];
+  let closed = false; // the character before is a group that holds one
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    const quant = /^(?:[*+]|\{\d*,\d*\}|\{\d+\})/.exec(source.slice(i))?.[0];
+    if (quant) {
+      const m = /^\{(\d*)(,?)(\d*)\}$/.exec(quant);
+      const repeats = !m || (m[2] === ',' ? m[3] === '' || Number(m[3]) > 1 : Number(m[1]) > 1);
+      if (closed && repeats) return 'a repeated group holds a quantifier or an alternation (as in (a+)+ or (a|ab)*): it can backtrack for minutes; write it without the nesting';
+      if (groups.length) groups[groups.length - 1] = true;
+      closed = false;
+      i += quant.length - 1;
+      continue;
+    }
+    closed = false;
+    if (c === '\\') i++;
+    else if (c === '[') {
+      // a character class: skip to its end
+      for (i++; i < source.length && source[i] !== ']'; i++) if (source[i] === '\\') i++;
+    } else if (c === '(') groups.push(false);
+    else if (c === ')') {
+      closed = groups.pop() ?? false;
+      if (closed && groups.length) groups[groups.length - 1] = true;
+    } else if (c === '|' && groups.length) groups[groups.length - 1] = true;
+  }
+  return undefined;
+}
+
 const compiled = new Map<string, RegExp>();
 function re(source: string): RegExp {
   let r = compiled.get(source);
@@ -32,7 +77,7 @@ export function lineMatches(line: PvLogLine, p: LogPattern): boolean {
   if (p.module !== undefined && line.module !== p.module) return false;
   if (p.function !== undefined && line.function !== p.function) return false;
   if (p.text !== undefined && !line.message.includes(p.text)) return false;
-  if (p.regex !== undefined && !re(p.regex).test(line.message)) return false;
+  if (p.regex !== undefined && !re(p.regex).test(line.message.length > REGEX_MESSAGE_CAP ? line.message.slice(0, REGEX_MESSAGE_CAP) : line.message)) return false;
   return true;
 }
 

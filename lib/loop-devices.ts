@@ -8,9 +8,7 @@
  *     container of the toolkit is running: another appengine's files have the same path
  *     inside its own namespace, and the path alone cannot tell them apart.
  */
-function q(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
+import { shellQuote as q } from './shell-quote.ts';
 
 /** A POSIX sh script (busybox) printing `released /dev/loopN <backing file>` per device it detaches. */
 export function releaseLoopsScript(storagePath: string, alone: boolean): string {

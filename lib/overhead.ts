@@ -16,6 +16,7 @@
  * its second that comes after the trigger (±0.5 s).
  */
 import { kindOf } from './checks/index.ts';
+import type { TeardownFinishedCheck } from './checks/teardown-finished.ts';
 import { findLines, type LogPattern } from './log-match.ts';
 import type { PvLog } from './parse/pv-log.ts';
 import type { ScenarioReport } from './report.ts';
@@ -48,6 +49,14 @@ export function eventPattern(c: Check): { pattern: LogPattern; nth: number } | u
 export function eventTime(conditions: Check[], log: PvLog, trigger: number, afterLine = 0): number | undefined {
   let latest = -Infinity;
   for (const c of conditions) {
+    if (c.kind === 'teardown-finished') {
+      // no teardown: nothing to wait for; else its last force stop (or the teardown line itself)
+      const t = teardownEnd(c, log, afterLine);
+      if (t === undefined) continue;
+      if (t.time < Math.floor(trigger)) return undefined;
+      latest = Math.max(latest, (Math.max(t.time, trigger) + t.time + 1) / 2);
+      continue;
+    }
     const e = eventPattern(c);
     if (!e) return undefined;
     const lines = findLines(log.lines, e.pattern);
@@ -57,6 +66,19 @@ export function eventTime(conditions: Check[], log: PvLog, trigger: number, afte
     latest = Math.max(latest, (Math.max(hit.time, trigger) + hit.time + 1) / 2);
   }
   return latest === -Infinity ? undefined : latest;
+}
+
+/** The line that ends the first teardown after `afterLine`: its launch's last force stop, or the teardown line. */
+function teardownEnd(c: TeardownFinishedCheck, log: PvLog, afterLine: number): PvLog['lines'][number] | undefined {
+  const teardown = findLines(log.lines, c.line).find((l) => l.lineNo > afterLine);
+  if (!teardown) return undefined;
+  let end = teardown;
+  for (const l of log.lines) {
+    if (l.lineNo <= teardown.lineNo) continue;
+    if (l.module === 'logserver' && l.message.startsWith('starting logserver loop')) break;
+    if (/force stopping/.test(l.message)) end = l;
+  }
+  return end;
 }
 
 /** Seconds the pings of a step take: per container one after another, containers in parallel. */

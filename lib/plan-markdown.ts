@@ -9,7 +9,7 @@
 import { DEFAULTS } from './config.ts';
 import { describeEdit, sourceArtifacts } from './derive.ts';
 import { evidenceCommands, kindOf } from './checks/index.ts';
-import { shq } from './evidence.ts';
+import { shellQuote as shq } from './shell-quote.ts';
 import { describePattern } from './log-match.ts';
 import { builtArtifacts, resolveStep, type Capability, type Check, type KnownIssue, type PlanFile, type Scenario, type Step } from './scenarios.ts';
 
@@ -121,7 +121,7 @@ function dockerRunLines(st: DocSettings): string[] {
 
 function startAppengineLine(st: DocSettings): string {
   const dir = st.appengineOut.replace(/\/[^/]*$/, '') || '/';
-  return `docker exec ${shq(st.container)} sh -c ${shq(`mkdir -p ${dir} && pv-appengine > ${st.appengineOut} 2>&1 &`)}`;
+  return `docker exec ${shq(st.container)} sh -c ${shq(`mkdir -p ${shq(dir)} && pv-appengine > ${shq(st.appengineOut)} 2>&1 &`)}`;
 }
 
 /** A readiness condition in words. */
@@ -178,7 +178,8 @@ function executeSection(s: Scenario, steps: Step[], st: DocSettings, h: string):
   steps.forEach((step, i) => {
     if (i > 0) {
       out.push(`Step ${code(step.id)}:`, '');
-      if (step.run !== undefined) out.push(...sh([`${exec} ${step.run}`]), '');
+      if (step.run !== undefined) out.push(...sh([`${exec} sh -c ${shq(step.run)}`]), '');
+      if (step.allowStatus) out.push(`Its exit status may be ${step.allowStatus.join(' or ')}: ${inline(step.allowStatusWhy ?? '')}. Any other status is an ERROR of the run (exit 3) and the step's checks are not judged.`, '');
     }
     if (step.waitFor.length) {
       const deadline = i === 0 ? `BOOT_TIMEOUT, ${st.bootTimeout} s` : `STEP_TIMEOUT, ${st.stepTimeout} s`;

@@ -54,3 +54,56 @@ export function tarFailure(stderr: string): string {
   const last = stderr.trim().split('\n').filter(Boolean).pop();
   return last ? `tar cannot read it: ${last}` : 'tar cannot read it';
 }
+
+/** One member of the archive as `tar -tvzf` lists it: its type letter, size in bytes and name. */
+export interface TarMember { type: string; size: number; name: string }
+
+/**
+ * Caps on a pvrexport's members (README "Input bounds"): the largest real export today is about
+ * 3 MB in all, so these only stop what would exhaust the machine (a 600 MB `json`, a sparse
+ * 3 GB object) before anything is extracted or read.
+ */
+export const PVREXPORT_CAPS = { json: 64 * 2 ** 20, object: 512 * 2 ** 20, total: 2 * 2 ** 30, members: 100_000 };
+
+const KINDS: Record<string, string> = { l: 'a symbolic link', h: 'a hard link', p: 'a FIFO', c: 'a character device', b: 'a block device', d: 'a directory' };
+
+/** GNU or busybox `tar -tv` lines; a line it cannot read makes the whole listing undefined. */
+export function parseTarListing(text: string): TarMember[] | undefined {
+  const members: TarMember[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    const m = /^(\S)\S*\s+\S+\s+(\d+|\d+,\s*\d+)\s+\d{4}-\d\d-\d\d\s+\d\d:\d\d(?::\d\d)?\s(.*)$/.exec(line);
+    if (!m) return undefined;
+    let name = m[3];
+    if (m[1] === 'l') name = name.replace(/ -> .*$/, '');
+    if (m[1] === 'h') name = name.replace(/ link to .*$/, '');
+    members.push({ type: m[1], size: /,/.test(m[2]) ? 0 : Number(m[2]), name });
+  }
+  return members;
+}
+
+const mb = (n: number) => `${Math.round(n / 2 ** 20)} MB`;
+
+/**
+ * The first member pvtx must not be given (or the checker must not extract), or undefined: only
+ * regular files (and the directories holding them) inside the archive, within the caps.
+ */
+export function memberProblem(members: TarMember[], caps = PVREXPORT_CAPS): string | undefined {
+  if (members.length > caps.members) return `${members.length} members, over the ${caps.members} a pvrexport may have`;
+  let total = 0;
+  for (const m of members) {
+    const bare = m.name.replace(/^(\.\/)+/, '').replace(/\/$/, '');
+    if (m.name.startsWith('/') || bare.split('/').includes('..')) return `member '${m.name}' points outside the archive`;
+    const isObject = /^objects\/[^/]+$/.test(bare);
+    if (m.type === 'd') {
+      if (bare === 'json' || isObject) return `member '${bare}' is a directory, not a file`;
+      continue;
+    }
+    if (m.type !== '-' && m.type !== '0') return `member '${m.name}' is ${KINDS[m.type] ?? 'a special file'}; a pvrexport holds regular files only`;
+    if (bare === 'json' && m.size > caps.json) return `its 'json' entry is ${mb(m.size)}, over the ${mb(caps.json)} cap`;
+    if (isObject && m.size > caps.object) return `${bare.slice(0, 20)}… is ${mb(m.size)}, over the ${mb(caps.object)} cap for one object`;
+    total += m.size;
+    if (total > caps.total) return `its members add up to over ${mb(caps.total)}, the cap for one pvrexport`;
+  }
+  return undefined;
+}

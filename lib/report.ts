@@ -81,6 +81,8 @@ export interface Summary {
   checksXpass: number;
   /** checks whose evidence could not be read (status error) */
   checksErrors: number;
+  /** checks not judged (their step's action or precondition failed) */
+  checksUnjudged: number;
 }
 
 export function statusOf(r: CheckResult): NonNullable<CheckResult['status']> {
@@ -91,10 +93,15 @@ const issueText = (k: KnownIssue) => `${k.summary} (seen in ${k.seenIn})`;
 
 export function checkLine(r: CheckResult, c: Colors, strict = false): string {
   const st = statusOf(r);
-  const tag = { pass: c.green('PASS'), fail: c.red('FAIL'), xfail: c.yellow('XFAIL'), xpass: c.yellow('XPASS'), error: c.red('ERROR') }[st];
-  const head = `${tag}${st.length === 5 ? ' ' : '  '}${r.id}${r.row ? c.dim(`  (${r.row})`) : ''}`;
+  const tag = { pass: c.green('PASS'), fail: c.red('FAIL'), xfail: c.yellow('XFAIL'), xpass: c.yellow('XPASS'), error: c.red('ERROR'), unjudged: c.yellow('UNJUDGED') }[st];
+  const head = `${tag}${st.length > 4 ? ' ' : '  '}${r.id}${r.row ? c.dim(`  (${r.row})`) : ''}`;
   if (st === 'pass') return head;
   const lines = [head];
+  if (st === 'unjudged') {
+    lines.push(c.yellow(`      not judged: ${r.notJudged ?? 'not judged'}`));
+    if (r.knownIssue) lines.push(c.dim(`      known issue: ${issueText(r.knownIssue)}`));
+    return lines.join('\n');
+  }
   if (st === 'xpass') {
     lines.push(c.green(`      known issue looks fixed: ${issueText(r.knownIssue!)}; drop its knownIssue from scenarios.json once confirmed`));
     if (strict) lines.push(c.red('      STRICT=1: an XPASS counts as a failure'));
@@ -138,6 +145,7 @@ export function summarize(scenarios: ScenarioReport[]): Summary {
     checksXfail: count(checks, (r) => statusOf(r) === 'xfail'),
     checksXpass: count(checks, (r) => statusOf(r) === 'xpass'),
     checksErrors: count(checks, (r) => statusOf(r) === 'error'),
+    checksUnjudged: count(checks, (r) => statusOf(r) === 'unjudged'),
   };
 }
 
@@ -155,13 +163,14 @@ export function exitCodeOf(scenarios: ScenarioReport[], errorCodes: number[], st
 export function summaryLine(r: RunReport): string {
   const s = r.summary;
   const errors = s.checksErrors ?? 0;
-  const extra = [s.checksXfail ? `${s.checksXfail} xfail` : '', s.checksXpass ? `${s.checksXpass} xpass` : '', errors ? `${errors} error (evidence not readable)` : ''].filter(Boolean);
+  const unjudged = s.checksUnjudged ?? 0;
+  const extra = [s.checksXfail ? `${s.checksXfail} xfail` : '', s.checksXpass ? `${s.checksXpass} xpass` : '', errors ? `${errors} error (evidence not readable)` : '', unjudged ? `${unjudged} not judged` : ''].filter(Boolean);
   const tests = [
     s.xfail ? `${s.xfail} xfail` : '', s.xpass ? `${s.xpass} xpass` : '', s.skipped ? `${s.skipped} skipped` : '',
     s.errors ? `${s.errors} could not run` : '',
   ].filter(Boolean);
   // the first line starts with "N passed, N failed" so that CI log readers recognise it
-  return `${s.checks - s.checksFailed - s.checksXfail - s.checksXpass - errors} passed, ${s.checksFailed} failed${extra.length ? `, ${extra.join(', ')}` : ''}\n` +
+  return `${s.checks - s.checksFailed - s.checksXfail - s.checksXpass - errors - unjudged} passed, ${s.checksFailed} failed${extra.length ? `, ${extra.join(', ')}` : ''}\n` +
     `${s.passed}/${s.scenarios} tests passed${tests.length ? `, ${tests.join(', ')}` : ''} (${r.mode}; target: ${r.target.label}${r.strict ? '; STRICT=1' : ''})`;
 }
 
@@ -184,8 +193,8 @@ export function toJunit(r: RunReport): string {
   const errors = (s: ScenarioReport) => checkErrors(s) + (runError(s) ? 1 : 0);
   const extraCase = (s: ScenarioReport) => (runError(s) || s.status === 'skipped' ? 1 : 0) + (issueCase(s) ? 1 : 0);
   const testcases = (s: ScenarioReport) => s.checks.length + extraCase(s);
-  const failing = (c: CheckResult) => statusOf(c) === 'fail' || (strict && statusOf(c) !== 'pass');
-  const skipping = (c: CheckResult) => !strict && statusOf(c) === 'xfail';
+  const failing = (c: CheckResult) => statusOf(c) === 'fail' || (strict && (statusOf(c) === 'xfail' || statusOf(c) === 'xpass'));
+  const skipping = (c: CheckResult) => (!strict && statusOf(c) === 'xfail') || statusOf(c) === 'unjudged';
   const total = r.scenarios.reduce((n, s) => n + testcases(s), 0);
   const all = r.scenarios.flatMap((s) => s.checks);
   const issueFails = (s: ScenarioReport) => issueCase(s) && strict;
@@ -223,6 +232,8 @@ export function toJunit(r: RunReport): string {
         const msg = `XFAIL known issue: ${issueText(c.knownIssue!)}`;
         if (strict) out.push(`      <failure message="${xml(`${msg} (STRICT=1)`)}" type="${xml(c.kind)}">${xml(body.join('\n'))}</failure>`);
         else out.push(`      <skipped message="${xml(msg)}"/>`);
+      } else if (st === 'unjudged') {
+        out.push(`      <skipped message="${xml(`not judged: ${c.notJudged ?? 'not judged'}`)}"/>`);
       } else if (st === 'xpass') {
         const msg = `XPASS known issue looks fixed: ${issueText(c.knownIssue!)}`;
         if (strict) out.push(`      <failure message="${xml(`${msg} (STRICT=1)`)}" type="${xml(c.kind)}"/>`);

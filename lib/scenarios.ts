@@ -7,6 +7,7 @@ import AjvModule from 'ajv';
 import { UsageError } from './errors.ts';
 import type { Capability } from './capabilities.ts';
 import { checkKinds, checkSchemaBranches, kindOf, type Check, type KnownIssue } from './checks/index.ts';
+import { regexRisk } from './log-match.ts';
 import { sourceArtifacts, type DerivedArtifact } from './derive.ts';
 
 export interface Ping { from: string; to: string }
@@ -17,6 +18,10 @@ export type { Capability, Check, KnownIssue };
 export interface Step {
   id: string;
   run?: string;
+  /** the exit statuses `run` may end with (default [0]); any other is an ERROR of the run */
+  allowStatus?: number[];
+  /** why allowStatus allows more than 0 (what the real system does) */
+  allowStatusWhy?: string;
   waitFor: Check[];
   pings?: Ping[];
   checks: Check[];
@@ -80,6 +85,18 @@ export function validatePlan(raw: unknown, schema: object): PlanFile {
     throw new UsageError(`scenarios.json${e.instancePath || ''}: ${e.message}${e.params?.allowedValues ? ` (${e.params.allowedValues.join(', ')})` : ''}${e.params?.additionalProperty ? ` '${e.params.additionalProperty}'` : ''}`);
   }
   const plan = raw as PlanFile;
+  // every user regex (checks, capabilities' log probes) is bounded: no catastrophic backtracking
+  const regexes = (v: unknown, path: string): void => {
+    if (Array.isArray(v)) v.forEach((x, i) => regexes(x, `${path}/${i}`));
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        const risk = k === 'regex' && typeof x === 'string' ? regexRisk(x) : undefined;
+        if (risk) throw new UsageError(`scenarios.json${path}/regex: /${x.length > 60 ? `${x.slice(0, 60)}…` : x}/: ${risk}`);
+        regexes(x, `${path}/${k}`);
+      }
+    }
+  };
+  regexes(raw, '');
   const derived = plan.derivedArtifacts ?? {};
   const built = plan.plan.buildTargets;
   for (const [name, d] of Object.entries(derived)) {
@@ -112,6 +129,9 @@ export function validatePlan(raw: unknown, schema: object): PlanFile {
         const problem = kindOf(c.kind)?.validate?.(c, { scenario: s.id, pings, stepIds: s.steps.map((x) => x.id) });
         if (problem) throw new UsageError(problem);
       }
+    }
+    for (const st of s.steps) {
+      if (st.allowStatus && st.run === undefined) throw new UsageError(`scenarios.json: Test ${s.id} step '${st.id}' has allowStatus but no run`);
     }
     if (s.steps[0].run !== undefined) throw new UsageError(`scenarios.json: Test ${s.id}: the first step is the boot and cannot have 'run'`);
     for (const c of s.requires ?? []) {

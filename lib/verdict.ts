@@ -3,11 +3,15 @@
  * the target lacks) and what each counts for with STRICT=1 and REQUIRE=<capability>.
  *   check:    pass | fail | xfail (failed, as a known issue says) | xpass (passed despite one)
  *             | error (its evidence could not be read: not judged, whatever a known issue says)
+ *             | unjudged (not judged: its step's action failed, or its precondition did)
  *   scenario: passed | failed | xfail | xpass | skipped | error
  * A check's knownIssue turns its own failure into XFAIL and its pass into XPASS. A scenario's
  * knownIssue names the checks it explains: those turn XFAIL when they fail (PASS when they
  * pass); any other check of the scenario fails as usual. When all of them pass, the scenario
  * is XPASS: the issue looks fixed.
+ * A check's known issue only looks fixed when the other checks of its step passed: in a step
+ * where a plain check failed (its precondition: pantavisor was never killed, say), the passing
+ * known-issue check is UNJUDGED, with the failed checks named, never XPASS.
  */
 import type { CheckResult } from './evaluate.ts';
 import { isCommandProbe, type CapabilityProbe } from './capabilities.ts';
@@ -24,13 +28,30 @@ export function checkStatus(pass: boolean, own?: KnownIssue, scenarioIssue?: Kno
 
 /** Results with their status and the known issue that shaped it. */
 export function withStatus(results: CheckResult[], scenario: Scenario, issueOf: (id: string) => KnownIssue | undefined): CheckResult[] {
-  return results.map((r) => {
+  const judged = results.map((r) => {
+    if (r.status === 'unjudged') return r;
     const own = issueOf(r.id);
     const scenarioIssue = scenario.knownIssue?.checks?.includes(r.id) ? scenario.knownIssue : undefined;
     const status = r.error ? 'error' : checkStatus(r.pass, own, scenarioIssue);
     const knownIssue = status === 'xfail' || status === 'xpass' ? own ?? scenarioIssue : undefined;
     return { ...r, status, ...(knownIssue ? { knownIssue } : {}) };
   });
+  return judged.map((r) => {
+    if (r.status !== 'xpass') return r;
+    const failed = judged.filter((o) => o.step === r.step && (o.status === 'fail' || o.status === 'error')).map((o) => o.id);
+    if (!failed.length) return r;
+    return { ...r, status: 'unjudged', notJudged: preconditionFailed(r.step, failed) };
+  });
+}
+
+/** Why a known issue is not judged: the step's other checks, its precondition, failed. */
+export function preconditionFailed(step: string, failed: string[]): string {
+  return `its step '${step}' failed its precondition (${failed.join(', ')}), so the known issue cannot look fixed`;
+}
+
+/** Why the checks of a step whose action failed (the scenario's ERROR line says how) are not judged. */
+export function actionFailed(step: string): string {
+  return `the action of step '${step}' failed (see the ERROR line)`;
 }
 
 export function scenarioStatus(results: CheckResult[], scenario: Scenario): ScenarioStatus {

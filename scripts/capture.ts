@@ -5,9 +5,10 @@
  * otherwise stages and boots one for the capture and tears it down after (unless KEEP=1).
  * Re-check it with: make verify-N SNAPSHOT=DIR
  */
-import { Interrupted } from '../lib/errors.ts';
+import { existsSync, readdirSync } from 'node:fs';
+import { EXIT, Interrupted, UsageError } from '../lib/errors.ts';
 import { findScenario } from '../lib/scenarios.ts';
-import { colors, config, isMain, loadPlan, main, say, stamp, testArg } from './shared/common.ts';
+import { colors, config, isMain, loadPlan, main, notCreatable, say, stamp, testArg } from './shared/common.ts';
 import { containerPresence, requireDocker } from './shared/docker.ts';
 import { writeBundle, writeLiveBundle } from './shared/bundle-files.ts';
 import { down } from './down.ts';
@@ -24,6 +25,9 @@ if (isMain(import.meta.url)) {
     const plan = loadPlan();
     const scenario = findScenario(plan, testArg(process.argv.slice(2)));
     const dir = process.env.CAPTURE_DIR || `${cfg.reportDir}/${stamp()}-capture-${scenario.id}`;
+    // a bundle is written into a directory of its own: never over files that are there
+    const unusable = notCreatable('CAPTURE_DIR', dir, 'dir') ?? (existsSync(dir) && readdirSync(dir).length ? `CAPTURE_DIR=${dir} is not empty; give a new or empty directory` : undefined);
+    if (unusable) throw new UsageError(unusable);
     await requireDocker();
     const c = await containerPresence(cfg);
     const ownBoot = !(c.exists && c.running);
@@ -48,6 +52,11 @@ if (isMain(import.meta.url)) {
       }
       const run = await runSteps(cfg, plan, scenario, { evaluate: false, signal: interrupt.signal, probes });
       await writeLiveBundle(dir, scenario, run.files, bundleMeta(cfg, scenario, run.probes), run.logBytes, run.saveLog);
+      if (run.error) {
+        say(colors.red(`error: ${run.error}`));
+        say(`bundle written (up to the failed step): ${dir}`);
+        return EXIT.environment;
+      }
     } catch (e) {
       if (e instanceof Interrupted) return interrupt.code();
       throw e;

@@ -14,6 +14,7 @@ import { existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { colors, config, echoShell, isMain, main, say, shellQuote, typed } from './shared/common.ts';
 import { containerPresence, docker, requireDocker, volumePresence } from './shared/docker.ts';
 import { clearStaleLock } from './shared/run-lock.ts';
+import { readStageMarker, stageMarkerPath } from './stage.ts';
 
 /** Detaches the loop devices the running container attached (see lib/loop-devices.ts). */
 export async function releaseLoops(cfg: Config, self: string): Promise<void> {
@@ -80,14 +81,18 @@ export async function removeVolume(cfg: Config): Promise<void> {
   } else if (v.exists) say(colors.yellow(`left alone: volume ${cfg.volume} was not created by pv-ipam-tests`));
 }
 
-/** Removes the pvrexports stage copied into pvtx.d (every *.pvrexport.tgz there is stage's), and pvtx.d if that empties it. */
+/**
+ * Removes the pvrexports stage copied into pvtx.d (those its marker names, nothing else), the
+ * marker, and pvtx.d if stage created it and that empties it.
+ */
 export function unstage(cfg: Config): void {
-  if (!existsSync(cfg.pvtxd)) return;
-  const staged = readdirSync(cfg.pvtxd).filter((f) => f.endsWith('.pvrexport.tgz'));
-  if (!staged.length) return;
-  echoShell(`rm -f ${shellQuote(typed(cfg.pvtxd))}/*.pvrexport.tgz`);
+  const marker = readStageMarker(cfg);
+  if (!marker) return;
+  const staged = marker.files.filter((f) => existsSync(`${cfg.pvtxd}/${f}`));
+  if (staged.length) echoShell(`rm -f ${staged.map((f) => shellQuote(`${typed(cfg.pvtxd)}/${f}`)).join(' ')}`);
   for (const f of staged) rmSync(`${cfg.pvtxd}/${f}`, { force: true });
-  if (!readdirSync(cfg.pvtxd).length) rmdirSync(cfg.pvtxd);
+  rmSync(stageMarkerPath(cfg), { force: true });
+  if (marker.createdDir && !readdirSync(cfg.pvtxd).length) rmdirSync(cfg.pvtxd);
 }
 
 if (isMain(import.meta.url)) {

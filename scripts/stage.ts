@@ -1,21 +1,66 @@
 /**
  * stage-N: the plan's Setup block, after checking every artifact as pvtx would.
- *   rm -f pvtx.d/*.pvrexport.tgz
+ *   rm -f pvtx.d/<what an earlier stage copied there>      (pvtx.d/.pv-ipam-tests-staged)
  *   cp $ARTIFACTS/<artifact>.pvrexport.tgz pvtx.d/      (for each artifact of Test N)
  * A derived artifact (scenarios.json `derivedArtifacts`, e.g. Test 8's) is derived first
  * (scripts/derive.ts). Then the staged set is linted: a WARN line per refusal it predicts.
  * A missing or broken artifact stops the run (exit 3) before pvtx.d is touched.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { Config } from '../lib/config.ts';
-import { EnvironmentError } from '../lib/errors.ts';
+import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { lintSet, type LintWarning } from '../lib/lint.ts';
 import { sourceArtifacts } from '../lib/derive.ts';
 import { findScenario, type PlanFile, type Scenario } from '../lib/scenarios.ts';
-import { colors, config, echoCommand, isMain, loadPlan, main, say, shellQuote, testArg, typed } from './shared/common.ts';
+import { colors, config, echoCommand, isMain, loadPlan, main, requireRunPaths, say, shellQuote, testArg, typed } from './shared/common.ts';
 import { derive } from './derive.ts';
 import { acquireRunLock } from './shared/run-lock.ts';
 import { openExport, requireHostTools, type OpenedExport } from './shared/pvrexport-files.ts';
+
+/**
+ * What stage put in pvtx.d, kept there as a dot file (pv-appengine installs `pvtx.d/*`, which
+ * skips it): the files it copied, and whether it created the directory. Teardown removes those
+ * and nothing else.
+ */
+export interface StageMarker { createdDir: boolean; files: string[] }
+
+export function stageMarkerPath(cfg: Config): string {
+  return `${cfg.pvtxd}/.pv-ipam-tests-staged`;
+}
+
+export function readStageMarker(cfg: Config): StageMarker | undefined {
+  let text: string;
+  try {
+    text = readFileSync(stageMarkerPath(cfg), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const m = JSON.parse(text) as StageMarker;
+    // only plain file names of pvrexports: a marker never names a path outside pvtx.d
+    const files = Array.isArray(m.files) ? m.files.filter((f) => typeof f === 'string' && /^[^/]+\.pvrexport\.tgz$/.test(f) && !f.startsWith('.')) : [];
+    return { createdDir: m.createdDir === true, files };
+  } catch {
+    return { createdDir: false, files: [] };
+  }
+}
+
+function writeStageMarker(cfg: Config, m: StageMarker): void {
+  writeFileSync(stageMarkerPath(cfg), JSON.stringify(m) + '\n');
+}
+
+/** The *.pvrexport.tgz entries of pvtx.d that no stage of the toolkit recorded. */
+export function foreignExports(cfg: Config, marker = readStageMarker(cfg)): string[] {
+  if (!existsSync(cfg.pvtxd)) return [];
+  const ours = new Set(marker?.files ?? []);
+  return readdirSync(cfg.pvtxd).filter((f) => f.endsWith('.pvrexport.tgz') && !ours.has(f)).sort();
+}
+
+/** Refuses (exit 2) a pvtx.d holding pvrexports the toolkit did not stage: they are not deleted. */
+export function requireNoForeignExports(cfg: Config): void {
+  const foreign = foreignExports(cfg);
+  if (foreign.length) throw new UsageError(`${typed(cfg.pvtxd)} holds ${foreign.join(', ')}, not staged by pv-ipam-tests (pv-appengine would install it too); move it away or set PVTXD= to another directory`);
+}
 
 export function artifactPath(cfg: Config, name: string): string {
   return `${cfg.artifacts}/${name}.pvrexport.tgz`;
@@ -35,6 +80,7 @@ export function requireArtifacts(cfg: Config, plan: PlanFile, scenario: Scenario
  * present and a valid pvrexport; the first problem stops the run (exit 3, one line naming the file).
  */
 export async function preflightArtifacts(cfg: Config, plan: PlanFile, scenarios: Scenario[]): Promise<void> {
+  requireNoForeignExports(cfg);
   for (const s of scenarios) requireArtifacts(cfg, plan, s);
   await requireHostTools(['tar']);
   const names = [...new Set(scenarios.flatMap((s) => sourceArtifacts(s.artifacts, plan.derivedArtifacts ?? {})))];
@@ -50,6 +96,8 @@ export function printLint(warnings: LintWarning[], prefix = '  '): void {
  * pvtx.d. Returns the staged files and the lint warnings.
  */
 export async function stage(cfg: Config, plan: PlanFile, scenario: Scenario): Promise<{ staged: string[]; warnings: LintWarning[] }> {
+  requireRunPaths(cfg);
+  requireNoForeignExports(cfg);
   requireArtifacts(cfg, plan, scenario);
   await requireHostTools(['tar']);
   const derived = plan.derivedArtifacts ?? {};
@@ -70,14 +118,20 @@ export async function stage(cfg: Config, plan: PlanFile, scenario: Scenario): Pr
   say(colors.dim(`  ${opened.length} pvrexports checked (json, objects and their sha256)${warnings.length ? '' : '; lint: nothing to predict'}`));
   printLint(warnings);
 
+  // only what an earlier stage recorded in the marker is removed: a pvrexport someone else put
+  // there is refused (pv-appengine would install it too), never deleted
+  const marker = readStageMarker(cfg);
+  const createdDir = marker?.createdDir ?? !existsSync(cfg.pvtxd);
   mkdirSync(cfg.pvtxd, { recursive: true });
-  say(colors.dim(`+ rm -f ${shellQuote(typed(cfg.pvtxd))}/*.pvrexport.tgz`));
+  if (marker?.files.length) say(colors.dim(`+ rm -f ${marker.files.map((f) => shellQuote(`${typed(cfg.pvtxd)}/${f}`)).join(' ')}`));
+  for (const f of marker?.files ?? []) rmSync(`${cfg.pvtxd}/${f}`, { force: true });
   for (const f of readdirSync(cfg.pvtxd)) {
-    if (f.endsWith('.pvrexport.tgz')) rmSync(`${cfg.pvtxd}/${f}`, { force: true });
-    else if (statSync(`${cfg.pvtxd}/${f}`).isFile()) {
+    if (!f.startsWith('.') && statSync(`${cfg.pvtxd}/${f}`).isFile()) {
       say(colors.yellow(`warning: ${cfg.pvtxd}/${f} is not a pvrexport; pv-appengine runs \`pvtx add\` on every file there and stops at the first it cannot add`));
     }
   }
+  // recorded before the copies: a run killed mid-copy leaves a marker naming what it copied
+  writeStageMarker(cfg, { createdDir, files: files.map(({ name }) => `${name}.pvrexport.tgz`) });
   const staged: string[] = [];
   for (const { name, file } of files) {
     const dest = `${cfg.pvtxd}/${name}.pvrexport.tgz`;

@@ -7,7 +7,7 @@
  * 130/143 interrupted.
  */
 import type { Config } from '../lib/config.ts';
-import { EnvironmentError, Interrupted, UsageError } from '../lib/errors.ts';
+import { EnvironmentError, EXIT, Interrupted, UsageError } from '../lib/errors.ts';
 import { findScenario, selectScenarios, type PlanFile, type Scenario } from '../lib/scenarios.ts';
 import type { ScenarioReport } from '../lib/report.ts';
 import { colors, config, isMain, loadPlan, main, runBuffered, say, stamp, testArg, uptime } from './shared/common.ts';
@@ -54,7 +54,8 @@ async function runOne(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: s
     const report = await verifyLive(cfg, plan, scenario, runDir, signal, booted);
     report.timings['total'] = Date.now() - started;
     report.clock = { ...report.clock, scenarioStart: t0 };
-    outcome = { report };
+    // a step's action that failed (scripts/shared/run-steps.ts) makes the scenario an ERROR: exit 3
+    outcome = { report, ...(report.status === 'error' ? { errorCode: EXIT.environment } : {}) };
   } catch (e) {
     if (e instanceof Interrupted || signal.aborted) throw new Interrupted();
     if (!(e instanceof EnvironmentError || e instanceof UsageError)) throw e;

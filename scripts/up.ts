@@ -14,7 +14,7 @@ import { findLines } from '../lib/log-match.ts';
 import type { PvLog } from '../lib/parse/pv-log.ts';
 import { LiveLog } from './shared/live-log.ts';
 import { pollUntil } from '../lib/poll.ts';
-import { clearProgress, colors, config, isMain, main, progress, say, stamp, terminalColumns } from './shared/common.ts';
+import { clearProgress, colors, config, isMain, main, progress, say, stamp, terminalColumns, shellQuote } from './shared/common.ts';
 import { progressLine } from '../lib/progress.ts';
 import { acquireRunLock } from './shared/run-lock.ts';
 import { removeContainer, removeVolume } from './down.ts';
@@ -63,7 +63,7 @@ export async function createContainer(cfg: Config, runId: string): Promise<void>
 /** pv-appengine in the background, its output kept in the storage volume. */
 export async function startAppengine(cfg: Config): Promise<void> {
   const dir = cfg.appengineOut.replace(/\/[^/]*$/, '') || '/';
-  const r = await execInContainer(cfg, `mkdir -p ${dir} && pv-appengine > ${cfg.appengineOut} 2>&1 &`, 30, true);
+  const r = await execInContainer(cfg, `mkdir -p ${shellQuote(dir)} && pv-appengine > ${shellQuote(cfg.appengineOut)} 2>&1 &`, 30, true);
   if (r.exitCode !== 0) throw new EnvironmentError(`starting pv-appengine failed: ${r.stderr.trim()}`);
 }
 

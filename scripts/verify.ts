@@ -13,7 +13,7 @@ import type { CheckResult } from '../lib/evaluate.ts';
 import type { ScenarioReport } from '../lib/report.ts';
 import type { Config } from '../lib/config.ts';
 import { existsSync } from 'node:fs';
-import { UsageError } from '../lib/errors.ts';
+import { EXIT, UsageError } from '../lib/errors.ts';
 import { config, isMain, loadPlan, main, stamp, testArg, uptime } from './shared/common.ts';
 import { requireDocker, requireRunning } from './shared/docker.ts';
 import { readBundle, writeLiveBundle } from './shared/bundle-files.ts';
@@ -42,10 +42,10 @@ export function liveEvidence(cfg: Config, scenario: Scenario) {
 
 export function verifyBundle(cfg: Config, plan: PlanFile, scenario: Scenario, dir: string): { report: ScenarioReport; meta?: Partial<BundleMeta> } {
   const started = Date.now();
-  const { files, meta } = readBundle(dir, scenario);
+  const { files, logs, meta } = readBundle(dir, scenario);
   const steps = scenario.steps.map((s) => resolveStep(s, scenarioVars(cfg, meta?.externalHost)));
   const states: Record<string, StepState> = {};
-  for (const [step, f] of Object.entries(files)) states[step] = stateFromFiles(f);
+  for (const [step, f] of Object.entries(files)) states[step] = stateFromFiles(f, logs[step]);
   // command probes as recorded live; log probes judged again on the bundle's own boot log
   const probes: Record<string, CapabilityProbe> = { ...meta?.capabilities };
   const boot = states[steps[0].id];
@@ -85,7 +85,8 @@ export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario
   // the bundle of what was judged, written while the container still runs (its log streams from it)
   await writeLiveBundle(bundle, scenario, run.files, bundleMeta(cfg, scenario, run.probes), run.logBytes, run.saveLog);
   return {
-    id: scenario.id, title: scenario.title, status: j.status, ...(j.error ? { error: j.error } : {}), knownIssue: scenario.knownIssue, skip: j.skip, capabilities: run.probes,
+    id: scenario.id, title: scenario.title, status: run.error ? 'error' : j.status, ...(run.error ?? j.error ? { error: run.error ?? j.error } : {}),
+    knownIssue: scenario.knownIssue, skip: j.skip, capabilities: run.probes,
     durationMs: Date.now() - started, bundle, timings: Object.fromEntries(run.waits.map((w) => [`wait.${w.step}`, w.elapsedMs])),
     waits: run.waits, actions: [...(boot?.actions ?? []), ...run.actions], checks: j.checks,
     clock: {
@@ -140,6 +141,6 @@ if (isMain(import.meta.url)) {
     const runDir = `${cfg.reportDir}/${stamp()}-verify-${scenario.id}`;
     const s = await verifyLive(cfg, plan, scenario, runDir);
     printScenarioEnd(s);
-    return finishRun(runDir, runReport(cfg, 'live', startedAt, [s], []));
+    return finishRun(runDir, runReport(cfg, 'live', startedAt, [s], s.status === 'error' ? [EXIT.environment] : []));
   });
 }

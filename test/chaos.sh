@@ -305,8 +305,103 @@ hostile hostile-lxc-ls-garbage 1 "printf '#!/bin/sh\\necho \"NAME garbage \\\\00
 hostile hostile-lxc-ls-extra-column 7 "printf '#!/bin/sh\\necho \"NAME                  STATE   IPV4     MEMORY\"\\necho \"pv-example-net-server RUNNING 10.0.5.3 12MB\"\\n' > /usr/bin/lxc-ls" 3 "^ERROR t7-no-container-running"
 # a warning line before a header lxc-ls prints is still read
 hostile hostile-lxc-ls-warning 1 "mv /usr/bin/lxc-ls /usr/bin/lxc-ls.real && printf '#!/bin/sh\\necho \"lxc-ls: warning: a line before the header\"\\nexec /usr/bin/lxc-ls.real \"\$@\"\\n' > /usr/bin/lxc-ls && chmod +x /usr/bin/lxc-ls" 0 "^Test 1: PASSED"
-hostile hostile-nft-missing 4 "rm -f /usr/sbin/nft" 3 "nft-ruleset.txt missing: command not found"
+# a tool the gathering needs is missing: the preflight says so before the boot (exit 3)
+hostile hostile-nft-missing 4 "rm -f /usr/sbin/nft" 3 "^error: Test 4: the image .* has no command nft \\(the gathering of nft-ruleset.txt: nft list ruleset\\); nothing was booted$"
 hostile hostile-binary-log 1 "mkdir -p ${LOG%/*} && head -c 4096 /dev/urandom > $LOG && printf '\\n' >> $LOG" 0 "^Test 1: PASSED"
 hostile hostile-100mb-log 1 "mkdir -p ${LOG%/*} && yes '[pantavisor] 1 DEBUG	 -- [storage]: (pv_storage_gc_run:1) filler line of a long-running appengine, repeated to make pantavisor.log 100 MB' | head -c 100000000 > $LOG" 0 "^Test 1: PASSED" 300
+
+# ---------------------------------------------------------------- a step's action that cannot run: ERROR, exit 3, nothing judged after it
+# no_verdict_lines OUT: what a run that could not do its part must not print (a FAIL, an XPASS)
+no_verdict_lines() { grep -E '^(FAIL|XPASS) ' "$1" | head -2 | tr '\n' ' '; }
+# the image has no pgrep (observed §13): the preflight names it, before anything boots
+if want_case hostile-preflight-no-pgrep; then
+  out=$work/hostile-preflight-no-pgrep.out
+  jq '(.scenarios[] | select(.id == "relaunch")).beforeBoot += ["rm -f \"$(command -v pgrep)\""]' scenarios.json >"$work/preflight.json"
+  SCENARIOS=$work/preflight.json "${NODE[@]}" scripts/test.ts relaunch >"$out" 2>&1; rc=$?
+  extra=$(no_verdict_lines "$out"); [ -n "$extra" ] && extra="verdict lines: $extra"
+  grep -q 'pv-appengine > ' "$out" && extra="${extra:+$extra; }pv-appengine was started"
+  verdict "hostile-preflight-no-pgrep" 3 $rc "^error: Test relaunch: the image .* has no command pgrep \(step after-relaunch: kill -9 \\\$\(pgrep -o -x pantavisor\)\); nothing was booted$" "$out" "$extra"
+fi
+# pgrep goes away once the appengine runs (LAB_FAULTS=no-pgrep): the step's action fails, the run
+# is an ERROR at once (not a STEP_TIMEOUT wait), its checks UNJUDGED, no FAIL and no XPASS
+if want_case hostile-step-no-pgrep; then
+  out=$work/hostile-step-no-pgrep.out
+  LAB_FAULTS=no-pgrep "${NODE[@]}" scripts/test.ts relaunch >"$out" 2>&1; rc=$?
+  extra=$(no_verdict_lines "$out"); [ -n "$extra" ] && extra="verdict lines: $extra"
+  grep -q 'not ready after' "$out" && extra="${extra:+$extra; }waited for the step's effect"
+  grep -q '^UNJUDGED rel-one-masquerade' "$out" || extra="${extra:+$extra; }rel-one-masquerade not UNJUDGED"
+  verdict "hostile-step-no-pgrep (LAB_FAULTS=no-pgrep)" 3 $rc "^Test relaunch: ERROR \(step 'after-relaunch': kill -9 \\\$\(pgrep -o -x pantavisor\) exited [0-9]+, a command it runs is missing: sh: pgrep: not found" "$out" "$extra"
+fi
+# a real teardown force-stops its containers ≈5 s after the lenient stop (observed §13): the
+# states after it are judged once it has finished, not within the re-check window
+if want_case hostile-slow-teardown; then
+  out=$work/hostile-slow-teardown.out
+  LAB_STOP_DELAY=5 "${NODE[@]}" scripts/test.ts pool-exhaustion >"$out" 2>&1; rc=$?
+  verdict "hostile-slow-teardown (LAB_STOP_DELAY=5)" 0 $rc "^PASS  exh-no-container-running" "$out"
+fi
+
+# ---------------------------------------------------------------- hostile inputs: values and files a user passes
+# hostile_input NAME WANT-RC REGEX COMMAND...: runs the command (in $work/in, where the canary
+# would appear); one line, the exit status, no canary created, the copy of the build unchanged
+hostile_input() {
+  local name=$1 want=$2 re=$3 out=$work/$1.out rc extra="" before
+  shift 3
+  want_case "$name" || return 0
+  rm -rf "$work/in" && mkdir -p "$work/in" && cp -r lab/out/deploy "$work/in/art"
+  before=$(cd "$work/in/art" && ls -l --time-style=+%s . | md5sum)
+  (cd "$work/in" && timeout 120 "$@") >"$out" 2>&1; rc=$?
+  # (make's own "make: *** ... Error 2" after a refusal is not the toolkit's line)
+  [ "$(grep -vc '^make: \*\*\*' "$out")" = 1 ] || extra="not one line"
+  ls "$work/in" "$work/in/art" 2>/dev/null | grep -q canary && extra="${extra:+$extra; }a value ran as a command (canary created)"
+  [ -n "$(find "$work" -name canary 2>/dev/null)" ] && extra="${extra:+$extra; }a value ran as a command (canary created)"
+  [ "$(cd "$work/in/art" && ls -l --time-style=+%s . | md5sum)" = "$before" ] || extra="${extra:+$extra; }the user's build directory changed"
+  verdict "$name" "$want" $rc "$re" "$out" "$extra"
+  rm -rf "$work/in"
+}
+R=$PWD
+# node with tsx from any directory (the cases run in $work/in)
+NODE_ANY=(node --import "$(node --input-type=module -e "console.log(import.meta.resolve('tsx'))")")
+NASTY='-x $(touch canary) `touch canary` '"'"'q" ;touch canary'
+hostile_input hostile-input-pvtxd-is-artifacts 2 "^pv-ipam-tests: PVTXD=.* is ARTIFACTS=" env PVTXD=art ARTIFACTS=art "${NODE_ANY[@]}" "$R/scripts/stage.ts" 1
+hostile_input hostile-input-pvtxd-in-artifacts 2 "^pv-ipam-tests: PVTXD=.* is inside ARTIFACTS=" env PVTXD=art/pvtx.d ARTIFACTS=art "${NODE_ANY[@]}" "$R/scripts/test.ts" 1
+hostile_input hostile-input-report-dir-file 2 "^pv-ipam-tests: REPORT_DIR=.* is a file, not a directory$" env REPORT_DIR=art/pv-example-net-client.pvrexport.tgz ARTIFACTS=art "${NODE_ANY[@]}" "$R/scripts/test.ts" 1
+hostile_input hostile-input-pvtxd-nasty-name 2 "^pv-ipam-tests: PVTXD=.* is REPORT_DIR=" env PVTXD="$NASTY" REPORT_DIR="$NASTY" ARTIFACTS=art "${NODE_ANY[@]}" "$R/scripts/test.ts" 1
+hostile_input hostile-input-stage-stem 2 "is not a test id" make -s -C "$R" 'stage-$(touch canary)'
+hostile_input hostile-input-verify-stem 2 "is not a test id" make -s -C "$R" 'verify-`touch canary`'
+hostile_input hostile-input-junit-merge-reports 2 "^pv-ipam-tests: cannot read" make -s -C "$R" junit-merge REPORTS="$NASTY" OUT="$NASTY.xml"
+hostile_input hostile-input-snapshot-not-bundle 2 "^pv-ipam-tests: SNAPSHOT=\.\. is not a bundle of Test 1" env SNAPSHOT=.. "${NODE_ANY[@]}" "$R/scripts/verify.ts" 1
+if want_case hostile-input-truncated-junit || want_case hostile-input-junit-merge-out; then
+  mkdir -p "$work/j" && SNAPSHOT=test/fixtures/bundles/test-2 REPORT_DIR="$work/j" "${NODE[@]}" scripts/verify.ts 2 >/dev/null 2>&1
+  f=$(ls "$work"/j/*/junit.xml | head -1); head -c $(($(stat -c %s "$f") - 30)) "$f" >"$work/cut.xml"
+  hostile_input hostile-input-truncated-junit 2 "is not a whole JUnit file \(truncated" make -s -C "$R" junit-merge REPORTS="$work/cut.xml" OUT="$work/merged.xml"
+  hostile_input hostile-input-junit-merge-out 2 "^pv-ipam-tests: OUT=.* is a directory" make -s -C "$R" junit-merge REPORTS="$f" OUT="$work/in/art"
+  hostile_input hostile-input-junit-merge-out-is-input 2 "^pv-ipam-tests: OUT=.* is one of the files to merge" make -s -C "$R" junit-merge REPORTS="$f" OUT="$f"
+fi
+bad_plan hostile-input-catastrophic-regex '(.scenarios[0].steps[0].checks[] | select(.line.regex?) | .line.regex) |= "^(a+)+$"' "^pv-ipam-tests: scenarios.json/scenarios/0/steps/0/checks/[0-9]+/line/regex: .*a repeated group holds a quantifier"
+# pvrexports with hostile members: exit 3, one line, nothing extracted or read whole
+bad_export() { # NAME HOW REGEX
+  local name=$1 how=$2 re=$3 dir=$work/artifacts-$1 out=$work/$1.out rc f x
+  want_case "$name" || return 0
+  rm -rf "$dir"; cp -r lab/out/deploy "$dir"
+  f=$dir/pv-example-net-client.pvrexport.tgz x=$dir/x
+  mkdir "$x" && tar -xzf "$f" -C "$x"
+  case "$how" in
+  fifo-json) rm "$x/json" && mkfifo "$x/json" ;;
+  json-to-dev-zero) rm "$x/json" && ln -s /dev/zero "$x/json" ;;
+  object-to-host-file) o=$(ls "$x"/objects/* | head -1) && rm "$o" && ln -s /etc/hostname "$o" ;;
+  object-is-directory) o=$(ls "$x"/objects/* | head -1) && rm "$o" && mkdir "$o" ;;
+  sparse-3g-object) o=$(ls "$x"/objects/* | head -1) && truncate -s 3G "$o" ;;
+  esac
+  tar -czSf "$f" -C "$x" json objects && rm -rf "$x"
+  ARTIFACTS=$dir timeout 60 "${NODE[@]}" scripts/test.ts 1 >"$out" 2>&1; rc=$?
+  extra=""; [ "$(grep -c . "$out")" = 1 ] || extra="not one line"
+  verdict "$name ($how)" 3 $rc "$re" "$out" "$extra"
+  rm -rf "$dir"
+}
+bad_export hostile-input-export-fifo fifo-json "^pv-ipam-tests: .*/pv-example-net-client.pvrexport.tgz: member 'json' is a FIFO"
+bad_export hostile-input-export-dev-zero json-to-dev-zero "^pv-ipam-tests: .*: member 'json' is a symbolic link"
+bad_export hostile-input-export-host-link object-to-host-file "^pv-ipam-tests: .*: member 'objects/[0-9a-f]+' is a symbolic link"
+bad_export hostile-input-export-dir-object object-is-directory "^pv-ipam-tests: .*: member 'objects/[0-9a-f]+' is a directory, not a file$"
+bad_export hostile-input-export-sparse-3g sparse-3g-object "^pv-ipam-tests: .*: objects/.* is 3072 MB, over the 512 MB cap for one object$"
 
 echo "$cases $passed $leftovers_total" >"$CHAOS_RESULT"

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { checkKinds, checkSchemaBranches, evaluateCheck, evidenceCommand, KINDS, registerKind, type CheckBase, type CheckKind } from '../lib/checks/index.ts';
 import { current } from '../lib/checks/types.ts';
 import { FILES, stateFromFiles } from '../lib/bundle.ts';
-import { shq } from '../lib/evidence.ts';
+import { shellQuote as shq } from '../lib/shell-quote.ts';
 import { filesFor, filesOfCheck, gatherScript } from '../lib/gather.ts';
 import { describeCondition, planMarkdown } from '../lib/plan-markdown.ts';
 import { parsePlan, type PlanFile } from '../lib/scenarios.ts';

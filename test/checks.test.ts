@@ -603,11 +603,37 @@ test('log-ordered acrossLaunches: a sequence that spans a relaunch (auto-recover
   assert.match(r.actual, /^\(3\) .*allocated 10\.0\.5\.2\/24 .* never occurs after line 3/);
 });
 
+// ---- teardown-finished (observed §13: a teardown's containers are force-stopped ≈5 s after a lenient stop) ----
+
+test('teardown-finished: holds with no teardown, not while a container of the torn-down launch still runs, once all are STOPPED or the next launch began', () => {
+  const TEAR: [string, string, string | undefined, string] = ['ERROR', 'controller', '_pv_wait', 'a platform did not work as expected. Tearing down...'];
+  const START: [string, string, string | undefined, string] = ['INFO', 'logserver', undefined, 'starting logserver loop'];
+  const check = { kind: 'teardown-finished', line: { level: 'ERROR', module: 'controller', function: '_pv_wait', text: 'a platform did not work as expected. Tearing down...' } };
+  const alloc: [string, string, string | undefined, string] = ['INFO', 'ipam', 'pv_ipam_allocate', 'allocated 10.0.5.2/30 to pv-example-net-client from pool internal'];
+  // READY boot: nothing to wait for, whatever runs
+  assert.equal(ev(check, state({ 'lxc-ls.txt': TWO, 'pantavisor.log': pvLog([START, alloc]) })).pass, true);
+  // pool-exhaustion right after `Tearing down...`: the client still RUNNING (the old judgement's FAIL)
+  const during = ev(check, state({ 'lxc-ls.txt': lxcLs([['pv-example-net-client', 'RUNNING', '10.0.5.2']]), 'pantavisor.log': pvLog([START, alloc, TEAR]) }));
+  assert.equal(during.pass, false);
+  assert.match(during.actual, /^teardown at line 3 .* under way: pv-example-net-client RUNNING$/);
+  assert.equal(ev(check, state({ 'lxc-ls.txt': lxcLs([['pv-example-net-client', 'STOPPING']]), 'pantavisor.log': pvLog([START, alloc, TEAR]) })).pass, false);
+  // force-stopped: STOPPED (or no containers at all)
+  const after = ev(check, state({ 'lxc-ls.txt': lxcLs([['pv-example-net-client', 'STOPPED']]), 'pantavisor.log': pvLog([START, alloc, TEAR]) }));
+  assert.deepEqual([after.pass, after.actual], [true, 'teardown at line 3 finished: pv-example-net-client STOPPED']);
+  assert.equal(ev(check, state({ 'lxc-ls.txt': '', 'pantavisor.log': pvLog([START, TEAR]) })).actual, 'teardown at line 2 finished: lxc-ls -f lists no containers');
+  // the next launch began (its container may be starting again): the teardown is over
+  const next = ev(check, state({ 'lxc-ls.txt': lxcLs([['pv-example-net-client', 'RUNNING', '10.0.5.2']]), 'pantavisor.log': pvLog([START, alloc, TEAR, START, alloc]) }));
+  assert.deepEqual([next.pass, next.actual], [true, 'the next launch has begun after line 3 (2 launches)']);
+  // evidence missing is never "finished"
+  assert.match(ev(check, state({ 'lxc-ls.txt': undefined, 'pantavisor.log': pvLog([START, TEAR]) })).actual, /lxc-ls\.txt missing/);
+  assert.equal(ev(check, state({ 'pantavisor.log': undefined })).pass, false);
+});
+
 test('every evaluator is covered above', () => {
   assert.deepEqual(Object.keys(EVALUATORS).sort(), [
     'bridge-ipv4', 'container-ipv4', 'container-not-running', 'container-state', 'device-json-pool', 'ip-matches-log', 'ip-unchanged',
     'ip-usable-in-pool', 'ips-unique', 'iptables-masquerade', 'log-absent', 'log-contains', 'log-ordered', 'nft-masquerade', 'nft-nat-chain',
-    'nft-rule', 'no-running-containers', 'ping-loss',
+    'nft-rule', 'no-running-containers', 'ping-loss', 'teardown-finished',
   ]);
 });
 

@@ -85,19 +85,19 @@ test('gatherCommands lists what a user would type', () => {
     [{ from: 'pv-example-net-client', to: '10.0.5.3' }]);
   assert.deepEqual(cmds, [
     [FILES.lxcLs, 'lxc-ls -f'],
-    [FILES.deviceJson, "cat '/a/device.json'"],
-    [FILES.log, "cat '/a/pv.log'"],
+    [FILES.deviceJson, 'cat /a/device.json'],
+    [FILES.log, 'cat /a/pv.log'],
     [FILES.ipAddr, 'ip addr show'],
     [FILES.nft, 'nft list ruleset'],
     [EXTRA_FILES.pvcontrol, 'pvcontrol containers ls'],
-    [EXTRA_FILES.appengineOut, "cat '/tmp/it'\\''s.out'"],
-    ['ping-pv-example-net-client-10.0.5.3.txt', "pventer -c 'pv-example-net-client' ping -c 2 -W 1 '10.0.5.3'"],
+    [EXTRA_FILES.appengineOut, `cat "/tmp/it's.out"`],
+    ['ping-pv-example-net-client-10.0.5.3.txt', 'pventer -c pv-example-net-client ping -c 2 -W 1 10.0.5.3'],
   ]);
 });
 
 test('gatherScript puts every command under timeout -k 2 N', () => {
   const script = gatherScript({ deviceJsonFile: '/d', logFile: '/l', appengineOut: '/o' }, 7, [{ from: 'a', to: 'b' }]);
-  for (const cmd of ['lxc-ls -f', "cat '/d'", "cat '/l'", 'ip addr show', 'nft list ruleset', "cat '/o'", "pventer -c 'a' ping -c 2 -W 1 'b'"]) {
+  for (const cmd of ['lxc-ls -f', 'cat /d', 'cat /l', 'ip addr show', 'nft list ruleset', 'cat /o', 'pventer -c a ping -c 2 -W 1 b']) {
     assert.ok(script.includes(`timeout -k 2 7 ${cmd}`), cmd);
   }
   // pvcontrol (for people, not checks) runs in the background, capped at 2 s
@@ -305,7 +305,7 @@ ${mark} end rc=0
 
 test('gatherScript: without mktemp the ping scratch space sits next to pv-appengine.out (in the storage volume)', () => {
   const script = gatherScript({ deviceJsonFile: '/d', logFile: '/l', appengineOut: '/var/pantavisor/storage/.pv-ipam-tests/pv-appengine.out' }, 7, []);
-  assert.ok(script.startsWith(`d=$(mktemp -d 2>/dev/null) || { d='/var/pantavisor/storage/.pv-ipam-tests/gather'.$$; mkdir -p "$d"; }`));
+  assert.ok(script.startsWith(`d=$(mktemp -d 2>/dev/null) || { d=/var/pantavisor/storage/.pv-ipam-tests/gather.$$; mkdir -p "$d"; }`));
 });
 
 test('explainMissing says why a bundle file is missing', () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { stateFromFiles, type StepState } from '../lib/bundle.ts';
 import { evaluateScenario } from '../lib/evaluate.ts';
-import { mergeJunit, parseJunit } from '../lib/junit-merge.ts';
+import { mergeJunit, mergeReports, parseJunit } from '../lib/junit-merge.ts';
 import { summarize, toJunit, type RunReport, type ScenarioReport } from '../lib/report.ts';
 import { findScenario, parsePlan, resolveStep } from '../lib/scenarios.ts';
 import { UsageError } from '../lib/errors.ts';
@@ -18,10 +18,10 @@ const plan = parsePlan(readFileSync(`${ROOT}scenarios.json`, 'utf8'), readFileSy
 /** Test N judged on its fixture bundle, as `make verify-N SNAPSHOT=...` does; `edit` may break a file first. */
 function judged(id: string, edit?: (files: Record<string, Record<string, string>>) => void): ScenarioReport {
   const scenario = findScenario(plan, id);
-  const { files } = readBundle(`${ROOT}test/fixtures/bundles/test-${id}`, scenario);
+  const { files, logs } = readBundle(`${ROOT}test/fixtures/bundles/test-${id}`, scenario);
   edit?.(files);
   const states: Record<string, StepState> = {};
-  for (const [step, f] of Object.entries(files)) states[step] = stateFromFiles(f);
+  for (const [step, f] of Object.entries(files)) states[step] = stateFromFiles(f, logs[step]);
   const steps = scenario.steps.map((s) => resolveStep(s, { EXTERNAL_HOST: '203.0.113.10' }));
   const checks = evaluateScenario(scenario, steps, states, plan);
   return { id, title: scenario.title, status: checks.every((c) => c.pass) ? 'passed' : 'failed', durationMs: 1500, timings: {}, waits: [], checks };
@@ -98,6 +98,38 @@ test('mergeJunit: not JUnit, or nothing, is a usage error naming the file', () =
     return true;
   });
   assert.throws(() => mergeJunit([]), UsageError);
+});
+
+test('parseJunit: a JUnit file cut short anywhere is a usage error, not wrong totals', () => {
+  const whole = toJunit(job(failed9));
+  assert.equal(parseJunit(whole).suites.length, 1);
+  for (const at of [whole.length - 2, whole.length - 20, Math.floor(whole.length / 2), whole.indexOf('</testcase>') + 3]) {
+    assert.throws(() => parseJunit(whole.slice(0, at), 'job/junit.xml'), (e: unknown) => {
+      assert.ok(e instanceof UsageError);
+      assert.match((e as Error).message, /^job\/junit\.xml is not a whole JUnit file \(truncated\? /);
+      return true;
+    }, `cut at ${at}`);
+  }
+});
+
+test('mergeReports: report.json files as one run report, rendered once with the same suites and totals', () => {
+  const jobs = [passed1, failed9, errored7, passed6, skipped3].map((s) => job(s));
+  const merged = mergeReports(jobs.map((r, i) => ({ file: `job-${i}/report.json`, text: JSON.stringify(r) })));
+  assert.deepEqual(merged.scenarios.map((s) => s.id), ['1', '9', '7', '6', '3']);
+  assert.equal(merged.summary.scenarios, 5);
+  assert.equal(merged.exitCode, 3);
+  const once = toJunit(merged);
+  const suiteByMerge = mergeJunit(jobs.map((r, i) => ({ file: `${i}`, text: toJunit(r) })));
+  const root = (x: string) => /<testsuites [^>]*>/.exec(x)![0];
+  assert.equal(root(once), root(suiteByMerge));
+  assert.equal(once.split('\n').slice(2).join('\n'), suiteByMerge.split('\n').slice(2).join('\n'));
+});
+
+test('mergeReports: a report.json cut short, or not a pv-ipam-tests report, is a usage error naming it', () => {
+  const text = JSON.stringify(job(passed1));
+  assert.throws(() => mergeReports([{ file: 'a/report.json', text: text.slice(0, text.length - 10) }]), (e: unknown) => e instanceof UsageError && /^a\/report\.json is not valid JSON \(truncated\? /.test((e as Error).message));
+  assert.throws(() => mergeReports([{ file: 'b/report.json', text: '{"scenarios": []}' }]), /b\/report\.json is not a pv-ipam-tests report\.json/);
+  assert.throws(() => mergeReports([{ file: 'a', text }, { file: 'b', text: JSON.stringify({ ...job(passed6), strict: true }) }]), /with and without STRICT=1/);
 });
 
 test('make junit-merge on the junit.xml files of real verify runs', () => {

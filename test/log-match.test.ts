@@ -246,3 +246,27 @@ test('lines of the real log keep their file line numbers', () => {
   assert.equal(fileLines[alloc.lineNo - 1], alloc.raw);
   assert.ok(shortLine(alloc as PvLogLine).startsWith(`#${alloc.lineNo} INFO [ipam] pv_ipam_allocate: allocated`));
 });
+
+test('regexRisk refuses the patterns that backtrack catastrophically, and none of the plan\'s', async () => {
+  const { regexRisk } = await import('../lib/log-match.ts');
+  for (const bad of ['(a+)+$', '^(.*)*x', '(a|ab)*c', '(\\w+\\s?){2,}$', '((ab)*)+', '(?:a*){3}', '(x+x+)+y', 'a'.repeat(1001)]) {
+    assert.ok(regexRisk(bad), bad);
+  }
+  for (const ok of ['^allocated 10\\.0\\.5\\.\\d+/24 to x$', '^(allocated|reserved) .*nopool', '^setup NAT \\(\\w+\\) for pool lab$', '[(a+)+]', '\\(a+\\)+', '(ab)+', '(a+)?', '(a|b){1}', '(?:\\d+\\.){1}']) {
+    assert.equal(regexRisk(ok), undefined, ok);
+  }
+});
+
+test('a plan with a catastrophic regex is refused at load, one line; a long message is matched on its first 1024 characters', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { parsePlan } = await import('../lib/scenarios.ts');
+  const { lineMatches } = await import('../lib/log-match.ts');
+  const root = new URL('../', import.meta.url);
+  const plan = JSON.parse(readFileSync(new URL('scenarios.json', root), 'utf8'));
+  plan.scenarios[0].steps[0].checks.find((c: { line?: { regex?: string } }) => c.line?.regex).line.regex = '^(a+)+$';
+  assert.throws(() => parsePlan(JSON.stringify(plan), readFileSync(new URL('scenarios.schema.json', root), 'utf8')), /^\w*Error: scenarios\.json\/scenarios\/0\/steps\/0\/checks\/\d+\/line\/regex: \/\^\(a\+\)\+\$\/: a repeated group holds a quantifier/);
+  const t0 = performance.now();
+  const line = { lineNo: 1, raw: '', platform: 'pantavisor', time: 1, level: 'INFO', module: 'm', function: 'f', message: 'a'.repeat(100_000) + '!' } as PvLogLine;
+  assert.equal(lineMatches(line, { regex: 'a*a*!' }), false);
+  assert.ok(performance.now() - t0 < 5000);
+});

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ContainerStateCheck } from '../lib/checks/container-state.ts';
 import type { LogContainsCheck } from '../lib/checks/log-contains.ts';
+import type { TeardownFinishedCheck } from '../lib/checks/teardown-finished.ts';
 import type { Check } from '../lib/scenarios.ts';
 import { eventPattern, eventTime, overheadRow, pingSeconds } from '../lib/overhead.ts';
 import { parsePvLog } from '../lib/parse/pv-log.ts';
@@ -52,4 +53,20 @@ test('overheadRow: toolkit − target − commands (docker, pings, the re-check 
   const final = { ...report, checks: [{ step: 'boot', pass: false, final: true }] } as unknown as ScenarioReport;
   assert.equal(overheadRow(scenario, final, { boot: log }, () => 0, 1, 3).commandsS, 0.5);
   assert.equal(overheadRow(scenario, report, {}, () => 0, 1).overheadS, undefined, 'no log: unknown');
+});
+
+test('eventTime: a teardown-finished condition is reached at its launch\'s last force stop (observed §13), or at once without a teardown', () => {
+  const tear: TeardownFinishedCheck = { id: 'teardown-finished', kind: 'teardown-finished', line: { module: 'controller', text: 'a platform did not work as expected. Tearing down...' } };
+  const settled: LogContainsCheck = { id: 'boot-settled', kind: 'log-contains', line: { module: 'controller', text: 'a platform did not work as expected. Tearing down...' } };
+  const log = parsePvLog([
+    L(100, 'logserver', 'starting logserver loop'), L(103, 'controller', 'a platform did not work as expected. Tearing down...'),
+    L(108, 'state', "platform 'pv-a' did not exit after lenient stop, force stopping"), L(110, 'logserver', 'starting logserver loop'),
+    L(111, 'platforms', "force stopping platform 'pv-b'"),
+  ].join('\n') + '\n');
+  assert.equal(eventTime([settled], log, 99.2), 103.5);
+  assert.equal(eventTime([settled, tear], log, 99.2), 108.5);
+  const noTeardown = parsePvLog([L(100, 'state', READY)].join('\n') + '\n');
+  assert.equal(eventTime([boot, tear], noTeardown, 95.2), 100.5);
+  const nothingRan = parsePvLog([L(103, 'controller', 'a platform did not work as expected. Tearing down...')].join('\n') + '\n');
+  assert.equal(eventTime([tear], nothingRan, 99.2), 103.5);
 });

@@ -77,7 +77,10 @@ test('Execute: the plan\'s docker commands, the readiness conditions instead of 
   ].join('\n')));
   assert.ok(t1.includes('Instead of a fixed `sleep`, the toolkit polls (up to BOOT_TIMEOUT, 90 s) until:'));
   const t6 = section(md, '## Test 6: IPAM lease stability across stop/start');
-  assert.ok(t6.includes('Step `after-stop`:\n\n```sh\ndocker exec pva-test pvcontrol containers stop pv-example-net-server\n```'));
+  // a step's command runs in the container's shell: the document says so, so that pasting it runs
+  // nothing on the host (relaunch's $(pgrep ...) would otherwise be the host's pgrep)
+  assert.ok(t6.includes("Step `after-stop`:\n\n```sh\ndocker exec pva-test sh -c 'pvcontrol containers stop pv-example-net-server'\n```"));
+  assert.ok(md.includes("docker exec pva-test sh -c 'kill -9 $(pgrep -o -x pantavisor)'"));
   assert.ok(t6.includes('- `pv-example-net-server` is STOPPED in `lxc-ls -f`'));
   assert.ok(t6.includes('| Step | Check |'), 'a multi-step test names the step of each check');
 });

@@ -65,8 +65,8 @@ test('summarize counts scenarios by status and checks', () => {
     scenario({ id: '2', status: 'failed', checks: [result({ id: 'c', pass: false }), result({ id: 'd' })] }),
     scenario({ id: '3', status: 'error', error: 'no image' }),
   ]);
-  assert.deepEqual(s, { scenarios: 3, passed: 1, failed: 1, xfail: 0, xpass: 0, skipped: 0, errors: 1, checks: 4, checksFailed: 1, checksXfail: 0, checksXpass: 0, checksErrors: 0 });
-  assert.deepEqual(summarize([]), { scenarios: 0, passed: 0, failed: 0, xfail: 0, xpass: 0, skipped: 0, errors: 0, checks: 0, checksFailed: 0, checksXfail: 0, checksXpass: 0, checksErrors: 0 });
+  assert.deepEqual(s, { scenarios: 3, passed: 1, failed: 1, xfail: 0, xpass: 0, skipped: 0, errors: 1, checks: 4, checksFailed: 1, checksXfail: 0, checksXpass: 0, checksErrors: 0, checksUnjudged: 0 });
+  assert.deepEqual(summarize([]), { scenarios: 0, passed: 0, failed: 0, xfail: 0, xpass: 0, skipped: 0, errors: 0, checks: 0, checksFailed: 0, checksXfail: 0, checksXpass: 0, checksErrors: 0, checksUnjudged: 0 });
 });
 
 test('exitCodeOf: 0 when all passed, 1 when a check failed, the highest error code otherwise', () => {
@@ -270,4 +270,20 @@ test('summaryLine and JUnit for xfail, xpass, skipped; STRICT turns them into fa
 test('skipLine names the reason and the REQUIRE switch', () => {
   const s = scenario({ id: '5', status: 'skipped', skip: { capability: 'isolation', reason: 'requires isolation: no isolation line', evidence: [] } });
   assert.equal(skipLine(s, NO_COLORS), 'SKIP  Test 5: requires isolation: no isolation line  (REQUIRE=isolation makes this a failure)');
+});
+
+test('an UNJUDGED check: its own console line with the reason, counted apart, JUnit <skipped> with the reason (STRICT too)', () => {
+  const uj = result({ id: 'rel-one-masquerade', pass: true, status: 'unjudged', knownIssue: issue, notJudged: "its step 'after-relaunch' failed its precondition (rel-second-ready)" });
+  const line = checkLine(uj, NO_COLORS);
+  assert.equal(line.split('\n')[0], 'UNJUDGED rel-one-masquerade');
+  assert.match(line, /not judged: its step 'after-relaunch' failed its precondition \(rel-second-ready\)/);
+  assert.doesNotMatch(line, /XPASS|looks fixed/);
+  const r = run([scenario({ id: 'relaunch', status: 'failed', checks: [result({ id: 'rel-second-ready', pass: false }), uj] })]);
+  assert.equal(r.summary.checksUnjudged, 1);
+  assert.equal(summaryLine(r).split('\n')[0], '0 passed, 1 failed, 1 not judged');
+  for (const strict of [false, true]) {
+    const els = assertWellFormed(toJunit({ ...r, strict }));
+    assert.deepEqual([els[0].attrs.failures, els[0].attrs.skipped], ['1', '1']);
+    assert.deepEqual(els.filter((e) => e.name === 'skipped').map((e) => unescape(e.attrs.message)), ["not judged: its step 'after-relaunch' failed its precondition (rel-second-ready)"]);
+  }
 });

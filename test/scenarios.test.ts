@@ -234,3 +234,20 @@ test('a scenario artifact must be built (plan.buildTargets) or derived', () => {
   p2.derivedArtifacts['pv-example-net-pvcnet+baked-net'].from = 'pv-example-elsewhere';
   assert.throws(() => validatePlan(p2, schema), (e: Error) => e instanceof UsageError && /derives from 'pv-example-elsewhere', which is not in plan\.buildTargets/.test(e.message));
 });
+
+test('allowStatus: only on a step with run, with its why; 126/127 (the command did not run) can never be allowed', () => {
+  const withStop = (over: Record<string, unknown>) => {
+    const p = JSON.parse(planText);
+    const st = p.scenarios.find((s: { id: string }) => s.id === '6').steps[1];
+    Object.assign(st, over);
+    for (const [k, v] of Object.entries(over)) if (v === undefined) delete st[k];
+    return () => parsePlan(JSON.stringify(p), schemaText);
+  };
+  assert.doesNotThrow(withStop({ allowStatus: [0, 255], allowStatusWhy: 'observed §1' }));
+  assert.throws(withStop({ allowStatus: [0, 127], allowStatusWhy: 'x' }), UsageError);
+  assert.throws(withStop({ allowStatus: [126], allowStatusWhy: 'x' }), UsageError);
+  assert.throws(withStop({ allowStatus: [0, 255], allowStatusWhy: undefined }), UsageError);
+  const plan = parsePlan(planText, schemaText);
+  assert.deepEqual(plan.scenarios.flatMap((s) => s.steps.filter((st) => st.allowStatus).map((st) => `${s.id}/${st.id}: ${st.run} ${st.allowStatus}`)),
+    ['6/after-stop: pvcontrol containers stop pv-example-net-server 0,255', 'static-restart/after-stop: pvcontrol containers stop pv-example-ipam-valid 0,255']);
+});

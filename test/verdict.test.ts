@@ -49,3 +49,22 @@ test('failsRun, requiredCapabilities, skipReason', () => {
   assert.equal(skipReason('isolation', 'isolation absent: open both ways', [{ ...r('t5-a', false), actual: '0% packet loss' }]),
     'requires isolation: isolation absent: open both ways (t5-a: 0% packet loss)');
 });
+
+test('a known issue cannot XPASS in a step whose other checks failed: UNJUDGED, naming the failed precondition', () => {
+  // relaunch on an image without pgrep: pantavisor was never killed, rel-second-ready fails, and
+  // the one-masquerade-rule check passes only because there was no second launch
+  const own = (id: string) => (id === 'rel-one-masquerade' ? issue : undefined);
+  const at = (id: string, pass: boolean, step = 'after-relaunch') => ({ ...r(id, pass), step });
+  const res = withStatus([at('rel-baseline-ip', true, 'baseline'), at('rel-second-ready', false), at('rel-one-masquerade', true)], scen(), own);
+  assert.deepEqual(res.map((x) => x.status), ['pass', 'fail', 'unjudged']);
+  assert.match(res[2].notJudged!, /after-relaunch.*precondition \(rel-second-ready\)/);
+  assert.equal(scenarioStatus(res, scen()), 'failed');
+  // a failure in another step is not this step's precondition; an XFAIL of another issue neither
+  const other = withStatus([at('rel-baseline-ip', false, 'baseline'), at('rel-one-masquerade', true)], scen(), own);
+  assert.deepEqual(other.map((x) => x.status), ['fail', 'xpass']);
+  const two = (id: string) => (id === 'a' || id === 'b' ? issue : undefined);
+  assert.deepEqual(withStatus([at('a', false), at('b', true)], scen(), two).map((x) => x.status), ['xfail', 'xpass']);
+  // a check already unjudged (its step's action failed) stays so
+  const pre = { ...at('rel-one-masquerade', true), status: 'unjudged' as const, notJudged: 'action failed' };
+  assert.deepEqual(withStatus([pre], scen(), own).map((x) => [x.status, x.notJudged]), [['unjudged', 'action failed']]);
+});

@@ -8,7 +8,7 @@
  * Adding a check to the plan needs no code; adding a kind needs one file and its line in KINDS.
  */
 import type { EvidencePaths } from '../evidence.ts';
-import { shq } from '../evidence.ts';
+import { shellQuote as shq } from '../shell-quote.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import type { EvalContext, Outcome } from './types.ts';
 import { KIND as containerState } from './container-state.ts';
@@ -27,6 +27,7 @@ import { KIND as nftRule } from './nft-rule.ts';
 import { KIND as iptablesMasquerade } from './iptables-masquerade.ts';
 import { KIND as pingLoss } from './ping-loss.ts';
 import { KIND as logContains } from './log-contains.ts';
+import { KIND as teardownFinished } from './teardown-finished.ts';
 import { KIND as logAbsent } from './log-absent.ts';
 import { KIND as logOrdered } from './log-ordered.ts';
 
@@ -48,6 +49,7 @@ export const KINDS = [
   iptablesMasquerade,
   pingLoss,
   logContains,
+  teardownFinished,
   logAbsent,
   logOrdered,
 ] as const;
@@ -138,6 +140,7 @@ export function evidenceCommand(check: CheckBase, paths: EvidencePaths): string 
 /** The schema's branch of each kind (definitions.check.oneOf of scenarios.schema.json). */
 export function checkSchemaBranches(kinds: CheckKind[] = checkKinds()): object[] {
   return kinds.map((k) => ({
+    ...(k.schema.description ? { description: k.schema.description } : {}),
     properties: { kind: { const: k.kind }, id: {}, row: {}, hint: {}, realSystem: {}, knownIssue: {}, ...k.schema.properties },
     ...(k.schema.required ? { required: k.schema.required } : {}),
     additionalProperties: false,

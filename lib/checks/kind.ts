@@ -31,6 +31,8 @@ export type ParamKeys<C> = Exclude<keyof C, keyof CheckBase>;
  * Typed by the kind's check type, so that the schema names every parameter and nothing else.
  */
 export interface SchemaFragment<C = CheckBase> {
+  /** what the kind holds, in the schema's words (optional) */
+  description?: string;
   properties: Record<ParamKeys<C>, object>;
   required?: ParamKeys<C>[];
 }

@@ -1,5 +1,5 @@
 /** kind "ping-loss": the summary of `pventer -c FROM ping -c 2 TO` shows this packet loss. */
-import { shq } from '../evidence.ts';
+import { shellQuote as shq } from '../shell-quote.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { pingFileName } from '../bundle.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';

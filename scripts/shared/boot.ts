@@ -3,6 +3,7 @@
  *   make stage-N; docker volume create; docker run ... sleep infinity
  *   docker exec pva-test sh -c '<before-boot command>'       (each, echoed)
  *   docker exec pva-test sh -c '<capability probe>'          (e.g. command -v iptables)
+ *   docker exec pva-test sh -c 'for t in ...; do command -v "$t" ...'   (every tool the steps and the gathering use: missing = exit 3)
  *   docker exec pva-test sh -c 'pv-appengine > ... 2>&1 &'   (unless a probe found it absent)
  */
 import type { Config } from '../../lib/config.ts';
@@ -11,8 +12,9 @@ import { EnvironmentError, Interrupted } from '../../lib/errors.ts';
 import type { CapabilityProbe } from '../../lib/capabilities.ts';
 import type { ScenarioReport } from '../../lib/report.ts';
 import type { PlanFile, Scenario } from '../../lib/scenarios.ts';
-import { colors, say, uptime } from './common.ts';
+import { colors, say, shellQuote, uptime } from './common.ts';
 import { execInContainer, timed } from './docker.ts';
+import { missingTools, missingToolsLine, preflightScript, scenarioTools } from '../../lib/preflight.ts';
 import { stage } from '../stage.ts';
 import { createContainer, startAppengine } from '../up.ts';
 
@@ -33,7 +35,7 @@ export interface Booted {
 /** Runs the scenario's before-boot commands in the container, echoed; a failure is exit 3. */
 export async function runBeforeBoot(cfg: Config, scenario: Scenario, actions: Action[]): Promise<void> {
   for (const command of scenario.beforeBoot ?? []) {
-    const r = await execInContainer(cfg, `${timed(cfg, `sh -c '${command.replace(/'/g, `'\\''`)}'`)} 2>&1`, cfg.cmdTimeoutSecs + 30, true);
+    const r = await execInContainer(cfg, `${timed(cfg, `sh -c ${shellQuote(command)}`)} 2>&1`, cfg.cmdTimeoutSecs + 30, true);
     actions.push({ step: 'before-boot', command, exitCode: r.exitCode, output: r.stdout });
     if (r.exitCode !== 0) throw new EnvironmentError(`before-boot command failed (exit ${r.exitCode}): ${command}: ${r.stdout.trim().split('\n').pop() ?? ''}`);
   }
@@ -43,11 +45,25 @@ export async function runBeforeBoot(cfg: Config, scenario: Scenario, actions: Ac
 export async function probeCommands(cfg: Config, plan: PlanFile, scenario: Scenario): Promise<Record<string, CapabilityProbe>> {
   const probes: Record<string, CapabilityProbe> = {};
   for (const [id, command] of commandCapabilities(plan, scenario)) {
-    const r = await execInContainer(cfg, `${timed(cfg, `sh -c '${command.replace(/'/g, `'\\''`)}'`)} >/dev/null 2>&1`, cfg.cmdTimeoutSecs + 30, true);
+    const r = await execInContainer(cfg, `${timed(cfg, `sh -c ${shellQuote(command)}`)} >/dev/null 2>&1`, cfg.cmdTimeoutSecs + 30, true);
     probes[id] = commandProbe(command, r.exitCode);
     say(colors.dim(`  capability ${id}: ${probes[id].present ? 'present' : 'absent'} (${command}: exit ${r.exitCode})`));
   }
   return probes;
+}
+
+/**
+ * Asks the container, as the before-boot commands left it, for every program the scenario's
+ * steps and the gathering of what its checks read use (one exec); a missing one is exit 3.
+ */
+export async function preflightTools(cfg: Config, scenario: Scenario): Promise<void> {
+  const need = scenarioTools(scenario, { deviceJsonFile: cfg.deviceJsonFile, logFile: cfg.logFile, appengineOut: cfg.appengineOut, pingWaitSecs: cfg.pingWaitSecs });
+  const tools = [...need.keys()];
+  const r = await execInContainer(cfg, preflightScript(tools), cfg.cmdTimeoutSecs + 30, true);
+  if (r.exitCode !== 0) throw new EnvironmentError(`Test ${scenario.id}: the tool preflight could not run in ${cfg.container} (exit ${r.exitCode}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
+  const missing = missingTools(r.stdout, tools);
+  if (missing.length) throw new EnvironmentError(missingToolsLine(scenario.id, cfg.image, missing, need));
+  say(colors.dim(`  tools: ${tools.length} found (${tools.join(' ')})`));
 }
 
 export async function bootScenario(cfg: Config, plan: PlanFile, scenario: Scenario, runId: string, signal?: AbortSignal): Promise<Booted> {
@@ -63,6 +79,8 @@ export async function bootScenario(cfg: Config, plan: PlanFile, scenario: Scenar
   const probes = await probeCommands(cfg, plan, scenario);
   stop();
   if (Object.values(probes).some((p) => !p.present)) return { probes, actions, started: false, dockerStart, dockerEnd: uptime() };
+  await preflightTools(cfg, scenario);
+  stop();
   await startAppengine(cfg);
   const appengineStart = uptime();
   return { probes, actions, started: true, appengineStart, dockerStart, dockerEnd: appengineStart };

@@ -2,7 +2,10 @@
  * Writes and reads capture bundles on disk (the layout is the fixed contract in README.md):
  * a single-step scenario keeps its files at the top; a multi-step one has a directory per step.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { Buffer } from 'node:buffer';
+import { StringDecoder } from 'node:string_decoder';
+import { PvLogParser, type PvLog } from '../../lib/parse/pv-log.ts';
 import { EXTRA_FILES, FILES, type BundleMeta } from '../../lib/bundle.ts';
 import { UsageError } from '../../lib/errors.ts';
 import type { Scenario } from '../../lib/scenarios.ts';
@@ -53,26 +56,84 @@ function copyPrefix(from: string, to: string, bytes: number): void {
   truncateSync(to, bytes);
 }
 
-function readDir(d: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const name of readdirSync(d)) {
-    const p = `${d}/${name}`;
-    if (statSync(p).isFile() && name !== EXTRA_FILES.meta) files[name] = readFileSync(p, 'utf8');
-  }
-  return files;
+/**
+ * Caps on what an offline verify reads from a bundle (README: "Input bounds"): every gathered
+ * file but the log is read whole and a real one is a few kB; pantavisor.log is streamed through
+ * the parser (a long-running appengine's can be hundreds of MB), and a line of it is bounded.
+ */
+export const BUNDLE_CAPS = { file: 64 * 2 ** 20, log: 2 ** 30, logLine: 16 * 2 ** 20, meta: 2 ** 20 };
+
+const mb = (n: number) => `${Math.round(n / 2 ** 20)} MB`;
+
+/** A bundle file's text, refused (exit 2, one line) over `cap` bytes. */
+function readCapped(path: string, size: number, cap: number): string {
+  if (size > cap) throw new UsageError(`${path} is ${mb(size)}, over the ${mb(cap)} a bundle file may have`);
+  return readFileSync(path, 'utf8');
 }
 
-export function readBundle(dir: string, scenario: Scenario): { files: Record<string, Record<string, string>>; meta?: Partial<BundleMeta> } {
+/** pantavisor.log, streamed through the parser a chunk at a time (never one string). */
+function parseLogFile(path: string, size: number): PvLog {
+  if (size > BUNDLE_CAPS.log) throw new UsageError(`${path} is ${mb(size)}, over the ${mb(BUNDLE_CAPS.log)} a bundle's pantavisor.log may have`);
+  const parser = new PvLogParser();
+  const decoder = new StringDecoder('utf8');
+  const chunk = Buffer.alloc(4 * 2 ** 20);
+  const fd = openSync(path, 'r');
+  let sinceNewline = 0;
+  try {
+    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0;) {
+      const nl = chunk.subarray(0, n).lastIndexOf(10);
+      sinceNewline = nl < 0 ? sinceNewline + n : n - nl - 1;
+      if (sinceNewline > BUNDLE_CAPS.logLine) throw new UsageError(`${path} has a line over ${mb(BUNDLE_CAPS.logLine)}: not a pantavisor.log`);
+      parser.push(decoder.write(chunk.subarray(0, n)));
+    }
+    parser.push(decoder.end());
+  } finally {
+    closeSync(fd);
+  }
+  return parser.finish();
+}
+
+function readDir(d: string): { files: Record<string, string>; log?: PvLog } {
+  const files: Record<string, string> = {};
+  let log: PvLog | undefined;
+  for (const name of readdirSync(d)) {
+    const p = `${d}/${name}`;
+    // regular files only: a FIFO or a device (or a link to one) is not a gathered file
+    const st = statSync(p);
+    if (!st.isFile() || name === EXTRA_FILES.meta) continue;
+    if (name === FILES.log) log = parseLogFile(p, st.size);
+    else files[name] = readCapped(p, st.size, BUNDLE_CAPS.file);
+  }
+  return { files, log };
+}
+
+/**
+ * A bundle directory's files per step, and each step's pantavisor.log already parsed (logs;
+ * give it to stateFromFiles: the log's text is not among the files).
+ */
+export function readBundle(dir: string, scenario: Scenario): { files: Record<string, Record<string, string>>; logs: Record<string, { log: PvLog; present: boolean }>; meta?: Partial<BundleMeta> } {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`SNAPSHOT=${dir} is not a directory`);
+  // a bundle has its meta.json, or a step's gathered files: anything else (SNAPSHOT=..) is not read
+  const gathered = (d: string) => Object.values(FILES).some((f) => existsSync(`${d}/${f}`));
+  if (!existsSync(`${dir}/${EXTRA_FILES.meta}`) && !scenario.steps.some((st) => gathered(stepDir(dir, scenario, st.id)))) {
+    throw new UsageError(`SNAPSHOT=${dir} is not a bundle of Test ${scenario.id} (no meta.json, no ${FILES.lxcLs}${scenario.steps.length > 1 ? ` in ${scenario.steps[0].id}/` : ''}); give a directory make capture-N or a run wrote`);
+  }
   const files: Record<string, Record<string, string>> = {};
+  const logs: Record<string, { log: PvLog; present: boolean }> = {};
   for (const step of scenario.steps) {
     const d = stepDir(dir, scenario, step.id);
-    if (existsSync(d) && statSync(d).isDirectory()) files[step.id] = readDir(d);
+    if (existsSync(d) && statSync(d).isDirectory()) {
+      const r = readDir(d);
+      files[step.id] = r.files;
+      logs[step.id] = { log: r.log ?? { lines: [], unparsed: [] }, present: r.log !== undefined };
+    }
   }
   let meta: Partial<BundleMeta> | undefined;
   if (existsSync(`${dir}/${EXTRA_FILES.meta}`)) {
+    const metaFile = `${dir}/${EXTRA_FILES.meta}`;
+    const text = readCapped(metaFile, statSync(metaFile).size, BUNDLE_CAPS.meta);
     try {
-      meta = JSON.parse(readFileSync(`${dir}/${EXTRA_FILES.meta}`, 'utf8'));
+      meta = JSON.parse(text);
     } catch {
       throw new UsageError(`${dir}/${EXTRA_FILES.meta} is not valid JSON`);
     }
@@ -80,5 +141,5 @@ export function readBundle(dir: string, scenario: Scenario): { files: Record<str
       throw new UsageError(`${dir} is a bundle of Test ${meta.scenario}, not Test ${scenario.id}`);
     }
   }
-  return { files, meta };
+  return { files, logs, meta };
 }

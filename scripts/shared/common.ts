@@ -2,26 +2,93 @@
  * Glue shared by the scripts: config from the environment, the plan file, colours, the
  * transcript of commands, and `main()` which turns errors into the documented exit codes.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { relative, resolve } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createColors } from 'picocolors';
+import { $ } from 'zx';
 import { parsePreset, readConfig, type Config } from '../../lib/config.ts';
 import { EnvironmentError, UsageError } from '../../lib/errors.ts';
+import { pathOverlap } from '../../lib/paths.ts';
 import { parsePlan, type PlanFile } from '../../lib/scenarios.ts';
+import { shellQuote } from '../../lib/shell-quote.ts';
 import type { Colors } from '../../lib/report.ts';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
-/** The configuration: environment, then the target's preset (TARGET=lab: lab/preset.env), then defaults. */
+/**
+ * The configuration: environment, then the target's preset (TARGET=lab: lab/preset.env, then
+ * what the target's own build wrote in <target>/out/preset.env, e.g. the dev appengine's image
+ * tag and pantavisor commit), then defaults; its directories checked (requireRunPaths) before
+ * any script touches them.
+ */
 export function config(): Config {
   const target = process.env.TARGET;
   const file = target && /^[a-z0-9][a-z0-9-]*$/.test(target) ? `${ROOT}/${target}/preset.env` : undefined;
-  if (file && existsSync(file)) {
-    return readConfig(process.env, process.cwd(), { values: parsePreset(readFileSync(file, 'utf8'), file), base: ROOT });
+  const built = file ? `${ROOT}/${target}/out/preset.env` : '';
+  const cfg = file && existsSync(file)
+    ? readConfig(process.env, process.cwd(), {
+      values: { ...parsePreset(readFileSync(file, 'utf8'), file), ...(existsSync(built) ? parsePreset(readFileSync(built, 'utf8'), built) : {}) },
+      base: ROOT,
+    })
+    : readConfig(process.env, process.cwd());
+  requireRunPaths(cfg);
+  return cfg;
+}
+
+/** The path with its existing part's symlinks resolved (the rest, not yet created, as given). */
+export function realPath(path: string): string {
+  const p = resolve(path);
+  try {
+    return realpathSync(p);
+  } catch {
+    const parent = dirname(p);
+    return parent === p ? p : `${realPath(parent).replace(/\/$/, '')}/${basename(p)}`;
   }
-  return readConfig(process.env, process.cwd());
+}
+
+/**
+ * Why NAME=PATH is not a directory (kind 'dir') or a file (kind 'file') the toolkit may create
+ * or write: something else already has that name, or a part of the path is a file.
+ */
+export function notCreatable(name: string, path: string, kind: 'dir' | 'file'): string | undefined {
+  let p = resolve(path);
+  for (let first = true; ; first = false) {
+    let st;
+    try {
+      st = lstatSync(p);
+    } catch (e) {
+      const parent = dirname(p);
+      if (!['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '') || parent === p) return `${name}=${path} cannot be used (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+      p = parent;
+      continue;
+    }
+    if (st.isSymbolicLink()) {
+      try {
+        st = statSync(p);
+      } catch {
+        return `${name}=${path}: ${p} is a dangling symbolic link`;
+      }
+    }
+    if (first && kind === 'file') return st.isFile() ? undefined : `${name}=${path} is ${st.isDirectory() ? 'a directory' : 'not a regular file'}; give a file name`;
+    if (!st.isDirectory()) return first ? `${name}=${path} is a file, not a directory` : `${name}=${path}: ${p} is a file, not a directory`;
+    return undefined;
+  }
+}
+
+/**
+ * Refuses (exit 2, one line) directories a run cannot use: PVTXD, REPORT_DIR and WORK_DIR must
+ * be directories or creatable as ones, ARTIFACTS must not be a file, and none may overlap as
+ * lib/paths.ts says (pvtx.d in the build's ARTIFACTS would have stage delete the user's exports).
+ */
+export function requireRunPaths(cfg: Config): void {
+  for (const [name, path] of [['PVTXD', cfg.pvtxd], ['REPORT_DIR', cfg.reportDir], ['WORK_DIR', cfg.workDir], ['ARTIFACTS', cfg.artifacts]] as const) {
+    const problem = notCreatable(name, path, 'dir');
+    if (problem) throw new UsageError(problem);
+  }
+  const overlap = pathOverlap({ PVTXD: realPath(cfg.pvtxd), ARTIFACTS: realPath(cfg.artifacts), REPORT_DIR: realPath(cfg.reportDir), WORK_DIR: realPath(cfg.workDir) });
+  if (overlap) throw new UsageError(overlap);
 }
 
 export function loadPlan(): PlanFile {
@@ -115,12 +182,14 @@ export function echoShell(line: string): void {
 /** A path as a user in the current directory would type it (relative when inside it). */
 export function typed(path: string): string {
   const r = relative(process.cwd(), path);
-  return r && !r.startsWith('..') ? r : path;
+  // a relative name with a leading dash would read as an option: ./-name
+  return r && !r.startsWith('..') ? (r.startsWith('-') ? `./${r}` : r) : path;
 }
 
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
+export { shellQuote };
+
+// zx quotes what it interpolates into its command lines with the same function
+$.quote = shellQuote;
 
 export function isMain(metaUrl: string): boolean {
   return !!process.argv[1] && resolve(process.argv[1]) === fileURLToPath(metaUrl);

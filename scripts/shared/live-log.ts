@@ -13,10 +13,8 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Config } from '../../lib/config.ts';
 import { EnvironmentError } from '../../lib/errors.ts';
 import { PvLogParser, type PvLog } from '../../lib/parse/pv-log.ts';
+import { shellQuote as q } from '../../lib/shell-quote.ts';
 
-function q(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 export interface LogSnapshot {
   log: PvLog;

@@ -5,15 +5,16 @@
  * scripts/derive.ts. A bad export is an EnvironmentError (exit 3) naming the file.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import type { Buffer } from 'node:buffer';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $ } from 'zx';
 import { EnvironmentError } from '../../lib/errors.ts';
 import { configKey } from '../../lib/derive.ts';
 import type { ExportView } from '../../lib/lint.ts';
-import { containerNames, exportProblem, tarFailure, type State } from '../../lib/pvrexport.ts';
-import { typed } from './common.ts';
+import { containerNames, exportProblem, memberProblem, objectRefs, parseTarListing, PVREXPORT_CAPS, tarFailure, type State } from '../../lib/pvrexport.ts';
+import { shellQuote, typed } from './common.ts';
 
 export interface OpenedExport extends ExportView {
   file: string;
@@ -25,13 +26,16 @@ const checked = new Map<string, OpenedExport>();
 /** Fails (exit 3) unless the host has the tools derivations and checks run. */
 export async function requireHostTools(tools: string[]): Promise<void> {
   for (const t of tools) {
-    const r = await $({ nothrow: true, quiet: true })`sh -c ${`command -v ${t}`}`;
+    const r = await $({ nothrow: true, quiet: true })`sh -c ${`command -v ${shellQuote(t)}`}`;
     if (r.exitCode !== 0) throw new EnvironmentError(`'${t}' is needed on this machine to check and derive pvrexports (Debian: apt-get install ${t === 'sha256sum' ? 'coreutils' : t})`);
   }
 }
 
-function sha256File(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+/** sha256 of a file, streamed (an object may be hundreds of MB). */
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 /**
@@ -55,24 +59,53 @@ export async function openExport(file: string, name: string): Promise<OpenedExpo
   const known = checked.get(key);
   if (known) return { ...known, name };
   if (size === 0) throw bad('empty file');
-  const list = await $({ nothrow: true, quiet: true })`tar -tzf ${file}`;
+  // listed with types and sizes first: a link, FIFO, device or an oversized member is refused
+  // before anything is extracted (a FIFO `json` hung the checker, a link to /dev/zero grew)
+  const list = await $({ nothrow: true, quiet: true, env: { ...process.env, LC_ALL: 'C' } })`tar -tvzf ${file}`;
   if (list.exitCode !== 0) throw bad(tarFailure(list.stderr));
-  const entries = list.stdout.split('\n').filter(Boolean);
+  const members = parseTarListing(list.stdout);
+  if (!members) throw bad(`tar lists it in a form this checker cannot read: ${list.stdout.split('\n')[0].slice(0, 100)}`);
+  const unsafe = memberProblem(members);
+  if (unsafe) throw bad(unsafe);
+  const entries = members.map((m) => m.name);
   const dir = mkdtempSync(join(tmpdir(), 'pv-ipam-tests-export-'));
-  const close = () => rmSync(dir, { recursive: true, force: true });
+  extractions.add(dir);
+  const close = () => {
+    rmSync(dir, { recursive: true, force: true });
+    extractions.delete(dir);
+  };
   try {
     const extract = await $({ nothrow: true, quiet: true })`tar -xzf ${file} -C ${dir}`;
     if (extract.exitCode !== 0) throw bad(tarFailure(extract.stderr));
+    // what was extracted is read only if it is a regular file within the caps (as listed)
+    const regular = (p: string, cap: number) => {
+      try {
+        const st = lstatSync(p);
+        return st.isFile() && st.size <= cap;
+      } catch {
+        return false;
+      }
+    };
     const jsonPath = join(dir, 'json');
-    const jsonText = entries.includes('json') && existsSync(jsonPath) ? readFileSync(jsonPath, 'utf8') : undefined;
-    const objectSha = (sha: string) => (existsSync(join(dir, 'objects', sha)) ? sha256File(join(dir, 'objects', sha)) : undefined);
-    const problem = exportProblem(entries, jsonText, objectSha);
+    const jsonText = entries.includes('json') && regular(jsonPath, PVREXPORT_CAPS.json) ? readFileSync(jsonPath, 'utf8') : undefined;
+    const object = (sha: string) => join(dir, 'objects', sha);
+    const shas = new Map<string, string | undefined>();
+    const wanted = jsonText === undefined ? [] : (() => {
+      try {
+        const st = JSON.parse(jsonText) as unknown;
+        return st && typeof st === 'object' && !Array.isArray(st) ? objectRefs(st as State).map(([, sha]) => sha) : [];
+      } catch {
+        return [];
+      }
+    })();
+    for (const sha of new Set(wanted)) shas.set(sha, regular(object(sha), PVREXPORT_CAPS.object) ? await sha256File(object(sha)) : undefined);
+    const problem = exportProblem(entries, jsonText, (sha) => shas.get(sha));
     if (problem) throw bad(problem);
     const state = JSON.parse(jsonText!) as State;
     const configs = new Map<string, string>();
     for (const c of containerNames(state)) {
       const sha = state[configKey(c)];
-      if (typeof sha === 'string' && existsSync(join(dir, 'objects', sha))) configs.set(c, readFileSync(join(dir, 'objects', sha), 'utf8'));
+      if (typeof sha === 'string' && shas.get(sha) !== undefined) configs.set(c, readFileSync(object(sha), 'utf8'));
     }
     const x: OpenedExport = { name, file, state, config: (c) => configs.get(c) };
     checked.set(key, x);
@@ -81,6 +114,12 @@ export async function openExport(file: string, name: string): Promise<OpenedExpo
     close();
   }
 }
+
+/** Extraction directories not yet removed: removed on every way out, an exit or a signal's. */
+const extractions = new Set<string>();
+process.on('exit', () => {
+  for (const d of extractions) rmSync(d, { recursive: true, force: true });
+});
 
 /** Object files of an extracted export, as `objects/<sha>` tar member names (sorted). */
 export function objectMembers(dir: string): string[] {

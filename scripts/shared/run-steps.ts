@@ -22,6 +22,8 @@ import { Interrupted } from '../../lib/errors.ts';
 import { clearProgress, colors, progress, say, shellQuote, terminalColumns, uptime } from './common.ts';
 import { lastSeen as seenSoFar, progressLine } from '../../lib/progress.ts';
 import { execInContainer, timed } from './docker.ts';
+import { actionOutcome } from '../../lib/step-outcome.ts';
+import { actionFailed } from '../../lib/verdict.ts';
 
 export interface LiveRun {
   /** capability probes (command ones from the boot, log ones judged here) */
@@ -42,6 +44,8 @@ export interface LiveRun {
   results: CheckResult[];
   waits: ScenarioReport['waits'];
   actions: { step: string; command: string; exitCode: number; output: string }[];
+  /** set when a step's action failed (lib/step-outcome.ts): the run is an ERROR, that step's checks and the later ones are unjudged */
+  error?: string;
 }
 
 export function scenarioVars(cfg: Config, externalHost?: string): Record<string, string> {
@@ -52,7 +56,7 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
   const steps = scenario.steps.map((s) => resolveStep(s, scenarioVars(cfg)));
   const paths = { deviceJsonFile: cfg.deviceJsonFile, logFile: cfg.logFile, appengineOut: cfg.appengineOut, pingWaitSecs: cfg.pingWaitSecs };
   const extras = { optional: optionalFilesFor(steps.flatMap((s) => s.checks)), overrides: scenario.gather };
-  // pantavisor.log is read on its own, incrementally (scripts/live-log.ts); a round gathers the
+  // pantavisor.log is read on its own, incrementally (scripts/shared/live-log.ts); a round gathers the
   // other files in one exec beside it, and a poll that needs only the log skips that exec
   const liveLog = new LiveLog(cfg);
   const others = (only?: Set<string>) => (only ? new Set([...only].filter((f) => f !== FILES.log)) : undefined);
@@ -86,8 +90,22 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
     run.clock[`step:${step.id}`] = uptime();
     if (step.run) {
       const r = await execInContainer(cfg, `${timed(cfg, step.run)} 2>&1`, cfg.cmdTimeoutSecs + 30, true);
-      run.actions.push({ step: step.id, command: step.run, exitCode: r.exitCode, output: r.stdout });
-      if (r.exitCode !== 0) say(colors.yellow(`  ${step.run} exited ${r.exitCode}: ${r.stdout.trim() || r.stderr.trim()} (waiting for its effect anyway)`));
+      // stderr holds what the shell itself said (`sh: pgrep: not found` from a $(...))
+      const output = [r.stderr, r.stdout].filter((t) => t.trim()).join('\n');
+      run.actions.push({ step: step.id, command: step.run, exitCode: r.exitCode, output });
+      const outcome = actionOutcome(step, r.exitCode, output);
+      if (!outcome.ok) {
+        // the action did not happen as the scenario needs: nothing after it speaks of Pantavisor
+        run.error = outcome.line;
+        const why = actionFailed(step.id);
+        run.results.push(...steps.slice(i).flatMap((st) => st.checks.map((c): CheckResult => ({
+          id: c.id, scenario: scenario.id, step: st.id, kind: c.kind, row: c.row, pass: false, status: 'unjudged', notJudged: why,
+          expected: c.row ?? c.kind, actual: 'not judged',
+        }))));
+        run.saveLog = (path, bytes) => liveLog.saveTo(path, bytes);
+        return run;
+      }
+      if (r.exitCode !== 0) say(colors.dim(`  ${step.run} exited ${r.exitCode}, which step ${step.id} allows: ${step.allowStatusWhy ?? ''}`));
     }
     const waitDeadline = i === 0 ? cfg.bootTimeoutMs : cfg.stepTimeoutMs;
     // the boot's polls read only what its conditions need (the log); a later step's polls gather

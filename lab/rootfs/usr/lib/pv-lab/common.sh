@@ -31,9 +31,9 @@ LAB_CONT=$LAB_RUN/containers
 LAB_RECOVERED=$LAB_RUN/suddenly-stopped
 
 # Faults (LAB_FAULTS): defects a toolkit check must catch. See lab/faults.md.
-LAB_KNOWN_FAULTS="no-bridge duplicate-ip ignore-static-ip nat-every-pool no-nat nat-iptables no-lease-reuse accept-unknown-pool accept-baked-net no-reservation accept-out-of-subnet collision-both-run allocate-past-pool silent-no-backend iptables-no-masquerade isolation-no-rules recovery-new-ip relaunch-new-ips hang-boot hang-lxc-ls"
+LAB_KNOWN_FAULTS="no-bridge duplicate-ip ignore-static-ip nat-every-pool no-nat nat-iptables no-lease-reuse accept-unknown-pool accept-baked-net no-reservation accept-out-of-subnet collision-both-run allocate-past-pool silent-no-backend iptables-no-masquerade isolation-no-rules recovery-new-ip relaunch-new-ips hang-boot hang-lxc-ls no-pgrep update-never-finishes update-no-rollback update-restarts-unchanged update-wrong-status stale-logs-current recovery-teardown recovery-no-delay recovery-never-reboots"
 # Variants (LAB_VARIANTS): alternative builds of the simulated Pantavisor, not defects.
-LAB_KNOWN_VARIANTS="isolation static-restart-fixed nat-idempotent"
+LAB_KNOWN_VARIANTS="isolation static-restart-fixed nat-idempotent pool-reparse-fixed nat-stale-removed"
 
 # lab_names_check LIST KNOWN: prints the first name of the comma/space list LIST that is not in
 # KNOWN and returns 1, or returns 0.
@@ -123,4 +123,30 @@ lab_cont_pid() {
 	st=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
 	[ "$st" = Z ] && return 1
 	echo "$pid"
+}
+
+# lab_ctrl_call VERB [ARG] [BODYFILE]: one request to the lab pantavisor's control FIFO (the
+# lab's stand-in for the pv-ctrl socket). Sets LAB_CTRL_CODE (HTTP-like code, 000 when
+# pantavisor is not running or does not answer) and LAB_CTRL_BODY; returns 0 for 200.
+lab_ctrl_call() {
+	local verb=$1 arg=${2:-} bodyfile=${3:-} pid id f resp waited=0
+	LAB_CTRL_CODE=000 LAB_CTRL_BODY=""
+	if ! pid=$(lab_pv_pid) || ! [ -p "$LAB_CTRL_FIFO" ]; then return 1; fi
+	id="r$$.$RANDOM$RANDOM"
+	f=$LAB_CTRL_DIR/$id.resp
+	if [ -n "$bodyfile" ]; then cp "$bodyfile" "$LAB_CTRL_DIR/$id.body" || return 1; fi
+	{ exec 4<>"$LAB_CTRL_FIFO"; } 2>/dev/null || return 1
+	printf '%s %s %s\n' "$id" "$verb" "$arg" >&4
+	exec 4>&-
+	while ! [ -f "$f" ]; do
+		sleep 0.05
+		waited=$((waited + 1))
+		if ((waited % 20 == 0)); then [ -d "/proc/$pid" ] || { rm -f "$LAB_CTRL_DIR/$id.body"; return 1; }; fi
+		((waited > 4800)) && return 1
+	done
+	resp=$(cat "$f")
+	rm -f "$f" "$LAB_CTRL_DIR/$id.body"
+	LAB_CTRL_CODE=${resp%%$'\n'*}
+	if [[ $resp == *$'\n'* ]]; then LAB_CTRL_BODY=${resp#*$'\n'}; fi
+	[ "$LAB_CTRL_CODE" = 200 ]
 }

@@ -14,6 +14,9 @@ containers_json() {
 	for p in "${ORDER[@]}"; do
 		pol=${P_POLICY[$p]}
 		out+="$sep{\"name\":\"$p\",\"group\":\"${P_GROUP[$p]}\",\"status\":\"${P_STATUS[$p]}\",\"status_goal\":\"${P_GOAL[$p]}\",\"restart_policy\":\"$pol\",\"roles\":[\"mgmt\"]"
+		if [ -n "${AR_POLICY[$p]:-}" ] && [ "${AR_POLICY[$p]}" != no ]; then
+			out+=",\"auto_recovery\":{\"policy\":\"${AR_POLICY[$p]}\",\"max_retries\":${AR_MAX[$p]:-0},\"current_retries\":${AR_RETRIES[$p]:-0},\"stable_timeout\":${AR_STABLE[$p]:-0},\"is_stable\":\"${AR_ISSTABLE[$p]:-false}\",\"backoff_policy\":\"${AR_BACKOFF[$p]:-reboot}\"}"
+		fi
 		if [ "$pol" = container ]; then
 			us=false
 			[ "${P_USERSTOP[$p]}" = true ] && us=true
@@ -69,6 +72,26 @@ handle_request() { # ID VERB [ARG]
 		return
 		;;
 	stop | start | restart) ;;
+	steps-ls) steps_ls "$id"; return ;;
+	steps-get)
+		[ "$p" = current ] && p=$REV
+		respond_file "$id" "$STORAGE/trails/$p/.pvr/json"
+		return
+		;;
+	steps-progress)
+		[ "$p" = current ] && p=$REV
+		respond_file "$id" "$STORAGE/trails/$p/.pv/progress"
+		return
+		;;
+	steps-put) steps_put "$id" "$p"; return ;;
+	cmd-run | cmd-run-commit)
+		if [ -z "$p" ]; then respond "$id" 400 '{"Error":"Missing payload"}'; return; fi
+		PENDING_RUN=$p
+		PENDING_RUN_COMMIT=0
+		[ "$verb" = cmd-run-commit ] && PENDING_RUN_COMMIT=1
+		respond "$id" 200 ""
+		return
+		;;
 	*) respond "$id" 400 '{"Error":"Invalid action. Use '"'"'start'"'"', '"'"'stop'"'"', or '"'"'restart'"'"'"}'; return ;;
 	esac
 	L DEBUG containers-ep - "PUT request for containers"
@@ -156,7 +179,12 @@ serve_until() {
 				L DEBUG controller _pv_run_state_cb:993 "next state: 'STATE_WAIT'"
 				state_run || teardown_reboot
 				check_containers
+				update_tick
 			fi
+		fi
+		if [ -n "$PENDING_RUN" ] && [ "$deadline" = 0 ]; then
+			process_local_run
+			continue
 		fi
 		wait_ms=$((next_tick - now))
 		[ "$deadline" != 0 ] && (((deadline - now) < wait_ms)) && wait_ms=$((deadline - now))

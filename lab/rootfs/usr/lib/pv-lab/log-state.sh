@@ -19,6 +19,9 @@ L() {
 	else
 		printf '[pantavisor] %s %s\t -- [%s]: %s\n' "$up" "$lvl" "$mod" "$msg" >&"$LOGFD"
 	fi
+	# an update's ERROR lines also go to its update logs (update.sh)
+	if ((n <= 1)) && [ -n "${UPD_LOGS:-}" ]; then update_log_error "$lvl" "$mod" "$msg" "$up"; fi
+	return 0
 }
 
 now_ms() { local t=${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }

@@ -356,6 +356,10 @@ run_pending() {
 				L DEBUG platforms _read_platform_pipefd_cb:1140 "started platform '$p' with pid $pid"
 			fi
 			set_status "$p" STARTED "platform '$p' reached its status goal; took 1 secs; $((GOAL_TIMEOUT - 1)) secs till timeout (of $GOAL_TIMEOUT)"
+			AR_LAST_START[$p]=$(uptime_s)
+			if [ "${AR_STABLE[$p]:-0}" -gt 0 ] && [ -z "${AR_STABLE_AT[$p]:-}" ]; then
+				AR_STABLE_AT[$p]=$(($(now_ms) + AR_STABLE[$p] * 1000))
+			fi
 		else
 			L WARN platforms _read_platform_pipefd_cb:1119 "could not start platform '$p'"
 			set_status "$p" STOPPED
@@ -406,7 +410,11 @@ stop_all() { # pv_state_stop_lenient + pv_state_stop_force
 			;;
 		esac
 	done
+	# the lab init ignores the lenient shutdown signal like a PID-1 sleep does (observed §13: a
+	# teardown's containers stay RUNNING until the force stop ~5 s later)
+	[ ${#run[@]} -gt 0 ] && "$BB" sleep "${LAB_STOP_DELAY:-5}"
 	for p in "${run[@]}"; do
+		L WARN state pv_state_run:884 "platform '$p' did not exit after lenient stop, force stopping"
 		L DEBUG platforms pv_platform_force_stop:1454 "force stopping platform '$p'"
 		lxc_stop "$p"
 		unset "P_STOP_DEADLINE[$p]"
@@ -433,7 +441,12 @@ shutdown_pv() { # TRANSITION(reboot|poweroff)
 
 teardown_reboot() {
 	L ERROR controller _pv_wait:502 "a platform did not work as expected. Tearing down..."
-	L DEBUG controller _pv_run_state_cb:993 "next state: 'STATE_REBOOT'"
+	if update_active; then
+		# an update INPROGRESS or TESTING fails: ERROR, rollback to the last DONE revision
+		update_failed
+	else
+		L DEBUG controller _pv_run_state_cb:993 "next state: 'STATE_REBOOT'"
+	fi
 	shutdown_pv reboot
 	exit 0
 }
@@ -441,15 +454,115 @@ teardown_reboot() {
 check_containers() {
 	local p
 	for p in "${ORDER[@]}"; do
-		[ "${P_STATUS[$p]}" = STARTED ] || continue
-		lab_cont_pid "$p" >/dev/null && continue
-		# no auto-recovery is configured in the examples: the revision is torn down (observed)
+		case "${P_STATUS[$p]}" in
+		STARTED) ;;
+		RECOVERING) recovery_timer "$p"; continue ;;
+		*) continue ;;
+		esac
+		if lab_cont_pid "$p" >/dev/null; then
+			track_stability "$p"
+			continue
+		fi
 		lxc_stop "$p"
 		set_status "$p" STOPPED
+		# a platform with an auto_recovery policy in its run.json is restarted on its own
+		auto_recovery "$p" && continue
+		# without one (the examples configure none) the revision is torn down (observed)
 		L ERROR state pv_state_run:868 "platform '$p' suddenly stopped"
 		echo "$p" >>"$LAB_RECOVERED"
 		teardown_reboot
 	done
+}
+
+# ---------------------------------------------------------------- auto-recovery (run.json auto_recovery)
+# pv_state_check_auto_recovery: returns 0 when the stopped platform is taken care of (retry
+# scheduled, or left stopped), 1 when it counts as 'suddenly stopped'
+auto_recovery() { # NAME
+	local p=$1 pol=${AR_POLICY[$1]:-no} max retries delay now b secs
+	case "$pol" in on-failure | always) ;; *) return 1 ;; esac
+	# defect 'recovery-teardown': the policy is ignored, the revision is torn down
+	fault recovery-teardown && return 1
+	now=$(uptime_s)
+	if [ "${AR_RESET[$p]:-0}" -gt 0 ] && [ -n "${AR_LAST_START[$p]:-}" ] && ((now - AR_LAST_START[$p] > AR_RESET[$p])); then
+		AR_RETRIES[$p]=0
+	fi
+	max=${AR_MAX[$p]:-0} retries=${AR_RETRIES[$p]:-0}
+	if ((max > 0 && retries >= max)); then
+		L WARN state pv_state_check_auto_recovery:754 "platform '$p' reached max retries ($max)."
+		if update_active; then
+			L WARN state pv_state_check_auto_recovery:760 "during update — will trigger rollback"
+			return 1
+		fi
+		b=${AR_BACKOFF[$p]:-reboot}
+		case "$b" in
+		reboot)
+			# defect 'recovery-never-reboots': the container is left stopped, nothing else happens
+			if fault recovery-never-reboots; then AR_FAILED[$p]=1; return 0; fi
+			L WARN state pv_state_check_auto_recovery:768 "backoff_policy=reboot — triggering reboot"
+			return 1
+			;;
+		never)
+			L WARN state pv_state_check_auto_recovery:773 "backoff_policy=never — leaving '$p' stopped"
+			AR_FAILED[$p]=1
+			return 0
+			;;
+		*)
+			secs=0
+			case "$b" in
+			*min) secs=$((${b%min} * 60)) ;; *h) secs=$((${b%h} * 3600)) ;; *s) secs=${b%s} ;; *) secs=$b ;;
+			esac
+			[[ $secs =~ ^[0-9]+$ ]] || secs=0
+			L WARN state pv_state_check_auto_recovery:780 "backoff_policy=${b} — scheduling retry cycle reset"
+			AR_RETRIES[$p]=0
+			AR_DEADLINE[$p]=$(($(now_ms) + secs * 1000))
+			set_status "$p" RECOVERING
+			return 0
+			;;
+		esac
+	fi
+	retries=$((retries + 1))
+	AR_RETRIES[$p]=$retries
+	delay=${AR_DELAY[$p]:-0}
+	[[ $delay =~ ^[0-9]+$ ]] || delay=0
+	if ((retries > 1)); then
+		delay=$(awk -v d="$delay" -v f="${AR_FACTOR[$p]:-0}" -v n="$retries" 'BEGIN { x = 1.0; if (f > 1.0) for (i = 0; i < n - 1; i++) x *= f; printf "%d", d * x }')
+	fi
+	L INFO state pv_state_check_auto_recovery:805 "platform '$p' crashed. Attempting auto-recovery (attempt $retries/$max) in $delay seconds..."
+	# defect 'recovery-no-delay': the retry delay is not waited for (no RECOVERING status)
+	if ((delay > 0)) && ! fault recovery-no-delay; then
+		AR_DEADLINE[$p]=$(($(now_ms) + delay * 1000))
+		set_status "$p" RECOVERING
+	else
+		recovery_restart "$p"
+	fi
+	return 0
+}
+
+recovery_timer() { # NAME: a RECOVERING platform whose retry delay is over is started again
+	local p=$1
+	# (checked at the 2-s ticks: a deadline within the next 0.2 s counts as reached)
+	(($(now_ms) + 200 >= ${AR_DEADLINE[$p]:-0})) || return 0
+	L INFO state pv_state_run:894 "recovery timer finished for platform '$p'. Restarting..."
+	recovery_restart "$p"
+}
+
+recovery_restart() { # NAME
+	local p=$1
+	# defect 'recovery-new-ip' (also for a policy's restart): the lease is dropped, a new address comes
+	if fault recovery-new-ip && [ -n "${P_POOL[$p]:-}" ]; then drop_lease "${P_POOL[$p]}" "$p"; fi
+	set_status "$p" INSTALLED
+	WAKE=1
+}
+
+# pv_platform_track_stability: a container with a stable_timeout is STABLE once it ran that long
+track_stability() { # NAME
+	local p=$1
+	[ "${AR_STABLE[$p]:-0}" -gt 0 ] || return 0
+	[ "${AR_ISSTABLE[$p]:-false}" = true ] && return 0
+	[ -n "${AR_STABLE_AT[$p]:-}" ] || return 0
+	(($(now_ms) >= AR_STABLE_AT[$p])) || return 0
+	L INFO platforms pv_platform_track_stability:203 "platform '$p' is now STABLE (survived ${AR_STABLE[$p]} seconds)"
+	AR_ISSTABLE[$p]=true
 }
 
 on_term() {

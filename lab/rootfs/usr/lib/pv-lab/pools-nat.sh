@@ -52,6 +52,12 @@ setup_bridge() { # POOL
 			L ERROR ipam setup_bridge:576 "unable to set IP ${POOL_GW[$pool]} on $br: ${err##*: }"
 			return 1
 		fi
+		# SIOCSIFADDR replaces the bridge's address: an earlier gateway (a pool whose subnet
+		# changed in an update) does not stay
+		local a
+		for a in $("$IPR" -4 -o addr show dev "$br" 2>/dev/null | awk '{ print $4 }'); do
+			[ "$a" = "${POOL_GW[$pool]}/${POOL_PREFIX[$pool]}" ] || "$IPR" addr del "$a" dev "$br" 2>/dev/null
+		done
 	fi
 	if ! err=$("$IPR" link set dev "$br" up 2>&1); then
 		L ERROR ipam setup_bridge:609 "unable to bring up $br: ${err##*: }"
@@ -79,6 +85,14 @@ setup_nat() { # POOL
 		[ "$ret" = 0 ] && L INFO ipam setup_nat:680 "setup NAT (iptables) for pool $pool"
 		have_ipt=1
 	elif [ "$have_nft" = 1 ]; then
+		# variant 'nat-stale-removed': rules of this bridge for another subnet (the pool's subnet
+		# before an update) are removed first
+		if variant nat-stale-removed; then
+			local h
+			for h in $(nft -a list chain ip nat postrouting 2>/dev/null | awk -v s="$sub" -v b="\"$br\"" '$1 == "ip" && $2 == "saddr" && $3 != s && $5 == "!=" && $6 == b { print $NF }'); do
+				nft delete rule ip nat postrouting handle "$h" 2>/dev/null
+			done
+		fi
 		if fault no-nat; then
 			ret=0 # defect: claims success, installs nothing
 		elif variant nat-idempotent; then
