@@ -30,7 +30,7 @@ $(foreach v,$(VARS),$(if $(filter undefined,$(origin $(v))),,$(eval export $(v))
 # No recipe pastes a value a user passes into its shell line: the scripts read the variables
 # above from the environment, and a pattern target's stem (the N of test-N) arrives as N.
 
-.PHONY: help build load up down shell logs clean lint rerun chaos test-all unit typecheck lab lab-if-stale appengine-dev mutation bench ci setup demo
+.PHONY: help build load up down shell logs clean lint lint-ts rerun chaos test-all unit typecheck lab lab-if-stale appengine-dev mutation bench ci setup demo
 
 help:
 	@$(RUN) scripts/help.ts
@@ -104,6 +104,11 @@ unit:                 # every test/*.test.ts, in one process (test/all.ts)
 
 typecheck:
 	./node_modules/.bin/tsc --noEmit -p . --noUnusedLocals --noUnusedParameters
+
+# deno lint over lib/, scripts/ and test/ (its rules: deno.json "lint")
+DENO := $(or $(shell command -v deno 2>/dev/null),./node_modules/.bin/deno)
+lint-ts:
+	$(DENO) lint
 
 lab:
 	bash lab/build.sh

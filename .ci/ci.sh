@@ -21,6 +21,7 @@ STAGES=(
   "setup|bash .ci/setup"
   "leak-record|bash .ci/leak-check --record \"\$LEAK_RECORD\""
   "typecheck|make -s typecheck"
+  "lint-ts|make -s lint-ts"
   "unit|make -s unit"
   "offline-verdicts|bash .ci/offline-verdicts"
   "lab|bash lab/ensure.sh"

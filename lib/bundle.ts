@@ -10,7 +10,7 @@ import { parsePing, type PingSummary } from './parse/ping.ts';
 import { parsePvLog, type PvLog } from './parse/pv-log.ts';
 import { iptablesProblem, parseIptablesS, type IptablesRule } from './parse/iptables.ts';
 import { quoteOutput } from './parse/lines.ts';
-import type { CapabilityProbe } from './report.ts';
+import type { CapabilityProbe } from './capabilities.ts';
 
 export const FILES = {
   lxcLs: 'lxc-ls.txt',

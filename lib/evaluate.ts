@@ -2,7 +2,7 @@
 import { evaluateCheck, type EvalContext } from './checks/index.ts';
 import type { StepState } from './bundle.ts';
 import type { Check, Hint, KnownIssue, PlanFile, Scenario, Step } from './scenarios.ts';
-import type { CheckStatus } from './verdict.ts';
+import type { CheckStatus } from './statuses.ts';
 
 export interface CheckResult {
   id: string;

@@ -5,10 +5,11 @@
  * FAIL can print one next to it. Log checks become a grep of pantavisor.log: `grep -F` with
  * the pattern's literal text, or `grep -E` with its regex translated to POSIX ERE (the grep
  * runs inside the container, which may be busybox: no \d, \w, \s).
+ * These are the pieces; each kind's `evidence` (lib/checks/<kind>.ts) puts its command
+ * together from them, and evidenceCommand (lib/checks/index.ts) picks the kind's.
  */
 import type { LogPattern } from './log-match.ts';
 import { shellQuote as shq } from './shell-quote.ts';
-import type { Check } from './scenarios.ts';
 
 export interface EvidencePaths {
   /** the appengine container's name (CONTAINER) */
@@ -106,9 +107,9 @@ function prefixLiteral(p: LogPattern): string | undefined {
   return undefined;
 }
 
-type Grep = { mode: 'F' | 'E'; patterns: string[] };
+export type Grep = { mode: 'F' | 'E'; patterns: string[] };
 
-function grepOf(patterns: LogPattern[]): Grep {
+export function grepOf(patterns: LogPattern[]): Grep {
   const parts = patterns.map((p) => {
     if (p.text !== undefined) return { fixed: p.text };
     if (p.regex !== undefined) {
@@ -123,13 +124,13 @@ function grepOf(patterns: LogPattern[]): Grep {
 }
 
 /** What shows a bundle file: its command in the container, or the scenario's override of it. */
-function show(file: string, command: string, p: EvidencePaths, exec: string): string {
+export function show(file: string, command: string, p: EvidencePaths, exec: string): string {
   const override = p.gather?.[file];
   return override === undefined ? `${exec} ${command}` : `${exec} sh -c ${shq(override)}`;
 }
 
 /** grep over pantavisor.log: in the container, or on the host when the scenario gathers the log its own way. */
-function grepLog(g: Grep, p: EvidencePaths, exec: string): string {
+export function grepLog(g: Grep, p: EvidencePaths, exec: string): string {
   const unique = [...new Set(g.patterns)];
   const args = unique.length === 1 ? shq(unique[0]) : unique.map((x) => `-e ${shq(x)}`).join(' ');
   const override = p.gather?.['pantavisor.log'];
@@ -137,50 +138,8 @@ function grepLog(g: Grep, p: EvidencePaths, exec: string): string {
   return `${exec} grep -${g.mode} ${args} ${shq(p.logFile)}`;
 }
 
-type Evidence = (check: Check, p: EvidencePaths, exec: string) => string[];
-
-const lxcLs: Evidence = (_c, p, exec) => [show('lxc-ls.txt', 'lxc-ls -f', p, exec)];
-const deviceJson: Evidence = (_c, p, exec) => [show('device.json', `cat ${shq(p.deviceJsonFile)}`, p, exec)];
-const nftRuleset: Evidence = (_c, p, exec) => [show('nft-ruleset.txt', 'nft list ruleset', p, exec)];
-const logGrep: Evidence = (c, p, exec) => [grepLog(grepOf([c.line as LogPattern]), p, exec)];
-
-/** The evidence commands of each check kind (a unit test requires every kind to have them). */
-export const EVIDENCE: Record<string, Evidence> = {
-  'container-state': lxcLs,
-  'container-not-running': lxcLs,
-  'container-ipv4': (c, p, exec) => (c.inPool !== undefined ? [...lxcLs(c, p, exec), ...deviceJson(c, p, exec)] : lxcLs(c, p, exec)),
-  'ip-usable-in-pool': (c, p, exec) => [...lxcLs(c, p, exec), ...deviceJson(c, p, exec)],
-  'ips-unique': lxcLs,
-  'ip-unchanged': lxcLs,
-  'no-running-containers': lxcLs,
-  'ip-matches-log': (c, p, exec) => [
-    ...lxcLs(c, p, exec),
-    grepLog({ mode: 'E', patterns: [`(allocated|reserved|reusing existing lease) .*${ereEscape(String(c.container))}`] }, p, exec),
-  ],
-  'device-json-pool': deviceJson,
-  'bridge-ipv4': (c, p, exec) => [show('ip-addr.txt', `ip addr show ${shq(String(c.interface))}`, p, exec)],
-  'nft-masquerade': nftRuleset,
-  'nft-nat-chain': nftRuleset,
-  'nft-rule': nftRuleset,
-  'iptables-masquerade': (_c, p, exec) => [show('iptables-nat.txt', 'iptables -t nat -S', p, exec)],
-  'ping-loss': (c, p, exec) => [`${exec} pventer -c ${shq(String(c.from))} ping -c 2${p.pingWaitSecs ? ` -W ${p.pingWaitSecs}` : ''} ${shq(String(c.to))}`],
-  'log-contains': logGrep,
-  'log-absent': logGrep,
-  'log-ordered': (c, p, exec) => [grepLog(grepOf(c.lines as LogPattern[]), p, exec)],
-  'teardown-finished': (c, p, exec) => [...lxcLs(c, p, exec), ...logGrep(c, p, exec)],
-};
-
-/** The commands, one per file the check reads (e.g. lxc-ls and device.json), in order. */
-export function evidenceCommands(check: Check, paths: EvidencePaths): string[] {
-  const exec = `docker exec ${shq(paths.container)}`;
-  const e = EVIDENCE[check.kind];
-  return e ? e(check, paths, exec) : [`docker exec -it ${shq(paths.container)} sh`];
-}
-
-/**
- * The host command showing what `check` judges. Resolve ${VARS} in the check first
- * (resolveStep). An unknown kind gets a shell in the container.
- */
-export function evidenceCommand(check: Check, paths: EvidencePaths): string {
-  return evidenceCommands(check, paths).join('; ');
-}
+/** The evidence commands of the bundle files most kinds read (a kind's `evidence`, lib/checks/<kind>.ts). */
+export const lxcLs = (_c: unknown, p: EvidencePaths, exec: string): string[] => [show('lxc-ls.txt', 'lxc-ls -f', p, exec)];
+export const deviceJson = (_c: unknown, p: EvidencePaths, exec: string): string[] => [show('device.json', `cat ${shq(p.deviceJsonFile)}`, p, exec)];
+export const nftRuleset = (_c: unknown, p: EvidencePaths, exec: string): string[] => [show('nft-ruleset.txt', 'nft list ruleset', p, exec)];
+export const logGrep = (c: { line: LogPattern }, p: EvidencePaths, exec: string): string[] => [grepLog(grepOf([c.line]), p, exec)];

@@ -4,44 +4,19 @@
  * on the host does not stop what runs inside) and splits its output back into bundle files.
  */
 import { EXTRA_FILES, FILES, OPTIONAL_FILES, pingFileName } from './bundle.ts';
+import { filesOfCheck, kindOf } from './checks/index.ts';
 import type { Check, Ping } from './scenarios.ts';
 import { shellQuote as q } from './shell-quote.ts';
 
-/** The bundle files each check kind reads (readiness polls gather only these). */
-const KIND_FILES: Record<string, string[]> = {
-  'container-state': [FILES.lxcLs],
-  'container-not-running': [FILES.lxcLs],
-  'nft-rule': [FILES.nft],
-  'iptables-masquerade': [OPTIONAL_FILES.iptablesNat],
-  'container-ipv4': [FILES.lxcLs, FILES.deviceJson],
-  'ip-usable-in-pool': [FILES.lxcLs, FILES.deviceJson],
-  'ips-unique': [FILES.lxcLs],
-  'ip-matches-log': [FILES.lxcLs, FILES.log],
-  'ip-unchanged': [FILES.lxcLs],
-  'no-running-containers': [FILES.lxcLs],
-  'device-json-pool': [FILES.deviceJson],
-  'bridge-ipv4': [FILES.ipAddr],
-  'nft-masquerade': [FILES.nft],
-  'nft-nat-chain': [FILES.nft],
-  'log-contains': [FILES.log],
-  'log-absent': [FILES.log],
-  'log-ordered': [FILES.log],
-  'teardown-finished': [FILES.log, FILES.lxcLs],
-};
+/** The bundle files one check reads (its kind's `files`, lib/checks/<kind>.ts). */
+export { filesOfCheck };
 
-/** The bundle files one check reads (its kind's files; a ping check's own ping file). */
-export function filesOfCheck(check: Check): string[] {
-  if (check.kind === 'ping-loss') return [pingFileName(check.from as string, check.to as string)];
-  return KIND_FILES[check.kind] ?? [];
-}
-
-/** Files the checks need; undefined (= everything) if a kind is not in the table. */
+/** Files the checks need (readiness polls gather only these); undefined (= everything) if a kind is not registered. */
 export function filesFor(checks: Check[]): Set<string> | undefined {
   const need = new Set<string>();
   for (const c of checks) {
-    const files = KIND_FILES[c.kind];
-    if (!files) return undefined;
-    files.forEach((f) => need.add(f));
+    if (!kindOf(c.kind)) return undefined;
+    filesOfCheck(c).forEach((f) => need.add(f));
   }
   return need;
 }
@@ -77,7 +52,7 @@ export const OPTIONAL_COMMANDS: Record<string, string> = {
 
 /** The optional files a scenario's checks read. */
 export function optionalFilesFor(checks: Check[]): string[] {
-  return [...new Set(checks.flatMap((c) => (KIND_FILES[c.kind] ?? []).filter((f) => f in OPTIONAL_COMMANDS)))];
+  return [...new Set(checks.flatMap((c) => filesOfCheck(c).filter((f) => f in OPTIONAL_COMMANDS)))];
 }
 
 export interface GatherExtras {

@@ -15,6 +15,8 @@
  * uptime on a machine that never suspends), so each event is placed in the middle of the part of
  * its second that comes after the trigger (±0.5 s).
  */
+import { kindOf } from './checks/index.ts';
+import type { TeardownFinishedCheck } from './checks/teardown-finished.ts';
 import { findLines, type LogPattern } from './log-match.ts';
 import type { PvLog } from './parse/pv-log.ts';
 import type { ScenarioReport } from './report.ts';
@@ -36,15 +38,7 @@ export interface OverheadRow {
 
 /** The log pattern that marks a waitFor condition reached, and which match of it (1 = first). */
 export function eventPattern(c: Check): { pattern: LogPattern; nth: number } | undefined {
-  if (c.kind === 'log-contains') {
-    const count = c.count as { eq?: number; ge?: number } | undefined;
-    return { pattern: c.line as LogPattern, nth: count?.ge ?? count?.eq ?? 1 };
-  }
-  if (c.kind === 'container-state' && (c.state === 'RUNNING' || c.state === 'STOPPED')) {
-    const to = c.state === 'RUNNING' ? 'STARTED' : 'STOPPED';
-    return { pattern: { module: 'platforms', text: `platform '${c.container}' status is now ${to}` }, nth: 1 };
-  }
-  return undefined;
+  return kindOf(c.kind)?.logEvent?.(c);
 }
 
 /**
@@ -75,8 +69,8 @@ export function eventTime(conditions: Check[], log: PvLog, trigger: number, afte
 }
 
 /** The line that ends the first teardown after `afterLine`: its launch's last force stop, or the teardown line. */
-function teardownEnd(c: Check, log: PvLog, afterLine: number): PvLog['lines'][number] | undefined {
-  const teardown = findLines(log.lines, c.line as LogPattern).find((l) => l.lineNo > afterLine);
+function teardownEnd(c: TeardownFinishedCheck, log: PvLog, afterLine: number): PvLog['lines'][number] | undefined {
+  const teardown = findLines(log.lines, c.line).find((l) => l.lineNo > afterLine);
   if (!teardown) return undefined;
   let end = teardown;
   for (const l of log.lines) {

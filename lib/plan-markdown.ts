@@ -8,9 +8,9 @@
  */
 import { DEFAULTS } from './config.ts';
 import { describeEdit, sourceArtifacts } from './derive.ts';
-import { evidenceCommands } from './evidence.ts';
+import { evidenceCommands, kindOf } from './checks/index.ts';
 import { shellQuote as shq } from './shell-quote.ts';
-import { describeCount, describePattern, type Count, type LogPattern } from './log-match.ts';
+import { describePattern } from './log-match.ts';
 import { builtArtifacts, resolveStep, type Capability, type Check, type KnownIssue, type PlanFile, type Scenario, type Step } from './scenarios.ts';
 
 /** The plan file as the document reads it (every optional field of scenarios.json). */
@@ -126,20 +126,7 @@ function startAppengineLine(st: DocSettings): string {
 
 /** A readiness condition in words. */
 export function describeCondition(c: Check): string {
-  switch (c.kind) {
-    case 'container-state':
-      return `${code(String(c.container))} is ${c.state} in ${code('lxc-ls -f')}`;
-    case 'log-contains': {
-      const n = c.count as Count | undefined;
-      return `pantavisor.log has ${n ? `${describeCount(n)} ` : ''}${code(describePattern(c.line as LogPattern))}`;
-    }
-    case 'log-absent':
-      return `pantavisor.log has no ${code(describePattern(c.line as LogPattern))}`;
-    case 'teardown-finished':
-      return `after a ${code(describePattern(c.line as LogPattern))}, the teardown has finished: every container STOPPED in ${code('lxc-ls -f')} (a real force stop comes ≈5 s after the lenient one), or the next pantavisor launch has begun`;
-    default:
-      return `${code(c.id)} holds (${c.kind})`;
-  }
+  return kindOf(c.kind)?.condition?.(c, code) ?? `${code(c.id)} holds (${c.kind})`;
 }
 
 function knownIssueText(k: KnownIssue): string {
@@ -211,7 +198,7 @@ function verifySection(s: Scenario, steps: Step[], st: DocSettings, h: string): 
     // one command per distinct evidence, with the plan rows it shows, in first-use order
     const byCommand = new Map<string, string[]>();
     for (const c of step.checks) {
-      const absent = c.kind === 'log-absent' || (c.count as Count | undefined)?.eq === 0;
+      const absent = kindOf(c.kind)?.expectsNoOutput?.(c) ?? false;
       const row = `# Expected${absent ? ' no output' : ''}: ${c.row ?? c.id}`;
       for (const cmd of evidenceCommands(c, paths)) {
         const rows = byCommand.get(cmd) ?? [];

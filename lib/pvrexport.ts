@@ -1,7 +1,7 @@
 /**
  * Pantavisor pvrexport archives (a gzip tar with a top-level `json`, the state, and
  * `objects/<sha256>` blobs; facts §8), as data. The tar and gzip work is the system `tar`'s
- * (scripts/pvrexport-files.ts); these functions judge what it listed and extracted.
+ * (scripts/shared/pvrexport-files.ts); these functions judge what it listed and extracted.
  */
 export const SHA_RE = /^[0-9a-f]{64}$/;
 

@@ -2,6 +2,7 @@
  * Reports: one console line per check, report.json and JUnit XML. Pure: returns strings.
  */
 import type { CheckResult } from './evaluate.ts';
+import type { CapabilityProbe } from './capabilities.ts';
 import type { KnownIssue } from './scenarios.ts';
 import { failsRun, type ScenarioStatus } from './verdict.ts';
 
@@ -46,13 +47,6 @@ export interface ScenarioReport {
   checks: CheckResult[];
 }
 
-export interface CapabilityProbe {
-  present: boolean;
-  /** the probe: a command, or a log line description */
-  probe: string;
-  /** what it saw: the exit status, or the log line that matched */
-  seen: string;
-}
 
 export interface RunReport {
   tool: 'pv-ipam-tests';

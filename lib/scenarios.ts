@@ -5,13 +5,15 @@
  */
 import AjvModule from 'ajv';
 import { UsageError } from './errors.ts';
-import { regexRisk, type Count, type LogPattern } from './log-match.ts';
+import type { Capability } from './capabilities.ts';
+import { checkKinds, checkSchemaBranches, kindOf, type Check, type KnownIssue } from './checks/index.ts';
+import { regexRisk } from './log-match.ts';
 import { sourceArtifacts, type DerivedArtifact } from './derive.ts';
 
 export interface Ping { from: string; to: string }
 
-interface CheckBase { id: string; kind: string; row?: string; hint?: string; realSystem?: string; knownIssue?: KnownIssue }
-export type Check = CheckBase & Record<string, unknown>;
+/** A check: one kind's parameters (lib/checks/<kind>.ts), told apart by `kind`. */
+export type { Capability, Check, KnownIssue };
 
 export interface Step {
   id: string;
@@ -24,9 +26,6 @@ export interface Step {
   pings?: Ping[];
   checks: Check[];
 }
-
-/** A behaviour of today's Pantavisor a check states as wrong; on a scenario, `checks` names the checks it explains. */
-export interface KnownIssue { summary: string; seenIn: string; checks?: string[] }
 
 export interface Scenario {
   id: string;
@@ -49,13 +48,6 @@ export interface Scenario {
   steps: Step[];
 }
 
-export interface Capability {
-  describe: string;
-  /** what the report says when it is absent */
-  absent?: string;
-  probe: { command: string } | { logLine: LogPattern };
-}
-
 export interface Hint { symptom: string; cause: string; fix: string }
 
 export interface PlanFile {
@@ -66,23 +58,27 @@ export interface PlanFile {
   scenarios: Scenario[];
 }
 
-/** Typed views of check parameters, for the evaluators. */
-export interface LogContainsCheck extends CheckBase { line: LogPattern; count?: Count }
-export interface LogOrderedCheck extends CheckBase { lines: LogPattern[] }
-
 // deno-lint-ignore no-explicit-any
 const Ajv: any = (AjvModule as any).default ?? AjvModule;
+
+/** The schema with its check branches made from the registry (the file's own are held to them by a unit test). */
+export function withCheckKinds(schema: object): object {
+  const s = schema as { definitions?: { check?: object } };
+  if (!s.definitions?.check) return schema;
+  return { ...s, definitions: { ...s.definitions, check: { ...s.definitions.check, oneOf: checkSchemaBranches() } } };
+}
 
 export function validatePlan(raw: unknown, schema: object): PlanFile {
   const ajv = new Ajv({ allErrors: false, discriminator: true, strict: false });
   ajv.addFormat('regex', (s: string) => {
     try { new RegExp(s); return true; } catch { return false; }
   });
+  schema = withCheckKinds(schema);
   const validate = ajv.compile(schema);
   if (!validate(raw)) {
     const e = validate.errors[0];
     if (e.keyword === 'discriminator' && e.params?.tag === 'kind') {
-      const kinds = (schema as any).definitions.check.oneOf.map((b: any) => b.properties.kind.const).join(', ');
+      const kinds = checkKinds().map((k) => k.kind).join(', ');
       const value = e.params.tagValue === undefined ? 'no kind' : `unknown check kind '${e.params.tagValue}'`;
       throw new UsageError(`scenarios.json${e.instancePath}: ${value} (kinds: ${kinds})`);
     }
@@ -130,14 +126,8 @@ export function validatePlan(raw: unknown, schema: object): PlanFile {
         if (c.hint !== undefined && !plan.troubleshooting[c.hint]) {
           throw new UsageError(`scenarios.json: check '${c.id}' names hint '${c.hint}', which is not in troubleshooting`);
         }
-        if (c.kind === 'ping-loss' && !pings.has(`${c.from} ${c.to}`)) {
-          throw new UsageError(`scenarios.json: check '${c.id}' needs a ping from ${c.from} to ${c.to}; add it to the step's pings`);
-        }
-        if (c.kind === 'ip-unchanged') {
-          for (const sid of [c.from, c.to] as string[]) {
-            if (!s.steps.some((x) => x.id === sid)) throw new UsageError(`scenarios.json: check '${c.id}' names step '${sid}', which Test ${s.id} does not have`);
-          }
-        }
+        const problem = kindOf(c.kind)?.validate?.(c, { scenario: s.id, pings, stepIds: s.steps.map((x) => x.id) });
+        if (problem) throw new UsageError(problem);
       }
     }
     for (const st of s.steps) {

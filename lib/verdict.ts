@@ -14,10 +14,11 @@
  * known-issue check is UNJUDGED, with the failed checks named, never XPASS.
  */
 import type { CheckResult } from './evaluate.ts';
-import type { KnownIssue, Scenario } from './scenarios.ts';
+import { isCommandProbe, type CapabilityProbe } from './capabilities.ts';
+import type { KnownIssue, PlanFile, Scenario } from './scenarios.ts';
 
-export type CheckStatus = 'pass' | 'fail' | 'xfail' | 'xpass' | 'error' | 'unjudged';
-export type ScenarioStatus = 'passed' | 'failed' | 'xfail' | 'xpass' | 'skipped' | 'error';
+import type { CheckStatus, ScenarioStatus } from './statuses.ts';
+export type { CheckStatus, ScenarioStatus } from './statuses.ts';
 
 export function checkStatus(pass: boolean, own?: KnownIssue, scenarioIssue?: KnownIssue): CheckStatus {
   if (own) return pass ? 'xpass' : 'xfail';
@@ -84,4 +85,42 @@ export function requiredCapabilities(text: string | undefined): Set<string> {
 export function skipReason(capability: string, absent: string, evidence: CheckResult[]): string {
   const quoted = evidence.map((e) => `${e.id}: ${e.actual}`).join('; ');
   return `requires ${capability}: ${absent}${quoted ? ` (${quoted})` : ''}`;
+}
+
+export interface Judgement {
+  status: ScenarioStatus;
+  checks: CheckResult[];
+  skip?: { capability: string; reason: string; evidence: CheckResult[] };
+  /** status error: which checks could not read their evidence, quoted */
+  error?: string;
+}
+
+/**
+ * The scenario's verdict: a required capability that was found absent skips it (or fails it
+ * under REQUIRE), quoting its skipEvidence checks; otherwise its checks with known issues applied.
+ */
+export function judge(plan: PlanFile, scenario: Scenario, results: CheckResult[], probes: Record<string, CapabilityProbe>, require: Set<string>): Judgement {
+  const issueOf = (id: string): KnownIssue | undefined => scenario.steps.flatMap((s) => s.checks).find((c) => c.id === id)?.knownIssue;
+  for (const id of scenario.requires ?? []) {
+    const p = probes[id];
+    if (p?.present) continue;
+    const cap = plan.capabilities![id];
+    const evidence = results.filter((r) => (scenario.skipEvidence ?? []).includes(r.id));
+    // a command probe's exit status says something; a missing log line is what `absent` says already
+    const absent = !p ? 'it was not probed (the bundle has no record of it)'
+      : isCommandProbe(cap) ? `${cap.absent ?? 'the target lacks it'} (${p.probe}: ${p.seen})`
+      : cap.absent ?? `${p.probe}: ${p.seen}`;
+    const reason = skipReason(id, absent, evidence);
+    if (require.has(id)) {
+      const failed: CheckResult = {
+        id: `requires-${id}`, scenario: scenario.id, step: scenario.steps[0].id, kind: 'capability', pass: false, status: 'fail',
+        row: `REQUIRE=${id}: ${cap.describe}`, expected: `${id} present`, actual: reason,
+      };
+      return { status: 'failed', checks: [failed, ...evidence] };
+    }
+    return { status: 'skipped', checks: [], skip: { capability: id, reason, evidence } };
+  }
+  const checks = withStatus(results, scenario, issueOf);
+  const error = unreadableEvidence(checks);
+  return { status: scenarioStatus(checks, scenario), checks, ...(error ? { error } : {}) };
 }

@@ -6,7 +6,7 @@
 import { $ } from 'zx';
 import { EnvironmentError } from '../lib/errors.ts';
 import { builtArtifacts } from '../lib/scenarios.ts';
-import { config, echoCommand, isMain, loadPlan, main } from './common.ts';
+import { config, echoCommand, isMain, loadPlan, main } from './shared/common.ts';
 
 export function kasCommand(kas: string, kasConfig: string, targets: string[]): string[] {
   return [kas, 'build', kasConfig, ...targets.flatMap((t) => ['--target', t])];

@@ -8,15 +8,15 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { EXIT, Interrupted, UsageError } from '../lib/errors.ts';
 import { findScenario } from '../lib/scenarios.ts';
-import { colors, config, isMain, loadPlan, main, notCreatable, say, stamp, testArg } from './common.ts';
-import { containerPresence, requireDocker } from './docker.ts';
-import { writeBundle, writeLiveBundle } from './bundle-files.ts';
+import { colors, config, isMain, loadPlan, main, notCreatable, say, stamp, testArg } from './shared/common.ts';
+import { containerPresence, requireDocker } from './shared/docker.ts';
+import { writeBundle, writeLiveBundle } from './shared/bundle-files.ts';
 import { down } from './down.ts';
-import { runSteps } from './run-steps.ts';
-import { bootScenario, probeCommands } from './boot.ts';
-import { acquireRunLock } from './run-lock.ts';
-import type { CapabilityProbe } from '../lib/report.ts';
-import { onInterrupt } from './interrupt.ts';
+import { runSteps } from './shared/run-steps.ts';
+import { bootScenario, probeCommands } from './shared/boot.ts';
+import { acquireRunLock } from './shared/run-lock.ts';
+import type { CapabilityProbe } from '../lib/capabilities.ts';
+import { onInterrupt } from './shared/interrupt.ts';
 import { bundleMeta } from './verify.ts';
 
 if (isMain(import.meta.url)) {

@@ -3,8 +3,8 @@
  * runs, or of a run that was killed), releasing the loop devices they attached first, as down does,
  * and the pvrexports staged in PVTXD.
  */
-import { config, isMain, main, say } from './common.ts';
-import { docker, requireDocker } from './docker.ts';
+import { config, isMain, main, say } from './shared/common.ts';
+import { docker, requireDocker } from './shared/docker.ts';
 import { removeContainer, removeVolume, unstage } from './down.ts';
 
 if (isMain(import.meta.url)) {

@@ -13,8 +13,8 @@ import type { Config } from '../lib/config.ts';
 import { configKey, jqAssignment, type DerivedArtifact } from '../lib/derive.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { objectRefs, SHA_RE, type State } from '../lib/pvrexport.ts';
-import { config, echoShell, isMain, loadPlan, main, say, shellQuote, typed } from './common.ts';
-import { objectMembers, requireHostTools } from './pvrexport-files.ts';
+import { config, echoShell, isMain, loadPlan, main, say, shellQuote, typed } from './shared/common.ts';
+import { objectMembers, requireHostTools } from './shared/pvrexport-files.ts';
 
 async function run(line: string, echo: (line: string) => void): Promise<string> {
   echo(line);

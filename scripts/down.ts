@@ -4,23 +4,23 @@
  *   docker rm -f pva-test
  *   docker volume rm storage-test
  * The loop devices: `docker rm -f` does not detach the ones pantavisor attached for container
- * roots, and each would keep the deleted volume's space held (lib/loops.ts says which are ours):
+ * roots, and each would keep the deleted volume's space held (lib/loop-devices.ts says which are ours):
  * released inside the container while it runs, and from the host (as root) once it is gone.
  */
 import type { Config } from '../lib/config.ts';
 import { $ } from 'zx';
-import { loopsBackedBy, parseHostLosetup, parseReleased, releaseLoopsScript } from '../lib/loops.ts';
+import { loopsBackedBy, parseHostLosetup, parseReleased, releaseLoopsScript } from '../lib/loop-devices.ts';
 import { existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
-import { colors, config, echoShell, isMain, main, say, shellQuote, typed } from './common.ts';
-import { containerPresence, docker, requireDocker, volumePresence } from './docker.ts';
-import { clearStaleLock } from './run-lock.ts';
+import { colors, config, echoShell, isMain, main, say, shellQuote, typed } from './shared/common.ts';
+import { containerPresence, docker, requireDocker, volumePresence } from './shared/docker.ts';
+import { clearStaleLock } from './shared/run-lock.ts';
 import { readStageMarker, stageMarkerPath } from './stage.ts';
 
-/** Detaches the loop devices the running container attached (see lib/loops.ts). */
+/** Detaches the loop devices the running container attached (see lib/loop-devices.ts). */
 export async function releaseLoops(cfg: Config, self: string): Promise<void> {
   const others = (await docker(['ps', '-q', '--filter', `label=${cfg.label}`, '--filter', 'status=running'])).stdout.split('\n').filter(Boolean);
   const alone = others.every((id) => self.startsWith(id));
-  echoShell(`docker exec ${cfg.container} sh -c '<detach the loop devices mounted here${alone ? ` or backed by ${cfg.storagePath}/...` : ''}>'  # lib/loops.ts`);
+  echoShell(`docker exec ${cfg.container} sh -c '<detach the loop devices mounted here${alone ? ` or backed by ${cfg.storagePath}/...` : ''}>'  # lib/loop-devices.ts`);
   const r = await docker(['exec', cfg.container, 'sh', '-c', releaseLoopsScript(cfg.storagePath, alone)], { timeoutSecs: cfg.cmdTimeoutSecs + 10 });
   for (const l of parseReleased(r.stdout)) say(colors.dim(`  released ${l.device} (${l.file})`));
 }

@@ -1,6 +1,6 @@
 /** help: the make targets and the variables, with their defaults and current values. */
 import { DEFAULTS, DESCRIPTIONS } from '../lib/config.ts';
-import { colors, isMain, loadPlan, main, say } from './common.ts';
+import { colors, isMain, loadPlan, main, say } from './shared/common.ts';
 
 if (isMain(import.meta.url)) {
   await main(async () => {
@@ -50,6 +50,7 @@ if (isMain(import.meta.url)) {
     say(b('Project'));
     say(`  make demo        the main job on the lab: set-up, lab if stale, every test`);
     say(`  make unit        unit tests (offline)      make typecheck   tsc`);
+    say(`  make lint-ts     deno lint over lib/, scripts/, test/ (rules: deno.json "lint")`);
     say(`  make mutation    each lab fault against its guards' tests (MUTATION=full: the whole matrix)`);
     say(`  make chaos       the toolkit's own failure modes (signals, hangs, bad input, hostile output)`);
     say(`  make bench       speed and memory targets, the live overhead per test, the JOBS speed-up`);

@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { mergeJunit, mergeReports } from '../lib/junit-merge.ts';
 import { toJunit } from '../lib/report.ts';
 import { UsageError } from '../lib/errors.ts';
-import { isMain, main, notCreatable, realPath, say, shellQuote } from './common.ts';
+import { isMain, main, notCreatable, realPath, say, shellQuote } from './shared/common.ts';
 
 /**
  * The files a REPORTS entry stands for: a file itself; a directory, every report.json under

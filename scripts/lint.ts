@@ -7,9 +7,9 @@
  */
 import { readdirSync, existsSync } from 'node:fs';
 import { lintSet, poolsDefined, poolsUsed, type LintWarning } from '../lib/lint.ts';
-import { colors, config, isMain, loadPlan, main, say, typed } from './common.ts';
+import { colors, config, isMain, loadPlan, main, say, typed } from './shared/common.ts';
 import { derive } from './derive.ts';
-import { openExport, type OpenedExport } from './pvrexport-files.ts';
+import { openExport, type OpenedExport } from './shared/pvrexport-files.ts';
 import { artifactPath } from './stage.ts';
 import { EnvironmentError } from '../lib/errors.ts';
 

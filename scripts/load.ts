@@ -1,8 +1,8 @@
 /** load: docker load < $IMAGE_TAR (the appengine image the kas build deployed). DRY_RUN=1 prints it. */
 import { existsSync } from 'node:fs';
 import { EnvironmentError } from '../lib/errors.ts';
-import { config, echoCommand, isMain, main, say } from './common.ts';
-import { docker, requireDocker } from './docker.ts';
+import { config, echoCommand, isMain, main, say } from './shared/common.ts';
+import { docker, requireDocker } from './shared/docker.ts';
 
 if (isMain(import.meta.url)) {
   await main(async () => {

@@ -4,8 +4,8 @@
  * With a terminal, -t makes Ctrl-C stop tail inside the container too.
  */
 import { $ } from 'zx';
-import { config, echoCommand, isMain, main } from './common.ts';
-import { requireDocker, requireRunning } from './docker.ts';
+import { config, echoCommand, isMain, main } from './shared/common.ts';
+import { requireDocker, requireRunning } from './shared/docker.ts';
 
 if (isMain(import.meta.url)) {
   await main(async () => {

@@ -5,26 +5,34 @@
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import { parseArgs as utilParseArgs } from 'node:util';
 import { UsageError } from '../lib/errors.ts';
 import { denoTasks, withTasks } from '../lib/deno-tasks.ts';
 import { planMarkdown, type DocPlan } from '../lib/plan-markdown.ts';
-import { isMain, loadPlan, main, ROOT, say } from './common.ts';
+import { isMain, loadPlan, main, ROOT, say } from './shared/common.ts';
 
 export interface PlanArgs { check: boolean; out: string; denoJson: string }
 
+const USAGE = 'plan.ts [--check] [--out FILE] [--deno-json FILE]';
+
 export function parseArgs(args: string[]): PlanArgs {
-  const r: PlanArgs = { check: false, out: `${ROOT}/docs/testplan-ipam.md`, denoJson: `${ROOT}/deno.json` };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--check') r.check = true;
-    else if (a === '--out' || a === '--deno-json') {
-      const v = args[++i];
-      if (!v) throw new UsageError(`${a} needs a file`);
-      if (a === '--out') r.out = resolve(v);
-      else r.denoJson = resolve(v);
-    } else throw new UsageError(`unknown argument '${a}' (plan.ts [--check] [--out FILE] [--deno-json FILE])`);
+  let values: { check?: boolean; out?: string; 'deno-json'?: string };
+  try {
+    ({ values } = utilParseArgs({ args, strict: true, allowPositionals: false, options: { check: { type: 'boolean' }, out: { type: 'string' }, 'deno-json': { type: 'string' } } }));
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const a = args.find((x) => x.startsWith('-') && !['--check', '--out', '--deno-json'].includes(x.split('=')[0])) ?? args.find((x) => !x.startsWith('-'));
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${args.find((x) => x === '--out' || x === '--deno-json') ?? '--out'} needs a file`);
+    throw new UsageError(`unknown argument '${a ?? args.join(' ')}' (${USAGE})`);
   }
-  return r;
+  for (const [name, v] of [['--out', values.out], ['--deno-json', values['deno-json']]] as const) {
+    if (v === '') throw new UsageError(`${name} needs a file`);
+  }
+  return {
+    check: values.check ?? false,
+    out: values.out ? resolve(values.out) : `${ROOT}/docs/testplan-ipam.md`,
+    denoJson: values['deno-json'] ? resolve(values['deno-json']) : `${ROOT}/deno.json`,
+  };
 }
 
 /** A path as the user reads it: relative to the repository when inside it. */

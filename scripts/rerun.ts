@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { UsageError } from '../lib/errors.ts';
 import { idsToRerun, parseRunReport } from '../lib/rerun.ts';
 import { findScenario } from '../lib/scenarios.ts';
-import { colors, config, isMain, loadPlan, main, say } from './common.ts';
+import { colors, config, isMain, loadPlan, main, say } from './shared/common.ts';
 import { runTests } from './test.ts';
 
 if (isMain(import.meta.url)) {

@@ -1,7 +1,7 @@
 /** shell: docker exec -it pva-test sh (CMD="..." runs one command instead). */
 import { $ } from 'zx';
-import { config, echoCommand, isMain, main } from './common.ts';
-import { requireDocker, requireRunning } from './docker.ts';
+import { config, echoCommand, isMain, main } from './shared/common.ts';
+import { requireDocker, requireRunning } from './shared/docker.ts';
 
 if (isMain(import.meta.url)) {
   await main(async () => {

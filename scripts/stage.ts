@@ -12,10 +12,10 @@ import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { lintSet, type LintWarning } from '../lib/lint.ts';
 import { sourceArtifacts } from '../lib/derive.ts';
 import { findScenario, type PlanFile, type Scenario } from '../lib/scenarios.ts';
-import { colors, config, echoCommand, isMain, loadPlan, main, requireRunPaths, say, shellQuote, testArg, typed } from './common.ts';
+import { colors, config, echoCommand, isMain, loadPlan, main, requireRunPaths, say, shellQuote, testArg, typed } from './shared/common.ts';
 import { derive } from './derive.ts';
-import { acquireRunLock } from './run-lock.ts';
-import { openExport, requireHostTools, type OpenedExport } from './pvrexport-files.ts';
+import { acquireRunLock } from './shared/run-lock.ts';
+import { openExport, requireHostTools, type OpenedExport } from './shared/pvrexport-files.ts';
 
 /**
  * What stage put in pvtx.d, kept there as a dot file (pv-appengine installs `pvtx.d/*`, which

@@ -10,14 +10,14 @@ import type { Config } from '../lib/config.ts';
 import { EnvironmentError, EXIT, Interrupted, UsageError } from '../lib/errors.ts';
 import { findScenario, selectScenarios, type PlanFile, type Scenario } from '../lib/scenarios.ts';
 import type { ScenarioReport } from '../lib/report.ts';
-import { colors, config, isMain, loadPlan, main, runBuffered, say, stamp, testArg, uptime } from './common.ts';
-import { requireDocker, requireImage } from './docker.ts';
+import { colors, config, isMain, loadPlan, main, runBuffered, say, stamp, testArg, uptime } from './shared/common.ts';
+import { requireDocker, requireImage } from './shared/docker.ts';
 import { down } from './down.ts';
-import { finishRun, printHeader, printScenarioEnd, runReport } from './reporting.ts';
-import { bootScenario } from './boot.ts';
+import { finishRun, printHeader, printScenarioEnd, runReport } from './shared/reporting.ts';
+import { bootScenario } from './shared/boot.ts';
 import { preflightArtifacts } from './stage.ts';
-import { onInterrupt } from './interrupt.ts';
-import { acquireRunLock } from './run-lock.ts';
+import { onInterrupt } from './shared/interrupt.ts';
+import { acquireRunLock } from './shared/run-lock.ts';
 import { verifyLive } from './verify.ts';
 
 /** JOBS=N (default 1): how many scenarios run at once. */
@@ -54,7 +54,7 @@ async function runOne(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: s
     const report = await verifyLive(cfg, plan, scenario, runDir, signal, booted);
     report.timings['total'] = Date.now() - started;
     report.clock = { ...report.clock, scenarioStart: t0 };
-    // a step's action that failed (scripts/run-steps.ts) makes the scenario an ERROR: exit 3
+    // a step's action that failed (scripts/shared/run-steps.ts) makes the scenario an ERROR: exit 3
     outcome = { report, ...(report.status === 'error' ? { errorCode: EXIT.environment } : {}) };
   } catch (e) {
     if (e instanceof Interrupted || signal.aborted) throw new Interrupted();

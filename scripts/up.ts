@@ -12,13 +12,13 @@ import type { Config } from '../lib/config.ts';
 import { EnvironmentError } from '../lib/errors.ts';
 import { findLines } from '../lib/log-match.ts';
 import type { PvLog } from '../lib/parse/pv-log.ts';
-import { LiveLog } from './live-log.ts';
+import { LiveLog } from './shared/live-log.ts';
 import { pollUntil } from '../lib/poll.ts';
-import { clearProgress, colors, config, isMain, main, progress, say, stamp, terminalColumns, shellQuote } from './common.ts';
+import { clearProgress, colors, config, isMain, main, progress, say, stamp, terminalColumns, shellQuote } from './shared/common.ts';
 import { progressLine } from '../lib/progress.ts';
-import { acquireRunLock } from './run-lock.ts';
+import { acquireRunLock } from './shared/run-lock.ts';
 import { removeContainer, removeVolume } from './down.ts';
-import { containerPresence, docker, execInContainer, requireDocker, requireImage, volumePresence } from './docker.ts';
+import { containerPresence, docker, execInContainer, requireDocker, requireImage, volumePresence } from './shared/docker.ts';
 
 /**
  * Removes a leftover container/volume of an earlier toolkit run (one killed before its teardown),

@@ -7,21 +7,22 @@
 import { stateFromFiles, type BundleMeta, type StepState } from '../lib/bundle.ts';
 import { evaluateScenario } from '../lib/evaluate.ts';
 import { findScenario, resolveStep, type Check, type PlanFile, type Scenario, type Step } from '../lib/scenarios.ts';
-import { evidenceCommand } from '../lib/evidence.ts';
+import { evidenceCommand } from '../lib/checks/index.ts';
 import { explainMissing, filesOfCheck } from '../lib/gather.ts';
 import type { CheckResult } from '../lib/evaluate.ts';
 import type { ScenarioReport } from '../lib/report.ts';
 import type { Config } from '../lib/config.ts';
 import { existsSync } from 'node:fs';
 import { EXIT, UsageError } from '../lib/errors.ts';
-import { config, isMain, loadPlan, main, stamp, testArg, uptime } from './common.ts';
-import { requireDocker, requireRunning } from './docker.ts';
-import { readBundle, writeLiveBundle } from './bundle-files.ts';
-import { finishRun, printChecks, printHeader, printScenarioEnd, runReport } from './reporting.ts';
-import { runSteps, scenarioVars, type LiveRun } from './run-steps.ts';
-import { judge, logCapabilities, logProbe } from '../lib/capabilities.ts';
-import type { CapabilityProbe } from '../lib/report.ts';
-import { probeCommands, type Booted } from './boot.ts';
+import { config, isMain, loadPlan, main, stamp, testArg, uptime } from './shared/common.ts';
+import { requireDocker, requireRunning } from './shared/docker.ts';
+import { readBundle, writeLiveBundle } from './shared/bundle-files.ts';
+import { finishRun, printChecks, printHeader, printScenarioEnd, runReport } from './shared/reporting.ts';
+import { runSteps, scenarioVars, type LiveRun } from './shared/run-steps.ts';
+import { logCapabilities, logProbe } from '../lib/capabilities.ts';
+import { judge } from '../lib/verdict.ts';
+import type { CapabilityProbe } from '../lib/capabilities.ts';
+import { probeCommands, type Booted } from './shared/boot.ts';
 
 /** Adds to each FAIL/XFAIL result what to look at: a command (live) or the bundle's files (offline). */
 function withEvidence(results: CheckResult[], steps: Step[], see: (check: Check, step: string) => string | undefined): CheckResult[] {

@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { UsageError } from '../lib/errors.ts';
-import { isMain, main, ROOT, say } from './common.ts';
+import { isMain, main, ROOT, say } from './shared/common.ts';
 
 export interface Finding { file: string; line: number; column: number; message: string; kind: string }
 

@@ -18,7 +18,7 @@ import { parsePvLog, type PvLog } from '../lib/parse/pv-log.ts';
 import { pingFileName } from '../lib/bundle.ts';
 import type { RunReport } from '../lib/report.ts';
 import { findScenario } from '../lib/scenarios.ts';
-import { config, loadPlan } from '../scripts/common.ts';
+import { config, loadPlan } from '../scripts/shared/common.ts';
 
 $.verbose = false;
 const target = process.env.TARGET || 'lab';

@@ -8,10 +8,12 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { stateFromFiles, type BundleMeta, type StepState } from '../lib/bundle.ts';
-import { judge, logCapabilities, logProbe, type Judgement } from '../lib/capabilities.ts';
+import { logCapabilities, logProbe } from '../lib/capabilities.ts';
+import { judge, type Judgement } from '../lib/verdict.ts';
 import { evaluateScenario, type CheckResult } from '../lib/evaluate.ts';
 import { parsePvLog } from '../lib/parse/pv-log.ts';
-import { checkLine, NO_COLORS, type CapabilityProbe } from '../lib/report.ts';
+import { checkLine, NO_COLORS } from '../lib/report.ts';
+import type { CapabilityProbe } from '../lib/capabilities.ts';
 import { findScenario, parsePlan, resolveStep, type Scenario } from '../lib/scenarios.ts';
 
 const path = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));

@@ -42,7 +42,7 @@ function state(files: Record<string, string | undefined>): StepState {
   return stateFromFiles(all);
 }
 
-function ev(check: Partial<Check> & { kind: string }, st: StepState | Record<string, StepState>, step = 'boot'): Outcome {
+function ev(check: { kind: string } & Record<string, unknown>, st: StepState | Record<string, StepState>, step = 'boot'): Outcome {
   const steps = 'files' in st ? { [step]: st as StepState } : st as Record<string, StepState>;
   const ctx: EvalContext = { steps, step };
   const c = { id: 'c', ...check } as Check;
@@ -489,7 +489,7 @@ test('log-ordered on the real refusal sample', () => {
 // ---- evaluateCheck ----
 
 test('evaluateCheck: an unknown kind is a failure', () => {
-  const o = evaluateCheck({ id: 'x', kind: 'container-colour' } as Check, { steps: { boot: state({}) }, step: 'boot' });
+  const o = evaluateCheck({ id: 'x', kind: 'container-colour' } as unknown as Check, { steps: { boot: state({}) }, step: 'boot' });
   assert.deepEqual(o, { pass: false, expected: 'a known check kind', actual: "unknown kind 'container-colour'" });
 });
 

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { EVIDENCE, evidenceCommand, evidenceCommands, longestLiteral, toEre } from '../lib/evidence.ts';
+import { longestLiteral, toEre } from '../lib/evidence.ts';
 import { shellQuote as shq } from '../lib/shell-quote.ts';
-import { EVALUATORS, evaluateCheck } from '../lib/checks/index.ts';
+import { EVALUATORS, evaluateCheck, evidenceCommand, evidenceCommands, kindOf } from '../lib/checks/index.ts';
 import { stateFromFiles } from '../lib/bundle.ts';
 import { DEFAULTS } from '../lib/config.ts';
 import { parsePlan, resolveStep, type Check } from '../lib/scenarios.ts';
@@ -15,12 +15,11 @@ const plan = parsePlan(
   readFileSync(new URL('../scenarios.json', import.meta.url), 'utf8'),
   readFileSync(new URL('../scenarios.schema.json', import.meta.url), 'utf8'),
 );
-const ev = (c: Record<string, unknown>) => evidenceCommand({ id: 'x', ...c } as Check, paths);
+const ev = (c: Record<string, unknown>) => evidenceCommand(<Check>{ id: 'x', ...c } as Check, paths);
 
 test('every check kind has an evidence command', () => {
-  for (const kind of Object.keys(EVALUATORS)) assert.ok(kind in EVIDENCE, `no evidence command for kind '${kind}' (lib/evidence.ts)`);
-  // and the kinds announced before they have an evaluator
-  assert.ok('iptables-masquerade' in EVIDENCE);
+  for (const kind of Object.keys(EVALUATORS)) assert.ok(kindOf(kind)?.evidence, `no evidence command for kind '${kind}' (lib/checks/${kind}.ts)`);
+  assert.ok(kindOf('iptables-masquerade')?.evidence);
 });
 
 test('container, device.json, bridge, nft, iptables and ping evidence', () => {
@@ -39,9 +38,9 @@ test('container, device.json, bridge, nft, iptables and ping evidence', () => {
   assert.equal(ev({ kind: 'container-not-running', container: 'pv-example-net-server' }), 'docker exec pva-test lxc-ls -f');
   assert.equal(ev({ kind: 'ping-loss', from: 'pv-example-net-server', to: '198.51.100.1', lossPercent: 0 }),
     'docker exec pva-test pventer -c pv-example-net-server ping -c 2 198.51.100.1');
-  assert.equal(evidenceCommand({ id: 'x', kind: 'container-state' }, { ...paths, container: 'my test' }), "docker exec 'my test' lxc-ls -f");
+  assert.equal(evidenceCommand(<Check>{ id: 'x', kind: 'container-state' }, { ...paths, container: 'my test' }), "docker exec 'my test' lxc-ls -f");
   assert.equal(ev({ kind: 'no-such-kind' }), 'docker exec -it pva-test sh');
-  assert.deepEqual(evidenceCommands({ id: "x", kind: "ip-usable-in-pool", container: "a", pool: "p" }, paths),
+  assert.deepEqual(evidenceCommands(<Check>{ id: "x", kind: "ip-usable-in-pool", container: "a", pool: "p" }, paths),
     ["docker exec pva-test lxc-ls -f", "docker exec pva-test cat /var/pantavisor/storage/trails/0/device.json"]);
 });
 
@@ -62,10 +61,10 @@ test('log checks: grep -F with the text, grep -E with the regex as an ERE', () =
 test('a scenario that gathers a file its own way shows it that way; its log is grepped on the host', () => {
   const gather = { 'lxc-ls.txt': 'lxc-ls -f -F name,state,ipv4', 'pantavisor.log': "cat /storage/logs/*/pantavisor/pantavisor.log" };
   const p = { ...paths, gather };
-  assert.equal(evidenceCommand({ id: 'x', kind: 'container-state' }, p), "docker exec pva-test sh -c 'lxc-ls -f -F name,state,ipv4'");
-  assert.equal(evidenceCommand({ id: 'x', kind: 'log-contains', line: { text: 'setup NAT' } }, p),
+  assert.equal(evidenceCommand(<Check>{ id: 'x', kind: 'container-state' }, p), "docker exec pva-test sh -c 'lxc-ls -f -F name,state,ipv4'");
+  assert.equal(evidenceCommand(<Check>{ id: 'x', kind: 'log-contains', line: { text: 'setup NAT' } }, p),
     "docker exec pva-test sh -c 'cat /storage/logs/*/pantavisor/pantavisor.log' | grep -F 'setup NAT'");
-  assert.equal(evidenceCommand({ id: 'x', kind: 'bridge-ipv4', interface: 'pvbr0' }, p), 'docker exec pva-test ip addr show pvbr0');
+  assert.equal(evidenceCommand(<Check>{ id: 'x', kind: 'bridge-ipv4', interface: 'pvbr0' }, p), 'docker exec pva-test ip addr show pvbr0');
 });
 
 test('log-ordered: one grep with every line of the sequence', () => {

@@ -10,7 +10,7 @@ import { mergeJunit, mergeReports, parseJunit } from '../lib/junit-merge.ts';
 import { summarize, toJunit, type RunReport, type ScenarioReport } from '../lib/report.ts';
 import { findScenario, parsePlan, resolveStep } from '../lib/scenarios.ts';
 import { UsageError } from '../lib/errors.ts';
-import { readBundle } from '../scripts/bundle-files.ts';
+import { readBundle } from '../scripts/shared/bundle-files.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const plan = parsePlan(readFileSync(`${ROOT}scenarios.json`, 'utf8'), readFileSync(`${ROOT}scenarios.schema.json`, 'utf8'));

@@ -1,5 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { ContainerStateCheck } from '../lib/checks/container-state.ts';
+import type { LogContainsCheck } from '../lib/checks/log-contains.ts';
+import type { TeardownFinishedCheck } from '../lib/checks/teardown-finished.ts';
+import type { Check } from '../lib/scenarios.ts';
 import { eventPattern, eventTime, overheadRow, pingSeconds } from '../lib/overhead.ts';
 import { parsePvLog } from '../lib/parse/pv-log.ts';
 import type { Scenario } from '../lib/scenarios.ts';
@@ -7,13 +11,13 @@ import type { ScenarioReport } from '../lib/report.ts';
 
 const L = (t: number, mod: string, msg: string) => `[pantavisor] ${t} INFO\t -- [${mod}]: (f:1) ${msg}`;
 const READY = "state revision '0' status is now READY";
-const boot = { id: 'boot-settled', kind: 'log-contains', line: { regex: "^state revision '0' status is now READY$" } };
-const running = { id: 'r', kind: 'container-state', container: 'pv-a', state: 'RUNNING' };
+const boot: LogContainsCheck = { id: 'boot-settled', kind: 'log-contains', line: { regex: "^state revision '0' status is now READY$" } };
+const running: ContainerStateCheck = { id: 'r', kind: 'container-state', container: 'pv-a', state: 'RUNNING' };
 
 test('eventPattern: log conditions and container states', () => {
   assert.deepEqual(eventPattern({ ...boot, count: { ge: 2 } }), { pattern: boot.line, nth: 2 });
   assert.deepEqual(eventPattern(running), { pattern: { module: 'platforms', text: "platform 'pv-a' status is now STARTED" }, nth: 1 });
-  assert.equal(eventPattern({ id: 'x', kind: 'ping-loss' }), undefined);
+  assert.equal(eventPattern({ id: 'x', kind: 'ping-loss' } as Check), undefined);
 });
 
 test('eventTime: the line after the previous step, placed mid-second', () => {
@@ -52,8 +56,8 @@ test('overheadRow: toolkit − target − commands (docker, pings, the re-check 
 });
 
 test('eventTime: a teardown-finished condition is reached at its launch\'s last force stop (observed §13), or at once without a teardown', () => {
-  const tear = { id: 'teardown-finished', kind: 'teardown-finished', line: { module: 'controller', text: 'a platform did not work as expected. Tearing down...' } };
-  const settled = { id: 'boot-settled', kind: 'log-contains', line: { module: 'controller', text: 'a platform did not work as expected. Tearing down...' } };
+  const tear: TeardownFinishedCheck = { id: 'teardown-finished', kind: 'teardown-finished', line: { module: 'controller', text: 'a platform did not work as expected. Tearing down...' } };
+  const settled: LogContainsCheck = { id: 'boot-settled', kind: 'log-contains', line: { module: 'controller', text: 'a platform did not work as expected. Tearing down...' } };
   const log = parsePvLog([
     L(100, 'logserver', 'starting logserver loop'), L(103, 'controller', 'a platform did not work as expected. Tearing down...'),
     L(108, 'state', "platform 'pv-a' did not exit after lenient stop, force stopping"), L(110, 'logserver', 'starting logserver loop'),

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { buildTargets, docSettings, inline, planMarkdown, sourceArtifact, type DocPlan } from '../lib/plan-markdown.ts';
-import { parsePlan } from '../lib/scenarios.ts';
+import { parsePlan, type Check } from '../lib/scenarios.ts';
 import { DEFAULTS } from '../lib/config.ts';
 
 const planText = readFileSync(new URL('../scenarios.json', import.meta.url), 'utf8');
@@ -141,7 +141,7 @@ function extendedPlan(): DocPlan {
       id: 'boot', waitFor: t1.steps[0].waitFor,
       checks: [
         { id: 'px-server-ip', kind: 'container-ipv4', container: 'pv-example-net-server', equals: '-', row: 'server: no IP' },
-        { id: 'px-masq', kind: 'iptables-masquerade', row: 'iptables: MASQUERADE | once', knownIssue: { summary: 'rule appended twice', seenIn: 'main' } },
+        { id: 'px-masq', kind: 'iptables-masquerade', row: 'iptables: MASQUERADE | once', knownIssue: { summary: 'rule appended twice', seenIn: 'main' } } as Check,
       ],
     }],
   });

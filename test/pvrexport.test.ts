@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { containerNames, exportProblem, objectRefs, tarFailure } from '../lib/pvrexport.ts';
-import { openExport } from '../scripts/pvrexport-files.ts';
+import { openExport } from '../scripts/shared/pvrexport-files.ts';
 import { derive } from '../scripts/derive.ts';
 import { readConfig } from '../lib/config.ts';
 import { EnvironmentError } from '../lib/errors.ts';

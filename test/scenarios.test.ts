@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  builtArtifacts, findScenario, parsePlan, selectScenarios, resolveStep, substitute, validatePlan, type PlanFile, type Step,
+  builtArtifacts, findScenario, parsePlan, selectScenarios, resolveStep, substitute, validatePlan, type Check, type PlanFile, type Step,
 } from '../lib/scenarios.ts';
 import { EVALUATORS } from '../lib/checks/index.ts';
 import { UsageError } from '../lib/errors.ts';
@@ -37,7 +37,8 @@ test('every hint named in the plan exists and every log regex compiles', () => {
   const plan = parsePlan(planText, schemaText);
   for (const c of allChecks(plan)) {
     if (c.hint) assert.ok(plan.troubleshooting[c.hint], c.id);
-    const patterns = [c.line, ...((c.lines as unknown[]) ?? [])].filter(Boolean) as { regex?: string }[];
+    const x = c as unknown as Record<string, unknown>;
+    const patterns = [x.line, ...((x.lines as unknown[]) ?? [])].filter(Boolean) as { regex?: string }[];
     for (const p of patterns) if (p.regex) new RegExp(p.regex);
   }
 });
@@ -51,6 +52,7 @@ test('the plan never hard-codes the external host in pings; it uses ${EXTERNAL_H
 
 // ---- invalid files ----
 
+// deno-lint-ignore no-explicit-any
 function minimal(): Record<string, any> {
   return {
     plan: { title: 'T', version: '1' },
@@ -72,6 +74,7 @@ function minimal(): Record<string, any> {
   };
 }
 
+// deno-lint-ignore no-explicit-any
 function rejects(mutate: (p: Record<string, any>) => void, message: RegExp) {
   const p = minimal();
   mutate(p);
@@ -186,7 +189,7 @@ test('resolveStep substitutes every string deeply and leaves the original alone'
   const pingChecks = r.checks.filter((c) => c.kind === 'ping-loss');
   assert.ok(pingChecks.some((c) => c.to === '198.51.100.20'));
   // numbers, booleans and structure are kept
-  const s: Step = { id: 'x', waitFor: [], checks: [{ id: 'c', kind: 'ping-loss', from: 'a', to: '${H}', lossPercent: 100, flag: true, none: null, list: ['${H}', 1] }] };
+  const s: Step = { id: 'x', waitFor: [], checks: [{ id: 'c', kind: 'ping-loss', from: 'a', to: '${H}', lossPercent: 100, flag: true, none: null, list: ['${H}', 1] } as Check] };
   assert.deepEqual(resolveStep(s, { H: 'h' }).checks[0], { id: 'c', kind: 'ping-loss', from: 'a', to: 'h', lossPercent: 100, flag: true, none: null, list: ['h', 1] });
   assert.throws(() => resolveStep(step, {}), UsageError);
 });

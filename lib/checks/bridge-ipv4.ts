@@ -1,12 +1,17 @@
 /** kind "bridge-ipv4": `ip addr show` lists the interface with this IPv4 address/prefix. */
-import type { Check } from '../scenarios.ts';
+import { FILES } from '../bundle.ts';
+import { show } from '../evidence.ts';
+import { shellQuote as shq } from '../shell-quote.ts';
+import type { CheckBase, CheckKind } from './kind.ts';
 import { findIface } from '../parse/ip-addr.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
 
-export function bridgeIpv4(check: Check, ctx: EvalContext): Outcome {
+export interface BridgeIpv4Check extends CheckBase { kind: 'bridge-ipv4'; interface: string; cidr: string }
+
+export function bridgeIpv4(check: BridgeIpv4Check, ctx: EvalContext): Outcome {
   const state = current(ctx);
-  const name = check.interface as string;
-  const cidr = check.cidr as string;
+  const name = check.interface;
+  const cidr = check.cidr;
   const iface = findIface(state.ifaces, name);
   const expected = `${name} with inet ${cidr}`;
   if (!iface) {
@@ -16,3 +21,11 @@ export function bridgeIpv4(check: Check, ctx: EvalContext): Outcome {
   const have = iface.inet.map((a) => a.cidr);
   return { pass: have.includes(cidr), expected, actual: `${name} inet ${have.join(', ') || 'none'}` };
 }
+
+export const KIND: CheckKind<BridgeIpv4Check> = {
+  kind: 'bridge-ipv4',
+  schema: { properties: { interface: { type: 'string' }, cidr: { type: 'string' } }, required: ['interface', 'cidr'] },
+  files: () => [FILES.ipAddr],
+  evaluate: bridgeIpv4,
+  evidence: (c, p, exec) => [show('ip-addr.txt', `ip addr show ${shq(c.interface)}`, p, exec)],
+};

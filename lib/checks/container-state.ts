@@ -1,10 +1,14 @@
 /** kind "container-state": lxc-ls -f shows the container in this STATE. */
-import type { Check } from '../scenarios.ts';
+import { FILES } from '../bundle.ts';
+import { lxcLs } from '../evidence.ts';
+import type { CheckBase, CheckKind } from './kind.ts';
 import { current, describeLxc, lxcRow, type EvalContext, type Outcome } from './types.ts';
 
-export function containerState(check: Check, ctx: EvalContext): Outcome {
+export interface ContainerStateCheck extends CheckBase { kind: 'container-state'; container: string; state: 'RUNNING' | 'STOPPED' | 'FROZEN' }
+
+export function containerState(check: ContainerStateCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);
-  const container = check.container as string;
+  const container = check.container;
   const row = lxcRow(state, container);
   return {
     pass: row?.state === check.state,
@@ -12,3 +16,17 @@ export function containerState(check: Check, ctx: EvalContext): Outcome {
     actual: row ? `${container} ${row.state}` : `${container} not listed (${describeLxc(state)})`,
   };
 }
+
+export const KIND: CheckKind<ContainerStateCheck> = {
+  kind: 'container-state',
+  schema: { properties: { container: { $ref: '#/definitions/name' }, state: { enum: ['RUNNING', 'STOPPED', 'FROZEN'] } }, required: ['container', 'state'] },
+  files: () => [FILES.lxcLs],
+  evaluate: containerState,
+  evidence: lxcLs,
+  condition: (c, code) => `${code(c.container)} is ${c.state} in ${code('lxc-ls -f')}`,
+  logEvent(c) {
+    if (c.state !== 'RUNNING' && c.state !== 'STOPPED') return undefined;
+    const to = c.state === 'RUNNING' ? 'STARTED' : 'STOPPED';
+    return { pattern: { module: 'platforms', text: `platform '${c.container}' status is now ${to}` }, nth: 1 };
+  },
+};

@@ -1,13 +1,17 @@
 /** kind "device-json-pool": trails/0/device.json declares network.pools.<pool> with these fields. */
-import type { Check } from '../scenarios.ts';
+import { FILES } from '../bundle.ts';
+import { deviceJson } from '../evidence.ts';
+import type { CheckBase, CheckKind } from './kind.ts';
 import { poolsOf } from '../bundle.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
 
-export function deviceJsonPool(check: Check, ctx: EvalContext): Outcome {
+export interface DeviceJsonPoolCheck extends CheckBase { kind: 'device-json-pool'; pool: string; subnet?: string; bridge?: string; gateway?: string; nat?: boolean }
+
+export function deviceJsonPool(check: DeviceJsonPoolCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);
-  const name = check.pool as string;
+  const name = check.pool;
   const wanted: Record<string, unknown> = {};
-  for (const k of ['subnet', 'bridge', 'gateway', 'nat']) if (check[k] !== undefined) wanted[k] = check[k];
+  for (const k of ['subnet', 'bridge', 'gateway', 'nat'] as const) if (check[k] !== undefined) wanted[k] = check[k];
   const expected = `network.pools.${name} ${JSON.stringify(wanted)}`;
   const pools = poolsOf(state);
   if (typeof pools === 'string') return { pass: false, expected, actual: pools };
@@ -20,3 +24,11 @@ export function deviceJsonPool(check: Check, ctx: EvalContext): Outcome {
     actual: `network.pools.${name} ${JSON.stringify(pool)}`,
   };
 }
+
+export const KIND: CheckKind<DeviceJsonPoolCheck> = {
+  kind: 'device-json-pool',
+  schema: { properties: { pool: { type: 'string' }, subnet: { type: 'string' }, bridge: { type: 'string' }, gateway: { type: 'string' }, nat: { type: 'boolean' } }, required: ['pool'] },
+  files: () => [FILES.deviceJson],
+  evaluate: deviceJsonPool,
+  evidence: deviceJson,
+};

@@ -1,61 +1,98 @@
 /**
- * The check kinds of scenarios.json, each implemented by one evaluator in lib/checks/<kind>.ts.
- * Adding a check to the plan needs no code; adding a kind needs one file and one line here.
+ * The registry of check kinds: each kind is one module lib/checks/<kind>.ts exporting its
+ * CheckKind (kind.ts), and is listed here once. Everything keyed by kind is derived from this
+ * list: the evaluators, the bundle files a readiness poll gathers (gather.ts), the evidence
+ * commands (`see:`), the schema's check branches (scenarios.schema.json, held to this list by a
+ * unit test), the cross-field validation (scenarios.ts), the plan document's wording
+ * (plan-markdown.ts) and make bench's log events (overhead.ts).
+ * Adding a check to the plan needs no code; adding a kind needs one file and its line in KINDS.
  */
-import type { Check } from '../scenarios.ts';
+import type { EvidencePaths } from '../evidence.ts';
+import { shellQuote as shq } from '../shell-quote.ts';
+import type { CheckBase, CheckKind } from './kind.ts';
 import type { EvalContext, Outcome } from './types.ts';
-import { containerState } from './container-state.ts';
-import { containerIpv4 } from './container-ipv4.ts';
-import { ipUsableInPool } from './ip-usable-in-pool.ts';
-import { ipsUnique } from './ips-unique.ts';
-import { ipMatchesLog } from './ip-matches-log.ts';
-import { ipUnchanged } from './ip-unchanged.ts';
-import { noRunningContainers } from './no-running-containers.ts';
-import { deviceJsonPool } from './device-json-pool.ts';
-import { bridgeIpv4 } from './bridge-ipv4.ts';
-import { nftMasquerade } from './nft-masquerade.ts';
-import { nftNatChain } from './nft-nat-chain.ts';
-import { pingLoss } from './ping-loss.ts';
-import { logContains } from './log-contains.ts';
-import { logAbsent } from './log-absent.ts';
-import { logOrdered } from './log-ordered.ts';
-import { iptablesMasquerade } from './iptables-masquerade.ts';
-import { nftRule } from './nft-rule.ts';
-import { containerNotRunning } from './container-not-running.ts';
-import { filesOfCheck } from '../gather.ts';
-import { teardownFinished } from './teardown-finished.ts';
+import { KIND as containerState } from './container-state.ts';
+import { KIND as containerNotRunning } from './container-not-running.ts';
+import { KIND as containerIpv4 } from './container-ipv4.ts';
+import { KIND as ipUsableInPool } from './ip-usable-in-pool.ts';
+import { KIND as ipsUnique } from './ips-unique.ts';
+import { KIND as ipMatchesLog } from './ip-matches-log.ts';
+import { KIND as ipUnchanged } from './ip-unchanged.ts';
+import { KIND as noRunningContainers } from './no-running-containers.ts';
+import { KIND as deviceJsonPool } from './device-json-pool.ts';
+import { KIND as bridgeIpv4 } from './bridge-ipv4.ts';
+import { KIND as nftMasquerade } from './nft-masquerade.ts';
+import { KIND as nftNatChain } from './nft-nat-chain.ts';
+import { KIND as nftRule } from './nft-rule.ts';
+import { KIND as iptablesMasquerade } from './iptables-masquerade.ts';
+import { KIND as pingLoss } from './ping-loss.ts';
+import { KIND as logContains } from './log-contains.ts';
+import { KIND as teardownFinished } from './teardown-finished.ts';
+import { KIND as logAbsent } from './log-absent.ts';
+import { KIND as logOrdered } from './log-ordered.ts';
+
+/** The kinds, in the order of the schema's branches. */
+export const KINDS = [
+  containerState,
+  containerNotRunning,
+  containerIpv4,
+  ipUsableInPool,
+  ipsUnique,
+  ipMatchesLog,
+  ipUnchanged,
+  noRunningContainers,
+  deviceJsonPool,
+  bridgeIpv4,
+  nftMasquerade,
+  nftNatChain,
+  nftRule,
+  iptablesMasquerade,
+  pingLoss,
+  logContains,
+  teardownFinished,
+  logAbsent,
+  logOrdered,
+] as const;
+
+/** A check of scenarios.json: one of the kinds' parameter types, told apart by `kind`. */
+export type Check = (typeof KINDS)[number] extends infer K ? K extends CheckKind<infer C> ? C : never : never;
+
+const registry = new Map<string, CheckKind>(KINDS.map((k): [string, CheckKind] => [k.kind, k as CheckKind]));
+
+/** The registered kinds (KINDS, and any a test registered). */
+export function checkKinds(): CheckKind[] {
+  return [...registry.values()];
+}
+
+/** The module of a kind, or undefined for one nobody registered. */
+export function kindOf(kind: string): CheckKind | undefined {
+  return registry.get(kind);
+}
+
+/** Adds a kind for as long as a test needs it; returns what removes it again. */
+export function registerKind<C extends CheckBase>(k: CheckKind<C>): () => void {
+  if (registry.has(k.kind)) throw new Error(`check kind '${k.kind}' is registered already`);
+  registry.set(k.kind, k as unknown as CheckKind);
+  return () => { registry.delete(k.kind); };
+}
 
 export type Evaluator = (check: Check, ctx: EvalContext) => Outcome;
 
-export const EVALUATORS: Record<string, Evaluator> = {
-  'container-state': containerState,
-  'container-not-running': containerNotRunning,
-  'container-ipv4': containerIpv4,
-  'ip-usable-in-pool': ipUsableInPool,
-  'ips-unique': ipsUnique,
-  'ip-matches-log': ipMatchesLog,
-  'ip-unchanged': ipUnchanged,
-  'no-running-containers': noRunningContainers,
-  'device-json-pool': deviceJsonPool,
-  'bridge-ipv4': bridgeIpv4,
-  'nft-masquerade': nftMasquerade,
-  'nft-nat-chain': nftNatChain,
-  'nft-rule': nftRule,
-  'iptables-masquerade': iptablesMasquerade,
-  'ping-loss': pingLoss,
-  'log-contains': logContains,
-  'log-absent': logAbsent,
-  'log-ordered': logOrdered,
-  'teardown-finished': teardownFinished,
-};
+/** The evaluator of each kind. */
+export const EVALUATORS: Record<string, Evaluator> = Object.fromEntries(KINDS.map((k) => [k.kind, (k as CheckKind).evaluate]));
+
+/** The bundle files one check reads (its kind's files; a ping check's own ping file); none for an unknown kind. */
+export function filesOfCheck(check: CheckBase): string[] {
+  return kindOf(check.kind)?.files(check) ?? [];
+}
 
 /** The steps whose state a check reads: its own, or (ip-unchanged) the two it compares. */
-function stepsOfCheck(check: Check, ctx: EvalContext): string[] {
-  return check.kind === 'ip-unchanged' ? [check.from as string, check.to as string] : [ctx.step];
+function stepsOfCheck(check: CheckBase, ctx: EvalContext): string[] {
+  return kindOf(check.kind)?.steps?.(check, ctx) ?? [ctx.step];
 }
 
 /** Why the evidence a check reads cannot be read (bundle.ts StepState.unreadable), or undefined. */
-export function unreadableFor(check: Check, ctx: EvalContext): string | undefined {
+export function unreadableFor(check: CheckBase, ctx: EvalContext): string | undefined {
   const files = filesOfCheck(check);
   const why: string[] = [];
   for (const step of stepsOfCheck(check, ctx)) {
@@ -72,8 +109,8 @@ export function unreadableFor(check: Check, ctx: EvalContext): string | undefine
  * Runs one check; an evaluator that throws is reported as a failure, never a crash. A check
  * whose evidence cannot be read is an ERROR quoting it, whatever the evaluator would say.
  */
-export function evaluateCheck(check: Check, ctx: EvalContext): Outcome {
-  const evaluator = EVALUATORS[check.kind];
+export function evaluateCheck(check: CheckBase, ctx: EvalContext): Outcome {
+  const evaluator = kindOf(check.kind)?.evaluate;
   if (!evaluator) return { pass: false, expected: `a known check kind`, actual: `unknown kind '${check.kind}'` };
   let outcome: Outcome;
   try {
@@ -85,4 +122,30 @@ export function evaluateCheck(check: Check, ctx: EvalContext): Outcome {
   return unreadable ? { pass: false, error: true, expected: outcome.expected, actual: unreadable } : outcome;
 }
 
+/** The commands, one per file the check reads (e.g. lxc-ls and device.json), in order. */
+export function evidenceCommands(check: CheckBase, paths: EvidencePaths): string[] {
+  const exec = `docker exec ${shq(paths.container)}`;
+  const k = kindOf(check.kind);
+  return k ? k.evidence(check, paths, exec) : [`docker exec -it ${shq(paths.container)} sh`];
+}
+
+/**
+ * The host command showing what `check` judges. Resolve ${VARS} in the check first
+ * (resolveStep). An unknown kind gets a shell in the container.
+ */
+export function evidenceCommand(check: CheckBase, paths: EvidencePaths): string {
+  return evidenceCommands(check, paths).join('; ');
+}
+
+/** The schema's branch of each kind (definitions.check.oneOf of scenarios.schema.json). */
+export function checkSchemaBranches(kinds: CheckKind[] = checkKinds()): object[] {
+  return kinds.map((k) => ({
+    ...(k.schema.description ? { description: k.schema.description } : {}),
+    properties: { kind: { const: k.kind }, id: {}, row: {}, hint: {}, realSystem: {}, knownIssue: {}, ...k.schema.properties },
+    ...(k.schema.required ? { required: k.schema.required } : {}),
+    additionalProperties: false,
+  }));
+}
+
+export type { CheckBase, CheckKind, KnownIssue } from './kind.ts';
 export type { EvalContext, Outcome } from './types.ts';

@@ -3,7 +3,9 @@
  * is the one pantavisor.log last assigned to it: "allocated", "reusing existing lease",
  * "reserved ... for" (static PV_NETWORK_IP) or "reserved static IP ... (from ...)" (baked).
  */
-import type { Check } from '../scenarios.ts';
+import { FILES } from '../bundle.ts';
+import { ereEscape, grepLog, lxcLs } from '../evidence.ts';
+import type { CheckBase, CheckKind } from './kind.ts';
 import { bareIp, sameIp } from '../ip.ts';
 import type { PvLogLine } from '../parse/pv-log.ts';
 import { current, describeLxc, lxcRow, type EvalContext, type Outcome } from './types.ts';
@@ -29,9 +31,11 @@ export function assignedIp(line: PvLogLine, container: string): string | undefin
   return undefined;
 }
 
-export function ipMatchesLog(check: Check, ctx: EvalContext): Outcome {
+export interface IpMatchesLogCheck extends CheckBase { kind: 'ip-matches-log'; container: string }
+
+export function ipMatchesLog(check: IpMatchesLogCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);
-  const container = check.container as string;
+  const container = check.container;
   let last: { ip: string; line: PvLogLine } | undefined;
   for (const line of state.log.lines) {
     const ip = assignedIp(line, container);
@@ -46,3 +50,14 @@ export function ipMatchesLog(check: Check, ctx: EvalContext): Outcome {
   const pass = row.ipv4.some((ip) => sameIp(ip, last!.ip));
   return { pass, expected, actual: `log assigned ${bareIp(last.ip)} (line ${last.line.lineNo}); lxc-ls shows ${row.ipv4.join(', ')}` };
 }
+
+export const KIND: CheckKind<IpMatchesLogCheck> = {
+  kind: 'ip-matches-log',
+  schema: { properties: { container: { $ref: '#/definitions/name' } }, required: ['container'] },
+  files: () => [FILES.lxcLs, FILES.log],
+  evaluate: ipMatchesLog,
+  evidence: (c, p, exec) => [
+    ...lxcLs(c, p, exec),
+    grepLog({ mode: 'E', patterns: [`(allocated|reserved|reusing existing lease) .*${ereEscape(c.container)}`] }, p, exec),
+  ],
+};

@@ -2,15 +2,19 @@
  * kind "ip-usable-in-pool" (implied by the plan): the container's address is inside its
  * pool's subnet and is not the network, broadcast or gateway address.
  */
-import type { Check } from '../scenarios.ts';
+import { FILES } from '../bundle.ts';
+import { deviceJson, lxcLs } from '../evidence.ts';
+import type { CheckBase, CheckKind } from './kind.ts';
 import { poolsOf } from '../bundle.ts';
 import { classifyInPool } from '../ip.ts';
 import { current, describeLxc, lxcRow, type EvalContext, type Outcome } from './types.ts';
 
-export function ipUsableInPool(check: Check, ctx: EvalContext): Outcome {
+export interface IpUsableInPoolCheck extends CheckBase { kind: 'ip-usable-in-pool'; container: string; pool: string }
+
+export function ipUsableInPool(check: IpUsableInPoolCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);
-  const container = check.container as string;
-  const poolName = check.pool as string;
+  const container = check.container;
+  const poolName = check.pool;
   const expected = `${container} IPv4 a usable host of pool '${poolName}' (inside the subnet, not network/broadcast/gateway)`;
   const pools = poolsOf(state);
   if (typeof pools === 'string') return { pass: false, expected, actual: pools };
@@ -32,3 +36,11 @@ export function ipUsableInPool(check: Check, ctx: EvalContext): Outcome {
     actual: problems.length ? problems.join('; ') : `${row.ipv4.join(', ')} in ${pool.subnet}, gateway ${pool.gateway}`,
   };
 }
+
+export const KIND: CheckKind<IpUsableInPoolCheck> = {
+  kind: 'ip-usable-in-pool',
+  schema: { properties: { container: { $ref: '#/definitions/name' }, pool: { type: 'string' } }, required: ['container', 'pool'] },
+  files: () => [FILES.lxcLs, FILES.deviceJson],
+  evaluate: ipUsableInPool,
+  evidence: (c, p, exec) => [...lxcLs(c, p, exec), ...deviceJson(c, p, exec)],
+};

@@ -1,9 +1,13 @@
 /** kind "ips-unique" (implied by the plan): no two containers in lxc-ls -f share an IPv4 address. */
-import type { Check } from '../scenarios.ts';
+import { FILES } from '../bundle.ts';
+import { lxcLs } from '../evidence.ts';
+import type { CheckBase, CheckKind } from './kind.ts';
 import { bareIp } from '../ip.ts';
 import { current, describeLxc, type EvalContext, type Outcome } from './types.ts';
 
-export function ipsUnique(_check: Check, ctx: EvalContext): Outcome {
+export interface IpsUniqueCheck extends CheckBase { kind: 'ips-unique' }
+
+export function ipsUnique(_check: IpsUniqueCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);
   const owners = new Map<string, string[]>();
   for (const row of state.lxc) {
@@ -19,3 +23,11 @@ export function ipsUnique(_check: Check, ctx: EvalContext): Outcome {
     actual: dups.length ? dups.map(([ip, names]) => `${ip} held by ${names.join(' and ')}`).join('; ') : describeLxc(state),
   };
 }
+
+export const KIND: CheckKind<IpsUniqueCheck> = {
+  kind: 'ips-unique',
+  schema: { properties: {} },
+  files: () => [FILES.lxcLs],
+  evaluate: ipsUnique,
+  evidence: lxcLs,
+};

@@ -4,22 +4,26 @@
  * nft-masquerade: no -s at all, a wider -s, `! -s <another>`, an iprange holding the pool) and/or
  * read `! -o <bridge>`. A rule covering only part of the pool fails; one not understood is an ERROR.
  */
-import type { Check } from '../scenarios.ts';
+import { OPTIONAL_FILES } from '../bundle.ts';
+import { show } from '../evidence.ts';
+import type { CheckBase, CheckKind } from './kind.ts';
 import { countSatisfied, describeCount, type Count } from '../log-match.ts';
 import { rulesForPool } from '../source-match.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
 
-export function iptablesMasquerade(check: Check, ctx: EvalContext): Outcome {
+export interface IptablesMasqueradeCheck extends CheckBase { kind: 'iptables-masquerade'; chain?: string; subnet?: string; notOutputInterface?: string; count: Count }
+
+export function iptablesMasquerade(check: IptablesMasqueradeCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);
   const all = state.iptables.filter((r) => r.target === 'MASQUERADE');
   const inScope = all.filter((r) =>
     (check.chain === undefined || r.chain === check.chain) &&
     (check.notOutputInterface === undefined || r.outNot === check.notOutputInterface));
-  const subnet = check.subnet as string | undefined;
+  const subnet = check.subnet;
   const { matching, partial, unknown } = rulesForPool(inScope, subnet);
   const what = [check.chain ? `-A ${check.chain}` : undefined, subnet ? `applying to ${subnet}` : undefined,
     check.notOutputInterface ? `! -o ${check.notOutputInterface}` : undefined].filter(Boolean).join(' ');
-  const count = check.count as Count;
+  const count = check.count;
   const expected = `${describeCount(count)} MASQUERADE rule(s) ${what}`.trimEnd();
   if (state.files['iptables-nat.txt'] === undefined) return { pass: false, expected, actual: 'iptables-nat.txt missing (no iptables in the container?)' };
   if (unknown.length) return { pass: false, error: true, expected, actual: `a MASQUERADE rule whose source match is not understood: ${unknown.map((r) => r.raw).join(' | ')}` };
@@ -29,3 +33,12 @@ export function iptablesMasquerade(check: Check, ctx: EvalContext): Outcome {
     actual: `${matching.length} matching${partial.length ? ` (${partial.length} covering only part of ${subnet}: ${partial.map((r) => r.raw).join(' | ')})` : ''}; all MASQUERADE rules: ${all.map((r) => r.raw).join(' | ') || 'none'}`,
   };
 }
+
+export const KIND: CheckKind<IptablesMasqueradeCheck> = {
+  kind: 'iptables-masquerade',
+  schema: { properties: { chain: { type: 'string' }, subnet: { type: 'string' }, notOutputInterface: { type: 'string' }, count: { $ref: '#/definitions/count' } }, required: ['count'] },
+  files: () => [OPTIONAL_FILES.iptablesNat],
+  evaluate: iptablesMasquerade,
+  evidence: (_c, p, exec) => [show('iptables-nat.txt', 'iptables -t nat -S', p, exec)],
+  expectsNoOutput: (c) => c.count?.eq === 0,
+};

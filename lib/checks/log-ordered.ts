@@ -4,13 +4,17 @@
  * such as `suddenly stopped` → `Tearing down...` → the next launch's `allocated`); other lines
  * may come between them.
  */
-import type { Check } from '../scenarios.ts';
+import { FILES } from '../bundle.ts';
+import { grepLog, grepOf } from '../evidence.ts';
+import type { CheckBase, CheckKind } from './kind.ts';
 import { describePattern, orderedSubsequence, orderedWithinLaunch, shortLine, type LogPattern } from '../log-match.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
 
-export function logOrdered(check: Check, ctx: EvalContext): Outcome {
+export interface LogOrderedCheck extends CheckBase { kind: 'log-ordered'; lines: LogPattern[]; acrossLaunches?: boolean }
+
+export function logOrdered(check: LogOrderedCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);
-  const patterns = check.lines as LogPattern[];
+  const patterns = check.lines;
   const across = check.acrossLaunches === true;
   const r = across ? { ...orderedSubsequence(state.log.lines, patterns), launches: 1 } : orderedWithinLaunch(state.log.lines, patterns);
   const expected = `in order${across ? ' (across launches)' : ' within one launch'}: ` + patterns.map((p, i) => `(${i + 1}) ${describePattern(p)}`).join(' → ');
@@ -22,3 +26,15 @@ export function logOrdered(check: Check, ctx: EvalContext): Outcome {
   const got = r.matched.map((l, k) => `(${k + 1}) ${shortLine(l)}`).join(' | ');
   return { pass: false, expected, actual: `(${i + 1}) ${describePattern(patterns[i])} ${why}${after}${got ? `; matched so far: ${got}` : ''}` };
 }
+
+export const KIND: CheckKind<LogOrderedCheck> = {
+  kind: 'log-ordered',
+  schema: { properties: {
+      lines: { type: 'array', minItems: 2, items: { $ref: '#/definitions/logPattern' } },
+      acrossLaunches: { type: 'boolean', description: 'match the order anywhere in the file, not within one pantavisor launch (for sequences that span a relaunch)' },
+    },
+    required: ['lines'] },
+  files: () => [FILES.log],
+  evaluate: logOrdered,
+  evidence: (c, p, exec) => [grepLog(grepOf(c.lines), p, exec)],
+};

@@ -6,27 +6,31 @@
  * A rule covering only part of the pool fails the check; one whose source match the toolkit
  * does not understand makes it an ERROR, quoted.
  */
-import type { Check } from '../scenarios.ts';
+import { FILES } from '../bundle.ts';
+import { nftRuleset } from '../evidence.ts';
+import type { CheckBase, CheckKind } from './kind.ts';
 import { countSatisfied, describeCount, type Count } from '../log-match.ts';
 import { findMasqueradeRules } from '../parse/nft.ts';
 import { rulesForPool } from '../source-match.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
 
-export function nftMasquerade(check: Check, ctx: EvalContext): Outcome {
+export interface NftMasqueradeCheck extends CheckBase { kind: 'nft-masquerade'; table?: string; chain?: string; subnet?: string; notOutputInterface?: string; count: Count }
+
+export function nftMasquerade(check: NftMasqueradeCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);
   const all = findMasqueradeRules(state.nft);
   const inScope = all.filter((r) =>
     (check.table === undefined || r.table === check.table) &&
     (check.chain === undefined || r.chain === check.chain) &&
     (check.notOutputInterface === undefined || r.oifnameNot === check.notOutputInterface));
-  const subnet = check.subnet as string | undefined;
+  const subnet = check.subnet;
   const { matching, partial, unknown } = rulesForPool(inScope, subnet);
   const what = [
     subnet ? `applying to ${subnet}` : undefined,
     check.notOutputInterface ? `oifname != "${check.notOutputInterface}"` : undefined,
   ].filter(Boolean).join(' ');
   const where = check.table ? ` in ${check.table}${check.chain ? `/${check.chain}` : ''}` : '';
-  const count = check.count as Count;
+  const count = check.count;
   const expected = `${describeCount(count)} masquerade rule(s) ${what}${where}`;
   const shown = (rs: typeof all) => rs.map((r) => `${r.table}/${r.chain}: ${r.raw}`).join(' | ');
   if (state.missing.includes('nft-ruleset.txt')) return { pass: false, expected, actual: 'nft-ruleset.txt missing' };
@@ -37,3 +41,12 @@ export function nftMasquerade(check: Check, ctx: EvalContext): Outcome {
     actual: `${matching.length} matching${partial.length ? ` (${partial.length} covering only part of ${subnet}: ${shown(partial)})` : ''}; all masquerade rules: ${shown(all) || 'none'}`,
   };
 }
+
+export const KIND: CheckKind<NftMasqueradeCheck> = {
+  kind: 'nft-masquerade',
+  schema: { properties: { table: { type: 'string' }, chain: { type: 'string' }, subnet: { type: 'string' }, notOutputInterface: { type: 'string' }, count: { $ref: '#/definitions/count' } }, required: ['count'] },
+  files: () => [FILES.nft],
+  evaluate: nftMasquerade,
+  evidence: nftRuleset,
+  expectsNoOutput: (c) => c.count?.eq === 0,
+};

@@ -3,19 +3,23 @@
  * exactly RULE (e.g. the isolation branch's `iifname "pvbr0" oifname "pvbr1" drop` in
  * `table inet pv_ipam`, chain `forward`).
  */
-import type { Check } from '../scenarios.ts';
+import { FILES } from '../bundle.ts';
+import { nftRuleset } from '../evidence.ts';
+import type { CheckBase, CheckKind } from './kind.ts';
 import { countSatisfied, describeCount, type Count } from '../log-match.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
 
 const norm = (s: string) => s.trim().replace(/\s+/g, ' ');
 
-export function nftRule(check: Check, ctx: EvalContext): Outcome {
+export interface NftRuleCheck extends CheckBase { kind: 'nft-rule'; family: string; table: string; chain: string; rule: string; count: Count }
+
+export function nftRule(check: NftRuleCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);
-  const family = check.family as string;
-  const tableName = check.table as string;
-  const chainName = check.chain as string;
-  const rule = norm(check.rule as string);
-  const count = check.count as Count;
+  const family = check.family;
+  const tableName = check.table;
+  const chainName = check.chain;
+  const rule = norm(check.rule);
+  const count = check.count;
   const expected = `${describeCount(count)} rule(s) \`${rule}\` in table ${family} ${tableName}, chain ${chainName}`;
   if (state.missing.includes('nft-ruleset.txt')) return { pass: false, expected, actual: 'nft-ruleset.txt missing' };
   const table = state.nft.find((t) => t.family === family && t.name === tableName);
@@ -26,3 +30,12 @@ export function nftRule(check: Check, ctx: EvalContext): Outcome {
     : `${n} matching; chain ${chainName}: ${chain.rules.join(' | ') || 'no rules'}`;
   return { pass: countSatisfied(n, count), expected, actual };
 }
+
+export const KIND: CheckKind<NftRuleCheck> = {
+  kind: 'nft-rule',
+  schema: { properties: { family: { type: 'string' }, table: { type: 'string' }, chain: { type: 'string' }, rule: { type: 'string' }, count: { $ref: '#/definitions/count' } }, required: ['family', 'table', 'chain', 'rule', 'count'] },
+  files: () => [FILES.nft],
+  evaluate: nftRule,
+  evidence: nftRuleset,
+  expectsNoOutput: (c) => c.count?.eq === 0,
+};

@@ -1,8 +1,12 @@
 /** kind "no-running-containers": lxc-ls -f lists no RUNNING container (it may list STOPPED ones). */
-import type { Check } from '../scenarios.ts';
+import { FILES } from '../bundle.ts';
+import { lxcLs } from '../evidence.ts';
+import type { CheckBase, CheckKind } from './kind.ts';
 import { current, describeLxc, type EvalContext, type Outcome } from './types.ts';
 
-export function noRunningContainers(_check: Check, ctx: EvalContext): Outcome {
+export interface NoRunningContainersCheck extends CheckBase { kind: 'no-running-containers' }
+
+export function noRunningContainers(_check: NoRunningContainersCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);
   const running = state.lxc.filter((r) => r.state === 'RUNNING');
   return {
@@ -11,3 +15,11 @@ export function noRunningContainers(_check: Check, ctx: EvalContext): Outcome {
     actual: running.length ? `RUNNING: ${running.map((r) => r.name).join(', ')}` : describeLxc(state),
   };
 }
+
+export const KIND: CheckKind<NoRunningContainersCheck> = {
+  kind: 'no-running-containers',
+  schema: { properties: {} },
+  files: () => [FILES.lxcLs],
+  evaluate: noRunningContainers,
+  evidence: lxcLs,
+};

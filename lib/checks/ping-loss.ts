@@ -1,11 +1,14 @@
 /** kind "ping-loss": the summary of `pventer -c FROM ping -c 2 TO` shows this packet loss. */
-import type { Check } from '../scenarios.ts';
+import { shellQuote as shq } from '../shell-quote.ts';
+import type { CheckBase, CheckKind } from './kind.ts';
 import { pingFileName } from '../bundle.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
 
-export function pingLoss(check: Check, ctx: EvalContext): Outcome {
+export interface PingLossCheck extends CheckBase { kind: 'ping-loss'; from: string; to: string; lossPercent: number }
+
+export function pingLoss(check: PingLossCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);
-  const file = pingFileName(check.from as string, check.to as string);
+  const file = pingFileName(check.from, check.to);
   const expected = `${check.from} → ${check.to}: ${check.lossPercent}% packet loss`;
   const ping = state.pings[file];
   if (!ping) return { pass: false, expected, actual: `${file} missing` };
@@ -20,3 +23,13 @@ export function pingLoss(check: Check, ctx: EvalContext): Outcome {
     actual: `${s.transmitted} transmitted, ${s.received} received, ${s.lossPercent}% packet loss`,
   };
 }
+
+export const KIND: CheckKind<PingLossCheck> = {
+  kind: 'ping-loss',
+  schema: { properties: { from: { $ref: '#/definitions/name' }, to: { type: 'string' }, lossPercent: { type: 'number', minimum: 0, maximum: 100 } }, required: ['from', 'to', 'lossPercent'] },
+  files: (c) => [pingFileName(c.from, c.to)],
+  evaluate: pingLoss,
+  evidence: (c, p, exec) => [`${exec} pventer -c ${shq(c.from)} ping -c 2${p.pingWaitSecs ? ` -W ${p.pingWaitSecs}` : ''} ${shq(c.to)}`],
+  validate: (c, where) => (where.pings.has(`${c.from} ${c.to}`) ? undefined
+    : `scenarios.json: check '${c.id}' needs a ping from ${c.from} to ${c.to}; add it to the step's pings`),
+};

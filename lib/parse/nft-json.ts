@@ -3,7 +3,7 @@
  * each rule written back as the text `nft list ruleset` prints for it (`ip saddr 10.0.5.0/24
  * oifname != "pvbr0" masquerade`), so that every check reads one shape whichever the target prints.
  */
-import type { NftChain, NftRead, NftTable } from './nft.ts';
+import type { NftChain, NftRead, NftTable } from './nft-ruleset.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Obj = { [key: string]: Json };

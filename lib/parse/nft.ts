@@ -13,27 +13,8 @@ import { splitLines } from './lines.ts';
 import { intervalsOf, type SourceMatch } from '../source-match.ts';
 import { readNftJson } from './nft-json.ts';
 
-/** A chain: base-chain properties from its `type ... hook ... priority ...; policy ...;` line, and its rules in order. */
-export interface NftChain {
-  name: string;
-  type?: string;
-  hook?: string;
-  priority?: string;
-  policy?: string;
-  rules: string[];
-}
-
-/** A table: `table <family> <name> { ... }`. */
-export interface NftTable {
-  family: string;
-  name: string;
-  chains: NftChain[];
-  /** named sets: their elements as printed (`10.0.5.0/24`, `10.0.5.2-10.0.5.9`) */
-  sets?: Record<string, string[]>;
-}
-
-/** The tables, or why the output is not a ruleset nft prints (`problem`; what was read is kept). */
-export interface NftRead { tables: NftTable[]; problem?: string }
+export type { NftChain, NftRead, NftTable } from './nft-ruleset.ts';
+import type { NftChain, NftRead, NftTable } from './nft-ruleset.ts';
 
 /** A masquerade rule found in a chain, with the matches pantavisor uses pulled out. */
 export interface MasqueradeRule {

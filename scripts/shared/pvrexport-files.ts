@@ -10,10 +10,10 @@ import type { Buffer } from 'node:buffer';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $ } from 'zx';
-import { EnvironmentError } from '../lib/errors.ts';
-import { configKey } from '../lib/derive.ts';
-import type { ExportView } from '../lib/lint.ts';
-import { containerNames, exportProblem, memberProblem, objectRefs, parseTarListing, PVREXPORT_CAPS, tarFailure, type State } from '../lib/pvrexport.ts';
+import { EnvironmentError } from '../../lib/errors.ts';
+import { configKey } from '../../lib/derive.ts';
+import type { ExportView } from '../../lib/lint.ts';
+import { containerNames, exportProblem, memberProblem, objectRefs, parseTarListing, PVREXPORT_CAPS, tarFailure, type State } from '../../lib/pvrexport.ts';
 import { shellQuote, typed } from './common.ts';
 
 export interface OpenedExport extends ExportView {

@@ -5,8 +5,8 @@
  * whose process is gone is taken over.
  */
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import type { Config } from '../lib/config.ts';
-import { EnvironmentError } from '../lib/errors.ts';
+import type { Config } from '../../lib/config.ts';
+import { EnvironmentError } from '../../lib/errors.ts';
 import { typed } from './common.ts';
 
 interface Holder { pid: number; run: string; container: string; since: string }

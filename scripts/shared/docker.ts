@@ -4,8 +4,8 @@
  * with a host-side timeout as a last resort.
  */
 import { $ } from 'zx';
-import type { Config } from '../lib/config.ts';
-import { EnvironmentError } from '../lib/errors.ts';
+import type { Config } from '../../lib/config.ts';
+import { EnvironmentError } from '../../lib/errors.ts';
 import { echoCommand } from './common.ts';
 
 $.verbose = false;

@@ -10,10 +10,10 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import type { Config } from '../lib/config.ts';
-import { EnvironmentError } from '../lib/errors.ts';
-import { PvLogParser, type PvLog } from '../lib/parse/pv-log.ts';
-import { shellQuote as q } from '../lib/shell-quote.ts';
+import type { Config } from '../../lib/config.ts';
+import { EnvironmentError } from '../../lib/errors.ts';
+import { PvLogParser, type PvLog } from '../../lib/parse/pv-log.ts';
+import { shellQuote as q } from '../../lib/shell-quote.ts';
 
 
 export interface LogSnapshot {

@@ -1,9 +1,9 @@
 /** Prints results as they come and writes report.json + junit.xml for a run. */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Config } from '../lib/config.ts';
-import type { CheckResult } from '../lib/evaluate.ts';
-import { checkLine, exitCodeOf, skipLine, summarize, summaryLine, toJunit, type RunReport, type ScenarioReport } from '../lib/report.ts';
-import type { Scenario } from '../lib/scenarios.ts';
+import type { Config } from '../../lib/config.ts';
+import type { CheckResult } from '../../lib/evaluate.ts';
+import { checkLine, exitCodeOf, skipLine, summarize, summaryLine, toJunit, type RunReport, type ScenarioReport } from '../../lib/report.ts';
+import type { Scenario } from '../../lib/scenarios.ts';
 import { colors, ROOT, say } from './common.ts';
 
 export function version(): string {

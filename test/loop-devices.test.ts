@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loopsBackedBy, parseHostLosetup, parseReleased, releaseLoopsScript } from '../lib/loops.ts';
+import { loopsBackedBy, parseHostLosetup, parseReleased, releaseLoopsScript } from '../lib/loop-devices.ts';
 
 const roots: string[] = [];
 after(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));

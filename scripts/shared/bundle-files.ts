@@ -5,10 +5,10 @@
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
-import { PvLogParser, type PvLog } from '../lib/parse/pv-log.ts';
-import { EXTRA_FILES, FILES, type BundleMeta } from '../lib/bundle.ts';
-import { UsageError } from '../lib/errors.ts';
-import type { Scenario } from '../lib/scenarios.ts';
+import { PvLogParser, type PvLog } from '../../lib/parse/pv-log.ts';
+import { EXTRA_FILES, FILES, type BundleMeta } from '../../lib/bundle.ts';
+import { UsageError } from '../../lib/errors.ts';
+import type { Scenario } from '../../lib/scenarios.ts';
 
 function stepDir(dir: string, scenario: Scenario, step: string): string {
   return scenario.steps.length > 1 ? `${dir}/${step}` : dir;

@@ -8,14 +8,14 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createColors } from 'picocolors';
 import { $ } from 'zx';
-import { parsePreset, readConfig, type Config } from '../lib/config.ts';
-import { EnvironmentError, UsageError } from '../lib/errors.ts';
-import { pathOverlap } from '../lib/paths.ts';
-import { parsePlan, type PlanFile } from '../lib/scenarios.ts';
-import { shellQuote } from '../lib/shell-quote.ts';
-import type { Colors } from '../lib/report.ts';
+import { parsePreset, readConfig, type Config } from '../../lib/config.ts';
+import { EnvironmentError, UsageError } from '../../lib/errors.ts';
+import { pathOverlap } from '../../lib/paths.ts';
+import { parsePlan, type PlanFile } from '../../lib/scenarios.ts';
+import { shellQuote } from '../../lib/shell-quote.ts';
+import type { Colors } from '../../lib/report.ts';
 
-export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 /**
  * The configuration: environment, then the target's preset (TARGET=lab: lab/preset.env, then

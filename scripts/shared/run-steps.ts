@@ -7,23 +7,23 @@
  * Each round of gathering is one `docker exec`. The final round of each step is what the
  * bundle keeps, so re-verifying the bundle offline gives the same verdict.
  */
-import type { Config } from '../lib/config.ts';
-import { FILES, stateFromFiles, type StepState } from '../lib/bundle.ts';
+import type { Config } from '../../lib/config.ts';
+import { FILES, stateFromFiles, type StepState } from '../../lib/bundle.ts';
 import { LiveLog, type LogSnapshot } from './live-log.ts';
-import { allPass, allSettled, evaluateChecks, evaluateStep, type CheckResult } from '../lib/evaluate.ts';
-import { filesFor, gatherCommands, gatherScript, newMark, optionalFilesFor, parseGatherOutput } from '../lib/gather.ts';
-import { logCapabilities, logProbe } from '../lib/capabilities.ts';
-import type { CapabilityProbe } from '../lib/report.ts';
-import { pollUntil } from '../lib/poll.ts';
-import { Stability } from '../lib/settle.ts';
-import { resolveStep, type Ping, type PlanFile, type Scenario, type Step } from '../lib/scenarios.ts';
-import type { ScenarioReport } from '../lib/report.ts';
-import { Interrupted } from '../lib/errors.ts';
+import { allPass, allSettled, evaluateChecks, evaluateStep, type CheckResult } from '../../lib/evaluate.ts';
+import { filesFor, gatherCommands, gatherScript, newMark, optionalFilesFor, parseGatherOutput } from '../../lib/gather.ts';
+import { logCapabilities, logProbe } from '../../lib/capabilities.ts';
+import type { CapabilityProbe } from '../../lib/capabilities.ts';
+import { pollUntil } from '../../lib/poll.ts';
+import { Stability } from '../../lib/settle.ts';
+import { resolveStep, type Ping, type PlanFile, type Scenario, type Step } from '../../lib/scenarios.ts';
+import type { ScenarioReport } from '../../lib/report.ts';
+import { Interrupted } from '../../lib/errors.ts';
 import { clearProgress, colors, progress, say, shellQuote, terminalColumns, uptime } from './common.ts';
-import { lastSeen as seenSoFar, progressLine } from '../lib/progress.ts';
+import { lastSeen as seenSoFar, progressLine } from '../../lib/progress.ts';
 import { execInContainer, timed } from './docker.ts';
-import { actionOutcome } from '../lib/step-outcome.ts';
-import { actionFailed } from '../lib/verdict.ts';
+import { actionOutcome } from '../../lib/step-outcome.ts';
+import { actionFailed } from '../../lib/verdict.ts';
 
 /** polls in a row on which a wait's evidence could not be read before the wait gives up */
 const UNREADABLE_POLLS = 3;
@@ -59,7 +59,7 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
   const steps = scenario.steps.map((s) => resolveStep(s, scenarioVars(cfg)));
   const paths = { deviceJsonFile: cfg.deviceJsonFile, logFile: cfg.logFile, appengineOut: cfg.appengineOut, pingWaitSecs: cfg.pingWaitSecs };
   const extras = { optional: optionalFilesFor(steps.flatMap((s) => s.checks)), overrides: scenario.gather };
-  // pantavisor.log is read on its own, incrementally (scripts/live-log.ts); a round gathers the
+  // pantavisor.log is read on its own, incrementally (scripts/shared/live-log.ts); a round gathers the
   // other files in one exec beside it, and a poll that needs only the log skips that exec
   const liveLog = new LiveLog(cfg);
   const others = (only?: Set<string>) => (only ? new Set([...only].filter((f) => f !== FILES.log)) : undefined);

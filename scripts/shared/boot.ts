@@ -6,16 +6,17 @@
  *   docker exec pva-test sh -c 'for t in ...; do command -v "$t" ...'   (every tool the steps and the gathering use: missing = exit 3)
  *   docker exec pva-test sh -c 'pv-appengine > ... 2>&1 &'   (unless a probe found it absent)
  */
-import type { Config } from '../lib/config.ts';
-import { commandCapabilities, commandProbe } from '../lib/capabilities.ts';
-import { EnvironmentError, Interrupted } from '../lib/errors.ts';
-import type { CapabilityProbe, ScenarioReport } from '../lib/report.ts';
-import type { PlanFile, Scenario } from '../lib/scenarios.ts';
+import type { Config } from '../../lib/config.ts';
+import { commandCapabilities, commandProbe } from '../../lib/capabilities.ts';
+import { EnvironmentError, Interrupted } from '../../lib/errors.ts';
+import type { CapabilityProbe } from '../../lib/capabilities.ts';
+import type { ScenarioReport } from '../../lib/report.ts';
+import type { PlanFile, Scenario } from '../../lib/scenarios.ts';
 import { colors, say, shellQuote, uptime } from './common.ts';
 import { execInContainer, timed } from './docker.ts';
-import { missingTools, missingToolsLine, preflightScript, scenarioTools } from '../lib/preflight.ts';
-import { stage } from './stage.ts';
-import { createContainer, startAppengine } from './up.ts';
+import { missingTools, missingToolsLine, preflightScript, scenarioTools } from '../../lib/preflight.ts';
+import { stage } from '../stage.ts';
+import { createContainer, startAppengine } from '../up.ts';
 
 export type Action = NonNullable<ScenarioReport['actions']>[number];
 

@@ -1,0 +1,59 @@
+/**
+ * What a check kind is: one module lib/checks/<kind>.ts exports one CheckKind, and the registry
+ * (lib/checks/index.ts) lists them. Every table keyed by kind (evaluators, the bundle files a
+ * readiness poll gathers, the evidence commands, the schema's check branches, the cross-field
+ * validation, the plan document's wording) is derived from the registry.
+ */
+import type { EvidencePaths } from '../evidence.ts';
+import type { LogPattern } from '../log-match.ts';
+import type { EvalContext, Outcome } from './types.ts';
+
+/** A behaviour of today's Pantavisor a check states as wrong; on a scenario, `checks` names the checks it explains. */
+export interface KnownIssue { summary: string; seenIn: string; checks?: string[] }
+
+/** The fields every check has, whatever its kind. */
+export interface CheckBase { id: string; kind: string; row?: string; hint?: string; realSystem?: string; knownIssue?: KnownIssue }
+
+/** What cross-field validation sees of the check's step and scenario (scenarios.ts validatePlan). */
+export interface ValidationContext {
+  scenario: string;
+  /** the step's pings, as "FROM TO" */
+  pings: Set<string>;
+  /** the ids of the scenario's steps */
+  stepIds: string[];
+}
+
+/** The parameters of a check type: its fields less those every check has. */
+export type ParamKeys<C> = Exclude<keyof C, keyof CheckBase>;
+
+/**
+ * A JSON-schema object fragment: the kind's own properties (id, kind, row, ... are added).
+ * Typed by the kind's check type, so that the schema names every parameter and nothing else.
+ */
+export interface SchemaFragment<C = CheckBase> {
+  /** what the kind holds, in the schema's words (optional) */
+  description?: string;
+  properties: Record<ParamKeys<C>, object>;
+  required?: ParamKeys<C>[];
+}
+
+export interface CheckKind<C extends CheckBase = CheckBase> {
+  kind: C['kind'];
+  /** its parameters in scenarios.json (the schema's branch for this kind is made from it) */
+  schema: SchemaFragment<C>;
+  /** the bundle files it reads (readiness polls gather only these; unreadable ones make it an ERROR) */
+  files(check: C): string[];
+  evaluate(check: C, ctx: EvalContext): Outcome;
+  /** the host commands that show what it judges (`see:`, the plan's Verify sections) */
+  evidence(check: C, paths: EvidencePaths, exec: string): string[];
+  /** the steps whose state it reads, when not only its own */
+  steps?(check: C, ctx: EvalContext): string[];
+  /** a cross-field problem scenarios.json has with it, in one line, or undefined */
+  validate?(check: C, where: ValidationContext): string | undefined;
+  /** the plan document's words for it as a readiness condition (`code` makes a code span) */
+  condition?(check: C, code: (s: string) => string): string;
+  /** the plan's Verify section says "Expected no output" above its command */
+  expectsNoOutput?(check: C): boolean;
+  /** the log line that marks it reached, and which match of it (1 = first): make bench's target time */
+  logEvent?(check: C): { pattern: LogPattern; nth: number } | undefined;
+}
