@@ -34,6 +34,8 @@ export interface OverheadRow {
   ratio?: number;
   miss: boolean;
   note?: string;
+  /** skipped before any appengine started (a capability the image lacks): nothing of the target to measure */
+  notBooted?: boolean;
 }
 
 /** The log pattern that marks a waitFor condition reached, and which match of it (1 = first). */
@@ -105,6 +107,9 @@ export function overheadRow(
   let recheckS = 0;
   let note: string | undefined;
   let afterLine = 0;
+  if (report.status === 'skipped' && clock.appengineStart === undefined) {
+    return { id: scenario.id, status: report.status, toolkitS, commandsS: dockerS, miss: false, notBooted: true, note: 'skipped before the boot: nothing to measure' };
+  }
   for (const [i, step] of scenario.steps.entries()) {
     if (report.status === 'skipped' && i > 0) break;
     const trigger = i === 0 ? clock.appengineStart : clock[`step:${step.id}`];

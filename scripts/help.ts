@@ -46,6 +46,10 @@ if (isMain(import.meta.url)) {
     say(`  make load        docker load the appengine image`);
     say(`  make lab         build the appengine lab (simulator) image and its pvrexports`);
     say(`  TARGET=lab       run any target against the lab instead of a real appengine`);
+    say(`  make appengine-dev   real Pantavisor from your checkout, no Yocto: PANTAVISOR_SRC=DIR PV_SOURCES=DIR`);
+    say(`                   (image pantavisor-appengine-dev:<commit>; dev/README.md)`);
+    say(`  make exports-dev the 12 example pvrexports for it (PV_SOURCES=DIR)`);
+    say(`  TARGET=dev       run any target against the dev appengine and its exports`);
     say();
     say(b('Project'));
     say(`  make demo        the main job on the lab: set-up, lab if stale, every test`);
@@ -54,7 +58,8 @@ if (isMain(import.meta.url)) {
     say(`  make mutation    each lab fault against its guards' tests (MUTATION=full: the whole matrix)`);
     say(`  make chaos       the toolkit's own failure modes (signals, hangs, bad input, hostile output)`);
     say(`  make bench       speed and memory targets, the live overhead per test, the JOBS speed-up`);
-    say(`  make ci          what .ci/run runs: set-up, then every stage above, timed`);
+    say(`  make ci          what .ci/run runs: set-up, then every stage above, timed (stage real: the plan on`);
+    say(`                   the dev appengine, when the Pantavisor sources are beside the clone)`);
     say(`  RUNTIME=deno     run any script under Deno instead of Node`);
     say();
     say(b('The plan as a document, CI elsewhere, Deno alone'));

@@ -55,6 +55,18 @@ test('overheadRow: toolkit − target − commands (docker, pings, the re-check 
   assert.equal(overheadRow(scenario, report, {}, () => 0, 1).overheadS, undefined, 'no log: unknown');
 });
 
+test('overheadRow: a scenario skipped before any appengine started has nothing to measure (iptables-fallback on an image without iptables)', () => {
+  const scenario = { id: 'x', title: 't', purpose: 'p', artifacts: ['a'], steps: [{ id: 'boot', waitFor: [boot], checks: [] }] } as unknown as Scenario;
+  const skipped = { id: 'x', status: 'skipped', checks: [], clock: { scenarioStart: 4993.42, dockerStart: 4993.44, dockerEnd: 4994.56, verdict: 4994.56 } } as unknown as ScenarioReport;
+  const r = overheadRow(scenario, skipped, {}, () => 0, 1);
+  assert.equal(r.notBooted, true);
+  assert.equal(r.miss, false);
+  assert.equal(r.overheadS, undefined);
+  // skipped after a boot (Test 5 reads its skip evidence live): measured as any other
+  const booted = { ...skipped, clock: { ...skipped.clock, appengineStart: 4994.56, verdict: 5000 } } as unknown as ScenarioReport;
+  assert.notEqual(overheadRow(scenario, booted, { boot: parsePvLog(L(4999, 'state', READY) + '\n') }, () => 0, 1).notBooted, true);
+});
+
 test('eventTime: a teardown-finished condition is reached at its launch\'s last force stop (observed §13), or at once without a teardown', () => {
   const tear: TeardownFinishedCheck = { id: 'teardown-finished', kind: 'teardown-finished', line: { module: 'controller', text: 'a platform did not work as expected. Tearing down...' } };
   const settled: LogContainsCheck = { id: 'boot-settled', kind: 'log-contains', line: { module: 'controller', text: 'a platform did not work as expected. Tearing down...' } };
