@@ -5,7 +5,8 @@
  *             | error (its evidence could not be read: not judged, whatever a known issue says)
  *             | unjudged (not judged: its step's action failed, or its precondition did)
  *   scenario: passed | failed | xfail | xpass | skipped | error
- * A check's knownIssue turns its own failure into XFAIL and its pass into XPASS. A scenario's
+ * A check's knownIssue turns its own failure into XFAIL and its pass into XPASS (into PASS when
+ * the issue is intermittent: a race that did not show this time says nothing of a fix). A scenario's
  * knownIssue names the checks it explains: those turn XFAIL when they fail (PASS when they
  * pass); any other check of the scenario fails as usual. When all of them pass, the scenario
  * is XPASS: the issue looks fixed.
@@ -21,7 +22,7 @@ import type { CheckStatus, ScenarioStatus } from './statuses.ts';
 export type { CheckStatus, ScenarioStatus } from './statuses.ts';
 
 export function checkStatus(pass: boolean, own?: KnownIssue, scenarioIssue?: KnownIssue): CheckStatus {
-  if (own) return pass ? 'xpass' : 'xfail';
+  if (own) return pass ? (own.intermittent ? 'pass' : 'xpass') : 'xfail';
   if (scenarioIssue && !pass) return 'xfail';
   return pass ? 'pass' : 'fail';
 }

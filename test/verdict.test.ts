@@ -15,6 +15,9 @@ test('checkStatus: own known issue → xfail/xpass; a scenario issue only turns 
   assert.equal(checkStatus(true, issue), 'xpass');
   assert.equal(checkStatus(false, undefined, issue), 'xfail');
   assert.equal(checkStatus(true, undefined, issue), 'pass');
+  // an intermittent issue (a race) that did not show: a plain pass, not "looks fixed"
+  assert.equal(checkStatus(true, { ...issue, intermittent: true }), 'pass');
+  assert.equal(checkStatus(false, { ...issue, intermittent: true }), 'xfail');
 });
 
 test('withStatus + scenarioStatus', () => {

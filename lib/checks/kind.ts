@@ -8,8 +8,12 @@ import type { EvidencePaths } from '../evidence.ts';
 import type { LogPattern } from '../log-match.ts';
 import type { EvalContext, Outcome } from './types.ts';
 
-/** A behaviour of today's Pantavisor a check states as wrong; on a scenario, `checks` names the checks it explains. */
-export interface KnownIssue { summary: string; seenIn: string; checks?: string[] }
+/**
+ * A behaviour of today's Pantavisor a check states as wrong; on a scenario, `checks` names the
+ * checks it explains. `intermittent`: a race that shows in some runs only, so a pass is a plain
+ * PASS (not XPASS, "looks fixed") and a failure XFAIL.
+ */
+export interface KnownIssue { summary: string; seenIn: string; checks?: string[]; intermittent?: boolean }
 
 /** The fields every check has, whatever its kind. */
 export interface CheckBase { id: string; kind: string; row?: string; hint?: string; realSystem?: string; knownIssue?: KnownIssue }
