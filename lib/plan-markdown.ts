@@ -218,7 +218,7 @@ function verifySection(s: Scenario, steps: Step[], st: DocSettings, h: string): 
 
 function resultsSection(s: Scenario, steps: Step[], h: string): string[] {
   const multi = steps.length > 1;
-  const beyond = s.section === 'beyond-plan';
+  const beyond = (s.section ?? 'plan') !== 'plan';
   const head = [...(multi ? ['Step'] : []), 'Check', beyond ? 'Expected' : 'Expected (the plan)', beyond ? 'Notes' : 'Real system (where the toolkit differs from the plan)'];
   const rows = steps.flatMap((step) => step.checks.map((c) => {
     const notes = [c.realSystem ? inline(c.realSystem, true) : '', c.knownIssue ? knownIssueText(c.knownIssue).replace(/\|/g, '\\|') : ''].filter(Boolean).join(' ');
@@ -252,6 +252,7 @@ export function planMarkdown(plan: DocPlan, st: DocSettings = docSettings()): st
   const p = plan.plan;
   const inPlan = plan.scenarios.filter((s) => (s.section ?? 'plan') === 'plan');
   const beyond = plan.scenarios.filter((s) => s.section === 'beyond-plan');
+  const updates = plan.scenarios.filter((s) => s.section === 'updates');
   const out: string[] = [
     '<!-- Generated from scenarios.json by `make plan` (scripts/plan.ts). Edit scenarios.json, then run make plan. -->',
     '',
@@ -265,7 +266,7 @@ export function planMarkdown(plan: DocPlan, st: DocSettings = docSettings()): st
     '',
     ...table(['Test', 'Title', 'Run'], plan.scenarios.map((s) => [
       isNumericId(s.id) ? s.id : code(s.id),
-      `${inline(s.title, true)}${s.section === 'beyond-plan' ? ' (beyond the plan)' : ''}`,
+      `${inline(s.title, true)}${s.section === 'beyond-plan' ? ' (beyond the plan)' : s.section === 'updates' ? ' (updates and recovery)' : ''}`,
       code(`make test-${s.id}`),
     ])),
     '',
@@ -303,6 +304,10 @@ export function planMarkdown(plan: DocPlan, st: DocSettings = docSettings()): st
   if (beyond.length) {
     out.push('## Beyond the plan', '', 'Tests the toolkit runs that the plan does not have. Each says what today\'s Pantavisor does.', '');
     for (const s of beyond) out.push(...scenarioSection(plan, s, st, 3));
+  }
+  if (updates.length) {
+    out.push('## Updates and auto-recovery', '', 'A device that is running and being updated (pvtx, pvcontrol), or recovering a crashed container by its auto_recovery policy: the plan\'s rollback branch (Tests 7 and 8 in TESTING) and its Test 6 "future expansion". Each says what today\'s Pantavisor does.', '');
+    for (const s of updates) out.push(...scenarioSection(plan, s, st, 3));
   }
   out.push('## Troubleshooting', '');
   out.push(...table(['Symptom', 'Cause', 'Fix'], Object.values(plan.troubleshooting).map((t) => [inline(t.symptom, true), inline(t.cause, true), inline(t.fix, true)])), '');

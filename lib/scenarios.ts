@@ -31,8 +31,8 @@ export interface Scenario {
   id: string;
   title: string;
   purpose: string;
-  /** plan (default) or beyond-plan */
-  section?: 'plan' | 'beyond-plan';
+  /** plan (default), beyond-plan (a case the plan leaves out) or updates (a running device updated or recovering) */
+  section?: 'plan' | 'beyond-plan' | 'updates';
   /** what today's Pantavisor does (beyond-plan scenarios) */
   observed?: string;
   knownIssue?: KnownIssue;

@@ -19,6 +19,12 @@ if (isMain(import.meta.url)) {
     say();
     say(b('Beyond the plan') + colors.dim(' (cases the plan leaves out; what today\'s Pantavisor does is in scenarios.json "observed")'));
     plan.scenarios.filter((s) => s.section === 'beyond-plan').forEach(line);
+    const updates = plan.scenarios.filter((s) => s.section === 'updates');
+    if (updates.length) {
+      say();
+      say(b('Updates and auto-recovery') + colors.dim(' (a running device takes a new revision, or recovers a crashed container)'));
+      updates.forEach(line);
+    }
     say();
     say(`  ${'make test-all'.padEnd(width)}every test, one after another (ONLY="1 3 collision": those, in that order)`);
     say(`  ${'KEEP=1 make test-N'.padEnd(width)}keep the container afterwards (debug a failure)`);
