@@ -16,7 +16,6 @@
  * its second that comes after the trigger (±0.5 s).
  */
 import { kindOf } from './checks/index.ts';
-import type { TeardownFinishedCheck } from './checks/teardown-finished.ts';
 import { findLines, type LogPattern } from './log-match.ts';
 import type { PvLog } from './parse/pv-log.ts';
 import type { ScenarioReport } from './report.ts';
@@ -48,14 +47,15 @@ export function eventPattern(c: Check): { pattern: LogPattern; nth: number } | u
  * first matching line written after the trigger (after line `afterLine`, the last line the
  * previous step saw; at or after the trigger's second), or the Nth overall for `count ge N`.
  */
-export function eventTime(conditions: Check[], log: PvLog, trigger: number, afterLine = 0): number | undefined {
+export function eventTime(conditions: Check[], log: PvLog, trigger: number, afterLine = 0, seenAt?: number): number | undefined {
   let latest = -Infinity;
   for (const c of conditions) {
-    if (c.kind === 'teardown-finished') {
-      // no teardown: nothing to wait for; else its last force stop (or the teardown line itself)
-      const t = teardownEnd(c, log, afterLine);
-      if (t === undefined) continue;
-      if (t.time < Math.floor(trigger)) return undefined;
+    const own = kindOf(c.kind)?.eventLine;
+    if (own) {
+      // a kind no single line marks (teardown-finished): it says which line, or that it held at once
+      const t = own(c, log, afterLine, seenAt);
+      if (t === 'at-once') continue;
+      if (t === undefined || t.time < Math.floor(trigger)) return undefined;
       latest = Math.max(latest, (Math.max(t.time, trigger) + t.time + 1) / 2);
       continue;
     }
@@ -68,19 +68,6 @@ export function eventTime(conditions: Check[], log: PvLog, trigger: number, afte
     latest = Math.max(latest, (Math.max(hit.time, trigger) + hit.time + 1) / 2);
   }
   return latest === -Infinity ? undefined : latest;
-}
-
-/** The line that ends the first teardown after `afterLine`: its launch's last force stop, or the teardown line. */
-function teardownEnd(c: TeardownFinishedCheck, log: PvLog, afterLine: number): PvLog['lines'][number] | undefined {
-  const teardown = findLines(log.lines, c.line).find((l) => l.lineNo > afterLine);
-  if (!teardown) return undefined;
-  let end = teardown;
-  for (const l of log.lines) {
-    if (l.lineNo <= teardown.lineNo) continue;
-    if (l.module === 'logserver' && l.message.startsWith('starting logserver loop')) break;
-    if (/force stopping/.test(l.message)) end = l;
-  }
-  return end;
 }
 
 /** Seconds the pings of a step take: per container one after another, containers in parallel. */
@@ -116,7 +103,7 @@ export function overheadRow(
     const log = logs[step.id];
     // the round that saw the step ready may have been judged before the log line that marks it
     // was written: then the moment the toolkit saw it ready stands in for the event
-    const at = trigger !== undefined && log ? eventTime(step.waitFor, log, trigger, afterLine) ?? clock[`ready:${step.id}`] : undefined;
+    const at = trigger !== undefined && log ? eventTime(step.waitFor, log, trigger, afterLine, clock[`ready:${step.id}`]) ?? clock[`ready:${step.id}`] : undefined;
     afterLine = log?.lines[log.lines.length - 1]?.lineNo ?? afterLine;
     if (report.checks.some((c) => c.step === step.id && !c.pass && !c.final)) recheckS += settleStableS;
     if (at === undefined || trigger === undefined) {

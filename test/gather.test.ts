@@ -100,7 +100,7 @@ test('gatherScript puts every command under timeout -k 2 N', () => {
   for (const cmd of ['lxc-ls -f', 'cat /d', 'cat /l', 'ip addr show', 'nft list ruleset', 'cat /o', 'pventer -c a ping -c 2 -W 1 b']) {
     assert.ok(script.includes(`timeout -k 2 7 ${cmd}`), cmd);
   }
-  // pvcontrol (for people, not checks) runs in the background, capped at 2 s
+  // pvcontrol (for people, not checks) runs in the background, kept only if it came in time
   assert.ok(script.includes('( timeout -k 1 2 pvcontrol containers ls > "$d/'), script);
 });
 
@@ -142,6 +142,21 @@ test('a real sh run of the script splits back into the exact file contents', () 
   const st = stateFromFiles(g.files);
   assert.deepEqual(st.missing, []);
   assert.deepEqual(st.lxc.map((r) => r.ipv4), [['10.0.5.2'], ['10.0.5.3']]);
+});
+
+test('a pvcontrol that does not answer by the end of the round is stopped (143) and does not hold the round', () => {
+  const box = fakeBox({ lxcLs: EMPTY, ip: { out: sample('two-containers-one-pool/ip-addr.txt') }, nft: EMPTY, pvcontrol: EMPTY });
+  // a pantavisor tearing down: pvcontrol hangs (the fake timeout drops the cap, so only the kill ends it)
+  writeFileSync(join(box.bin, 'pvcontrol'), '#!/bin/sh\nexec sleep 5\n');
+  const dir = mkdtempSync(join(box.root, 'st-'));
+  const paths: GatherPaths = { deviceJsonFile: join(dir, 'device.json'), logFile: join(dir, 'pantavisor.log'), appengineOut: join(dir, 'pv-appengine.out') };
+  writeFileSync(paths.deviceJsonFile, '{}');
+  const started = Date.now();
+  const g = parseGatherOutput(runScript(box.bin, gatherScript(paths, 5)));
+  assert.ok(Date.now() - started < 3000, `the round took ${Date.now() - started} ms`);
+  assert.equal(g.rc[EXTRA_FILES.pvcontrol], 143);
+  assert.equal(g.files[EXTRA_FILES.pvcontrol], undefined);
+  assert.equal(g.files[FILES.deviceJson], '{}');
 });
 
 test('empty output is kept, a missing file is left out, a failing command with output is kept', () => {

@@ -67,7 +67,7 @@ test('overheadRow: a scenario skipped before any appengine started has nothing t
   assert.notEqual(overheadRow(scenario, booted, { boot: parsePvLog(L(4999, 'state', READY) + '\n') }, () => 0, 1).notBooted, true);
 });
 
-test('eventTime: a teardown-finished condition is reached at its launch\'s last force stop (observed §13), or at once without a teardown', () => {
+test('eventTime: a teardown-finished condition is reached at the latest of its teardown, force stops and the next launch written by the time it was seen (observed §13), or at once without a teardown', () => {
   const tear: TeardownFinishedCheck = { id: 'teardown-finished', kind: 'teardown-finished', line: { module: 'controller', text: 'a platform did not work as expected. Tearing down...' } };
   const settled: LogContainsCheck = { id: 'boot-settled', kind: 'log-contains', line: { module: 'controller', text: 'a platform did not work as expected. Tearing down...' } };
   const log = parsePvLog([
@@ -79,6 +79,12 @@ test('eventTime: a teardown-finished condition is reached at its launch\'s last 
   assert.equal(eventTime([settled, tear], log, 99.2), 108.5);
   const noTeardown = parsePvLog([L(100, 'state', READY)].join('\n') + '\n');
   assert.equal(eventTime([boot, tear], noTeardown, 95.2), 100.5);
+  // seen reached at 110.4: the next launch (110) had begun, a container outlived the teardown (a race)
+  assert.equal(eventTime([settled, tear], log, 99.2, 0, 110.4), 110.5);
+  // seen at 108.9: the force stop is the latest line written by then
+  assert.equal(eventTime([settled, tear], log, 99.2, 0, 108.9), 108.5);
+  // seen at 103.6 (nothing was running): the teardown line itself, not the later lines
+  assert.equal(eventTime([settled, tear], log, 99.2, 0, 103.6), 103.5);
   const nothingRan = parsePvLog([L(103, 'controller', 'a platform did not work as expected. Tearing down...')].join('\n') + '\n');
   assert.equal(eventTime([tear], nothingRan, 99.2), 103.5);
 });

@@ -6,6 +6,7 @@
  */
 import type { EvidencePaths } from '../evidence.ts';
 import type { LogPattern } from '../log-match.ts';
+import type { PvLog, PvLogLine } from '../parse/pv-log.ts';
 import type { EvalContext, Outcome } from './types.ts';
 
 /**
@@ -60,4 +61,11 @@ export interface CheckKind<C extends CheckBase = CheckBase> {
   expectsNoOutput?(check: C): boolean;
   /** the log line that marks it reached, and which match of it (1 = first): make bench's target time */
   logEvent?(check: C): { pattern: LogPattern; nth: number } | undefined;
+  /**
+   * For a kind no single pattern marks (make bench's target time, instead of logEvent): the line
+   * after line `afterLine` that marks it reached, the latest one written by `seenAt` (the host
+   * uptime the toolkit saw it reached, when known); 'at-once' when it held without waiting
+   * (nothing to wait for), undefined when the log does not say.
+   */
+  eventLine?(check: C, log: PvLog, afterLine: number, seenAt?: number): PvLogLine | 'at-once' | undefined;
 }

@@ -5,11 +5,14 @@
  * started is still RUNNING. This holds once the teardown the log reports last (`line`) has
  * finished: every container lxc-ls lists is STOPPED, or the next pantavisor launch has begun
  * (pv-appengine relaunches it after a teardown). With no teardown in the log it holds at once.
- * make bench reaches it at its launch's last force stop (overhead.ts eventTime), not at one line.
+ * make bench reaches it at the latest of the teardown line, its launch's force stops and the next
+ * launch's first line that was written by the time the toolkit saw it reached (eventLine): a
+ * teardown that left a container running (a race, pool-exhaustion) ends with the next launch.
  */
 import { FILES } from '../bundle.ts';
 import { logGrep, lxcLs } from '../evidence.ts';
 import { describePattern, lineMatches, shortLine, splitLaunches, type LogPattern } from '../log-match.ts';
+import type { PvLog, PvLogLine } from '../parse/pv-log.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
 
@@ -34,6 +37,20 @@ export function teardownFinished(check: TeardownFinishedCheck, ctx: EvalContext)
   return { pass: true, expected, actual: `teardown at line ${teardown.lineNo} finished: ${state.lxc.length ? `${state.lxc.map((r) => r.name).join(', ')} STOPPED` : 'lxc-ls -f lists no containers'}` };
 }
 
+/** The line that marks the first teardown after `afterLine` finished, by `seenAt` (see the header). */
+export function teardownEventLine(c: TeardownFinishedCheck, log: PvLog, afterLine: number, seenAt?: number): PvLogLine | 'at-once' | undefined {
+  const launches = splitLaunches(log.lines);
+  const at = launches.findIndex((l) => l.some((x) => x.lineNo > afterLine && lineMatches(x, c.line)));
+  if (at < 0) return 'at-once';
+  const teardown = launches[at].find((x) => x.lineNo > afterLine && lineMatches(x, c.line))!;
+  const stops = [teardown, ...launches[at].filter((l) => l.lineNo > teardown.lineNo && /force stopping/.test(l.message))];
+  // not knowing when the toolkit saw it: the last force stop (the next launch may have come later)
+  if (seenAt === undefined) return stops[stops.length - 1];
+  // else the latest marker written by then (in the second it was seen, or before)
+  const markers = [...stops, ...(launches[at + 1]?.length ? [launches[at + 1][0]] : [])];
+  return markers.filter((m) => m.time <= Math.floor(seenAt)).pop() ?? teardown;
+}
+
 export const KIND: CheckKind<TeardownFinishedCheck> = {
   kind: 'teardown-finished',
   schema: {
@@ -44,5 +61,6 @@ export const KIND: CheckKind<TeardownFinishedCheck> = {
   files: () => [FILES.log, FILES.lxcLs],
   evaluate: teardownFinished,
   evidence: (c, p, exec) => [...lxcLs(c, p, exec), ...logGrep(c, p, exec)],
+  eventLine: teardownEventLine,
   condition: (c, code) => `after a ${code(describePattern(c.line))}, the teardown has finished: every container STOPPED in ${code('lxc-ls -f')} (a real force stop comes ≈5 s after the lenient one), or the next pantavisor launch has begun`,
 };
