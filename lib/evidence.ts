@@ -18,6 +18,8 @@ export interface EvidencePaths {
   logFile: string;
   /** the trail's device.json inside the container (DEVICE_JSON) */
   deviceJsonFile: string;
+  /** STORAGE_PATH (a revision's log is under it); default: LOG_FILE's (gather.ts storageOf) */
+  storagePath?: string;
   /** the scenario's gather overrides (scenarios.json `gather`: bundle file -> command) */
   gather?: Record<string, string>;
   /** PING_WAIT: the pings are bounded with `ping -W N` as the toolkit runs them */
