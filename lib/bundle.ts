@@ -75,6 +75,23 @@ export function isUpdateFile(file: string): boolean {
   return file === UPDATE_FILES.logsCurrent || progressFileRevision(file) !== undefined || revisionLogFileRevision(file) !== undefined;
 }
 
+const DEFAULT_STORAGE = '/var/pantavisor/storage';
+
+/**
+ * STORAGE_PATH as given, else the one LOG_FILE sits in (`<storage>/logs/0/pantavisor/pantavisor.log`),
+ * else the default: a revision's log is LOG_FILE with `0` replaced by the revision.
+ */
+export function storageOf(p: { storagePath?: string; logFile: string }): string {
+  if (p.storagePath) return p.storagePath.replace(/(.)\/+$/, '$1');
+  const m = /^(.*)\/logs\/0\/pantavisor\/pantavisor\.log$/.exec(p.logFile);
+  return m && m[1] ? m[1] : DEFAULT_STORAGE;
+}
+
+/** `<storage>/logs/<rev>/pantavisor/pantavisor.log`: where pantavisor logs while running that revision. */
+export function revisionLogPath(p: { storagePath?: string; logFile: string }, rev: string): string {
+  return `${storageOf(p)}/logs/${rev}/pantavisor/pantavisor.log`;
+}
+
 /** pvcontrol's exit status when pv-ctrl does not answer (curl failed, or not HTTP 200): pantavisor is relaunching. */
 export const PVCONTROL_NOT_ANSWERING = 255;
 

@@ -3,13 +3,15 @@
  * script (every command under `timeout -k 2 N` inside the container, since killing docker exec
  * on the host does not stop what runs inside) and splits its output back into bundle files.
  */
-import { EXTRA_FILES, FILES, OPTIONAL_FILES, UPDATE_FILES, pingFileName, progressFileRevision, revisionLogFileRevision } from './bundle.ts';
+import { EXTRA_FILES, FILES, OPTIONAL_FILES, UPDATE_FILES, pingFileName, progressFileRevision, revisionLogFileRevision, revisionLogPath, storageOf } from './bundle.ts';
 import { filesOfCheck, kindOf } from './checks/index.ts';
 import type { Check, Ping } from './scenarios.ts';
 import { shellQuote as q } from './shell-quote.ts';
 
 /** The bundle files one check reads (its kind's `files`, lib/checks/<kind>.ts). */
 export { filesOfCheck };
+
+export { revisionLogPath, storageOf };
 
 /** Files the checks need (readiness polls gather only these); undefined (= everything) if a kind is not registered. */
 export function filesFor(checks: Check[]): Set<string> | undefined {
@@ -51,23 +53,6 @@ export function pingCommand(p: Ping, waitSecs = 1): string {
 export const OPTIONAL_COMMANDS: Record<string, string> = {
   [OPTIONAL_FILES.iptablesNat]: 'iptables -t nat -S',
 };
-
-const DEFAULT_STORAGE = '/var/pantavisor/storage';
-
-/**
- * STORAGE_PATH as given, else the one LOG_FILE sits in (`<storage>/logs/0/pantavisor/pantavisor.log`),
- * else the default: a revision's log is LOG_FILE with `0` replaced by the revision.
- */
-export function storageOf(p: { storagePath?: string; logFile: string }): string {
-  if (p.storagePath) return p.storagePath.replace(/(.)\/+$/, '$1');
-  const m = /^(.*)\/logs\/0\/pantavisor\/pantavisor\.log$/.exec(p.logFile);
-  return m && m[1] ? m[1] : DEFAULT_STORAGE;
-}
-
-/** `<storage>/logs/<rev>/pantavisor/pantavisor.log`: where pantavisor logs while running that revision. */
-export function revisionLogPath(p: { storagePath?: string; logFile: string }, rev: string): string {
-  return `${storageOf(p)}/logs/${rev}/pantavisor/pantavisor.log`;
-}
 
 /**
  * The command of an optional file: OPTIONAL_COMMANDS, or an update file (bundle.ts UPDATE_FILES),

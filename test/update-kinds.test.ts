@@ -103,3 +103,91 @@ test('update-progress: files, evidence, the plan\'s wording, the schema', () => 
   assert.throws(withCheck({ kind: 'update-progress', revision: 'locals/x', status: [] }), /status/);
   assert.throws(withCheck({ kind: 'update-progress', status: 'DONE' }), /revision/);
 });
+
+// ---------------------------------------------------------------- `revision` on the log kinds
+
+/** A step's state with rev 0's pantavisor.log and the lab's logs of locals/add-client and locals/bad-pool. */
+function revLogs(rev0 = ''): StepState {
+  return stateFromFiles({
+    'pantavisor.log': rev0,
+    'pantavisor-locals+add-client.log': sample('pantavisor-locals+add-client.log'),
+    'pantavisor-locals+bad-pool.log': sample('pantavisor-locals+bad-pool.log'),
+  });
+}
+
+// observed §11.1: rev 0's log at `pvtx commit` (verbatim)
+const REV0_AT_COMMIT = "[pantavisor] 961 WARN\t -- [ipam]: (pv_ipam_add_pool:178) pool 'internal' already exists\n[pantavisor] 961 ERROR\t -- [parser-system1]: failed to add pool 'internal'\n";
+
+test('log-contains with revision reads that revision\'s log; absent or "0" is pantavisor.log', () => {
+  const st = revLogs(REV0_AT_COMMIT);
+  const allocated = { kind: 'log-contains', revision: 'locals/add-client', line: { module: 'ipam', function: 'pv_ipam_allocate', text: 'allocated 10.0.5.3/24 to pv-example-net-client from pool internal' } };
+  const o = judge(allocated, st);
+  assert.equal(o.pass, true, o.actual);
+  assert.match(o.expected, / in locals\/add-client's log$/);
+  assert.match(o.actual, /^1: /);
+  // not in rev 0's log
+  assert.equal(judge({ ...allocated, revision: undefined }, st).pass, false);
+  assert.equal(judge({ ...allocated, revision: '0' }, st).pass, false);
+  const warn = { kind: 'log-contains', line: { level: 'WARN', text: "pool 'internal' already exists" } };
+  assert.equal(judge(warn, st).pass, true);
+  assert.equal(judge({ ...warn, revision: '0' }, st).pass, true);
+  assert.equal(judge({ ...warn, revision: 'locals/add-client' }, st).pass, false);
+  // a revision whose log was not gathered (or not written yet): missing, never final
+  const none = judge({ ...allocated, revision: 'locals/other' }, st);
+  assert.deepEqual([none.pass, none.final, none.error, none.actual], [false, undefined, undefined, 'pantavisor-locals+other.log missing']);
+  // count: a second READY cannot go away
+  const once = judge({ kind: 'log-contains', revision: 'locals/add-client', line: { text: "state revision 'locals/add-client' status is now READY" }, count: { eq: 1 } }, st);
+  assert.equal(once.pass, true, once.actual);
+});
+
+test('log-absent and log-ordered with revision (the lab\'s failed update, observed §11.2 order)', () => {
+  const st = revLogs();
+  const absent = judge({ kind: 'log-absent', revision: 'locals/bad-pool', line: { text: 'STATE_ROLLBACK' } }, st);
+  assert.deepEqual([absent.pass, absent.final], [false, true]);
+  assert.match(absent.actual, /^1: .*next state: 'STATE_ROLLBACK'/);
+  assert.equal(judge({ kind: 'log-absent', revision: 'locals/add-client', line: { text: 'STATE_ROLLBACK' } }, st).pass, true);
+  assert.equal(judge({ kind: 'log-absent', revision: 'locals/nope', line: { text: 'x' } }, st).actual, 'pantavisor-locals+nope.log missing');
+  const order = {
+    kind: 'log-ordered', revision: 'locals/bad-pool',
+    lines: [
+      { level: 'ERROR', function: 'pv_platform_start', text: "references unknown pool 'does-not-exist', refusing to start" },
+      { function: '_pv_wait', text: 'a platform did not work as expected. Tearing down...' },
+      { module: 'update', text: `report progress for rev 'locals/bad-pool': '{"status":"ERROR","status-msg":"A container could not be started","progress":100,"retries":0}'` },
+      { text: "next state: 'STATE_ROLLBACK'" },
+      { text: "next state: 'STATE_REBOOT'" },
+      { function: 'pv_bootloader_fail_update', text: 'setting failed revision locals/bad-pool not to be started after next reboot' },
+    ],
+  };
+  const o = judge(order, st);
+  assert.equal(o.pass, true, o.actual);
+  assert.match(o.expected, /^in order in locals\/bad-pool's log within one launch: /);
+  const reversed = judge({ ...order, lines: [...order.lines].reverse() }, st);
+  assert.equal(reversed.pass, false);
+  assert.equal(judge({ ...order, revision: undefined }, st).actual.includes('never occurs'), true);
+});
+
+test('log kinds with revision: files, evidence (that revision\'s log path), plan wording, schema, bench', () => {
+  const c = { id: 'l', kind: 'log-contains', revision: 'locals/add-client', line: { text: 'allocated 10.0.5.3/24' } } as Check;
+  assert.deepEqual(kindOf('log-contains')!.files(c), ['pantavisor-locals+add-client.log']);
+  assert.deepEqual(kindOf('log-contains')!.files({ ...c, revision: '0' } as Check), ['pantavisor.log']);
+  assert.deepEqual(kindOf('log-absent')!.files({ ...c, kind: 'log-absent' } as Check), ['pantavisor-locals+add-client.log']);
+  assert.deepEqual(kindOf('log-ordered')!.files({ id: 'o', kind: 'log-ordered', revision: 'locals/x', lines: [{ text: 'a' }, { text: 'b' }] } as Check), ['pantavisor-locals+x.log']);
+  assert.equal(evidenceCommand(c, PATHS), "docker exec pva-test grep -F 'allocated 10.0.5.3/24' /var/pantavisor/storage/logs/locals/add-client/pantavisor/pantavisor.log");
+  assert.equal(evidenceCommand({ ...c, revision: '0' } as Check, PATHS), "docker exec pva-test grep -F 'allocated 10.0.5.3/24' /var/pantavisor/storage/logs/0/pantavisor/pantavisor.log");
+  assert.equal(evidenceCommand({ ...c, kind: 'log-absent' } as Check, { ...PATHS, storagePath: '/s' }), "docker exec pva-test grep -F 'allocated 10.0.5.3/24' /s/logs/locals/add-client/pantavisor/pantavisor.log");
+  assert.equal(evidenceCommand({ id: 'o', kind: 'log-ordered', revision: 'locals/x', lines: [{ text: 'a' }, { text: 'b' }] } as Check, PATHS),
+    "docker exec pva-test grep -F -e a -e b /var/pantavisor/storage/logs/locals/x/pantavisor/pantavisor.log");
+  // a scenario gathering that revision's log its own way
+  assert.equal(evidenceCommand(c, { ...PATHS, gather: { 'pantavisor-locals+add-client.log': 'cat /x.log' } }), "docker exec pva-test sh -c 'cat /x.log' | grep -F 'allocated 10.0.5.3/24'");
+  assert.equal(describeCondition(c), 'locals/add-client\'s log has `"allocated 10.0.5.3/24"`');
+  assert.equal(describeCondition({ ...c, revision: undefined } as Check), 'pantavisor.log has `"allocated 10.0.5.3/24"`');
+  assert.equal(describeCondition({ ...c, kind: 'log-absent' } as Check), 'locals/add-client\'s log has no `"allocated 10.0.5.3/24"`');
+  // make bench times pantavisor.log only
+  assert.equal(kindOf('log-contains')!.logEvent!(c), undefined);
+  assert.deepEqual(kindOf('log-contains')!.logEvent!({ ...c, revision: '0' } as Check), { pattern: { text: 'allocated 10.0.5.3/24' }, nth: 1 });
+  withCheck({ kind: 'log-contains', revision: 'locals/add-client', line: { text: 'x' } })();
+  withCheck({ kind: 'log-absent', revision: '0', line: { text: 'x' } })();
+  withCheck({ kind: 'log-ordered', revision: 'locals/add-client', lines: [{ text: 'x' }, { text: 'y' }] })();
+  assert.throws(withCheck({ kind: 'log-contains', revision: 'locals/', line: { text: 'x' } }), /revision/);
+  assert.throws(withCheck({ kind: 'log-absent', revision: 'current', line: { text: 'x' } }), /revision/);
+});
