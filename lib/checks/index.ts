@@ -31,6 +31,7 @@ import { KIND as teardownFinished } from './teardown-finished.ts';
 import { KIND as logAbsent } from './log-absent.ts';
 import { KIND as logOrdered } from './log-ordered.ts';
 import { KIND as updateProgress } from './update-progress.ts';
+import { KIND as updateLogs } from './update-logs.ts';
 
 /** The kinds, in the order of the schema's branches. */
 export const KINDS = [
@@ -54,6 +55,7 @@ export const KINDS = [
   logAbsent,
   logOrdered,
   updateProgress,
+  updateLogs,
 ] as const;
 
 /** A check of scenarios.json: one of the kinds' parameter types, told apart by `kind`. */
