@@ -250,3 +250,40 @@ test('update-logs: files, evidence, plan wording, schema', () => {
   assert.throws(withCheck({ kind: 'update-logs', revision: 'locals/x', entry: { regex: '(a+)+' } }), /backtrack/);
   assert.throws(withCheck({ kind: 'update-logs', entry: { level: 'ERROR' } }), /revision/);
 });
+
+// ---------------------------------------------------------------- running-revision
+
+test('running-revision: logs/current as the lab (and pantavisor\'s storage.c) write it', () => {
+  const at = (text?: string, rc?: number) => stateFromFiles({
+    ...(text !== undefined ? { 'logs-current.txt': text } : {}),
+    ...(rc !== undefined ? { 'exit-status.json': JSON.stringify({ 'logs-current.txt': rc }) } : {}),
+  });
+  const c = { kind: 'running-revision', equals: 'locals/add-client' };
+  assert.deepEqual(judge(c, at(sample('logs-current-add-client.txt'))), { pass: true, expected: 'running revision locals/add-client (logs/current -> locals/add-client)', actual: 'logs/current -> locals/add-client' });
+  // after the rollback of a failed update (observed §11.2: `logs/current -> 0`)
+  const back = judge(c, at(sample('logs-current-0.txt')));
+  assert.deepEqual([back.pass, back.final, back.actual], [false, undefined, 'logs/current -> 0']);
+  assert.equal(judge({ kind: 'running-revision', equals: '0' }, at(sample('logs-current-0.txt'))).pass, true);
+  // an absolute target
+  assert.equal(judge(c, at('/var/pantavisor/storage/logs/locals/add-client\n')).actual, 'logs/current -> /var/pantavisor/storage/logs/locals/add-client (revision locals/add-client)');
+  // before pantavisor first ran the link is not there (readlink exits 1): missing, not an error
+  const before = judge(c, at(undefined, 1));
+  assert.deepEqual([before.pass, before.error, before.actual], [false, undefined, 'logs-current.txt missing']);
+  // readlink not found: an ERROR
+  const nf = judge(c, at(undefined, 127));
+  assert.deepEqual([nf.pass, nf.error, nf.actual], [false, true, 'logs-current.txt missing: command not found (exit 127)']);
+  const empty = judge(c, at('\n'));
+  assert.deepEqual([empty.pass, empty.error], [false, true]);
+});
+
+test('running-revision: files, evidence, plan wording, schema', () => {
+  const c = { id: 'r', kind: 'running-revision', equals: 'locals/add-client' } as Check;
+  assert.deepEqual(kindOf('running-revision')!.files(c), ['logs-current.txt']);
+  assert.equal(evidenceCommand(c, PATHS), 'docker exec pva-test readlink /var/pantavisor/storage/logs/current');
+  assert.equal(evidenceCommand(c, { ...PATHS, storagePath: '/st' }), 'docker exec pva-test readlink /st/logs/current');
+  assert.equal(describeCondition(c), 'the device runs revision `locals/add-client` (`readlink logs/current` names it)');
+  withCheck({ kind: 'running-revision', equals: '0' })();
+  withCheck({ kind: 'running-revision', equals: 'locals/add-client' })();
+  assert.throws(withCheck({ kind: 'running-revision', equals: 'current' }), /equals/);
+  assert.throws(withCheck({ kind: 'running-revision' }), /equals/);
+});
