@@ -52,6 +52,8 @@ export function eventTime(conditions: Check[], log: PvLog, trigger: number, afte
   let latest = -Infinity;
   for (const c of conditions) {
     if (c.kind === 'teardown-finished') {
+      // another revision's log: not the log timed here
+      if (c.revision !== undefined && c.revision !== '0') return undefined;
       // no teardown: nothing to wait for; else its last force stop (or the teardown line itself)
       const t = teardownEnd(c, log, afterLine);
       if (t === undefined) continue;

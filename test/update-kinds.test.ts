@@ -287,3 +287,27 @@ test('running-revision: files, evidence, plan wording, schema', () => {
   assert.throws(withCheck({ kind: 'running-revision', equals: 'current' }), /equals/);
   assert.throws(withCheck({ kind: 'running-revision' }), /equals/);
 });
+
+test('ip-matches-log and teardown-finished with revision read that revision\'s log', () => {
+  const lxc = 'NAME                  STATE   AUTOSTART GROUPS IPV4     IPV6 UNPRIVILEGED \npv-example-net-client RUNNING 0         -      10.0.5.3 -    false        \npv-example-net-server RUNNING 0         -      10.0.5.2 -    false        \n';
+  const st = stateFromFiles({ 'lxc-ls.txt': lxc, 'pantavisor.log': '', 'pantavisor-locals+add-client.log': sample('pantavisor-locals+add-client.log'), 'pantavisor-locals+bad-pool.log': sample('pantavisor-locals+bad-pool.log') });
+  const ip = { kind: 'ip-matches-log', container: 'pv-example-net-client', revision: 'locals/add-client' };
+  const o = judge(ip, st);
+  assert.equal(o.pass, true, o.actual);
+  assert.match(o.actual, /^log assigned 10\.0\.5\.3 \(line \d+\); lxc-ls shows 10\.0\.5\.3$/);
+  assert.equal(judge({ ...ip, revision: undefined }, st).actual, 'no allocated/reserved/reusing line for pv-example-net-client in pantavisor.log');
+  assert.equal(judge({ ...ip, revision: 'locals/x' }, st).actual, 'pantavisor-locals+x.log missing');
+  assert.equal(evidenceCommand({ id: 'i', ...ip } as Check, PATHS).split('; ')[1],
+    "docker exec pva-test grep -E '(allocated|reserved|reusing existing lease) .*pv-example-net-client' /var/pantavisor/storage/logs/locals/add-client/pantavisor/pantavisor.log");
+  // the failed update's teardown: containers still RUNNING in lxc-ls -> under way (a bare text
+  // 'Tearing down...' matches the later `report progress` DEBUG line too: it quotes the ERRORs)
+  assert.match(judge({ kind: 'teardown-finished', revision: 'locals/bad-pool', line: { text: 'Tearing down...' } }, st).actual, /^teardown at line 54 .*report progress/);
+  const td = { kind: 'teardown-finished', revision: 'locals/bad-pool', line: { function: '_pv_wait', text: 'Tearing down...' } };
+  const t = judge(td, st);
+  assert.equal(t.pass, false);
+  assert.match(t.actual, /^teardown at line 46 .* under way: pv-example-net-client RUNNING, pv-example-net-server RUNNING$/);
+  assert.equal(judge({ ...td, revision: 'locals/add-client' }, st).actual, "no teardown in locals/add-client's log");
+  assert.deepEqual(kindOf('teardown-finished')!.files({ id: 't', ...td } as Check), ['pantavisor-locals+bad-pool.log', 'lxc-ls.txt']);
+  withCheck({ kind: 'ip-matches-log', container: 'pv-example-net-client', revision: 'locals/add-client' })();
+  withCheck({ kind: 'teardown-finished', revision: 'locals/bad-pool', line: { text: 'Tearing down...' } })();
+});

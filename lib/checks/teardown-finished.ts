@@ -6,24 +6,27 @@
  * finished: every container lxc-ls lists is STOPPED, or the next pantavisor launch has begun
  * (pv-appengine relaunches it after a teardown). With no teardown in the log it holds at once.
  * make bench reaches it at its launch's last force stop (overhead.ts eventTime), not at one line.
+ * With `revision`, the log of that revision (logs/<rev>/pantavisor/pantavisor.log; "0" = pantavisor.log).
  */
-import { FILES } from '../bundle.ts';
+import { FILES, revisionLogFileName } from '../bundle.ts';
 import { logGrep, lxcLs } from '../evidence.ts';
 import { describePattern, lineMatches, shortLine, splitLaunches, type LogPattern } from '../log-match.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
-import { current, type EvalContext, type Outcome } from './types.ts';
+import { REVISION_SCHEMA } from './update-progress.ts';
+import { current, logName, logOf, type EvalContext, type Outcome } from './types.ts';
 
-export interface TeardownFinishedCheck extends CheckBase { kind: 'teardown-finished'; line: LogPattern }
+export interface TeardownFinishedCheck extends CheckBase { kind: 'teardown-finished'; line: LogPattern; revision?: string }
 
 export function teardownFinished(check: TeardownFinishedCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);
   const line = check.line;
-  const expected = `the last ${describePattern(line)} finished: every container STOPPED, or the next launch begun`;
-  if (state.missing.includes('pantavisor.log')) return { pass: false, expected, actual: 'pantavisor.log missing' };
-  const launches = splitLaunches(state.log.lines);
+  const expected = `the last ${describePattern(line)}${check.revision !== undefined && check.revision !== '0' ? ` in ${logName(check.revision)}` : ''} finished: every container STOPPED, or the next launch begun`;
+  const log = logOf(state, check.revision);
+  if (!log.log) return { pass: false, expected, actual: log.missing };
+  const launches = splitLaunches(log.log.lines);
   let at = -1;
   launches.forEach((l, i) => { if (l.some((x) => lineMatches(x, line))) at = i; });
-  if (at < 0) return { pass: true, expected, actual: 'no teardown in pantavisor.log' };
+  if (at < 0) return { pass: true, expected, actual: `no teardown in ${logName(check.revision)}` };
   const teardown = launches[at].filter((x) => lineMatches(x, line)).pop()!;
   if (at < launches.length - 1) return { pass: true, expected, actual: `the next launch has begun after line ${teardown.lineNo} (${launches.length} launches)` };
   if (state.missing.includes('lxc-ls.txt')) return { pass: false, expected, actual: `teardown at line ${teardown.lineNo}; lxc-ls.txt missing` };
@@ -38,11 +41,14 @@ export const KIND: CheckKind<TeardownFinishedCheck> = {
   kind: 'teardown-finished',
   schema: {
     description: 'the teardown the log reports last has finished: every container lxc-ls lists is STOPPED, or the next pantavisor launch has begun (no teardown in the log: holds at once)',
-    properties: { line: { $ref: '#/definitions/logPattern' } },
+    properties: {
+      line: { $ref: '#/definitions/logPattern' },
+      revision: { ...REVISION_SCHEMA, description: 'read the log of this revision (logs/<revision>/pantavisor/pantavisor.log); absent or "0": pantavisor.log' },
+    },
     required: ['line'],
   },
-  files: () => [FILES.log, FILES.lxcLs],
+  files: (c) => [revisionLogFileName(c.revision), FILES.lxcLs],
   evaluate: teardownFinished,
   evidence: (c, p, exec) => [...lxcLs(c, p, exec), ...logGrep(c, p, exec)],
-  condition: (c, code) => `after a ${code(describePattern(c.line))}, the teardown has finished: every container STOPPED in ${code('lxc-ls -f')} (a real force stop comes ≈5 s after the lenient one), or the next pantavisor launch has begun`,
+  condition: (c, code) => `after a ${code(describePattern(c.line))}${c.revision !== undefined && c.revision !== '0' ? ` in ${logName(c.revision)}` : ''}, the teardown has finished: every container STOPPED in ${code('lxc-ls -f')} (a real force stop comes ≈5 s after the lenient one), or the next pantavisor launch has begun`,
 };
