@@ -188,3 +188,14 @@ test('logs/current: the lab writes the revision; an absolute or relative target 
   assert.equal(revisionOfLink('/storage/logs/1/'), '1');
   for (const bad of ['', '\n', 'a\nb', '/', '..']) assert.equal(revisionOfLink(bad), undefined, JSON.stringify(bad));
 });
+
+test('preflight asks the image for the update files\' programs when a check reads them', async () => {
+  const { scenarioTools } = await import('../lib/preflight.ts');
+  const scenario = {
+    id: 'u', title: 'u', artifacts: [],
+    steps: [{ id: 'boot', waitFor: [progressCheck], checks: [{ id: 'r', kind: 'running-revision', equals: '0' } as Check] }],
+  } as unknown as Parameters<typeof scenarioTools>[0];
+  const need = scenarioTools(scenario, PATHS);
+  assert.match(need.get('pvcontrol') ?? '', /progress-locals\+add-client\.json: pvcontrol steps show-progress locals\/add-client/);
+  assert.match(need.get('readlink') ?? '', /logs-current\.txt: readlink/);
+});
