@@ -92,7 +92,7 @@ export function revisionLogPath(p: { storagePath?: string; logFile: string }, re
   return `${storageOf(p)}/logs/${rev}/pantavisor/pantavisor.log`;
 }
 
-/** pvcontrol's exit status when pv-ctrl does not answer (curl failed, or not HTTP 200): pantavisor is relaunching. */
+/** pvcontrol's exit status when pv-ctrl gives no answer (curl failed: pantavisor relaunching) or not HTTP 200 (e.g. 404, no such revision yet). */
 export const PVCONTROL_NOT_ANSWERING = 255;
 
 /** What a progress-<rev>.json holds: the progress, or that pantavisor did not answer (pvcontrol exit 255, not an error). */
@@ -263,7 +263,7 @@ function updateState(files: Record<string, string>): Pick<StepState, 'progress' 
     if (rev !== undefined) {
       const code = typeof statuses === 'string' ? undefined : statuses[name];
       if (code === PVCONTROL_NOT_ANSWERING) {
-        progress[rev] = { notAnswering: `pvcontrol steps show-progress ${rev} exited ${code} (pantavisor not answering)` };
+        progress[rev] = { notAnswering: `pvcontrol steps show-progress ${rev} exited ${code} (pantavisor not answering, or no such revision)` };
       } else if (files[name] !== undefined) {
         const r = parseProgress(files[name]);
         if ('progress' in r) progress[rev] = { progress: r.progress };

@@ -110,7 +110,7 @@ test('a real sh run of the gather script: the update files, exit 255 and a log t
 
   const st = stateFromFiles(g.files);
   assert.equal(st.progress['locals/add-client'].progress?.status, 'UPDATED');
-  assert.match(st.progress['locals/gone'].notAnswering ?? '', /exited 255 \(pantavisor not answering\)/);
+  assert.match(st.progress['locals/gone'].notAnswering ?? '', /exited 255 \(pantavisor not answering, or no such revision\)/);
   assert.equal(st.runningRevision, 'locals/add-client');
   assert.equal(st.revisionLogs['locals/add-client'].lines.length, 78);
   assert.ok(!('locals/gone' in st.revisionLogs));

@@ -70,7 +70,7 @@ test('update-progress: pvcontrol exit 255 is "not yet" (no error, not final); 12
   assert.deepEqual(relaunching, {
     pass: false,
     expected: 'locals/add-client: status one of UPDATED, DONE, ERROR',
-    actual: 'pvcontrol steps show-progress locals/add-client exited 255 (pantavisor not answering)',
+    actual: 'pvcontrol steps show-progress locals/add-client exited 255 (pantavisor not answering, or no such revision)',
   });
   // with its empty line of output too
   assert.equal(judge(c, stateFromFiles({ [progressFileName('locals/add-client')]: '\n', 'exit-status.json': '{"progress-locals+add-client.json":255}' })).error, undefined);
