@@ -10,6 +10,7 @@ import { parsePing, type PingSummary } from './parse/ping.ts';
 import { parsePvLog, type PvLog } from './parse/pv-log.ts';
 import { iptablesProblem, parseIptablesS, type IptablesRule } from './parse/iptables.ts';
 import { quoteOutput } from './parse/lines.ts';
+import { parseProgress, type UpdateProgress } from './parse/pv-progress.ts';
 import type { CapabilityProbe } from './capabilities.ts';
 
 export const FILES = {
@@ -24,6 +25,78 @@ export const FILES = {
 export const OPTIONAL_FILES = {
   iptablesNat: 'iptables-nat.txt',
 } as const;
+
+/**
+ * The files of an update (issue 16), gathered only when a check reads them: the name carries the
+ * revision, `/` written as `+` (a revision name never holds a `+`). Their commands: gather.ts
+ * optionalCommand.
+ *   progress-<rev>.json     pvcontrol steps show-progress <rev>
+ *   pantavisor-<rev>.log    cat <STORAGE_PATH>/logs/<rev>/pantavisor/pantavisor.log   (rev 0: pantavisor.log)
+ *   logs-current.txt        readlink <STORAGE_PATH>/logs/current
+ */
+export const UPDATE_FILES = {
+  logsCurrent: 'logs-current.txt',
+} as const;
+
+/** The revision as a file-name part: `locals/x` -> `locals+x`. */
+export function revisionInFileName(rev: string): string {
+  return rev.replace(/\//g, '+');
+}
+
+/** The revision a file-name part names: `locals+x` -> `locals/x`. */
+export function revisionFromFileName(part: string): string {
+  return part.replace(/\+/g, '/');
+}
+
+/** `progress-locals+x.json`: what `pvcontrol steps show-progress locals/x` printed. */
+export function progressFileName(rev: string): string {
+  return `progress-${revisionInFileName(rev)}.json`;
+}
+
+/** The log of a revision: rev 0 (or none) is pantavisor.log (LOG_FILE), another `pantavisor-locals+x.log`. */
+export function revisionLogFileName(rev?: string): string {
+  return rev === undefined || rev === '0' ? FILES.log : `pantavisor-${revisionInFileName(rev)}.log`;
+}
+
+/** The revision of a progress-<rev>.json, or undefined for another file. */
+export function progressFileRevision(file: string): string | undefined {
+  const m = /^progress-(.+)\.json$/.exec(file);
+  return m ? revisionFromFileName(m[1]) : undefined;
+}
+
+/** The revision of a pantavisor-<rev>.log, or undefined for another file. */
+export function revisionLogFileRevision(file: string): string | undefined {
+  const m = /^pantavisor-(.+)\.log$/.exec(file);
+  return m ? revisionFromFileName(m[1]) : undefined;
+}
+
+/** A file of an update (UPDATE_FILES, progress-<rev>.json, pantavisor-<rev>.log). */
+export function isUpdateFile(file: string): boolean {
+  return file === UPDATE_FILES.logsCurrent || progressFileRevision(file) !== undefined || revisionLogFileRevision(file) !== undefined;
+}
+
+const DEFAULT_STORAGE = '/var/pantavisor/storage';
+
+/**
+ * STORAGE_PATH as given, else the one LOG_FILE sits in (`<storage>/logs/0/pantavisor/pantavisor.log`),
+ * else the default: a revision's log is LOG_FILE with `0` replaced by the revision.
+ */
+export function storageOf(p: { storagePath?: string; logFile: string }): string {
+  if (p.storagePath) return p.storagePath.replace(/(.)\/+$/, '$1');
+  const m = /^(.*)\/logs\/0\/pantavisor\/pantavisor\.log$/.exec(p.logFile);
+  return m && m[1] ? m[1] : DEFAULT_STORAGE;
+}
+
+/** `<storage>/logs/<rev>/pantavisor/pantavisor.log`: where pantavisor logs while running that revision. */
+export function revisionLogPath(p: { storagePath?: string; logFile: string }, rev: string): string {
+  return `${storageOf(p)}/logs/${rev}/pantavisor/pantavisor.log`;
+}
+
+/** pvcontrol's exit status when pv-ctrl gives no answer (curl failed: pantavisor relaunching) or not HTTP 200 (e.g. 404, no such revision yet). */
+export const PVCONTROL_NOT_ANSWERING = 255;
+
+/** What a progress-<rev>.json holds: the progress, or that pantavisor did not answer (pvcontrol exit 255, not an error). */
+export type ProgressState = { progress: UpdateProgress; notAnswering?: undefined } | { progress?: undefined; notAnswering: string };
 
 /** Extra files a live capture adds (not needed by any check). */
 export const EXTRA_FILES = {
@@ -65,6 +138,12 @@ export interface StepState {
   /** rules of iptables-nat.txt (`iptables -t nat -S`), when gathered */
   iptables: IptablesRule[];
   pings: Record<string, { text: string; summary?: PingSummary }>;
+  /** progress-<rev>.json by revision, when gathered and readable (unreadable ones: `unreadable`) */
+  progress: Record<string, ProgressState>;
+  /** pantavisor-<rev>.log by revision, parsed, when gathered (rev 0's is `log`) */
+  revisionLogs: Record<string, PvLog>;
+  /** the revision logs/current names (logs-current.txt), when gathered */
+  runningRevision?: string;
   /** bundle files that were absent */
   missing: string[];
   /**
@@ -112,13 +191,17 @@ export function exitReason(code: number): string {
 export function unreadableEvidence(files: Record<string, string>, known: Record<string, string | undefined> = {}): Record<string, string> {
   const statuses = exitStatuses(files);
   const out: Record<string, string> = {};
-  for (const [file, problemOf] of Object.entries(PARSED_EVIDENCE)) {
+  const updateFiles = [...new Set([...Object.keys(files), ...(typeof statuses === 'string' ? [] : Object.keys(statuses))])].filter(isUpdateFile);
+  const evidence: [string, (text: string) => string | undefined][] = [...Object.entries(PARSED_EVIDENCE), ...updateFiles.map((f): [string, (text: string) => string | undefined] => [f, updateFileProblem(f)])];
+  for (const [file, problemOf] of evidence) {
     const text = files[file];
     if (typeof statuses === 'string') {
       if (text !== undefined) out[file] = statuses;
       continue;
     }
     const code = statuses[file];
+    // "not yet" (pvcontrol 255, no such log yet): whatever it printed, no evidence and no error
+    if (code !== undefined && notYet(file, code)) continue;
     if (code !== undefined && code !== 0) {
       out[file] = text === undefined || text.trim() === '' ? `${file} missing: ${exitReason(code)}` : `${file}: ${exitReason(code)}, output ${quoteOutput(text)}`;
       continue;
@@ -128,6 +211,70 @@ export function unreadableEvidence(files: Record<string, string>, known: Record<
     if (problem) out[file] = `${file} not understood (${problem}): ${quoteOutput(text)}`;
   }
   return out;
+}
+
+/** What makes an update file's text unreadable: progress not JSON with a string status; a revision path that is empty. */
+function updateFileProblem(file: string): (text: string) => string | undefined {
+  if (progressFileRevision(file) !== undefined) {
+    return (t) => {
+      const r = parseProgress(t);
+      return 'problem' in r ? r.problem : undefined;
+    };
+  }
+  if (file === UPDATE_FILES.logsCurrent) return (t) => (revisionOfLink(t) === undefined ? 'not a revision path' : undefined);
+  return () => undefined;
+}
+
+/**
+ * An exit status of an update file's command that says "not yet", not "cannot be read":
+ * pvcontrol 255 (pantavisor relaunching, or no such revision yet), `cat`/`readlink` 1 (the
+ * revision's log or logs/current does not exist yet). Such a file is absent or not answering.
+ */
+function notYet(file: string, code: number): boolean {
+  if (progressFileRevision(file) !== undefined) return code === PVCONTROL_NOT_ANSWERING;
+  if (file === UPDATE_FILES.logsCurrent || revisionLogFileRevision(file) !== undefined) return code === 1;
+  return false;
+}
+
+/**
+ * The revision `readlink <STORAGE_PATH>/logs/current` names: the lab and the real build write
+ * `0` or `locals/X`; an absolute or relative target (`/storage/logs/locals/X`, `../logs/0`)
+ * is taken from its `logs/` component on, or else as its last component(s) (`locals/X`, or one).
+ */
+export function revisionOfLink(text: string): string | undefined {
+  const t = text.trim();
+  if (t === '' || t.includes('\n')) return undefined;
+  const parts = t.split('/').filter((p) => p !== '' && p !== '.');
+  const logs = parts.lastIndexOf('logs');
+  const rest = logs >= 0 ? parts.slice(logs + 1) : parts;
+  if (rest.length === 0 || rest.includes('..')) return undefined;
+  if (rest.length >= 2 && rest[rest.length - 2] === 'locals') return `locals/${rest[rest.length - 1]}`;
+  return rest[rest.length - 1];
+}
+
+/** The update files of a step's bundle, parsed (StepState.progress, revisionLogs, runningRevision). */
+function updateState(files: Record<string, string>): Pick<StepState, 'progress' | 'revisionLogs' | 'runningRevision'> {
+  const statuses = exitStatuses(files);
+  const progress: StepState['progress'] = {};
+  const revisionLogs: StepState['revisionLogs'] = {};
+  const names = new Set([...Object.keys(files), ...(typeof statuses === 'string' ? [] : Object.keys(statuses))]);
+  for (const name of names) {
+    const rev = progressFileRevision(name);
+    if (rev !== undefined) {
+      const code = typeof statuses === 'string' ? undefined : statuses[name];
+      if (code === PVCONTROL_NOT_ANSWERING) {
+        progress[rev] = { notAnswering: `pvcontrol steps show-progress ${rev} exited ${code} (pantavisor not answering, or no such revision)` };
+      } else if (files[name] !== undefined) {
+        const r = parseProgress(files[name]);
+        if ('progress' in r) progress[rev] = { progress: r.progress };
+      }
+      continue;
+    }
+    const logRev = revisionLogFileRevision(name);
+    if (logRev !== undefined && files[name] !== undefined) revisionLogs[logRev] = parsePvLog(files[name]);
+  }
+  const link = files[UPDATE_FILES.logsCurrent];
+  return { progress, revisionLogs, runningRevision: link === undefined ? undefined : revisionOfLink(link) };
 }
 
 /**
@@ -162,6 +309,7 @@ export function stateFromFiles(files: Record<string, string>, parsedLog?: { log:
     nft: nft.tables,
     iptables: parseIptablesS(files[OPTIONAL_FILES.iptablesNat] ?? ''),
     pings,
+    ...updateState(files),
     missing,
     unreadable: unreadableEvidence(files, { [FILES.lxcLs]: lxc.problem, [FILES.nft]: nft.problem }),
   };

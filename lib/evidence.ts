@@ -8,6 +8,7 @@
  * These are the pieces; each kind's `evidence` (lib/checks/<kind>.ts) puts its command
  * together from them, and evidenceCommand (lib/checks/index.ts) picks the kind's.
  */
+import { revisionLogFileName, revisionLogPath } from './bundle.ts';
 import type { LogPattern } from './log-match.ts';
 import { shellQuote as shq } from './shell-quote.ts';
 
@@ -18,6 +19,8 @@ export interface EvidencePaths {
   logFile: string;
   /** the trail's device.json inside the container (DEVICE_JSON) */
   deviceJsonFile: string;
+  /** STORAGE_PATH (a revision's log is under it); default: LOG_FILE's (gather.ts storageOf) */
+  storagePath?: string;
   /** the scenario's gather overrides (scenarios.json `gather`: bundle file -> command) */
   gather?: Record<string, string>;
   /** PING_WAIT: the pings are bounded with `ping -W N` as the toolkit runs them */
@@ -129,17 +132,21 @@ export function show(file: string, command: string, p: EvidencePaths, exec: stri
   return override === undefined ? `${exec} ${command}` : `${exec} sh -c ${shq(override)}`;
 }
 
-/** grep over pantavisor.log: in the container, or on the host when the scenario gathers the log its own way. */
-export function grepLog(g: Grep, p: EvidencePaths, exec: string): string {
+/**
+ * grep over pantavisor.log (or, with `revision`, that revision's log under STORAGE_PATH): in the
+ * container, or on the host when the scenario gathers the log its own way.
+ */
+export function grepLog(g: Grep, p: EvidencePaths, exec: string, revision?: string): string {
   const unique = [...new Set(g.patterns)];
   const args = unique.length === 1 ? shq(unique[0]) : unique.map((x) => `-e ${shq(x)}`).join(' ');
-  const override = p.gather?.['pantavisor.log'];
+  const file = revisionLogFileName(revision);
+  const override = p.gather?.[file];
   if (override !== undefined) return `${exec} sh -c ${shq(override)} | grep -${g.mode} ${args}`;
-  return `${exec} grep -${g.mode} ${args} ${shq(p.logFile)}`;
+  return `${exec} grep -${g.mode} ${args} ${shq(file === 'pantavisor.log' ? p.logFile : revisionLogPath(p, revision!))}`;
 }
 
 /** The evidence commands of the bundle files most kinds read (a kind's `evidence`, lib/checks/<kind>.ts). */
 export const lxcLs = (_c: unknown, p: EvidencePaths, exec: string): string[] => [show('lxc-ls.txt', 'lxc-ls -f', p, exec)];
 export const deviceJson = (_c: unknown, p: EvidencePaths, exec: string): string[] => [show('device.json', `cat ${shq(p.deviceJsonFile)}`, p, exec)];
 export const nftRuleset = (_c: unknown, p: EvidencePaths, exec: string): string[] => [show('nft-ruleset.txt', 'nft list ruleset', p, exec)];
-export const logGrep = (c: { line: LogPattern }, p: EvidencePaths, exec: string): string[] => [grepLog(grepOf([c.line]), p, exec)];
+export const logGrep = (c: { line: LogPattern; revision?: string }, p: EvidencePaths, exec: string): string[] => [grepLog(grepOf([c.line]), p, exec, c.revision)];

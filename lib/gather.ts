@@ -3,13 +3,15 @@
  * script (every command under `timeout -k 2 N` inside the container, since killing docker exec
  * on the host does not stop what runs inside) and splits its output back into bundle files.
  */
-import { EXTRA_FILES, FILES, OPTIONAL_FILES, pingFileName } from './bundle.ts';
+import { EXTRA_FILES, FILES, OPTIONAL_FILES, UPDATE_FILES, pingFileName, progressFileRevision, revisionLogFileRevision, revisionLogPath, storageOf } from './bundle.ts';
 import { filesOfCheck, kindOf } from './checks/index.ts';
 import type { Check, Ping } from './scenarios.ts';
 import { shellQuote as q } from './shell-quote.ts';
 
 /** The bundle files one check reads (its kind's `files`, lib/checks/<kind>.ts). */
 export { filesOfCheck };
+
+export { revisionLogPath, storageOf };
 
 /** Files the checks need (readiness polls gather only these); undefined (= everything) if a kind is not registered. */
 export function filesFor(checks: Check[]): Set<string> | undefined {
@@ -31,6 +33,8 @@ export function newMark(random: () => number = Math.random): string {
 export interface GatherPaths {
   deviceJsonFile: string;
   logFile: string;
+  /** STORAGE_PATH (the update files' commands read under it); default: LOG_FILE's, see storageOf */
+  storagePath?: string;
   appengineOut: string;
   /** busybox/iputils `ping -W`: seconds to wait for a reply once the pings are sent (default 1) */
   pingWaitSecs?: number;
@@ -50,9 +54,28 @@ export const OPTIONAL_COMMANDS: Record<string, string> = {
   [OPTIONAL_FILES.iptablesNat]: 'iptables -t nat -S',
 };
 
-/** The optional files a scenario's checks read. */
+/**
+ * The command of an optional file: OPTIONAL_COMMANDS, or an update file (bundle.ts UPDATE_FILES),
+ * whose name carries the revision. Undefined for a file that is not optional.
+ */
+export function optionalCommand(file: string, paths: { storagePath?: string; logFile: string }): string | undefined {
+  if (OPTIONAL_COMMANDS[file]) return OPTIONAL_COMMANDS[file];
+  if (file === UPDATE_FILES.logsCurrent) return `readlink ${q(`${storageOf(paths)}/logs/current`)}`;
+  const progressRev = progressFileRevision(file);
+  if (progressRev !== undefined) return `pvcontrol steps show-progress ${q(progressRev)}`;
+  const logRev = revisionLogFileRevision(file);
+  if (logRev !== undefined) return `cat ${q(revisionLogPath(paths, logRev))}`;
+  return undefined;
+}
+
+/** An optional file: gathered only when a check reads it. */
+export function isOptionalFile(file: string): boolean {
+  return optionalCommand(file, { logFile: '' }) !== undefined;
+}
+
+/** The optional files a scenario's checks read (give its waitFor conditions too). */
 export function optionalFilesFor(checks: Check[]): string[] {
-  return [...new Set(checks.flatMap((c) => filesOfCheck(c).filter((f) => f in OPTIONAL_COMMANDS)))];
+  return [...new Set(checks.flatMap((c) => filesOfCheck(c).filter(isOptionalFile)))];
 }
 
 export interface GatherExtras {
@@ -67,7 +90,10 @@ export interface GatherExtras {
 /** The commands a capture runs, by bundle file name (what a user would type by hand). */
 export function gatherCommands(paths: GatherPaths, pings: Ping[] = [], extras: GatherExtras = {}): [file: string, command: string][] {
   const base = baseCommands(paths, pings);
-  const optional = (extras.optional ?? []).filter((f) => OPTIONAL_COMMANDS[f]).map((f): [string, string] => [f, OPTIONAL_COMMANDS[f]]);
+  const optional = [...new Set(extras.optional ?? [])].flatMap((f): [string, string][] => {
+    const cmd = optionalCommand(f, paths);
+    return cmd === undefined ? [] : [[f, cmd]];
+  });
   const all = [...base.slice(0, 5), ...optional, ...base.slice(5)].filter(([f]) => !extras.exclude?.includes(f));
   return all.map(([f, c]) => [f, extras.overrides?.[f] ?? c]);
 }
@@ -96,7 +122,10 @@ export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: 
   // scratch space for the parallel pings: mktemp, else next to pv-appengine's output file
   const scratch = `${paths.appengineOut.replace(/\/[^/]*$/, '') || '/tmp'}/gather`;
   const lines: string[] = [`d=$(mktemp -d 2>/dev/null) || { d=${q(scratch)}.$$; mkdir -p "$d"; }`];
-  const cmds = gatherCommands(paths, pings, extras).filter(([file]) => !only || only.has(file) || file.startsWith('ping-'));
+  // an optional file a poll asks for is gathered even when the scenario's list lacks it (a wait's own condition)
+  const asked = only ? [...only].filter(isOptionalFile) : [];
+  const withAsked = asked.length ? { ...extras, optional: [...(extras.optional ?? []), ...asked] } : extras;
+  const cmds = gatherCommands(paths, pings, withAsked).filter(([file]) => !only || only.has(file) || file.startsWith('ping-'));
   const sourceOf = new Map(pings.map((p) => [pingFileName(p.from, p.to), p.from]));
   const bySource = new Map<string, string[]>();
   cmds.forEach(([file, cmd], i) => {

@@ -629,11 +629,12 @@ test('teardown-finished: holds with no teardown, not while a container of the to
   assert.equal(ev(check, state({ 'pantavisor.log': undefined })).pass, false);
 });
 
-test('every evaluator is covered above', () => {
+test('every evaluator is covered above (the update kinds: test/update-kinds.test.ts)', () => {
   assert.deepEqual(Object.keys(EVALUATORS).sort(), [
     'bridge-ipv4', 'container-ipv4', 'container-not-running', 'container-state', 'device-json-pool', 'ip-matches-log', 'ip-unchanged',
     'ip-usable-in-pool', 'ips-unique', 'iptables-masquerade', 'log-absent', 'log-contains', 'log-ordered', 'nft-masquerade', 'nft-nat-chain',
-    'nft-rule', 'no-running-containers', 'ping-loss', 'teardown-finished',
+    'nft-rule', 'no-running-containers', 'ping-loss', 'running-revision', 'teardown-finished',
+    'update-logs', 'update-progress',
   ]);
 });
 

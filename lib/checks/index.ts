@@ -30,6 +30,9 @@ import { KIND as logContains } from './log-contains.ts';
 import { KIND as teardownFinished } from './teardown-finished.ts';
 import { KIND as logAbsent } from './log-absent.ts';
 import { KIND as logOrdered } from './log-ordered.ts';
+import { KIND as updateProgress } from './update-progress.ts';
+import { KIND as updateLogs } from './update-logs.ts';
+import { KIND as runningRevision } from './running-revision.ts';
 
 /** The kinds, in the order of the schema's branches. */
 export const KINDS = [
@@ -52,6 +55,9 @@ export const KINDS = [
   teardownFinished,
   logAbsent,
   logOrdered,
+  updateProgress,
+  updateLogs,
+  runningRevision,
 ] as const;
 
 /** A check of scenarios.json: one of the kinds' parameter types, told apart by `kind`. */

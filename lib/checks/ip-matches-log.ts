@@ -2,13 +2,15 @@
  * kind "ip-matches-log" (implied by the plan): the address lxc-ls -f shows for the container
  * is the one pantavisor.log last assigned to it: "allocated", "reusing existing lease",
  * "reserved ... for" (static PV_NETWORK_IP) or "reserved static IP ... (from ...)" (baked).
+ * With `revision`, the log of that revision (logs/<rev>/pantavisor/pantavisor.log; "0" = pantavisor.log).
  */
-import { FILES } from '../bundle.ts';
+import { FILES, revisionLogFileName } from '../bundle.ts';
 import { ereEscape, grepLog, lxcLs } from '../evidence.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { bareIp, sameIp } from '../ip.ts';
 import type { PvLogLine } from '../parse/pv-log.ts';
-import { current, describeLxc, lxcRow, type EvalContext, type Outcome } from './types.ts';
+import { REVISION_SCHEMA } from './update-progress.ts';
+import { current, describeLxc, logName, logOf, lxcRow, type EvalContext, type Outcome } from './types.ts';
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -31,19 +33,20 @@ export function assignedIp(line: PvLogLine, container: string): string | undefin
   return undefined;
 }
 
-export interface IpMatchesLogCheck extends CheckBase { kind: 'ip-matches-log'; container: string }
+export interface IpMatchesLogCheck extends CheckBase { kind: 'ip-matches-log'; container: string; revision?: string }
 
 export function ipMatchesLog(check: IpMatchesLogCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);
   const container = check.container;
+  const log = logOf(state, check.revision);
   let last: { ip: string; line: PvLogLine } | undefined;
-  for (const line of state.log.lines) {
+  for (const line of log.log?.lines ?? []) {
     const ip = assignedIp(line, container);
     if (ip) last = { ip, line };
   }
   const row = lxcRow(state, container);
-  const expected = `${container} IPv4 in lxc-ls equals the IP pantavisor.log last assigned to it`;
-  if (!last) return { pass: false, expected, actual: `no allocated/reserved/reusing line for ${container} in pantavisor.log` };
+  const expected = `${container} IPv4 in lxc-ls equals the IP ${logName(check.revision)} last assigned to it`;
+  if (!last) return { pass: false, expected, actual: log.missing ?? `no allocated/reserved/reusing line for ${container} in ${logName(check.revision)}` };
   if (!row || row.ipv4.length === 0) {
     return { pass: false, expected, actual: `log assigned ${last.ip} (line ${last.line.lineNo}); ${row ? `${container} has no IPv4` : describeLxc(state)}` };
   }
@@ -53,11 +56,17 @@ export function ipMatchesLog(check: IpMatchesLogCheck, ctx: EvalContext): Outcom
 
 export const KIND: CheckKind<IpMatchesLogCheck> = {
   kind: 'ip-matches-log',
-  schema: { properties: { container: { $ref: '#/definitions/name' } }, required: ['container'] },
-  files: () => [FILES.lxcLs, FILES.log],
+  schema: {
+    properties: {
+      container: { $ref: '#/definitions/name' },
+      revision: { ...REVISION_SCHEMA, description: 'read the log of this revision (logs/<revision>/pantavisor/pantavisor.log); absent or "0": pantavisor.log' },
+    },
+    required: ['container'],
+  },
+  files: (c) => [FILES.lxcLs, revisionLogFileName(c.revision)],
   evaluate: ipMatchesLog,
   evidence: (c, p, exec) => [
     ...lxcLs(c, p, exec),
-    grepLog({ mode: 'E', patterns: [`(allocated|reserved|reusing existing lease) .*${ereEscape(c.container)}`] }, p, exec),
+    grepLog({ mode: 'E', patterns: [`(allocated|reserved|reusing existing lease) .*${ereEscape(c.container)}`] }, p, exec, c.revision),
   ],
 };

@@ -8,25 +8,28 @@
  * make bench reaches it at the latest of the teardown line, its launch's force stops and the next
  * launch's first line that was written by the time the toolkit saw it reached (eventLine): a
  * teardown that left a container running (a race, pool-exhaustion) ends with the next launch.
+ * With `revision`, the log of that revision (logs/<rev>/pantavisor/pantavisor.log; "0" = pantavisor.log).
  */
-import { FILES } from '../bundle.ts';
+import { FILES, revisionLogFileName } from '../bundle.ts';
 import { logGrep, lxcLs } from '../evidence.ts';
 import { describePattern, lineMatches, shortLine, splitLaunches, type LogPattern } from '../log-match.ts';
 import type { PvLog, PvLogLine } from '../parse/pv-log.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
-import { current, type EvalContext, type Outcome } from './types.ts';
+import { REVISION_SCHEMA } from './update-progress.ts';
+import { current, logName, logOf, type EvalContext, type Outcome } from './types.ts';
 
-export interface TeardownFinishedCheck extends CheckBase { kind: 'teardown-finished'; line: LogPattern }
+export interface TeardownFinishedCheck extends CheckBase { kind: 'teardown-finished'; line: LogPattern; revision?: string }
 
 export function teardownFinished(check: TeardownFinishedCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);
   const line = check.line;
-  const expected = `the last ${describePattern(line)} finished: every container STOPPED, or the next launch begun`;
-  if (state.missing.includes('pantavisor.log')) return { pass: false, expected, actual: 'pantavisor.log missing' };
-  const launches = splitLaunches(state.log.lines);
+  const expected = `the last ${describePattern(line)}${check.revision !== undefined && check.revision !== '0' ? ` in ${logName(check.revision)}` : ''} finished: every container STOPPED, or the next launch begun`;
+  const log = logOf(state, check.revision);
+  if (!log.log) return { pass: false, expected, actual: log.missing };
+  const launches = splitLaunches(log.log.lines);
   let at = -1;
   launches.forEach((l, i) => { if (l.some((x) => lineMatches(x, line))) at = i; });
-  if (at < 0) return { pass: true, expected, actual: 'no teardown in pantavisor.log' };
+  if (at < 0) return { pass: true, expected, actual: `no teardown in ${logName(check.revision)}` };
   const teardown = launches[at].filter((x) => lineMatches(x, line)).pop()!;
   if (at < launches.length - 1) return { pass: true, expected, actual: `the next launch has begun after line ${teardown.lineNo} (${launches.length} launches)` };
   if (state.missing.includes('lxc-ls.txt')) return { pass: false, expected, actual: `teardown at line ${teardown.lineNo}; lxc-ls.txt missing` };
@@ -39,6 +42,8 @@ export function teardownFinished(check: TeardownFinishedCheck, ctx: EvalContext)
 
 /** The line that marks the first teardown after `afterLine` finished, by `seenAt` (see the header). */
 export function teardownEventLine(c: TeardownFinishedCheck, log: PvLog, afterLine: number, seenAt?: number): PvLogLine | 'at-once' | undefined {
+  // another revision's log: not the log make bench times
+  if (c.revision !== undefined && c.revision !== '0') return undefined;
   const launches = splitLaunches(log.lines);
   const at = launches.findIndex((l) => l.some((x) => x.lineNo > afterLine && lineMatches(x, c.line)));
   if (at < 0) return 'at-once';
@@ -55,12 +60,15 @@ export const KIND: CheckKind<TeardownFinishedCheck> = {
   kind: 'teardown-finished',
   schema: {
     description: 'the teardown the log reports last has finished: every container lxc-ls lists is STOPPED, or the next pantavisor launch has begun (no teardown in the log: holds at once)',
-    properties: { line: { $ref: '#/definitions/logPattern' } },
+    properties: {
+      line: { $ref: '#/definitions/logPattern' },
+      revision: { ...REVISION_SCHEMA, description: 'read the log of this revision (logs/<revision>/pantavisor/pantavisor.log); absent or "0": pantavisor.log' },
+    },
     required: ['line'],
   },
-  files: () => [FILES.log, FILES.lxcLs],
+  files: (c) => [revisionLogFileName(c.revision), FILES.lxcLs],
   evaluate: teardownFinished,
   evidence: (c, p, exec) => [...lxcLs(c, p, exec), ...logGrep(c, p, exec)],
   eventLine: teardownEventLine,
-  condition: (c, code) => `after a ${code(describePattern(c.line))}, the teardown has finished: every container STOPPED in ${code('lxc-ls -f')} (a real force stop comes ≈5 s after the lenient one), or the next pantavisor launch has begun`,
+  condition: (c, code) => `after a ${code(describePattern(c.line))}${c.revision !== undefined && c.revision !== '0' ? ` in ${logName(c.revision)}` : ''}, the teardown has finished: every container STOPPED in ${code('lxc-ls -f')} (a real force stop comes ≈5 s after the lenient one), or the next pantavisor launch has begun`,
 };

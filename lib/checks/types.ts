@@ -1,5 +1,6 @@
 /** What every check evaluator takes and returns. */
-import type { StepState } from '../bundle.ts';
+import { FILES, revisionLogFileName, type StepState } from '../bundle.ts';
+import type { PvLog } from '../parse/pv-log.ts';
 import type { LxcRow } from '../parse/lxc-ls.ts';
 
 export interface EvalContext {
@@ -33,4 +34,20 @@ export function describeLxc(state: StepState): string {
   if (state.missing.includes('lxc-ls.txt')) return 'lxc-ls.txt missing';
   if (state.lxc.length === 0) return 'lxc-ls -f lists no containers';
   return 'lxc-ls -f: ' + state.lxc.map((r) => `${r.name} ${r.state} ${r.ipv4.join(',') || '-'}`).join('; ');
+}
+
+/** "pantavisor.log" or "locals/x's log": how `actual` names the log a check reads. */
+export function logName(revision?: string): string {
+  return revision === undefined || revision === '0' ? FILES.log : `${revision}'s log`;
+}
+
+/**
+ * The log a check reads: pantavisor.log (LOG_FILE, rev 0), or with `revision` that revision's
+ * pantavisor-<rev>.log; or why it is not there ("pantavisor.log missing").
+ */
+export function logOf(state: StepState, revision?: string): { log: PvLog; missing?: undefined } | { log?: undefined; missing: string } {
+  const file = revisionLogFileName(revision);
+  if (file === FILES.log) return state.missing.includes(FILES.log) ? { missing: `${FILES.log} missing` } : { log: state.log };
+  const log = revision === undefined ? undefined : state.revisionLogs[revision];
+  return log ? { log } : { missing: `${file} missing` };
 }
