@@ -94,6 +94,13 @@ export function revisionLogPath(p: { storagePath?: string; logFile: string }, re
 
 /** pvcontrol's exit status when pv-ctrl gives no answer (curl failed: pantavisor relaunching) or not HTTP 200 (e.g. 404, no such revision yet). */
 export const PVCONTROL_NOT_ANSWERING = 255;
+/**
+ * pvcontrol's exit statuses that mean pantavisor did not answer (observed on the dev appengine,
+ * pantavisor 303584a7): 255 after curl's 5-s connect timeout while it tears down, 1 (`ERROR: got
+ * no response`) while pv-appengine waits to relaunch it, and CMD_TIMEOUT's kill (124, 137, 143)
+ * when it hangs while shutting down (the lab).
+ */
+export const PVCONTROL_NO_ANSWER = new Set([PVCONTROL_NOT_ANSWERING, 1, 124, 137, 143]);
 
 /** What a progress-<rev>.json holds: the progress, or that pantavisor did not answer (pvcontrol exit 255, not an error). */
 export type ProgressState = { progress: UpdateProgress; notAnswering?: undefined } | { progress?: undefined; notAnswering: string };
@@ -231,7 +238,7 @@ function updateFileProblem(file: string): (text: string) => string | undefined {
  * revision's log or logs/current does not exist yet). Such a file is absent or not answering.
  */
 function notYet(file: string, code: number): boolean {
-  if (progressFileRevision(file) !== undefined) return code === PVCONTROL_NOT_ANSWERING;
+  if (progressFileRevision(file) !== undefined) return PVCONTROL_NO_ANSWER.has(code);
   if (file === UPDATE_FILES.logsCurrent || revisionLogFileRevision(file) !== undefined) return code === 1;
   return false;
 }
@@ -262,7 +269,7 @@ function updateState(files: Record<string, string>): Pick<StepState, 'progress' 
     const rev = progressFileRevision(name);
     if (rev !== undefined) {
       const code = typeof statuses === 'string' ? undefined : statuses[name];
-      if (code === PVCONTROL_NOT_ANSWERING) {
+      if (code !== undefined && PVCONTROL_NO_ANSWER.has(code)) {
         progress[rev] = { notAnswering: `pvcontrol steps show-progress ${rev} exited ${code} (pantavisor not answering, or no such revision)` };
       } else if (files[name] !== undefined) {
         const r = parseProgress(files[name]);

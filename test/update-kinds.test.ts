@@ -63,7 +63,7 @@ test('update-progress: the lab statuses, one or a list, with status-msg', () => 
   assert.equal(judge({ kind: 'update-progress', revision: '0', status: 'DONE', statusMsg: 'Factory revision' }, progressOf('0', 'progress-0.json')).pass, true);
 });
 
-test('update-progress: pvcontrol exit 255 is "not yet" (no error, not final); 127, a timeout or no status JSON are errors', () => {
+test('update-progress: pvcontrol exit 255, 1 or a timeout is "not yet" (no error, not final); 127, 126 or no status JSON are errors', () => {
   const c = { kind: 'update-progress', revision: 'locals/add-client', status: ['UPDATED', 'DONE', 'ERROR'] };
   // what the gather keeps of the lab's `pvcontrol steps show-progress` while pantavisor relaunches: no output, exit 255
   const relaunching = judge(c, progressOf('locals/add-client', '', 255));
@@ -74,7 +74,9 @@ test('update-progress: pvcontrol exit 255 is "not yet" (no error, not final); 12
   });
   // with its empty line of output too
   assert.equal(judge(c, stateFromFiles({ [progressFileName('locals/add-client')]: '\n', 'exit-status.json': '{"progress-locals+add-client.json":255}' })).error, undefined);
-  for (const [rc, why] of [[127, /command not found \(exit 127\)/], [124, /killed by its timeout/], [126, /not executable/]] as const) {
+  // pvcontrol 1 ("ERROR: got no response" while pv-appengine waits to relaunch) and a hang killed by CMD_TIMEOUT: not yet
+  for (const rc of [1, 124, 143]) assert.deepEqual([judge(c, progressOf('locals/add-client', '', rc)).pass, judge(c, progressOf('locals/add-client', '', rc)).error], [false, undefined], String(rc));
+  for (const [rc, why] of [[127, /command not found \(exit 127\)/], [126, /not executable/]] as const) {
     const o = judge(c, progressOf('locals/add-client', '', rc));
     assert.deepEqual([o.pass, o.error], [false, true], String(rc));
     assert.match(o.actual, why);
