@@ -11,6 +11,7 @@ import { describeEdit, sourceArtifacts } from './derive.ts';
 import { evidenceCommands, kindOf } from './checks/index.ts';
 import { shellQuote as shq } from './shell-quote.ts';
 import { describePattern } from './log-match.ts';
+import { hostLine, updateCommands } from './update-step.ts';
 import { builtArtifacts, resolveStep, type Capability, type Check, type KnownIssue, type PlanFile, type Scenario, type Step } from './scenarios.ts';
 
 /** The plan file as the document reads it (every optional field of scenarios.json). */
@@ -168,7 +169,7 @@ function setupSection(plan: DocPlan, s: Scenario, st: DocSettings, h: string): s
   return out;
 }
 
-function executeSection(s: Scenario, steps: Step[], st: DocSettings, h: string): string[] {
+function executeSection(plan: DocPlan, s: Scenario, steps: Step[], st: DocSettings, h: string): string[] {
   const exec = `docker exec ${shq(st.container)}`;
   const lines = [...dockerRunLines(st)];
   for (const cmd of s.beforeBoot ?? []) lines.push(`${exec} sh -c ${shq(cmd)}`);
@@ -179,10 +180,15 @@ function executeSection(s: Scenario, steps: Step[], st: DocSettings, h: string):
     if (i > 0) {
       out.push(`Step ${code(step.id)}:`, '');
       if (step.run !== undefined) out.push(...sh([`${exec} sh -c ${shq(step.run)}`]), '');
+      if (step.update) {
+        const file = (name: string) => `${plan.derivedArtifacts?.[name] ? st.workDir : st.artifacts}/${name}.pvrexport.tgz`;
+        out.push(`The update: a transaction on the running device, committed as ${code(step.update.revision)} and run (each line one ${code('docker exec')}; the transaction survives between them):`, '');
+        out.push(...sh(updateCommands(step.update, file).map((c) => hostLine(st.container, c))), '');
+      }
       if (step.allowStatus) out.push(`Its exit status may be ${step.allowStatus.join(' or ')}: ${inline(step.allowStatusWhy ?? '')}. Any other status is an ERROR of the run (exit 3) and the step's checks are not judged.`, '');
     }
     if (step.waitFor.length) {
-      const deadline = i === 0 ? `BOOT_TIMEOUT, ${st.bootTimeout} s` : `STEP_TIMEOUT, ${st.stepTimeout} s`;
+      const deadline = i === 0 || step.update ? `BOOT_TIMEOUT, ${st.bootTimeout} s` : `STEP_TIMEOUT, ${st.stepTimeout} s`;
       const what = i === 0 ? `Instead of a fixed ${code('sleep')}, the toolkit polls` : 'The toolkit polls';
       out.push(`${what} (up to ${deadline}) until:`, '', ...step.waitFor.map((w) => `- ${describeCondition(w)}`), '');
     }
@@ -241,7 +247,7 @@ function scenarioSection(plan: DocPlan, s: Scenario, st: DocSettings, level: num
   }
   if (s.notes?.length) out.push(...s.notes.map((n) => `- ${inline(n)}`), '');
   out.push(...setupSection(plan, s, st, `${h}#`), '');
-  out.push(...executeSection(s, steps, st, `${h}#`));
+  out.push(...executeSection(plan, s, steps, st, `${h}#`));
   out.push(...verifySection(s, steps, st, `${h}#`));
   out.push(...resultsSection(s, steps, `${h}#`));
   return out;

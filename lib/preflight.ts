@@ -9,6 +9,7 @@ import { FILES } from './bundle.ts';
 import { filesOfCheck, gatherCommands, optionalFilesFor, type GatherPaths } from './gather.ts';
 import type { Scenario } from './scenarios.ts';
 import { programsOf } from './shell-words.ts';
+import { UPDATE_PROGRAMS } from './update-step.ts';
 import { shellQuote } from './shell-quote.ts';
 
 /** The programs the toolkit's own reading uses: `timeout -k` around every command, the log read incrementally. */
@@ -20,6 +21,7 @@ export function scenarioTools(scenario: Scenario, paths: GatherPaths): Map<strin
   const add = (tools: string[], by: string) => { for (const t of tools) if (!need.has(t)) need.set(t, by); };
   add(GATHER_BASE, 'the gathering (every command runs under timeout -k; pantavisor.log is read with tail)');
   for (const step of scenario.steps) if (step.run !== undefined) add(programsOf(step.run), `step ${step.id}: ${step.run}`);
+  for (const step of scenario.steps) if (step.update) add(UPDATE_PROGRAMS, `step ${step.id}: the update to ${step.update.revision} (pvtx, pvcontrol cmd run)`);
   // only the files some check or wait reads: a tool whose output nothing judges is not needed
   const checks = scenario.steps.flatMap((s) => [...s.waitFor, ...s.checks]);
   const read = new Set(checks.flatMap(filesOfCheck));

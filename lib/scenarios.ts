@@ -15,9 +15,20 @@ export interface Ping { from: string; to: string }
 /** A check: one kind's parameters (lib/checks/<kind>.ts), told apart by `kind`. */
 export type { Capability, Check, KnownIssue };
 
+/** A step's update (instead of `run`): a new revision installed and run as a user does. */
+export interface Update {
+  /** the new revision, `locals/<name>` */
+  revision: string;
+  /** artifacts (built or derived) whose pvrexports the transaction adds */
+  add: string[];
+  /** parts the transaction removes */
+  remove?: string[];
+}
+
 export interface Step {
   id: string;
   run?: string;
+  update?: Update;
   /** the exit statuses `run` may end with (default [0]); any other is an ERROR of the run */
   allowStatus?: number[];
   /** why allowStatus allows more than 0 (what the real system does) */
@@ -104,7 +115,7 @@ export function validatePlan(raw: unknown, schema: object): PlanFile {
     if (built && !built.includes(d.from)) throw new UsageError(`scenarios.json: derived artifact '${name}' derives from '${d.from}', which is not in plan.buildTargets`);
   }
   for (const s of plan.scenarios) {
-    for (const a of s.artifacts) {
+    for (const a of [...s.artifacts, ...updateArtifacts(s)]) {
       if (!derived[a] && built && !built.includes(a)) {
         throw new UsageError(`scenarios.json: Test ${s.id} names artifact '${a}', which is neither in plan.buildTargets nor a derived artifact`);
       }
@@ -134,6 +145,9 @@ export function validatePlan(raw: unknown, schema: object): PlanFile {
       if (st.allowStatus && st.run === undefined) throw new UsageError(`scenarios.json: Test ${s.id} step '${st.id}' has allowStatus but no run`);
     }
     if (s.steps[0].run !== undefined) throw new UsageError(`scenarios.json: Test ${s.id}: the first step is the boot and cannot have 'run'`);
+    if (s.steps[0].update !== undefined) throw new UsageError(`scenarios.json: Test ${s.id}: the first step is the boot and cannot have 'update'`);
+    const revisions = s.steps.flatMap((st) => (st.update ? [st.update.revision] : []));
+    if (new Set(revisions).size < revisions.length) throw new UsageError(`scenarios.json: Test ${s.id} commits a revision twice (${revisions.join(', ')})`);
     for (const c of s.requires ?? []) {
       if (!plan.capabilities?.[c]) throw new UsageError(`scenarios.json: Test ${s.id} requires capability '${c}', which is not in capabilities`);
     }
@@ -148,7 +162,24 @@ export function validatePlan(raw: unknown, schema: object): PlanFile {
       if (!checkIds.has(id)) throw new UsageError(`scenarios.json: Test ${s.id} skipEvidence names '${id}', which is not one of its checks`);
     }
   }
+  // an update step waits for its update's final status first (UPDATE_FINISHED), then for its own conditions
+  for (const s of plan.scenarios) {
+    for (const st of s.steps) if (st.update && !st.waitFor.some((c) => c.id === UPDATE_FINISHED)) st.waitFor.unshift(updateFinished(st.update.revision));
+  }
   return plan;
+}
+
+/** The id of an update step's first wait condition. */
+export const UPDATE_FINISHED = 'update-finished';
+
+/** An update step's first wait: `pvcontrol steps show-progress REVISION` reports a final status. */
+export function updateFinished(revision: string): Check {
+  return { id: UPDATE_FINISHED, kind: 'update-progress', revision, status: ['UPDATED', 'DONE', 'ERROR'] };
+}
+
+/** The artifacts a scenario's update steps add (staged on the host, added through `pvtx add -`). */
+export function updateArtifacts(s: Scenario): string[] {
+  return [...new Set(s.steps.flatMap((st) => st.update?.add ?? []))];
 }
 
 export function parsePlan(text: string, schemaText: string): PlanFile {

@@ -11,9 +11,9 @@ import type { Config } from '../lib/config.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { lintSet, type LintWarning } from '../lib/lint.ts';
 import { sourceArtifacts } from '../lib/derive.ts';
-import { findScenario, type PlanFile, type Scenario } from '../lib/scenarios.ts';
+import { findScenario, updateArtifacts, type PlanFile, type Scenario } from '../lib/scenarios.ts';
 import { colors, config, echoCommand, isMain, loadPlan, main, requireRunPaths, say, shellQuote, testArg, typed } from './shared/common.ts';
-import { derive } from './derive.ts';
+import { derive, derivedPath } from './derive.ts';
 import { acquireRunLock } from './shared/run-lock.ts';
 import { openExport, requireHostTools, type OpenedExport } from './shared/pvrexport-files.ts';
 
@@ -66,9 +66,14 @@ export function artifactPath(cfg: Config, name: string): string {
   return `${cfg.artifacts}/${name}.pvrexport.tgz`;
 }
 
+/** The host file of an artifact: ARTIFACTS' for a built one, WORK_DIR's for a derived one (after stage). */
+export function exportFile(cfg: Config, plan: PlanFile, name: string): string {
+  return plan.derivedArtifacts?.[name] ? derivedPath(cfg, name) : artifactPath(cfg, name);
+}
+
 /** Fails (exit 3) naming every missing artifact and how to build them. */
 export function requireArtifacts(cfg: Config, plan: PlanFile, scenario: Scenario): void {
-  const missing = sourceArtifacts(scenario.artifacts, plan.derivedArtifacts ?? {}).filter((a) => !existsSync(artifactPath(cfg, a)));
+  const missing = sourceArtifacts([...scenario.artifacts, ...updateArtifacts(scenario)], plan.derivedArtifacts ?? {}).filter((a) => !existsSync(artifactPath(cfg, a)));
   if (missing.length) {
     const how = cfg.target === 'lab' ? 'run `make lab`' : 'build them with `make build`, or set ARTIFACTS= to where they are';
     throw new EnvironmentError(`Test ${scenario.id} needs ${missing.map((m) => `${m}.pvrexport.tgz`).join(', ')} in ${typed(cfg.artifacts)}; ${how}`);
@@ -83,7 +88,7 @@ export async function preflightArtifacts(cfg: Config, plan: PlanFile, scenarios:
   requireNoForeignExports(cfg);
   for (const s of scenarios) requireArtifacts(cfg, plan, s);
   await requireHostTools(['tar']);
-  const names = [...new Set(scenarios.flatMap((s) => sourceArtifacts(s.artifacts, plan.derivedArtifacts ?? {})))];
+  const names = [...new Set(scenarios.flatMap((s) => sourceArtifacts([...s.artifacts, ...updateArtifacts(s)], plan.derivedArtifacts ?? {})))];
   for (const n of names) await openExport(artifactPath(cfg, n), n);
 }
 
@@ -113,6 +118,15 @@ export async function stage(cfg: Config, plan: PlanFile, scenario: Scenario): Pr
       files.push({ name: a, file: artifactPath(cfg, a) });
     }
     opened.push(await openExport(files[files.length - 1].file, a));
+  }
+  // the exports an update step adds later (`pvtx add -` from the host): derived and checked now, not staged
+  for (const a of updateArtifacts(scenario)) {
+    const spec = derived[a];
+    if (spec && !scenario.artifacts.includes(a)) {
+      await openExport(artifactPath(cfg, spec.from), spec.from);
+      await derive(cfg, a, spec, artifactPath(cfg, spec.from));
+    }
+    await openExport(exportFile(cfg, plan, a), a);
   }
   const warnings = lintSet(opened);
   say(colors.dim(`  ${opened.length} pvrexports checked (json, objects and their sha256)${warnings.length ? '' : '; lint: nothing to predict'}`));

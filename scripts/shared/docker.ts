@@ -13,7 +13,7 @@ $.quiet = true;
 
 export interface ExecResult { stdout: string; stderr: string; exitCode: number }
 
-export async function docker(args: string[], opts: { echo?: boolean; timeoutSecs?: number; input?: string } = {}): Promise<ExecResult> {
+export async function docker(args: string[], opts: { echo?: boolean; timeoutSecs?: number; input?: string | Buffer } = {}): Promise<ExecResult> {
   if (opts.echo) echoCommand(['docker', ...args]);
   // in its own process group: a terminal's Ctrl-C (or a signal to the whole group) must not kill
   // the docker client mid-call, since the daemon would carry on without it (a `docker run` cut
@@ -66,9 +66,10 @@ export async function volumePresence(cfg: Config): Promise<Presence> {
 }
 
 /** Runs a shell script inside the container; each command in it carries its own `timeout -k`. */
-export async function execInContainer(cfg: Config, script: string, hostTimeoutSecs: number, echo = false): Promise<ExecResult> {
+export async function execInContainer(cfg: Config, script: string, hostTimeoutSecs: number, echo = false, stdin?: Buffer): Promise<ExecResult> {
   if (echo) echoCommand(['docker', 'exec', cfg.container, 'sh', '-c', script]);
-  const r = await docker(['exec', cfg.container, 'sh', '-c', script], { timeoutSecs: hostTimeoutSecs });
+  const args = stdin === undefined ? ['exec', cfg.container, 'sh', '-c', script] : ['exec', '-i', cfg.container, 'sh', '-c', script];
+  const r = await docker(args, { timeoutSecs: hostTimeoutSecs, input: stdin });
   if (r.exitCode !== 0 && /is not running|No such container|is restarting|is paused/.test(r.stderr)) {
     throw new EnvironmentError(`container ${cfg.container} went away (docker: ${r.stderr.trim().split('\n').pop()}); nothing was judged after that`);
   }

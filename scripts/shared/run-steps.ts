@@ -21,8 +21,11 @@ import type { ScenarioReport } from '../../lib/report.ts';
 import { Interrupted } from '../../lib/errors.ts';
 import { clearProgress, colors, progress, say, shellQuote, terminalColumns, uptime } from './common.ts';
 import { lastSeen as seenSoFar, progressLine } from '../../lib/progress.ts';
-import { execInContainer, timed } from './docker.ts';
+import { execInContainer, timed, type ExecResult } from './docker.ts';
+import { readFileSync } from 'node:fs';
 import { actionOutcome } from '../../lib/step-outcome.ts';
+import { commandLine, hostLine, updateCommands, type UpdateCommand } from '../../lib/update-step.ts';
+import { exportFile } from '../stage.ts';
 import { actionFailed } from '../../lib/verdict.ts';
 
 /** polls in a row on which a wait's evidence could not be read before the wait gives up */
@@ -51,6 +54,14 @@ export interface LiveRun {
   error?: string;
 }
 
+/** One command of an update step, echoed as a user types it; `pvtx add -` reads the export from the host. */
+async function execUpdateCommand(cfg: Config, c: UpdateCommand): Promise<ExecResult> {
+  say(colors.dim(`+ ${hostLine(cfg.container, c)}`));
+  const script = `${timed(cfg, commandLine(c))}`;
+  if (c.stdinFrom === undefined) return execInContainer(cfg, script, cfg.cmdTimeoutSecs + 30);
+  return execInContainer(cfg, script, cfg.cmdTimeoutSecs + 30, false, readFileSync(c.stdinFrom));
+}
+
 export function scenarioVars(cfg: Config, externalHost?: string): Record<string, string> {
   return { EXTERNAL_HOST: externalHost ?? cfg.externalHost };
 }
@@ -58,7 +69,8 @@ export function scenarioVars(cfg: Config, externalHost?: string): Record<string,
 export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, opts: { evaluate: boolean; signal?: AbortSignal; probes?: Record<string, CapabilityProbe> }): Promise<LiveRun> {
   const steps = scenario.steps.map((s) => resolveStep(s, scenarioVars(cfg)));
   const paths = { deviceJsonFile: cfg.deviceJsonFile, logFile: cfg.logFile, appengineOut: cfg.appengineOut, pingWaitSecs: cfg.pingWaitSecs };
-  const extras = { optional: optionalFilesFor(steps.flatMap((s) => s.checks)), overrides: scenario.gather };
+  // the files of the waits too: an update step's first wait reads its progress (lib/scenarios.ts updateFinished)
+  const extras = { optional: optionalFilesFor(steps.flatMap((s) => [...s.waitFor, ...s.checks])), overrides: scenario.gather };
   // pantavisor.log is read on its own, incrementally (scripts/shared/live-log.ts); a round gathers the
   // other files in one exec beside it, and a poll that needs only the log skips that exec
   const liveLog = new LiveLog(cfg);
@@ -91,12 +103,17 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
   for (const [i, step] of steps.entries()) {
     if (opts.signal?.aborted) throw new Interrupted();
     run.clock[`step:${step.id}`] = uptime();
-    if (step.run) {
-      const r = await execInContainer(cfg, `${timed(cfg, step.run)} 2>&1`, cfg.cmdTimeoutSecs + 30, true);
+    const actions = step.update
+      ? updateCommands(step.update, (name) => exportFile(cfg, plan, name)).map((c) => ({ c, shown: hostLine(cfg.container, c), as: { ...step, run: hostLine(cfg.container, c), allowStatus: undefined } }))
+      : step.run ? [{ c: undefined, shown: step.run, as: step }] : [];
+    for (const { c, shown, as } of actions) {
+      const r = c === undefined
+        ? await execInContainer(cfg, `${timed(cfg, shown)} 2>&1`, cfg.cmdTimeoutSecs + 30, true)
+        : await execUpdateCommand(cfg, c);
       // stderr holds what the shell itself said (`sh: pgrep: not found` from a $(...))
       const output = [r.stderr, r.stdout].filter((t) => t.trim()).join('\n');
-      run.actions.push({ step: step.id, command: step.run, exitCode: r.exitCode, output });
-      const outcome = actionOutcome(step, r.exitCode, output);
+      run.actions.push({ step: step.id, command: shown, exitCode: r.exitCode, output });
+      const outcome = actionOutcome(as, r.exitCode, output);
       if (!outcome.ok) {
         // the action did not happen as the scenario needs: nothing after it speaks of Pantavisor
         run.error = outcome.line;
@@ -108,9 +125,10 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
         run.saveLog = (path, bytes) => liveLog.saveTo(path, bytes);
         return run;
       }
-      if (r.exitCode !== 0) say(colors.dim(`  ${step.run} exited ${r.exitCode}, which step ${step.id} allows: ${step.allowStatusWhy ?? ''}`));
+      if (r.exitCode !== 0) say(colors.dim(`  ${shown} exited ${r.exitCode}, which step ${step.id} allows: ${step.allowStatusWhy ?? ''}`));
     }
-    const waitDeadline = i === 0 ? cfg.bootTimeoutMs : cfg.stepTimeoutMs;
+    // an update may reboot into the new revision, or roll back: as long as a boot
+    const waitDeadline = i === 0 || step.update ? cfg.bootTimeoutMs : cfg.stepTimeoutMs;
     // the boot's polls read only what its conditions need (the log); a later step's polls gather
     // the whole bundle (its wait is short), so the round that sees it ready can be the one judged
     const whole = i > 0 && !step.pings?.length;
