@@ -34,13 +34,17 @@ export LAB_FIRST_BOOT_DELAY=${LAB_FIRST_BOOT_DELAY:-0} LAB_RESTART_DELAY=${LAB_R
 export SETTLE_STABLE=${SETTLE_STABLE:-2}
 
 jobs=${MUTATION_JOBS:-1}
+# a fault often makes a wait that never ends: the lab's states come within ~25 s (a reboot update,
+# the slowest, ~24 s), so the runs wait less than the defaults (BOOT 90 s, STEP 60 s) before
+# judging what is there; the environment's own BOOT_TIMEOUT/STEP_TIMEOUT win
+timeouts=(BOOT_TIMEOUT="${BOOT_TIMEOUT:-45}" STEP_TIMEOUT="${STEP_TIMEOUT:-25}")
 # run NAME FAULTS VARIANTS IDS: starts one test-all in the background (at most $jobs at once);
 # its exit status goes to $out/NAME.rc. With several at once each run has its own names.
 run() {
   while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
   local names=()
   [ "$jobs" -gt 1 ] && names=(CONTAINER="pva-mut-$1" VOLUME="storage-mut-$1" PVTXD="pvtx.d-mut-$1")
-  ( make -s test-all TARGET=lab LAB_FAULTS="$2" LAB_VARIANTS="$3" ONLY="$4" REPORT_DIR="$out/$1" "${names[@]}" >"$out/$1.log" 2>&1
+  ( make -s test-all TARGET=lab LAB_FAULTS="$2" LAB_VARIANTS="$3" ONLY="$4" REPORT_DIR="$out/$1" "${names[@]}" "${timeouts[@]}" >"$out/$1.log" 2>&1
     echo $? >"$out/$1.rc" ) &
 }
 
