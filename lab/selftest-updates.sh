@@ -89,7 +89,14 @@ wait_final() {
 	local i s=""
 	for ((i = 0; i < $2 * 2; i++)); do
 		s=$(pstatus "$1")
-		case "$s" in UPDATED | DONE | ERROR | WONTGO) return 0 ;; esac
+		case "$s" in
+		UPDATED | DONE | ERROR | WONTGO)
+			# the update's logs reach the progress a tick later (as on the real appengine):
+			# give them up to 4 s (an update that logged no ERROR never gets the key)
+			for ((i = 0; i < 8; i++)); do progress "$1" | jq -e 'has("logs")' >/dev/null 2>&1 && break; sleep 0.5; done
+			return 0
+			;;
+		esac
 		sleep 0.5
 	done
 	echo "       no final status for $1 after $2 s (last: '${s:-no answer}')"
