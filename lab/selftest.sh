@@ -406,8 +406,11 @@ t_invalid() {
 	check "no released line" eq "$(log_count "released ")" 0
 	check "net-server never mounted nor allocated" eq "$(log_count "mounting 'root.squashfs' from platform 'pv-example-net-server'")/$(log_count "allocated ")" 0/0
 	check "lxc-ls prints nothing" eq "$(dx 'lxc-ls -f' | wc -c)" 0
-	check "no loop device left attached" wait_eq 10 "" loops
+	# as on the real appengine (test/fixtures/real-updates/boot-refusal-loops): the refused
+	# platform was mounted, its loop device stays attached (one more per boot cycle); nothing else
+	check "only the refused container's loop device stays attached" wait_eq 10 pv-example-ipam-invalid uniq_loops
 }
+uniq_loops() { loops | tr ' ' '\n' | sort -u | tr '\n' ' ' | sed 's/ $//'; }
 
 t_collision() {
 	local faults=${1:-}

@@ -239,6 +239,18 @@ loop_attach() { # NAME
 	return 0
 }
 
+# loop_leak NAME: the platform's loop device stays attached but is no longer its own (the next
+# mount attaches a new one). Observed on the real appengine (test/fixtures/real-updates):
+# a platform refused after its root.squashfs was mounted keeps that loop device through the
+# teardown and the relaunch (each boot cycle one more), and every auto-recovery restart mounts
+# a new loop device while the crashed run's one stays attached.
+loop_leak() { # NAME
+	local f=$LAB_CONT/$1/loop
+	[ -f "$f" ] || return 0
+	cat "$f" >>"$LAB_RUN/leaked-loops" 2>/dev/null
+	rm -f "$f"
+}
+
 loop_detach() { # NAME
 	local f=$LAB_CONT/$1/loop dev
 	[ -f "$f" ] || return 0
@@ -420,13 +432,16 @@ stop_all() { # pv_state_stop_lenient + pv_state_stop_force
 		unset "P_STOP_DEADLINE[$p]"
 		set_status "$p" STOPPED
 	done
-	# volumes of platforms that were mounted but never ran (refused) are unmounted too
-	for p in "${ORDER[@]}"; do loop_detach "$p"; done
+	# volumes of platforms that were mounted but never ran (refused) stay mounted: their loop
+	# devices stay attached (observed, see loop_leak)
+	for p in "${ORDER[@]}"; do loop_leak "$p"; done
 }
 
 shutdown_pv() { # TRANSITION(reboot|poweroff)
 	local t=$1
 	SHUTTING_DOWN=1
+	# pvcontrol calls meanwhile time out after 5 s, exit 255 (the real pv-ctrl does not answer)
+	: >"$LAB_RUN/shutting-down"
 	L INFO controller pv_shutdown:791 "preparing '$t'..."
 	L INFO controller pv_shutdown:793 "will not actually perform '$t' as we are in appengine mode"
 	stop_all
@@ -463,6 +478,8 @@ check_containers() {
 			track_stability "$p"
 			continue
 		fi
+		# with an auto_recovery policy the crashed run's loop device stays attached (loop_leak)
+		case "${AR_POLICY[$p]:-no}" in on-failure | always) fault recovery-teardown || loop_leak "$p" ;; esac
 		lxc_stop "$p"
 		set_status "$p" STOPPED
 		# a platform with an auto_recovery policy in its run.json is restarted on its own

@@ -10,6 +10,8 @@ UPD_TRANSITION="" # reboot | nonreboot
 UPD_COMMIT_AT=0   # commit timer deadline (ms)
 UPD_LOGS=""       # the revision whose update logs collect the ERROR lines (logserver updated_rev)
 PENDING_RUN=""    # a 'pvcontrol cmd run' waiting for the state machine
+LOGS_PENDING=""   # a finished update whose logs go with its progress at the next tick
+UPD_COMMIT_LEFT=0 # the commit countdown (seconds) that pv_wait_update logs
 PENDING_RUN_COMMIT=0
 COMMIT_DELAY=5    # PV_UPDATER_COMMIT_DELAY
 
@@ -53,7 +55,8 @@ write_boot() { # REV [TRY]
 	if [ -n "${2:-}" ]; then
 		printf 'pv_rev=%s\0pv_try=%s\0\0' "$1" "$2" >"$STORAGE/boot/uboot.txt"
 	else
-		printf 'pv_rev=%s\0\0' "$1" >"$STORAGE/boot/uboot.txt"
+		# the real bootloader code clears pv_try by setting it empty: `pv_rev=X\0pv_try=\0`
+		printf 'pv_rev=%s\0pv_try=\0\0' "$1" >"$STORAGE/boot/uboot.txt"
 	fi
 }
 
@@ -85,13 +88,28 @@ update_finish() {
 	L DEBUG logserver - "stopping logserver update with rev '$rev'"
 	L DEBUG logserver - "stop update command received"
 	UPD_LOGS=""
-	if [ -f "$d/logs.tmp" ]; then
-		mv -f "$d/logs.tmp" "$d/logs"
-		progress_set "$rev" "$st" "$(jq -r '.["status-msg"]' "$d/progress")"
+	UPD_REV="" UPD_STATUS="" UPD_TRANSITION=""
+	# the update logs reach the progress about a second later (observed: UPDATED without the
+	# logs key, then with it): deferred to the next tick unless pantavisor stops now
+	if [ "${1:-}" = later ]; then
+		LOGS_PENDING=$rev
 	else
+		update_logs_flush "$rev"
+	fi
+}
+
+# the update's logs (logs.tmp, JSON lines) are appended to .pv/logs and go with the progress;
+# appended: a reboot update flushes them before the reboot and again when it finishes
+update_logs_flush() { # REV
+	local rev=$1 d
+	d=$(rev_dir "$rev")/.pv
+	LOGS_PENDING=""
+	if [ -f "$d/logs.tmp" ]; then
+		cat "$d/logs.tmp" >>"$d/logs" && rm -f "$d/logs.tmp"
+		progress_set "$rev" "$(jq -r '.status' "$d/progress")" "$(jq -r '.["status-msg"]' "$d/progress")"
+	elif ! [ -f "$d/logs" ]; then
 		L DEBUG logserver - "update logs in path '$d/logs' does not exist"
 	fi
-	UPD_REV="" UPD_STATUS="" UPD_TRANSITION=""
 }
 
 # the update failed (a platform did not work as expected while INPROGRESS or TESTING)
@@ -166,7 +184,10 @@ steps_ls() { # ID
 	)
 	for r in "${names[@]}"; do
 		d=$STORAGE/trails/$r
-		prog=$(cat "$d/.pv/progress" 2>/dev/null)
+		# pv_storage_get_revisions_string loads at most 512 bytes (pv_fs_file_load(path, 512)):
+		# a bigger progress file (an update whose logs hold several ERRORs) is listed as {}
+		prog=""
+		[ "$(stat -c %s "$d/.pv/progress" 2>/dev/null || echo 0)" -le 512 ] && prog=$(cat "$d/.pv/progress" 2>/dev/null)
 		[ -n "$prog" ] || prog="{}"
 		date=$(date -u -d "@$(stat -c %Y "$d")" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null)
 		out+="$sep{\"name\":\"$r\", \"date\":\"$date\", \"commitmsg\":\"\", \"progress\":$prog}"
@@ -293,6 +314,13 @@ process_local_run() {
 		UPD_TRANSITION=reboot
 		progress_set "$rev" INPROGRESS "Rebooting"
 		L DEBUG controller _pv_run_state_cb:993 "next state: 'STATE_REBOOT'"
+		# pv_update_finish before the reboot: the logs so far go with the progress ("Rebooting"
+		# with logs, and every report after the relaunch carries them)
+		L DEBUG update - "finishing update"
+		L DEBUG logserver - "stopping logserver update with rev '$rev'"
+		L DEBUG logserver - "stop update command received"
+		UPD_LOGS=""
+		update_logs_flush "$rev"
 		shutdown_pv reboot
 		exit 0
 	fi
@@ -320,19 +348,24 @@ process_local_run() {
 transition_to() { # REV CHANGED...
 	local rev=$1 p k keep=()
 	shift
+	local old=$REV
+	# the running revision's log gets everything up to the logserver's transition; the new
+	# revision's log starts with "transitioning..." (observed: real-updates/update-add-container)
 	L DEBUG controller _pv_run_state_cb:993 "next state: 'STATE_RUN'"
+	L DEBUG controller _pv_run:181 "_pv_run():181"
+	L DEBUG update - "update with rev '$rev' to be resumed after non-reboot transition..."
+	progress_set "$rev" INPROGRESS "Trying new revision"
 	L DEBUG logserver - "transitioning logserver to rev '$rev'"
+	L DEBUG logserver - "transition command received with revision '$rev'"
 	REV=$rev
 	TRAIL=$STORAGE/trails/$REV
 	LOGFILE=$LOGDIR_BASE/$REV/pantavisor/pantavisor.log
 	mkdir -p "$(dirname "$LOGFILE")"
-	exec {LOGFD}>>"$LOGFILE"
-	L DEBUG logserver - "transition command received with revision '$rev'"
-	L DEBUG controller _pv_run:181 "_pv_run():181"
-	L DEBUG update - "update with rev '$rev' to be resumed after non-reboot transition..."
-	progress_set "$rev" INPROGRESS "Trying new revision"
+	local oldfd=$LOGFD newfd
+	exec {newfd}>>"$LOGFILE"
+	LOGFD=$newfd
 	L INFO controller _pv_run:201 "transitioning..."
-	L DEBUG state pv_state_remove_updated_platforms:1250 "removing artifacts that belong to stopped platforms from rev $rev"
+	L DEBUG state pv_state_remove_updated_platforms:1255 "removing artifacts that belong to stopped platforms from rev $old"
 	for p in "$@"; do
 		L DEBUG state pv_state_remove_updated_platforms:1302 "removing platform $p"
 		[ "${P_NET[$p]}" = pool ] && [ -n "${P_POOL[$p]}" ] && ipam_release "${P_POOL[$p]}" "$p"
@@ -343,8 +376,13 @@ transition_to() { # REV CHANGED...
 	done
 	for p in "${ORDER[@]}"; do [ -n "${P_STATUS[$p]:-}" ] && keep+=("$p"); done
 	ORDER=("${keep[@]}")
-	L DEBUG state pv_state_transfer_platforms:1326 "transferring artifacts that belong to platforms from rev $rev to rev $rev"
+	L DEBUG state pv_state_transfer_platforms:1328 "transferring artifacts that belong to platforms from rev $rev to rev $old"
+	# the new platforms' parse lines (INSTALLED, default goal/policy) belong to the parse of the
+	# new state at 'cmd run', in the running revision's log (observed), not to the new log
+	LOGFD=$oldfd
 	load_platforms "$TRAIL/.pvr/json" "$TRAIL" 1
+	LOGFD=$newfd
+	exec {oldfd}>&-
 	for p in "${NEWP[@]}"; do L DEBUG state pv_state_transfer_platforms:1397 "transferring platform $p"; done
 	L DEBUG state pv_state_print:274 "state $REV:"
 	for p in "${ORDER[@]}"; do L DEBUG state pv_state_print:287 " platform: '$p'"; done
@@ -360,7 +398,7 @@ transition_to() { # REV CHANGED...
 		done
 	fi
 	EVER_READY=0
-	ipam_setup_bridges
+	BRIDGES_QUIET=1 ipam_setup_bridges
 	reserve_static_ips
 	L DEBUG controller _pv_run:289 "running local revision $REV"
 	L INFO controller _pv_run:299 "running in local mode. Will not consume new updates from Pantahub"
@@ -371,6 +409,7 @@ transition_to() { # REV CHANGED...
 # pv_wait_update: INPROGRESS until every platform reached its goal, TESTING for the commit delay
 # (and until every container with a stable_timeout is stable), then UPDATED (non-reboot) or DONE
 update_tick() {
+	[ -n "$LOGS_PENDING" ] && update_logs_flush "$LOGS_PENDING"
 	[ -n "$UPD_REV" ] || return 0
 	local p now rem
 	now=$(now_ms)
@@ -386,12 +425,18 @@ update_tick() {
 		else
 			progress_set "$UPD_REV" TESTING "Awaiting to set rollback point if update is stable"
 		fi
+		# pv_wait_update counts down at the 2-s ticks from COMMIT_DELAY - 1: 4, 2, 0, then commits
+		# (observed: "committing new update in 4 seconds" in the same second as TESTING)
+		UPD_COMMIT_LEFT=$((COMMIT_DELAY - 1))
+		L INFO controller pv_wait_update:436 "committing new update in $UPD_COMMIT_LEFT seconds"
 		;;
 	TESTING)
 		# defect 'update-never-finishes': the update stays TESTING for ever
 		fault update-never-finishes && return 0
-		if ((now < UPD_COMMIT_AT)); then
-			rem=$(((UPD_COMMIT_AT - now + 999) / 1000))
+		if ((UPD_COMMIT_LEFT > 0)); then
+			rem=$((UPD_COMMIT_LEFT - 2))
+			((rem < 0)) && rem=0
+			UPD_COMMIT_LEFT=$rem
 			L INFO controller pv_wait_update:436 "committing new update in $rem seconds"
 			return 0
 		fi
@@ -417,7 +462,7 @@ update_tick() {
 				L INFO bootloader pv_bootloader_post_commit_update:231 "revision $UPD_REV commited"
 			fi
 		fi
-		update_finish
+		update_finish later
 		;;
 	esac
 	return 0
