@@ -109,6 +109,12 @@ typecheck:
 DENO := $(or $(shell command -v deno 2>/dev/null),./node_modules/.bin/deno)
 lint-ts:
 	$(DENO) lint
+# deno fmt over the TypeScript of lib/, scripts/ and test/ (its options: deno.json "fmt")
+.PHONY: fmt fmt-check
+fmt:                  # format them in place
+	$(DENO) fmt
+fmt-check:            # fails, showing the changes, when one is not formatted
+	$(DENO) fmt --check
 
 lab:
 	bash lab/build.sh

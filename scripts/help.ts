@@ -55,6 +55,7 @@ if (isMain(import.meta.url)) {
     say(`  make demo        the main job on the lab: set-up, lab if stale, every test`);
     say(`  make unit        unit tests (offline)      make typecheck   tsc`);
     say(`  make lint-ts     deno lint over lib/, scripts/, test/ (rules: deno.json "lint")`);
+    say(`  make fmt-check   deno fmt --check over their TypeScript (options: deno.json "fmt"); make fmt applies it`);
     say(`  make mutation    each lab fault against its guards' tests (MUTATION=full: the whole matrix)`);
     say(`  make chaos       the toolkit's own failure modes (signals, hangs, bad input, hostile output)`);
     say(`  make bench       speed and memory targets, the live overhead per test, the JOBS speed-up`);
