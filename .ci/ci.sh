@@ -22,6 +22,7 @@ STAGES=(
   "leak-record|bash .ci/leak-check --record \"\$LEAK_RECORD\""
   "typecheck|make -s typecheck"
   "lint-ts|make -s lint-ts"
+  "fmt-check|make -s fmt-check"
   "unit|make -s unit"
   "offline-verdicts|bash .ci/offline-verdicts"
   "lab|bash lab/ensure.sh"

@@ -38,7 +38,7 @@ export function denoTasks(plan: PlanFile): Record<string, DenoTask> {
     plan: task('plan', 'write docs/testplan-ipam.md and these tasks from scenarios.json'),
     'plan-check': task('plan', 'fail if docs/testplan-ipam.md or these tasks are out of date with scenarios.json', '--check'),
     'ci-matrix': task('ci-matrix', "the scenario ids as GitHub Actions' strategy.matrix JSON"),
-    'junit-merge': task('junit-merge', 'merge JUnit files: REPORTS="a.xml b.xml" OUT=merged.xml'),
+    'junit-merge': task('junit-merge', 'one JUnit file of several runs: REPORTS="a/report.json b/report.json" OUT=merged.xml'),
   });
   return tasks;
 }

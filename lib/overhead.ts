@@ -18,7 +18,7 @@
 import { kindOf } from './checks/index.ts';
 import { findLines, type LogPattern } from './log-match.ts';
 import type { PvLog } from './parse/pv-log.ts';
-import type { ScenarioReport } from './report.ts';
+import type { ScenarioReport } from './report/model.ts';
 import type { Check, Ping, Scenario } from './scenarios.ts';
 
 export interface OverheadRow {

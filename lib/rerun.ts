@@ -1,6 +1,6 @@
 /** `make rerun REPORT=...`: which scenarios of an earlier run to run again. */
 import { UsageError } from './errors.ts';
-import type { RunReport } from './report.ts';
+import type { RunReport } from './report/model.ts';
 
 /** The ids of the scenarios that failed or could not run, in the run's order. */
 export function idsToRerun(report: RunReport): string[] {

@@ -61,6 +61,7 @@ if (isMain(import.meta.url)) {
     say(`  make demo        the main job on the lab: set-up, lab if stale, every test`);
     say(`  make unit        unit tests (offline)      make typecheck   tsc`);
     say(`  make lint-ts     deno lint over lib/, scripts/, test/ (rules: deno.json "lint")`);
+    say(`  make fmt-check   deno fmt --check over their TypeScript (options: deno.json "fmt"); make fmt applies it`);
     say(`  make mutation    each lab fault against its guards' tests (MUTATION=full: the whole matrix)`);
     say(`  make chaos       the toolkit's own failure modes (signals, hangs, bad input, hostile output)`);
     say(`  make bench       speed and memory targets, the live overhead per test, the JOBS speed-up`);
@@ -71,7 +72,7 @@ if (isMain(import.meta.url)) {
     say(b('The plan as a document, CI elsewhere, Deno alone'));
     say(`  make plan        write docs/testplan-ipam.md and deno.json's tasks (make plan-check: up to date?)`);
     say(`  make ci-matrix   scenario ids as GitHub Actions strategy.matrix JSON`);
-    say(`  make junit-merge REPORTS="a/junit.xml b/junit.xml" OUT=merged.xml`);
+    say(`  make junit-merge REPORTS="a/report.json b/report.json" OUT=merged.xml   one JUnit file of several runs`);
     say(`  make workflow-lint   actionlint on examples/github-actions/*.yml`);
     say(`  deno task test-N, deno task verify-N, ...   the same without Node (.ci/deno-alone proves it)`);
     say();

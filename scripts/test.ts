@@ -9,7 +9,7 @@
 import type { Config } from '../lib/config.ts';
 import { EnvironmentError, EXIT, Interrupted, UsageError } from '../lib/errors.ts';
 import { findScenario, selectScenarios, type PlanFile, type Scenario } from '../lib/scenarios.ts';
-import type { ScenarioReport } from '../lib/report.ts';
+import type { ScenarioReport } from '../lib/report/model.ts';
 import { colors, config, isMain, loadPlan, main, runBuffered, say, stamp, testArg, uptime } from './shared/common.ts';
 import { requireDocker, requireImage } from './shared/docker.ts';
 import { down } from './down.ts';

@@ -10,7 +10,7 @@ import { findScenario, resolveStep, type Check, type PlanFile, type Scenario, ty
 import { evidenceCommand } from '../lib/checks/index.ts';
 import { explainMissing, filesOfCheck } from '../lib/gather.ts';
 import type { CheckResult } from '../lib/evaluate.ts';
-import type { ScenarioReport } from '../lib/report.ts';
+import type { ScenarioReport } from '../lib/report/model.ts';
 import type { Config } from '../lib/config.ts';
 import { existsSync } from 'node:fs';
 import { EXIT, UsageError } from '../lib/errors.ts';

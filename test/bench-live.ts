@@ -15,7 +15,7 @@ import { overheadRow, type OverheadRow } from '../lib/overhead.ts';
 import { parsePing } from '../lib/parse/ping.ts';
 import { parsePvLog, type PvLog } from '../lib/parse/pv-log.ts';
 import { pingFileName } from '../lib/bundle.ts';
-import type { RunReport } from '../lib/report.ts';
+import type { RunReport } from '../lib/report/model.ts';
 import { findScenario } from '../lib/scenarios.ts';
 import { config, loadPlan } from '../scripts/shared/common.ts';
 

@@ -12,7 +12,7 @@ import { logCapabilities, logProbe } from '../lib/capabilities.ts';
 import { judge, type Judgement } from '../lib/verdict.ts';
 import { evaluateScenario, type CheckResult } from '../lib/evaluate.ts';
 import { parsePvLog } from '../lib/parse/pv-log.ts';
-import { checkLine, NO_COLORS } from '../lib/report.ts';
+import { checkLine, NO_COLORS } from '../lib/report/console.ts';
 import type { CapabilityProbe } from '../lib/capabilities.ts';
 import { findScenario, parsePlan, resolveStep, type Scenario } from '../lib/scenarios.ts';
 

@@ -370,10 +370,10 @@ hostile_input hostile-input-stage-stem 2 "is not a test id" make -s --no-print-d
 hostile_input hostile-input-verify-stem 2 "is not a test id" make -s --no-print-directory -C "$R" 'verify-`touch canary`'
 hostile_input hostile-input-junit-merge-reports 2 "^pv-ipam-tests: cannot read" make -s --no-print-directory -C "$R" junit-merge REPORTS="$NASTY" OUT="$NASTY.xml"
 hostile_input hostile-input-snapshot-not-bundle 2 "^pv-ipam-tests: SNAPSHOT=\.\. is not a bundle of Test 1" env SNAPSHOT=.. "${NODE_ANY[@]}" "$R/scripts/verify.ts" 1
-if want_case hostile-input-truncated-junit || want_case hostile-input-junit-merge-out; then
+if want_case hostile-input-truncated-report || want_case hostile-input-junit-merge-out; then
   mkdir -p "$work/j" && SNAPSHOT=test/fixtures/bundles/test-2 REPORT_DIR="$work/j" "${NODE[@]}" scripts/verify.ts 2 >/dev/null 2>&1
-  f=$(ls "$work"/j/*/junit.xml | head -1); head -c $(($(stat -c %s "$f") - 30)) "$f" >"$work/cut.xml"
-  hostile_input hostile-input-truncated-junit 2 "is not a whole JUnit file \(truncated" make -s --no-print-directory -C "$R" junit-merge REPORTS="$work/cut.xml" OUT="$work/merged.xml"
+  f=$(ls "$work"/j/*/report.json | head -1); head -c $(($(stat -c %s "$f") - 30)) "$f" >"$work/cut.json"
+  hostile_input hostile-input-truncated-report 2 "is not valid JSON \(truncated" make -s --no-print-directory -C "$R" junit-merge REPORTS="$work/cut.json" OUT="$work/merged.xml"
   hostile_input hostile-input-junit-merge-out 2 "^pv-ipam-tests: OUT=.* is a directory" make -s --no-print-directory -C "$R" junit-merge REPORTS="$f" OUT="$work/in/art"
   hostile_input hostile-input-junit-merge-out-is-input 2 "^pv-ipam-tests: OUT=.* is one of the files to merge" make -s --no-print-directory -C "$R" junit-merge REPORTS="$f" OUT="$f"
 fi

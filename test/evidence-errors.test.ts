@@ -15,7 +15,9 @@ import { ipAddrProblem } from '../lib/parse/ip-addr.ts';
 import { findMasqueradeRules, readNftRuleset } from '../lib/parse/nft.ts';
 import { iptablesProblem, parseIptablesS } from '../lib/parse/iptables.ts';
 import { coverage } from '../lib/source-match.ts';
-import { checkLine, exitCodeOf, NO_COLORS, summarize, toJunit, type RunReport, type ScenarioReport } from '../lib/report.ts';
+import { checkLine, NO_COLORS } from '../lib/report/console.ts';
+import { toJunit } from '../lib/report/junit.ts';
+import { exitCodeOf, summarize, type RunReport, type ScenarioReport } from '../lib/report/model.ts';
 import type { Check } from '../lib/scenarios.ts';
 import { bundle, verdict, type StepFiles } from './bundle-helpers.ts';
 

@@ -7,7 +7,7 @@ import type { Check } from '../lib/scenarios.ts';
 import { eventPattern, eventTime, overheadRow, pingSeconds } from '../lib/overhead.ts';
 import { parsePvLog } from '../lib/parse/pv-log.ts';
 import type { Scenario } from '../lib/scenarios.ts';
-import type { ScenarioReport } from '../lib/report.ts';
+import type { ScenarioReport } from '../lib/report/model.ts';
 
 const L = (t: number, mod: string, msg: string) => `[pantavisor] ${t} INFO\t -- [${mod}]: (f:1) ${msg}`;
 const READY = "state revision '0' status is now READY";

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NO_COLORS, checkLine, exitCodeOf, skipLine, summarize, summaryLine, toJunit, type Colors, type RunReport, type ScenarioReport } from '../lib/report.ts';
+import { NO_COLORS, checkLine, skipLine, summaryLine, type Colors } from '../lib/report/console.ts';
+import { toJunit } from '../lib/report/junit.ts';
+import { exitCodeOf, summarize, type RunReport, type ScenarioReport } from '../lib/report/model.ts';
 import type { CheckResult } from '../lib/evaluate.ts';
 
 const hint = { symptom: 'No IPs assigned', cause: 'Missing device.json', fix: 'Ensure pv-example-device-ipam.pvrexport.tgz is in pvtx.d' };

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { idsToRerun, parseRunReport } from '../lib/rerun.ts';
 import { UsageError } from '../lib/errors.ts';
-import { summarize, type RunReport, type ScenarioReport } from '../lib/report.ts';
+import { summarize, type RunReport, type ScenarioReport } from '../lib/report/model.ts';
 
 const sc = (id: string, status: ScenarioReport['status']): ScenarioReport => ({ id, title: id, status, durationMs: 1, timings: {}, waits: [], checks: [] });
 const report = (scenarios: ScenarioReport[]): RunReport => ({

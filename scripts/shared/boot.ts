@@ -10,7 +10,7 @@ import type { Config } from '../../lib/config.ts';
 import { commandCapabilities, commandProbe } from '../../lib/capabilities.ts';
 import { EnvironmentError, Interrupted } from '../../lib/errors.ts';
 import type { CapabilityProbe } from '../../lib/capabilities.ts';
-import type { ScenarioReport } from '../../lib/report.ts';
+import type { ScenarioReport } from '../../lib/report/model.ts';
 import type { PlanFile, Scenario } from '../../lib/scenarios.ts';
 import { colors, say, shellQuote, uptime } from './common.ts';
 import { execInContainer, timed } from './docker.ts';

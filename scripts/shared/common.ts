@@ -13,7 +13,7 @@ import { EnvironmentError, UsageError } from '../../lib/errors.ts';
 import { pathOverlap } from '../../lib/paths.ts';
 import { parsePlan, type PlanFile } from '../../lib/scenarios.ts';
 import { shellQuote } from '../../lib/shell-quote.ts';
-import type { Colors } from '../../lib/report.ts';
+import type { Colors } from '../../lib/report/console.ts';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 

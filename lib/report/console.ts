@@ -1,0 +1,97 @@
+/**
+ * The console renderer: the lines a run prints as it goes (a scenario's header, one line per
+ * check, its verdict) and at its end (the summary). Pure: returns strings, coloured by `Colors`.
+ */
+import type { CheckResult } from '../evaluate.ts';
+import { issueText, statusOf, type RunReport, type ScenarioReport } from './model.ts';
+
+export interface Colors {
+  green: (s: string) => string;
+  red: (s: string) => string;
+  yellow: (s: string) => string;
+  dim: (s: string) => string;
+  bold: (s: string) => string;
+}
+
+export const NO_COLORS: Colors = { green: (s) => s, red: (s) => s, yellow: (s) => s, dim: (s) => s, bold: (s) => s };
+
+export function checkLine(r: CheckResult, c: Colors, strict = false): string {
+  const st = statusOf(r);
+  const tag = { pass: c.green('PASS'), fail: c.red('FAIL'), xfail: c.yellow('XFAIL'), xpass: c.yellow('XPASS'), error: c.red('ERROR'), unjudged: c.yellow('UNJUDGED') }[st];
+  const head = `${tag}${st.length > 4 ? ' ' : '  '}${r.id}${r.row ? c.dim(`  (${r.row})`) : ''}`;
+  if (st === 'pass') return head;
+  const lines = [head];
+  if (st === 'unjudged') {
+    lines.push(c.yellow(`      not judged: ${r.notJudged ?? 'not judged'}`));
+    if (r.knownIssue) lines.push(c.dim(`      known issue: ${issueText(r.knownIssue)}`));
+    return lines.join('\n');
+  }
+  if (st === 'xpass') {
+    lines.push(c.green(`      known issue looks fixed: ${issueText(r.knownIssue!)}; drop its knownIssue from scenarios.json once confirmed`));
+    if (strict) lines.push(c.red('      STRICT=1: an XPASS counts as a failure'));
+    return lines.join('\n');
+  }
+  lines.push(`      expected: ${r.expected}`, `      actual:   ${r.actual}`);
+  if (st === 'error') {
+    // a troubleshooting hint is about the target; an unreadable output says nothing of it yet
+    lines.push(c.red('      not judged: the toolkit could not read this evidence (the run ends with exit 3)'));
+    if (r.evidence) lines.push(`      see:      ${r.evidence}`);
+    return lines.join('\n');
+  }
+  if (st === 'xfail') {
+    lines.push(c.yellow(`      known issue: ${issueText(r.knownIssue!)}`));
+    if (strict) lines.push(c.red('      STRICT=1: an XFAIL counts as a failure'));
+  }
+  if (r.evidence) lines.push(`      see:      ${r.evidence}`);
+  if (r.hint) lines.push(c.yellow(`      hint:     ${r.hint.symptom} → ${r.hint.cause}: ${r.hint.fix}`));
+  if (r.realSystem) lines.push(c.dim(`      note:     ${r.realSystem}`));
+  return lines.join('\n');
+}
+
+/** The line that says a scenario was skipped (or, with REQUIRE, failed for lack of a capability). */
+export function skipLine(s: ScenarioReport, c: Colors): string {
+  return `${c.yellow('SKIP')}  Test ${s.id}: ${s.skip?.reason ?? 'skipped'}${c.dim(`  (REQUIRE=${s.skip?.capability ?? '...'} makes this a failure)`)}`;
+}
+
+export function summaryLine(r: RunReport): string {
+  const s = r.summary;
+  const errors = s.checksErrors ?? 0;
+  const unjudged = s.checksUnjudged ?? 0;
+  const extra = [s.checksXfail ? `${s.checksXfail} xfail` : '', s.checksXpass ? `${s.checksXpass} xpass` : '', errors ? `${errors} error (evidence not readable)` : '', unjudged ? `${unjudged} not judged` : ''].filter(Boolean);
+  const tests = [
+    s.xfail ? `${s.xfail} xfail` : '', s.xpass ? `${s.xpass} xpass` : '', s.skipped ? `${s.skipped} skipped` : '',
+    s.errors ? `${s.errors} could not run` : '',
+  ].filter(Boolean);
+  // the first line starts with "N passed, N failed" so that CI log readers recognise it
+  return `${s.checks - s.checksFailed - s.checksXfail - s.checksXpass - errors - unjudged} passed, ${s.checksFailed} failed${extra.length ? `, ${extra.join(', ')}` : ''}\n` +
+    `${s.passed}/${s.scenarios} tests passed${tests.length ? `, ${tests.join(', ')}` : ''} (${r.mode}; target: ${r.target.label}${r.strict ? '; STRICT=1' : ''})`;
+}
+
+
+/** The line that opens a scenario: its id and title, how it runs and on what. */
+export function headerLine(s: { id: string; title: string }, targetLabel: string, mode: string, c: Colors): string {
+  return c.bold(`Test ${s.id}: ${s.title}`) + c.dim(`  [${mode}; target: ${targetLabel}]`);
+}
+
+/** The lines that close a scenario: why it was skipped, its own known issue, its verdict. */
+export function scenarioEndLines(s: ScenarioReport, c: Colors): string[] {
+  const verdict: Record<ScenarioReport['status'], (s: string) => string> = {
+    passed: c.green, failed: c.red, error: c.red, xfail: c.yellow, xpass: c.yellow, skipped: c.yellow,
+  };
+  const lines: string[] = [];
+  if (s.status === 'skipped') lines.push(skipLine(s, c));
+  if (s.knownIssue && (s.status === 'xfail' || s.status === 'xpass')) {
+    lines.push(c.yellow(s.status === 'xfail'
+      ? `known issue: ${issueText(s.knownIssue)}`
+      : `known issue looks fixed: ${issueText(s.knownIssue)}; drop its knownIssue from scenarios.json once confirmed`));
+  }
+  const passed = s.checks.filter((x) => x.pass).length;
+  const detail = s.status === 'error' ? s.error : s.status === 'skipped' ? s.skip?.capability ? `requires ${s.skip.capability}` : 'skipped' : `${passed}/${s.checks.length} checks passed`;
+  lines.push(`Test ${s.id}: ${verdict[s.status](s.status.toUpperCase())} (${detail}) in ${(s.durationMs / 1000).toFixed(1)} s${s.bundle ? c.dim(`; bundle: ${s.bundle}`) : ''}`);
+  return lines;
+}
+
+/** The lines that close a run: a blank line, the summary, where its reports were written. */
+export function runEndLines(r: RunReport, files: string[], c: Colors): string[] {
+  return ['', summaryLine(r), c.dim(`reports: ${files.join(', ')}`)];
+}

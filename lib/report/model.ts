@@ -1,0 +1,115 @@
+/**
+ * The run report every renderer reads (lib/report/console.ts, json.ts, junit.ts): what ran,
+ * what each check found, and the counts of the summary. Pure.
+ */
+import type { CheckResult } from '../evaluate.ts';
+import type { CapabilityProbe } from '../capabilities.ts';
+import type { KnownIssue } from '../scenarios.ts';
+import { failsRun, type ScenarioStatus } from '../verdict.ts';
+
+export interface ScenarioReport {
+  id: string;
+  title: string;
+  /**
+   * passed: every check passed; failed: a check failed; xfail/xpass: a known issue failed or
+   * looks fixed (lib/verdict.ts); skipped: the target lacks a capability; error: could not run,
+   * or a check could not read its evidence (those checks have status error)
+   */
+  status: ScenarioStatus;
+  error?: string;
+  /** the scenario's own known issue, if it has one */
+  knownIssue?: KnownIssue;
+  /** why the scenario was skipped, with the results quoted as evidence */
+  skip?: { capability: string; reason: string; evidence: CheckResult[] };
+  /** what each capability probe found (also kept in the bundle's meta.json) */
+  capabilities?: Record<string, CapabilityProbe>;
+  /**
+   * host uptime (s) at moments of the run, on the clock pantavisor.log's timestamps use:
+   * scenarioStart, appengineStart, each step's trigger (`step:<id>`), ready (`ready:<id>`), verdict
+   */
+  clock?: Record<string, number>;
+  durationMs: number;
+  bundle?: string;
+  /** time from boot to readiness etc., by name */
+  timings: Record<string, number>;
+  waits: { step: string; ok: boolean; elapsedMs: number; attempts: number; lastSeen?: string }[];
+  /** commands a step ran inside the container (e.g. Test 6's pvcontrol stop/start) */
+  actions?: { step: string; command: string; exitCode: number; output: string }[];
+  checks: CheckResult[];
+}
+
+export interface RunReport {
+  tool: 'pv-ipam-tests';
+  version: string;
+  mode: 'live' | 'snapshot';
+  target: { name: string; label: string };
+  snapshot?: string;
+  startedAt: string;
+  finishedAt: string;
+  exitCode: number;
+  /** STRICT=1: XFAIL and XPASS count as failures */
+  strict?: boolean;
+  /** REQUIRE=...: capabilities whose absence fails instead of skipping */
+  require?: string[];
+  /** JOBS=N when scenarios ran in parallel */
+  jobs?: number;
+  summary: Summary;
+  scenarios: ScenarioReport[];
+}
+
+export interface Summary {
+  scenarios: number;
+  passed: number;
+  failed: number;
+  xfail: number;
+  xpass: number;
+  skipped: number;
+  errors: number;
+  checks: number;
+  checksFailed: number;
+  checksXfail: number;
+  checksXpass: number;
+  /** checks whose evidence could not be read (status error) */
+  checksErrors: number;
+  /** checks not judged (their step's action or precondition failed) */
+  checksUnjudged: number;
+}
+
+export function statusOf(r: CheckResult): NonNullable<CheckResult['status']> {
+  return r.status ?? (r.pass ? 'pass' : 'fail');
+}
+
+/** A known issue as the reports quote it. */
+export const issueText = (k: KnownIssue): string => `${k.summary} (seen in ${k.seenIn})`;
+
+export function summarize(scenarios: ScenarioReport[]): Summary {
+  const checks = scenarios.flatMap((s) => s.checks);
+  const count = <T>(xs: T[], f: (x: T) => boolean) => xs.filter(f).length;
+  return {
+    scenarios: scenarios.length,
+    passed: count(scenarios, (s) => s.status === 'passed'),
+    failed: count(scenarios, (s) => s.status === 'failed'),
+    xfail: count(scenarios, (s) => s.status === 'xfail'),
+    xpass: count(scenarios, (s) => s.status === 'xpass'),
+    skipped: count(scenarios, (s) => s.status === 'skipped'),
+    errors: count(scenarios, (s) => s.status === 'error'),
+    checks: checks.length,
+    checksFailed: count(checks, (r) => statusOf(r) === 'fail'),
+    checksXfail: count(checks, (r) => statusOf(r) === 'xfail'),
+    checksXpass: count(checks, (r) => statusOf(r) === 'xpass'),
+    checksErrors: count(checks, (r) => statusOf(r) === 'error'),
+    checksUnjudged: count(checks, (r) => statusOf(r) === 'unjudged'),
+  };
+}
+
+/**
+ * 0 all passed (XFAIL, XPASS and SKIPPED included unless STRICT); 1 a check failed; else the
+ * highest error code (2 usage, 3 environment: also a check whose evidence could not be read).
+ */
+export function exitCodeOf(scenarios: ScenarioReport[], errorCodes: number[], strict = false): number {
+  const unreadable = scenarios.some((s) => s.checks.some((c) => statusOf(c) === 'error'));
+  const codes = unreadable ? [...errorCodes, 3] : errorCodes;
+  if (codes.length) return Math.max(...codes);
+  return scenarios.some((s) => failsRun(s.status, strict)) ? 1 : 0;
+}
+
