@@ -58,6 +58,21 @@ export function revisionLogFileName(rev?: string): string {
   return rev === undefined || rev === '0' ? FILES.log : `pantavisor-${revisionInFileName(rev)}.log`;
 }
 
+/**
+ * `update-logs-locals+x.txt`: `cat <STORAGE_PATH>/trails/locals/x/.pv/logs`, the ERROR lines
+ * pantavisor's log server writes there during the update, before a report carries them as `logs`
+ * (update_progress.c _load_logs: a final status is reported first, its logs ~1 s later).
+ */
+export function updateLogsFileName(rev: string): string {
+  return `update-logs-${revisionInFileName(rev)}.txt`;
+}
+
+/** The revision of an update-logs-<rev>.txt, or undefined for another file. */
+export function updateLogsFileRevision(file: string): string | undefined {
+  const m = /^update-logs-(.+)\.txt$/.exec(file);
+  return m ? revisionFromFileName(m[1]) : undefined;
+}
+
 /** The revision of a progress-<rev>.json, or undefined for another file. */
 export function progressFileRevision(file: string): string | undefined {
   const m = /^progress-(.+)\.json$/.exec(file);
@@ -72,7 +87,7 @@ export function revisionLogFileRevision(file: string): string | undefined {
 
 /** A file of an update (UPDATE_FILES, progress-<rev>.json, pantavisor-<rev>.log). */
 export function isUpdateFile(file: string): boolean {
-  return file === UPDATE_FILES.logsCurrent || progressFileRevision(file) !== undefined || revisionLogFileRevision(file) !== undefined;
+  return file === UPDATE_FILES.logsCurrent || progressFileRevision(file) !== undefined || revisionLogFileRevision(file) !== undefined || updateLogsFileRevision(file) !== undefined;
 }
 
 const DEFAULT_STORAGE = '/var/pantavisor/storage';
@@ -239,7 +254,7 @@ function updateFileProblem(file: string): (text: string) => string | undefined {
  */
 function notYet(file: string, code: number): boolean {
   if (progressFileRevision(file) !== undefined) return PVCONTROL_NO_ANSWER.has(code);
-  if (file === UPDATE_FILES.logsCurrent || revisionLogFileRevision(file) !== undefined) return code === 1;
+  if (file === UPDATE_FILES.logsCurrent || revisionLogFileRevision(file) !== undefined || updateLogsFileRevision(file) !== undefined) return code === 1;
   return false;
 }
 

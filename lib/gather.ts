@@ -3,7 +3,7 @@
  * script (every command under `timeout -k 2 N` inside the container, since killing docker exec
  * on the host does not stop what runs inside) and splits its output back into bundle files.
  */
-import { EXTRA_FILES, FILES, OPTIONAL_FILES, UPDATE_FILES, pingFileName, progressFileRevision, revisionLogFileRevision, revisionLogPath, storageOf } from './bundle.ts';
+import { EXTRA_FILES, FILES, OPTIONAL_FILES, UPDATE_FILES, pingFileName, progressFileRevision, revisionLogFileRevision, revisionLogPath, storageOf, updateLogsFileRevision } from './bundle.ts';
 import { filesOfCheck, kindOf } from './checks/index.ts';
 import type { Check, Ping } from './scenarios.ts';
 import { shellQuote as q } from './shell-quote.ts';
@@ -63,6 +63,8 @@ export function optionalCommand(file: string, paths: { storagePath?: string; log
   if (file === UPDATE_FILES.logsCurrent) return `readlink ${q(`${storageOf(paths)}/logs/current`)}`;
   const progressRev = progressFileRevision(file);
   if (progressRev !== undefined) return `pvcontrol steps show-progress ${q(progressRev)}`;
+  const updateLogsRev = updateLogsFileRevision(file);
+  if (updateLogsRev !== undefined) return `cat ${q(`${storageOf(paths)}/trails/${updateLogsRev}/.pv/logs`)}`;
   const logRev = revisionLogFileRevision(file);
   if (logRev !== undefined) return `cat ${q(revisionLogPath(paths, logRev))}`;
   return undefined;

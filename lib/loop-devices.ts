@@ -43,6 +43,24 @@ export function parseHostLosetup(text: string): HostLoop[] {
 }
 
 /**
+ * The longest backing-file name a loop device's loop_info holds: LO_NAME_SIZE 64 less the NUL.
+ * busybox `losetup -a` prints it cut there; util-linux, when sysfs has no backing_file, cuts it
+ * at 62 and adds `*`. sysfs (util-linux's first choice) has the whole path, with ` (deleted)`
+ * once the file is gone.
+ */
+export const LOOP_NAME_MAX = 63;
+
+/**
+ * A host loop device that may be backed by a file of a storage volume (any trail: `trails/0/`,
+ * `trails/locals/<rev>/`): its name has `/trails/`, or is cut short (LOOP_NAME_MAX) where
+ * `/trails/` may have been. Which of them are this volume's, loopsBackedBy says (device and inode).
+ */
+export function mayBeStorageLoop(l: HostLoop): boolean {
+  const name = l.file.replace(/ \(deleted\)$/, '');
+  return name.includes('/trails/') || name.endsWith('*') || name.length >= LOOP_NAME_MAX - 1;
+}
+
+/**
  * The host loop devices backed by one of the given files (device and inode, from stat of the
  * files in the storage volume): after the container is gone, this is the only sure way to tell
  * its loop devices from another appengine's, whose paths look the same.

@@ -172,9 +172,9 @@ export function validatePlan(raw: unknown, schema: object): PlanFile {
 /** The id of an update step's first wait condition. */
 export const UPDATE_FINISHED = 'update-finished';
 
-/** An update step's first wait: `pvcontrol steps show-progress REVISION` reports a final status. */
+/** An update step's first wait: `pvcontrol steps show-progress REVISION` reports a final status (WONTGO too: pantavisor's fourth). */
 export function updateFinished(revision: string): Check {
-  return { id: UPDATE_FINISHED, kind: 'update-progress', revision, status: ['UPDATED', 'DONE', 'ERROR'] };
+  return { id: UPDATE_FINISHED, kind: 'update-progress', revision, status: ['UPDATED', 'DONE', 'WONTGO', 'ERROR'], complete: true };
 }
 
 /** The artifacts a scenario's update steps add (staged on the host, added through `pvtx add -`). */

@@ -9,7 +9,7 @@
  */
 import type { Config } from '../lib/config.ts';
 import { $ } from 'zx';
-import { loopsBackedBy, parseHostLosetup, parseReleased, releaseLoopsScript } from '../lib/loop-devices.ts';
+import { loopsBackedBy, mayBeStorageLoop, parseHostLosetup, parseReleased, releaseLoopsScript } from '../lib/loop-devices.ts';
 import { existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { colors, config, echoShell, isMain, main, say, shellQuote, typed } from './shared/common.ts';
 import { containerPresence, docker, requireDocker, volumePresence } from './shared/docker.ts';
@@ -33,7 +33,7 @@ export async function releaseLoops(cfg: Config, self: string): Promise<void> {
 export async function releaseHostLoops(cfg: Config, mp: string): Promise<void> {
   const list = await $({ nothrow: true, quiet: true })`losetup -a`;
   if (list.exitCode !== 0 || !mp) return;
-  const loops = parseHostLosetup(list.stdout).filter((l) => /\/trails\//.test(l.file));
+  const loops = parseHostLosetup(list.stdout).filter(mayBeStorageLoop);
   if (!loops.length) return;
   const files: { dev: number; ino: number }[] = [];
   const walk = (d: string, depth: number) => {

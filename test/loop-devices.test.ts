@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loopsBackedBy, parseHostLosetup, parseReleased, releaseLoopsScript } from '../lib/loop-devices.ts';
+import { LOOP_NAME_MAX, loopsBackedBy, mayBeStorageLoop, parseHostLosetup, parseReleased, releaseLoopsScript } from '../lib/loop-devices.ts';
 
 const roots: string[] = [];
 after(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
@@ -71,4 +71,47 @@ test('host losetup -a lines and the loops backed by the volume files', () => {
   // same path in another volume, another inode: not ours
   assert.deepEqual(loopsBackedBy(loops, [{ dev: 65024, ino: 1574226 }, { dev: 65024, ino: 99 }]).map((l) => l.device), ['/dev/loop2']);
   assert.deepEqual(loopsBackedBy(loops, []), []);
+});
+
+// an update's revision: trails/locals/<rev>/<name>/root.squashfs (observed §11, the lab's README)
+const LOCALS = '/var/pantavisor/storage/trails/locals/add-client/pv-example-net-client/root.squashfs';
+
+test('an update revision\'s loops (trails/locals/...), deleted or not, are released like rev 0\'s', () => {
+  const loops = [...LOOPS, { n: 6, file: LOCALS }, { n: 7, file: `${LOCALS.replace('add-client', 'bad-pool')} (deleted)` }];
+  const r = run(loops, MOUNTS, true);
+  assert.deepEqual(r.detached, ['/dev/loop3', '/dev/loop4', '/dev/loop6', '/dev/loop7']);
+  assert.deepEqual(parseReleased(r.out).slice(2), [
+    { device: '/dev/loop6', file: LOCALS },
+    { device: '/dev/loop7', file: '/var/pantavisor/storage/trails/locals/bad-pool/pv-example-net-client/root.squashfs (deleted)' },
+  ]);
+  // not alone: only what is mounted here
+  assert.deepEqual(run(loops, `${MOUNTS}/dev/loop6 /volumes/pv-example-net-client/root.squashfs squashfs ro 0 0\n`, false).detached, ['/dev/loop3', '/dev/loop6']);
+});
+
+test('host losetup -a: trails/locals loops, a name cut at 63 characters, a deleted backing file: all candidates, matched by device and inode', () => {
+  // the volume's own path on the host, cut where loop_info cuts it: no "/trails/" left in it
+  const hostPath = '/var/lib/docker/volumes/storage-test-update-add-container/_data/trails/locals/add-client/pv-example-net-client/root.squashfs';
+  const cut = hostPath.slice(0, LOOP_NAME_MAX);
+  assert.equal(cut.length, 63);
+  assert.ok(!cut.includes('/trails/'));
+  const text = [
+    // verbatim from this machine's util-linux 2.38.1 (a lab update's revision)
+    '/dev/loop147: [65024]:1515617 (/var/pantavisor/storage/trails/locals/add-client/pv-example-net-client/root.squashfs)',
+    // what a bare docker rm left (observed §11): the volume is gone, the path is the mount's
+    '/dev/loop8: [65024]:1574500 (/trails/locals/add-client/pv-example-net-client/root.squashfs (deleted))',
+    // a name cut at 63 characters, the file deleted
+    `/dev/loop9: [65024]:1574501 (${cut} (deleted))`,
+    // util-linux without sysfs: loop_info's name cut at 62 and a '*'
+    `/dev/loop10: [65024]:1574502 (${hostPath.slice(0, LOOP_NAME_MAX - 1)}*)`,
+    '/dev/loop7: [2049]:12 (/home/me/disk.img)',
+  ].join('\n') + '\n';
+  const loops = parseHostLosetup(text);
+  assert.deepEqual(loops.map((l) => l.device), ['/dev/loop147', '/dev/loop8', '/dev/loop9', '/dev/loop10', '/dev/loop7']);
+  assert.equal(loops[1].file, '/trails/locals/add-client/pv-example-net-client/root.squashfs (deleted)');
+  assert.equal(loops[2].file, `${cut} (deleted)`);
+  assert.deepEqual(loops.filter(mayBeStorageLoop).map((l) => l.device), ['/dev/loop147', '/dev/loop8', '/dev/loop9', '/dev/loop10']);
+  // a short name without trails/ is not a storage loop, deleted or not
+  assert.equal(mayBeStorageLoop({ device: '/dev/loop1', dev: 1, ino: 1, file: '/tmp/x.img (deleted)' }), false);
+  // only the volume's own inodes are released
+  assert.deepEqual(loopsBackedBy(loops.filter(mayBeStorageLoop), [{ dev: 65024, ino: 1574501 }, { dev: 65024, ino: 1515617 }]).map((l) => l.device), ['/dev/loop147', '/dev/loop9']);
 });

@@ -33,7 +33,7 @@ test('the real plan: title, version, build targets, every test with its sections
   assert.match(md, /```sh\n\.\/kas-container build \.github\/configs\/release\/docker-x86_64-scarthgap\.yaml:kas\/with-workspace\.yaml \\\n  --target pv-example-device-ipam \\\n/);
   assert.match(md, /  --target pantavisor-appengine\n\ndocker load < build\/tmp-scarthgap\/deploy\/images\/docker-x86_64\/pantavisor-appengine-docker\.tar\n```/);
   for (const s of plan.scenarios) {
-    const h = s.section === 'beyond-plan' ? '###' : '##';
+    const h = (s.section ?? 'plan') !== 'plan' ? '###' : '##';
     const body = section(md, `${h} Test ${s.id}: ${inline(s.title)}`);
     for (const sub of ['Setup', 'Execute', 'Verify', 'Expected Results']) assert.ok(body.includes(`\n${h}# ${sub}\n`), `Test ${s.id}: ${sub}`);
     assert.ok(body.includes(`**Purpose:** ${inline(s.purpose)}`));
@@ -49,10 +49,11 @@ test('the real plan: title, version, build targets, every test with its sections
   assert.ok(!md.includes('${EXTERNAL_HOST}'), 'variables are substituted with the plan\'s values');
   assert.ok(md.includes(`pventer -c pv-example-net-server ping -c 2 ${DEFAULTS.EXTERNAL_HOST}`));
   // the plan's tests, then the ones beyond it, each in scenarios.json's order, then troubleshooting
-  const headings = md.split('\n').filter((l) => /^##+ (Test |Beyond|Troubleshooting)/.test(l)).map((l) => l.replace(/:.*/, ''));
+  const headings = md.split('\n').filter((l) => /^##+ (Test |Beyond|Updates|Troubleshooting)/.test(l)).map((l) => l.replace(/:.*/, ''));
   const inPlan = plan.scenarios.filter((s) => (s.section ?? 'plan') === 'plan').map((s) => `## Test ${s.id}`);
   const beyond = plan.scenarios.filter((s) => s.section === 'beyond-plan').map((s) => `### Test ${s.id}`);
-  assert.deepEqual(headings, [...inPlan, ...(beyond.length ? ['## Beyond the plan', ...beyond] : []), '## Troubleshooting']);
+  const updates = plan.scenarios.filter((s) => s.section === 'updates').map((s) => `### Test ${s.id}`);
+  assert.deepEqual(headings, [...inPlan, ...(beyond.length ? ['## Beyond the plan', ...beyond] : []), ...(updates.length ? ['## Updates and auto-recovery', ...updates] : []), '## Troubleshooting']);
   assert.ok(md.endsWith('```\n') || md.endsWith('|\n'));
   assert.ok(!/\n\n\n/.test(md), 'no double blank lines');
 });

@@ -313,3 +313,20 @@ test('ip-matches-log and teardown-finished with revision read that revision\'s l
   withCheck({ kind: 'ip-matches-log', container: 'pv-example-net-client', revision: 'locals/add-client' })();
   withCheck({ kind: 'teardown-finished', revision: 'locals/bad-pool', line: { text: 'Tearing down...' } })();
 });
+
+test('update-progress complete: a final status whose logs are on disk but not yet reported is not complete (real: ~1 s between them)', () => {
+  const c = { kind: 'update-progress', revision: 'locals/add-client', status: ['UPDATED', 'DONE', 'WONTGO', 'ERROR'], complete: true };
+  const UPDATED = '{"status":"UPDATED","status-msg":"Update finished, revision not set as rollback point","progress":100,"retries":0}';
+  const line = '{"tsec":22851,"tnano":0,"platform":"pantavisor","lvl":"ERROR","src":"parser-system1","msg":"failed to add pool \'internal\'"}';
+  const WITH_LOGS = UPDATED.replace(/}$/, `,"logs":${JSON.stringify(line + '\n')}}`);
+  const files = (progress: string, logs?: string) => stateFromFiles({ 'progress-locals+add-client.json': progress, ...(logs !== undefined ? { 'update-logs-locals+add-client.txt': logs } : {}) });
+  const early = judge(c, files(UPDATED, line + '\n'));
+  assert.equal(early.pass, false);
+  assert.match(early.actual, /no `logs` yet \(trails\/locals\/add-client\/\.pv\/logs has 1 line\(s\)\)/);
+  assert.equal(early.final, undefined);
+  assert.equal(judge(c, files(WITH_LOGS, line + '\n')).pass, true);
+  // nothing logged (no .pv/logs): UPDATED alone is complete
+  assert.equal(judge(c, files(UPDATED)).pass, true);
+  // without `complete` the status alone decides
+  assert.equal(judge({ ...c, complete: undefined }, files(UPDATED, line + '\n')).pass, true);
+});

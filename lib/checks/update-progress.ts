@@ -6,7 +6,7 @@
  * an ERROR of the run. A final status (UPDATED, DONE, WONTGO, ERROR) that is not the expected one
  * stays: the check has failed for good.
  */
-import { progressFileName } from '../bundle.ts';
+import { progressFileName, updateLogsFileName } from '../bundle.ts';
 import { show } from '../evidence.ts';
 import { describeProgress, isFinalStatus } from '../parse/pv-progress.ts';
 import { shellQuote as shq } from '../shell-quote.ts';
@@ -24,6 +24,12 @@ export interface UpdateProgressCheck extends CheckBase {
   revision: string;
   status: string | string[];
   statusMsg?: string;
+  /**
+   * and the report is complete: once the update has logged ERRORs (trails/<rev>/.pv/logs), the
+   * report carries them as `logs` (a final status is reported about 1 s before its logs: a check
+   * of the logs judged in that second would see none)
+   */
+  complete?: boolean;
 }
 
 function statuses(c: UpdateProgressCheck): string[] {
@@ -44,6 +50,12 @@ export function updateProgress(check: UpdateProgressCheck, ctx: EvalContext): Ou
   if (got.notAnswering !== undefined) return { pass: false, expected, actual: got.notAnswering };
   const p = got.progress;
   const pass = statuses(check).includes(p.status) && (check.statusMsg === undefined || p.statusMsg === check.statusMsg);
+  if (pass && check.complete) {
+    const logged = state.files[updateLogsFileName(check.revision)];
+    if (logged !== undefined && logged.trim() !== '' && p.logsText === '') {
+      return { pass: false, expected: `${expected}, with the logs it has written`, actual: `${describeProgress(p)}, no \`logs\` yet (trails/${check.revision}/.pv/logs has ${logged.trim().split('\n').length} line(s))` };
+    }
+  }
   return { pass, expected, actual: describeProgress(p), ...(!pass && isFinalStatus(p.status) ? { final: true } : {}) };
 }
 
@@ -60,10 +72,11 @@ export const KIND: CheckKind<UpdateProgressCheck> = {
         ],
       },
       statusMsg: { type: 'string', description: 'the progress\'s "status-msg", exactly' },
+      complete: { type: 'boolean', description: 'and, once the update has logged ERRORs (trails/REVISION/.pv/logs), the report carries them as logs' },
     },
     required: ['revision', 'status'],
   },
-  files: (c) => [progressFileName(c.revision)],
+  files: (c) => [progressFileName(c.revision), ...(c.complete ? [updateLogsFileName(c.revision)] : [])],
   evaluate: updateProgress,
   evidence: (c, p, exec) => [show(progressFileName(c.revision), `pvcontrol steps show-progress ${shq(c.revision)}`, p, exec)],
   condition: (c, code) => {

@@ -17,7 +17,7 @@ import type { CapabilityProbe } from '../../lib/capabilities.ts';
 import { pollUntil } from '../../lib/poll.ts';
 import { Stability } from '../../lib/settle.ts';
 import { resolveStep, type Ping, type PlanFile, type Scenario, type Step } from '../../lib/scenarios.ts';
-import type { ScenarioReport } from '../../lib/report.ts';
+import type { ScenarioReport } from '../../lib/report/model.ts';
 import { Interrupted } from '../../lib/errors.ts';
 import { clearProgress, colors, progress, say, shellQuote, terminalColumns, uptime } from './common.ts';
 import { lastSeen as seenSoFar, progressLine } from '../../lib/progress.ts';
