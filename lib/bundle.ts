@@ -3,12 +3,12 @@
  * parsed state the checks evaluate. Live verification builds exactly the same files, so a
  * bundle attached to a bug report gives the same verdict as the live run.
  */
-import { readLxcLs, type LxcRow } from './parse/lxc-ls.ts';
-import { ipAddrProblem, parseIpAddr, type Iface } from './parse/ip-addr.ts';
-import { readNftRuleset, type NftTable } from './parse/nft.ts';
+import { type LxcRow, readLxcLs } from './parse/lxc-ls.ts';
+import { type Iface, ipAddrProblem, parseIpAddr } from './parse/ip-addr.ts';
+import { type NftTable, readNftRuleset } from './parse/nft.ts';
 import { parsePing, type PingSummary } from './parse/ping.ts';
 import { parsePvLog, type PvLog } from './parse/pv-log.ts';
-import { iptablesProblem, parseIptablesS, type IptablesRule } from './parse/iptables.ts';
+import { iptablesProblem, type IptablesRule, parseIptablesS } from './parse/iptables.ts';
 import { quoteOutput } from './parse/lines.ts';
 import { parseProgress, type UpdateProgress } from './parse/pv-progress.ts';
 import type { CapabilityProbe } from './capabilities.ts';
@@ -146,7 +146,13 @@ export interface BundleMeta {
   capabilities?: Record<string, CapabilityProbe>;
 }
 
-export interface PoolDef { type?: string; bridge?: string; subnet?: string; gateway?: string; nat?: unknown }
+export interface PoolDef {
+  type?: string;
+  bridge?: string;
+  subnet?: string;
+  gateway?: string;
+  nat?: unknown;
+}
 
 export interface StepState {
   files: Record<string, string>;
@@ -214,7 +220,10 @@ export function unreadableEvidence(files: Record<string, string>, known: Record<
   const statuses = exitStatuses(files);
   const out: Record<string, string> = {};
   const updateFiles = [...new Set([...Object.keys(files), ...(typeof statuses === 'string' ? [] : Object.keys(statuses))])].filter(isUpdateFile);
-  const evidence: [string, (text: string) => string | undefined][] = [...Object.entries(PARSED_EVIDENCE), ...updateFiles.map((f): [string, (text: string) => string | undefined] => [f, updateFileProblem(f)])];
+  const evidence: [string, (text: string) => string | undefined][] = [
+    ...Object.entries(PARSED_EVIDENCE),
+    ...updateFiles.map((f): [string, (text: string) => string | undefined] => [f, updateFileProblem(f)]),
+  ];
   for (const [file, problemOf] of evidence) {
     const text = files[file];
     if (typeof statuses === 'string') {

@@ -4,7 +4,7 @@
  * isolation branch's `pool isolation (nftables): ...`). A missing one makes the scenario
  * SKIPPED with the evidence quoted, or, when REQUIRE names it, FAILED.
  */
-import { describePattern, findLines, shortLine, type LogPattern } from './log-match.ts';
+import { describePattern, findLines, type LogPattern, shortLine } from './log-match.ts';
 import type { PvLog } from './parse/pv-log.ts';
 
 /** A capability of scenarios.json's `capabilities`: what it is and how it is probed. */

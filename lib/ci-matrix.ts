@@ -4,7 +4,9 @@
  */
 import type { PlanFile } from './scenarios.ts';
 
-export interface CiMatrix { scenario: string[] }
+export interface CiMatrix {
+  scenario: string[];
+}
 
 export function ciMatrix(plan: PlanFile): CiMatrix {
   return { scenario: plan.scenarios.map((s) => s.id) };

@@ -5,7 +5,10 @@
  */
 import type { PlanFile } from './scenarios.ts';
 
-export interface DenoTask { description: string; command: string }
+export interface DenoTask {
+  description: string;
+  command: string;
+}
 
 const RUN = 'deno run -A --quiet';
 

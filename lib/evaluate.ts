@@ -1,5 +1,5 @@
 /** Evaluates the checks of a scenario against captured step states (live or from a bundle). */
-import { evaluateCheck, type EvalContext } from './checks/index.ts';
+import { type EvalContext, evaluateCheck } from './checks/index.ts';
 import type { StepState } from './bundle.ts';
 import type { Check, Hint, KnownIssue, PlanFile, Scenario, Step } from './scenarios.ts';
 import type { CheckStatus } from './statuses.ts';
@@ -58,9 +58,16 @@ export function evaluateScenario(scenario: Scenario, resolvedSteps: Step[], step
   return resolvedSteps.flatMap((step) => {
     if (!steps[step.id]) {
       return step.checks.map((c) => ({
-        id: c.id, scenario: scenario.id, step: step.id, kind: c.kind, row: c.row, pass: false,
-        expected: `state of step '${step.id}'`, actual: `bundle has no '${step.id}' step`,
-        hint: c.hint && plan ? plan.troubleshooting[c.hint] : undefined, realSystem: c.realSystem,
+        id: c.id,
+        scenario: scenario.id,
+        step: step.id,
+        kind: c.kind,
+        row: c.row,
+        pass: false,
+        expected: `state of step '${step.id}'`,
+        actual: `bundle has no '${step.id}' step`,
+        hint: c.hint && plan ? plan.troubleshooting[c.hint] : undefined,
+        realSystem: c.realSystem,
       }));
     }
     return evaluateStep(scenario, step, steps, plan);

@@ -27,7 +27,6 @@ export interface EvidencePaths {
   pingWaitSecs?: number;
 }
 
-
 /** Escapes a literal for a POSIX extended regular expression. */
 export function ereEscape(s: string): string {
   return s.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&');
@@ -59,8 +58,14 @@ export function toEre(source: string): string | undefined {
       // copy a bracket expression, translating \d etc. inside it
       let j = i + 1;
       let body = '';
-      if (source[j] === '^') { body += '^'; j++; }
-      if (source[j] === ']') { body += ']'; j++; }
+      if (source[j] === '^') {
+        body += '^';
+        j++;
+      }
+      if (source[j] === ']') {
+        body += ']';
+        j++;
+      }
       for (; j < source.length && source[j] !== ']'; j++) {
         if (source[j] === '\\') {
           const n = source[++j];

@@ -3,7 +3,7 @@
  * script (every command under `timeout -k 2 N` inside the container, since killing docker exec
  * on the host does not stop what runs inside) and splits its output back into bundle files.
  */
-import { EXTRA_FILES, FILES, OPTIONAL_FILES, UPDATE_FILES, pingFileName, progressFileRevision, revisionLogFileRevision, revisionLogPath, storageOf, updateLogsFileRevision } from './bundle.ts';
+import { EXTRA_FILES, FILES, OPTIONAL_FILES, pingFileName, progressFileRevision, revisionLogFileRevision, revisionLogPath, storageOf, UPDATE_FILES, updateLogsFileRevision } from './bundle.ts';
 import { filesOfCheck, kindOf } from './checks/index.ts';
 import type { Check, Ping } from './scenarios.ts';
 import { shellQuote as q } from './shell-quote.ts';
@@ -47,7 +47,6 @@ export interface GatherPaths {
 export function pingCommand(p: Ping, waitSecs = 1): string {
   return `pventer -c ${q(p.from)} ping -c 2 -W ${waitSecs} ${q(p.to)}`;
 }
-
 
 /** The commands of the optional files (gathered only when a check reads them). */
 export const OPTIONAL_COMMANDS: Record<string, string> = {
@@ -212,8 +211,11 @@ export function explainMissing(actual: string, rc: Record<string, number>, cmdTi
   return actual.replace(/^(\S+) missing\b(?!:)/, (whole, file: string) => {
     const code = rc[file];
     if (code === undefined || code === 0) return whole;
-    const why = code === 124 || code === 137 || code === 143 ? `killed by its ${cmdTimeoutSecs} s timeout (CMD_TIMEOUT), exit ${code}`
-      : code === 127 ? 'command not found (exit 127)' : `its command exited ${code}`;
+    const why = code === 124 || code === 137 || code === 143
+      ? `killed by its ${cmdTimeoutSecs} s timeout (CMD_TIMEOUT), exit ${code}`
+      : code === 127
+      ? 'command not found (exit 127)'
+      : `its command exited ${code}`;
     return `${whole}: ${why}`;
   }).replace('killed by its timeout (CMD_TIMEOUT)', `killed by its ${cmdTimeoutSecs} s timeout (CMD_TIMEOUT)`);
 }

@@ -7,7 +7,7 @@
  */
 import { UsageError } from './errors.ts';
 import { fromJson } from './report/json.ts';
-import { summarize, type RunReport } from './report/model.ts';
+import { type RunReport, summarize } from './report/model.ts';
 
 /**
  * The report.json files as one run report: every scenario in the order given, the summary and

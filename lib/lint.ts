@@ -22,7 +22,11 @@ export interface LintWarning {
   message: string;
 }
 
-interface Pool { subnet?: unknown; gateway?: unknown; bridge?: unknown }
+interface Pool {
+  subnet?: unknown;
+  gateway?: unknown;
+  bridge?: unknown;
+}
 
 /** Non-comment `key = value` lines of an lxc config. */
 export function lxcLines(text: string): { key: string; value: string }[] {
@@ -36,7 +40,14 @@ function poolsOf(state: State): Record<string, Pool> | undefined {
   return pools && typeof pools === 'object' ? pools : undefined;
 }
 
-interface Member { name: string; artifact: string; pool?: string; ip?: string; baked: string[]; nativeIp?: string }
+interface Member {
+  name: string;
+  artifact: string;
+  pool?: string;
+  ip?: string;
+  baked: string[];
+  nativeIp?: string;
+}
 
 /**
  * Lints a set of exports as pvtx would merge them: device.json from the last export that has
@@ -61,7 +72,9 @@ export function lintSet(exports: ExportView[]): LintWarning[] {
       const baked = conf.filter((l) => l.key.startsWith('lxc.net.')).map((l) => `${l.key} = ${l.value}`);
       const addr = conf.find((l) => /^lxc\.net\.\d+\.ipv4\.address$/.test(l.key))?.value.split('/')[0];
       members.set(name, {
-        name, artifact: x.name, baked,
+        name,
+        artifact: x.name,
+        baked,
         pool: typeof net?.pool === 'string' ? net.pool : undefined,
         ip: typeof net?.ip === 'string' ? net.ip : undefined,
         nativeIp: addr && isIPv4(addr) ? addr : undefined,
@@ -75,15 +88,21 @@ export function lintSet(exports: ExportView[]): LintWarning[] {
   for (const m of ordered) {
     if (m.pool === undefined) continue;
     if (m.baked.length) {
-      warn(m, `declares pool '${m.pool}' but its lxc.container.conf has lxc.net.* entries (${m.baked[0]}); Pantavisor refuses it ("refused by backend pre-start validation") and tears the revision down`);
+      warn(
+        m,
+        `declares pool '${m.pool}' but its lxc.container.conf has lxc.net.* entries (${m.baked[0]}); Pantavisor refuses it ("refused by backend pre-start validation") and tears the revision down`,
+      );
       continue;
     }
     const pool = pools?.[m.pool];
     if (!pool) {
       const known = pools ? Object.keys(pools).join(', ') || 'none' : undefined;
-      warn(m, known === undefined
-        ? `references pool '${m.pool}' but no device.json is staged with it; Pantavisor refuses it ("references unknown pool") and tears the revision down`
-        : `references pool '${m.pool}', which ${deviceArtifact}'s device.json does not define (pools: ${known}); Pantavisor refuses it ("references unknown pool") and tears the revision down`);
+      warn(
+        m,
+        known === undefined
+          ? `references pool '${m.pool}' but no device.json is staged with it; Pantavisor refuses it ("references unknown pool") and tears the revision down`
+          : `references pool '${m.pool}', which ${deviceArtifact}'s device.json does not define (pools: ${known}); Pantavisor refuses it ("references unknown pool") and tears the revision down`,
+      );
       continue;
     }
     const subnet = String(pool.subnet ?? '');
@@ -107,7 +126,11 @@ export function lintSet(exports: ExportView[]): LintWarning[] {
     else {
       const key = `${m.pool}|${m.ip.split('/')[0]}`;
       const first = taken.get(key);
-      if (first) warn(m, `static IP ${m.ip} is also asked for by ${first}, which starts first (name order) and gets it; Pantavisor refuses ${m.name} ("already in use in pool '${m.pool}'") and tears the revision down`);
+      if (first)
+        warn(
+          m,
+          `static IP ${m.ip} is also asked for by ${first}, which starts first (name order) and gets it; Pantavisor refuses ${m.name} ("already in use in pool '${m.pool}'") and tears the revision down`,
+        );
       else taken.set(key, m.name);
     }
   }
@@ -123,8 +146,11 @@ export function lintSet(exports: ExportView[]): LintWarning[] {
     if (names.length > usable) {
       const last = members.get(names[names.length - 1])!;
       warnings.push({
-        artifact: last.artifact, container: last.name,
-        message: `pool '${poolName}' (${subnet}) has ${usable} usable address${usable === 1 ? '' : 'es'} for ${names.length} containers (${names.join(', ')}); Pantavisor refuses ${names.slice(usable).join(', ')} ("no available IPs in pool '${poolName}'", pool exhausted) and tears the revision down`,
+        artifact: last.artifact,
+        container: last.name,
+        message: `pool '${poolName}' (${subnet}) has ${usable} usable address${usable === 1 ? '' : 'es'} for ${names.length} containers (${names.join(', ')}); Pantavisor refuses ${
+          names.slice(usable).join(', ')
+        } ("no available IPs in pool '${poolName}'", pool exhausted) and tears the revision down`,
       });
     }
   }

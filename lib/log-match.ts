@@ -15,7 +15,11 @@ export interface LogPattern {
   regex?: string;
 }
 
-export interface Count { eq?: number; ge?: number; le?: number }
+export interface Count {
+  eq?: number;
+  ge?: number;
+  le?: number;
+}
 
 /**
  * User regexes are bounded (README "Input bounds"): a pattern whose matching can take
@@ -167,7 +171,10 @@ export function orderedSubsequence(lines: PvLogLine[], patterns: LogPattern[]): 
   for (let i = 0; i < patterns.length; i++) {
     let found = -1;
     for (let j = from; j < lines.length; j++) {
-      if (lineMatches(lines[j], patterns[i])) { found = j; break; }
+      if (lineMatches(lines[j], patterns[i])) {
+        found = j;
+        break;
+      }
     }
     if (found < 0) {
       return { ok: false, matched, missingIndex: i, missingOccursEarlier: findLines(lines, patterns[i]).length > 0 };

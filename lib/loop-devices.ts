@@ -35,7 +35,12 @@ export function parseReleased(out: string): { device: string; file: string }[] {
 }
 
 /** A host loop device as util-linux `losetup -a` lists it: `/dev/loop1: [65024]:1574323 (/trails/0/x/root.squashfs (deleted))`. */
-export interface HostLoop { device: string; dev: number; ino: number; file: string }
+export interface HostLoop {
+  device: string;
+  dev: number;
+  ino: number;
+  file: string;
+}
 
 export function parseHostLosetup(text: string): HostLoop[] {
   return text.split('\n').map((l) => /^(\/dev\/loop\d+): \[(\d+)\]:(\d+) \((.*)\)$/.exec(l.trim())).filter((m): m is RegExpExecArray => !!m)

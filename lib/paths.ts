@@ -35,6 +35,6 @@ export function pathOverlap(p: RunPaths): string | undefined {
     const how = nested(p.PVTXD, p[other]);
     if (how && (refused as readonly string[]).includes(how)) return say('PVTXD', how, other, staging);
   }
-  if (nested(p.WORK_DIR, p.ARTIFACTS) === 'same') return say('WORK_DIR', 'same', 'ARTIFACTS', 'derived artifacts would be written over the build\'s own');
+  if (nested(p.WORK_DIR, p.ARTIFACTS) === 'same') return say('WORK_DIR', 'same', 'ARTIFACTS', "derived artifacts would be written over the build's own");
   return undefined;
 }

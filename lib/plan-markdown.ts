@@ -12,7 +12,7 @@ import { evidenceCommands, kindOf } from './checks/index.ts';
 import { shellQuote as shq } from './shell-quote.ts';
 import { describePattern } from './log-match.ts';
 import { hostLine, updateCommands } from './update-step.ts';
-import { builtArtifacts, resolveStep, type Capability, type Check, type KnownIssue, type PlanFile, type Scenario, type Step } from './scenarios.ts';
+import { builtArtifacts, type Capability, type Check, type KnownIssue, type PlanFile, resolveStep, type Scenario, type Step } from './scenarios.ts';
 
 /** The plan file as the document reads it (every optional field of scenarios.json). */
 export type DocPlan = PlanFile;
@@ -40,10 +40,23 @@ export interface DocSettings {
 
 export function docSettings(d: Record<string, string> = DEFAULTS): DocSettings {
   return {
-    artifacts: d.ARTIFACTS, pvtxd: d.PVTXD, container: d.CONTAINER, volume: d.VOLUME, image: d.IMAGE,
-    dockerRunOpts: d.DOCKER_RUN_OPTS, pvtxdMount: d.PVTXD_MOUNT, storagePath: d.STORAGE_PATH, logFile: d.LOG_FILE,
-    deviceJsonFile: d.DEVICE_JSON, appengineOut: d.APPENGINE_OUT, kas: d.KAS, kasConfig: d.KAS_CONFIG,
-    externalHost: d.EXTERNAL_HOST, workDir: d.WORK_DIR, bootTimeout: d.BOOT_TIMEOUT, stepTimeout: d.STEP_TIMEOUT,
+    artifacts: d.ARTIFACTS,
+    pvtxd: d.PVTXD,
+    container: d.CONTAINER,
+    volume: d.VOLUME,
+    image: d.IMAGE,
+    dockerRunOpts: d.DOCKER_RUN_OPTS,
+    pvtxdMount: d.PVTXD_MOUNT,
+    storagePath: d.STORAGE_PATH,
+    logFile: d.LOG_FILE,
+    deviceJsonFile: d.DEVICE_JSON,
+    appengineOut: d.APPENGINE_OUT,
+    kas: d.KAS,
+    kasConfig: d.KAS_CONFIG,
+    externalHost: d.EXTERNAL_HOST,
+    workDir: d.WORK_DIR,
+    bootTimeout: d.BOOT_TIMEOUT,
+    stepTimeout: d.STEP_TIMEOUT,
   };
 }
 
@@ -175,17 +188,28 @@ function executeSection(plan: DocPlan, s: Scenario, steps: Step[], st: DocSettin
   for (const cmd of s.beforeBoot ?? []) lines.push(`${exec} sh -c ${shq(cmd)}`);
   lines.push(startAppengineLine(st));
   const out = [`${h} Execute`, '', ...sh(lines), ''];
-  if (s.beforeBoot?.length) out.push(`${s.beforeBoot.length === 1 ? 'The command before' : 'The commands before'} ${code('pv-appengine')} ${s.beforeBoot.length === 1 ? 'prepares' : 'prepare'} the container for this test.`, '');
+  if (s.beforeBoot?.length)
+    out.push(
+      `${s.beforeBoot.length === 1 ? 'The command before' : 'The commands before'} ${code('pv-appengine')} ${s.beforeBoot.length === 1 ? 'prepares' : 'prepare'} the container for this test.`,
+      '',
+    );
   steps.forEach((step, i) => {
     if (i > 0) {
       out.push(`Step ${code(step.id)}:`, '');
       if (step.run !== undefined) out.push(...sh([`${exec} sh -c ${shq(step.run)}`]), '');
       if (step.update) {
         const file = (name: string) => `${plan.derivedArtifacts?.[name] ? st.workDir : st.artifacts}/${name}.pvrexport.tgz`;
-        out.push(`The update: a transaction on the running device, committed as ${code(step.update.revision)} and run (each line one ${code('docker exec')}; the transaction survives between them):`, '');
+        out.push(
+          `The update: a transaction on the running device, committed as ${code(step.update.revision)} and run (each line one ${code('docker exec')}; the transaction survives between them):`,
+          '',
+        );
         out.push(...sh(updateCommands(step.update, file).map((c) => hostLine(st.container, c))), '');
       }
-      if (step.allowStatus) out.push(`Its exit status may be ${step.allowStatus.join(' or ')}: ${inline(step.allowStatusWhy ?? '')}. Any other status is an ERROR of the run (exit 3) and the step's checks are not judged.`, '');
+      if (step.allowStatus)
+        out.push(
+          `Its exit status may be ${step.allowStatus.join(' or ')}: ${inline(step.allowStatusWhy ?? '')}. Any other status is an ERROR of the run (exit 3) and the step's checks are not judged.`,
+          '',
+        );
     }
     if (step.waitFor.length) {
       const deadline = i === 0 || step.update ? `BOOT_TIMEOUT, ${st.bootTimeout} s` : `STEP_TIMEOUT, ${st.stepTimeout} s`;
@@ -226,10 +250,12 @@ function resultsSection(s: Scenario, steps: Step[], h: string): string[] {
   const multi = steps.length > 1;
   const beyond = (s.section ?? 'plan') !== 'plan';
   const head = [...(multi ? ['Step'] : []), 'Check', beyond ? 'Expected' : 'Expected (the plan)', beyond ? 'Notes' : 'Real system (where the toolkit differs from the plan)'];
-  const rows = steps.flatMap((step) => step.checks.map((c) => {
-    const notes = [c.realSystem ? inline(c.realSystem, true) : '', c.knownIssue ? knownIssueText(c.knownIssue).replace(/\|/g, '\\|') : ''].filter(Boolean).join(' ');
-    return [...(multi ? [code(step.id)] : []), code(c.id), inline(c.row ?? '', true), notes];
-  }));
+  const rows = steps.flatMap((step) =>
+    step.checks.map((c) => {
+      const notes = [c.realSystem ? inline(c.realSystem, true) : '', c.knownIssue ? knownIssueText(c.knownIssue).replace(/\|/g, '\\|') : ''].filter(Boolean).join(' ');
+      return [...(multi ? [code(step.id)] : []), code(c.id), inline(c.row ?? '', true), notes];
+    })
+  );
   return [`${h} Expected Results`, '', ...table(head, rows), ''];
 }
 
@@ -266,15 +292,18 @@ export function planMarkdown(plan: DocPlan, st: DocSettings = docSettings()): st
     '',
     `Version: ${inline(p.version)}${p.source ? ` (${inline(p.source)})` : ''}`,
     '',
-    'The plan as pv-ipam-tests runs it. Each test\'s Verify commands show what its checks judge;',
-    'each row of its Expected Results is one check, with the plan\'s wording and, where the real',
+    "The plan as pv-ipam-tests runs it. Each test's Verify commands show what its checks judge;",
+    "each row of its Expected Results is one check, with the plan's wording and, where the real",
     'system differs from it, what the check follows instead.',
     '',
-    ...table(['Test', 'Title', 'Run'], plan.scenarios.map((s) => [
-      isNumericId(s.id) ? s.id : code(s.id),
-      `${inline(s.title, true)}${s.section === 'beyond-plan' ? ' (beyond the plan)' : s.section === 'updates' ? ' (updates and recovery)' : ''}`,
-      code(`make test-${s.id}`),
-    ])),
+    ...table(
+      ['Test', 'Title', 'Run'],
+      plan.scenarios.map((s) => [
+        isNumericId(s.id) ? s.id : code(s.id),
+        `${inline(s.title, true)}${s.section === 'beyond-plan' ? ' (beyond the plan)' : s.section === 'updates' ? ' (updates and recovery)' : ''}`,
+        code(`make test-${s.id}`),
+      ]),
+    ),
     '',
     '## Prerequisites',
     '',
@@ -304,15 +333,26 @@ export function planMarkdown(plan: DocPlan, st: DocSettings = docSettings()): st
   const caps = Object.entries(plan.capabilities ?? {});
   if (caps.length) {
     out.push('### Capabilities', '', 'What some tests need from the appengine image, and how the toolkit finds out:', '');
-    out.push(...table(['Capability', 'What', 'Probe', 'When absent'], caps.map(([id, c]) => [code(id), inline(c.describe, true), probeText(c).replace(/\|/g, '\\|'), c.absent ? inline(c.absent, true) : 'the test is SKIPPED'])), '');
+    out.push(
+      ...table(
+        ['Capability', 'What', 'Probe', 'When absent'],
+        caps.map(([id, c]) => [code(id), inline(c.describe, true), probeText(c).replace(/\|/g, '\\|'), c.absent ? inline(c.absent, true) : 'the test is SKIPPED']),
+      ),
+      '',
+    );
   }
   for (const s of inPlan) out.push(...scenarioSection(plan, s, st, 2));
   if (beyond.length) {
-    out.push('## Beyond the plan', '', 'Tests the toolkit runs that the plan does not have. Each says what today\'s Pantavisor does.', '');
+    out.push('## Beyond the plan', '', "Tests the toolkit runs that the plan does not have. Each says what today's Pantavisor does.", '');
     for (const s of beyond) out.push(...scenarioSection(plan, s, st, 3));
   }
   if (updates.length) {
-    out.push('## Updates and auto-recovery', '', 'A device that is running and being updated (pvtx, pvcontrol), or recovering a crashed container by its auto_recovery policy: the plan\'s rollback branch (Tests 7 and 8 in TESTING) and its Test 6 "future expansion". Each says what today\'s Pantavisor does.', '');
+    out.push(
+      '## Updates and auto-recovery',
+      '',
+      'A device that is running and being updated (pvtx, pvcontrol), or recovering a crashed container by its auto_recovery policy: the plan\'s rollback branch (Tests 7 and 8 in TESTING) and its Test 6 "future expansion". Each says what today\'s Pantavisor does.',
+      '',
+    );
     for (const s of updates) out.push(...scenarioSection(plan, s, st, 3));
   }
   out.push('## Troubleshooting', '');

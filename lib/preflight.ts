@@ -6,7 +6,7 @@
  * tool list, the probe script and the error line.
  */
 import { FILES } from './bundle.ts';
-import { filesOfCheck, gatherCommands, optionalFilesFor, type GatherPaths } from './gather.ts';
+import { filesOfCheck, gatherCommands, type GatherPaths, optionalFilesFor } from './gather.ts';
 import type { Scenario } from './scenarios.ts';
 import { programsOf } from './shell-words.ts';
 import { UPDATE_PROGRAMS } from './update-step.ts';
@@ -18,7 +18,9 @@ const GATHER_BASE = ['timeout', 'cat', 'tail', 'wc'];
 /** Each program the scenario needs, with what needs it first ("step after-relaunch: kill -9 ..."). */
 export function scenarioTools(scenario: Scenario, paths: GatherPaths): Map<string, string> {
   const need = new Map<string, string>();
-  const add = (tools: string[], by: string) => { for (const t of tools) if (!need.has(t)) need.set(t, by); };
+  const add = (tools: string[], by: string) => {
+    for (const t of tools) if (!need.has(t)) need.set(t, by);
+  };
   add(GATHER_BASE, 'the gathering (every command runs under timeout -k; pantavisor.log is read with tail)');
   for (const step of scenario.steps) if (step.run !== undefined) add(programsOf(step.run), `step ${step.id}: ${step.run}`);
   for (const step of scenario.steps) if (step.update) add(UPDATE_PROGRAMS, `step ${step.id}: the update to ${step.update.revision} (pvtx, pvcontrol cmd run)`);

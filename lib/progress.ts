@@ -5,7 +5,10 @@
  */
 import type { StepState } from './bundle.ts';
 
-export interface Unmet { id: string; actual: string }
+export interface Unmet {
+  id: string;
+  actual: string;
+}
 
 /** The last state seen, from the unmet conditions and the newest log line. */
 export function lastSeen(unmet: Unmet[], state?: StepState): string {

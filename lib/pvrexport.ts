@@ -56,7 +56,11 @@ export function tarFailure(stderr: string): string {
 }
 
 /** One member of the archive as `tar -tvzf` lists it: its type letter, size in bytes and name. */
-export interface TarMember { type: string; size: number; name: string }
+export interface TarMember {
+  type: string;
+  size: number;
+  name: string;
+}
 
 /**
  * Caps on a pvrexport's members (README "Input bounds"): the largest real export today is about

@@ -6,11 +6,14 @@
 import AjvModule from 'ajv';
 import { UsageError } from './errors.ts';
 import type { Capability } from './capabilities.ts';
-import { checkKinds, checkSchemaBranches, kindOf, type Check, type KnownIssue } from './checks/index.ts';
+import { type Check, checkKinds, checkSchemaBranches, kindOf, type KnownIssue } from './checks/index.ts';
 import { regexRisk } from './log-match.ts';
-import { sourceArtifacts, type DerivedArtifact } from './derive.ts';
+import { type DerivedArtifact, sourceArtifacts } from './derive.ts';
 
-export interface Ping { from: string; to: string }
+export interface Ping {
+  from: string;
+  to: string;
+}
 
 /** A check: one kind's parameters (lib/checks/<kind>.ts), told apart by `kind`. */
 export type { Capability, Check, KnownIssue };
@@ -59,7 +62,11 @@ export interface Scenario {
   steps: Step[];
 }
 
-export interface Hint { symptom: string; cause: string; fix: string }
+export interface Hint {
+  symptom: string;
+  cause: string;
+  fix: string;
+}
 
 export interface PlanFile {
   plan: { title: string; version: string; source?: string; buildTargets?: string[]; notes?: string[] };
@@ -82,7 +89,12 @@ export function withCheckKinds(schema: object): object {
 export function validatePlan(raw: unknown, schema: object): PlanFile {
   const ajv = new Ajv({ allErrors: false, discriminator: true, strict: false });
   ajv.addFormat('regex', (s: string) => {
-    try { new RegExp(s); return true; } catch { return false; }
+    try {
+      new RegExp(s);
+      return true;
+    } catch {
+      return false;
+    }
   });
   schema = withCheckKinds(schema);
   const validate = ajv.compile(schema);
@@ -93,7 +105,11 @@ export function validatePlan(raw: unknown, schema: object): PlanFile {
       const value = e.params.tagValue === undefined ? 'no kind' : `unknown check kind '${e.params.tagValue}'`;
       throw new UsageError(`scenarios.json${e.instancePath}: ${value} (kinds: ${kinds})`);
     }
-    throw new UsageError(`scenarios.json${e.instancePath || ''}: ${e.message}${e.params?.allowedValues ? ` (${e.params.allowedValues.join(', ')})` : ''}${e.params?.additionalProperty ? ` '${e.params.additionalProperty}'` : ''}`);
+    throw new UsageError(
+      `scenarios.json${e.instancePath || ''}: ${e.message}${e.params?.allowedValues ? ` (${e.params.allowedValues.join(', ')})` : ''}${
+        e.params?.additionalProperty ? ` '${e.params.additionalProperty}'` : ''
+      }`,
+    );
   }
   const plan = raw as PlanFile;
   // every user regex (checks, capabilities' log probes) is bounded: no catastrophic backtracking

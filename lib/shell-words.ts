@@ -8,13 +8,51 @@
 
 /** Shell builtins and keywords: never looked up on PATH, so never missing from an image. */
 const BUILTINS = new Set([
-  ':', '.', 'break', 'continue', 'eval', 'exec', 'exit', 'export', 'readonly', 'return', 'set', 'shift', 'times', 'trap',
-  'unset', 'cd', 'command', 'echo', 'printf', 'test', '[', 'true', 'false', 'read', 'wait', 'kill', 'pwd', 'umask',
-  'alias', 'unalias', 'type', 'getopts', 'jobs', 'fg', 'bg', 'local', 'hash', 'ulimit',
+  ':',
+  '.',
+  'break',
+  'continue',
+  'eval',
+  'exec',
+  'exit',
+  'export',
+  'readonly',
+  'return',
+  'set',
+  'shift',
+  'times',
+  'trap',
+  'unset',
+  'cd',
+  'command',
+  'echo',
+  'printf',
+  'test',
+  '[',
+  'true',
+  'false',
+  'read',
+  'wait',
+  'kill',
+  'pwd',
+  'umask',
+  'alias',
+  'unalias',
+  'type',
+  'getopts',
+  'jobs',
+  'fg',
+  'bg',
+  'local',
+  'hash',
+  'ulimit',
 ]);
 const KEYWORDS_BEFORE_COMMAND = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', '}', 'fi', 'done', 'esac']);
 
-interface Word { text: string; literal: boolean }
+interface Word {
+  text: string;
+  literal: boolean;
+}
 
 /** Every program the command line runs, in order of appearance, each once (builtins included). */
 export function commandsOf(line: string): string[] {
@@ -52,8 +90,14 @@ function parse(s: string, i: number, found: string[], close: string): number {
       while (rest.length && rest[0].literal && (KEYWORDS_BEFORE_COMMAND.has(rest[0].text) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(rest[0].text))) rest = rest.slice(1);
       const first = rest[0];
       if (!first) break;
-      if (first.literal && first.text === 'for') { skipUntilDo = true; break; }
-      if (first.literal && first.text === 'case') { caseDepth++; break; }
+      if (first.literal && first.text === 'for') {
+        skipUntilDo = true;
+        break;
+      }
+      if (first.literal && first.text === 'case') {
+        caseDepth++;
+        break;
+      }
       if (!first.literal) break;
       found.push(first.text);
       // wrappers that run their last arguments as a command
@@ -80,8 +124,15 @@ function parse(s: string, i: number, found: string[], close: string): number {
   };
   while (i < s.length) {
     const ch = s[i];
-    if (close && ch === close) { endCommand(); return i + 1; }
-    if (ch === '\\') { addChar(s[i + 1] ?? ''); i += 2; continue; }
+    if (close && ch === close) {
+      endCommand();
+      return i + 1;
+    }
+    if (ch === '\\') {
+      addChar(s[i + 1] ?? '');
+      i += 2;
+      continue;
+    }
     if (ch === "'") {
       const e = s.indexOf("'", i + 1);
       const end = e < 0 ? s.length : e;
@@ -93,24 +144,65 @@ function parse(s: string, i: number, found: string[], close: string): number {
     if (ch === '"') {
       i++;
       while (i < s.length && s[i] !== '"') {
-        if (s[i] === '\\') { addChar(s[i + 1] ?? ''); i += 2; continue; }
-        if (s[i] === '$' && s[i + 1] === '(' && s[i + 2] !== '(') { addChar('$', false); i = parse(s, i + 2, found, ')'); continue; }
-        if (s[i] === '`') { addChar('$', false); i = parse(s, i + 1, found, '`'); continue; }
+        if (s[i] === '\\') {
+          addChar(s[i + 1] ?? '');
+          i += 2;
+          continue;
+        }
+        if (s[i] === '$' && s[i + 1] === '(' && s[i + 2] !== '(') {
+          addChar('$', false);
+          i = parse(s, i + 2, found, ')');
+          continue;
+        }
+        if (s[i] === '`') {
+          addChar('$', false);
+          i = parse(s, i + 1, found, '`');
+          continue;
+        }
         addChar(s[i], s[i] !== '$');
         i++;
       }
       i++;
       continue;
     }
-    if (ch === '$' && s[i + 1] === '(' && s[i + 2] !== '(') { addChar('$', false); i = parse(s, i + 2, found, ')'); continue; }
-    if (ch === '`') { addChar('$', false); i = parse(s, i + 1, found, '`'); continue; }
-    if (ch === '$') { addChar('$', false); i++; continue; }
-    if (ch === '#' && !cur) { while (i < s.length && s[i] !== '\n') i++; continue; }
-    if (ch === ' ' || ch === '\t') { endWord(); i++; continue; }
+    if (ch === '$' && s[i + 1] === '(' && s[i + 2] !== '(') {
+      addChar('$', false);
+      i = parse(s, i + 2, found, ')');
+      continue;
+    }
+    if (ch === '`') {
+      addChar('$', false);
+      i = parse(s, i + 1, found, '`');
+      continue;
+    }
+    if (ch === '$') {
+      addChar('$', false);
+      i++;
+      continue;
+    }
+    if (ch === '#' && !cur) {
+      while (i < s.length && s[i] !== '\n') i++;
+      continue;
+    }
+    if (ch === ' ' || ch === '\t') {
+      endWord();
+      i++;
+      continue;
+    }
     if (ch === ';' || ch === '&' || ch === '|' || ch === '\n' || ch === '(' || ch === ')') {
       // `;;` ends a case branch; `)` after a case pattern starts its command
-      if (caseDepth && ch === ')') { words = []; cur = undefined; i++; continue; }
-      if (skipUntilDo) { cur = undefined; words = []; i++; continue; }
+      if (caseDepth && ch === ')') {
+        words = [];
+        cur = undefined;
+        i++;
+        continue;
+      }
+      if (skipUntilDo) {
+        cur = undefined;
+        words = [];
+        i++;
+        continue;
+      }
       endCommand();
       i++;
       continue;
@@ -136,7 +228,11 @@ function parse(s: string, i: number, found: string[], close: string): number {
       cur = undefined;
       words = [];
     }
-    if (caseDepth && cur?.text === 'esac' && !/[A-Za-z0-9_-]/.test(s[i] ?? '')) { caseDepth--; cur = undefined; words = []; }
+    if (caseDepth && cur?.text === 'esac' && !/[A-Za-z0-9_-]/.test(s[i] ?? '')) {
+      caseDepth--;
+      cur = undefined;
+      words = [];
+    }
   }
   endCommand();
   return i;

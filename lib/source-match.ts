@@ -3,7 +3,7 @@
  * with no source match covers every pool; `10.0.0.0/16`, a range, a set holding the pool or
  * `!= 10.0.6.0/24` cover 10.0.5.0/24 as `10.0.5.0/24` itself does.
  */
-import { ipv4Interval, parseSubnet, type Ipv4Interval } from './ip.ts';
+import { type Ipv4Interval, ipv4Interval, parseSubnet } from './ip.ts';
 
 /**
  * A rule's source match: any source, IPv4 intervals (possibly negated), a match that selects

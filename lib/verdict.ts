@@ -15,7 +15,7 @@
  * known-issue check is UNJUDGED, with the failed checks named, never XPASS.
  */
 import type { CheckResult } from './evaluate.ts';
-import { isCommandProbe, type CapabilityProbe } from './capabilities.ts';
+import { type CapabilityProbe, isCommandProbe } from './capabilities.ts';
 import type { KnownIssue, PlanFile, Scenario } from './scenarios.ts';
 
 import type { CheckStatus, ScenarioStatus } from './statuses.ts';
@@ -108,14 +108,23 @@ export function judge(plan: PlanFile, scenario: Scenario, results: CheckResult[]
     const cap = plan.capabilities![id];
     const evidence = results.filter((r) => (scenario.skipEvidence ?? []).includes(r.id));
     // a command probe's exit status says something; a missing log line is what `absent` says already
-    const absent = !p ? 'it was not probed (the bundle has no record of it)'
-      : isCommandProbe(cap) ? `${cap.absent ?? 'the target lacks it'} (${p.probe}: ${p.seen})`
+    const absent = !p
+      ? 'it was not probed (the bundle has no record of it)'
+      : isCommandProbe(cap)
+      ? `${cap.absent ?? 'the target lacks it'} (${p.probe}: ${p.seen})`
       : cap.absent ?? `${p.probe}: ${p.seen}`;
     const reason = skipReason(id, absent, evidence);
     if (require.has(id)) {
       const failed: CheckResult = {
-        id: `requires-${id}`, scenario: scenario.id, step: scenario.steps[0].id, kind: 'capability', pass: false, status: 'fail',
-        row: `REQUIRE=${id}: ${cap.describe}`, expected: `${id} present`, actual: reason,
+        id: `requires-${id}`,
+        scenario: scenario.id,
+        step: scenario.steps[0].id,
+        kind: 'capability',
+        pass: false,
+        status: 'fail',
+        row: `REQUIRE=${id}: ${cap.describe}`,
+        expected: `${id} present`,
+        actual: reason,
       };
       return { status: 'failed', checks: [failed, ...evidence] };
     }

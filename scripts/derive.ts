@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { $ } from 'zx';
 import type { Config } from '../lib/config.ts';
-import { configKey, jqAssignment, type DerivedArtifact } from '../lib/derive.ts';
+import { configKey, type DerivedArtifact, jqAssignment } from '../lib/derive.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { objectRefs, SHA_RE, type State } from '../lib/pvrexport.ts';
 import { config, echoShell, isMain, loadPlan, main, say, shellQuote, typed } from './shared/common.ts';

@@ -40,7 +40,10 @@ export async function releaseHostLoops(cfg: Config, mp: string): Promise<void> {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = `${d}/${e.name}`;
       if (e.isDirectory() && depth < 6) walk(p, depth + 1);
-      else if (e.isFile()) { const st = statSync(p); files.push({ dev: st.dev, ino: st.ino }); }
+      else if (e.isFile()) {
+        const st = statSync(p);
+        files.push({ dev: st.dev, ino: st.ino });
+      }
     }
   };
   try {

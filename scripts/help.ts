@@ -84,6 +84,9 @@ if (isMain(import.meta.url)) {
       say(colors.dim(`  ${''.padEnd(16)} default: ${def}${cur !== undefined && cur !== '' && cur !== DEFAULTS[k] ? `; now: ${cur}` : ''}`));
     }
     say();
-    say(b('Exit status') + ': 0 all checks passed (XFAIL, XPASS, SKIPPED included unless STRICT=1), 1 a check failed, 2 bad usage or scenarios.json, 3 environment (docker, image, a missing or broken artifact, a container that went away, evidence the toolkit could not read: ERROR lines), 130/143 interrupted');
+    say(
+      b('Exit status') +
+        ': 0 all checks passed (XFAIL, XPASS, SKIPPED included unless STRICT=1), 1 a check failed, 2 bad usage or scenarios.json, 3 environment (docker, image, a missing or broken artifact, a container that went away, evidence the toolkit could not read: ERROR lines), 130/143 interrupted',
+    );
   });
 }

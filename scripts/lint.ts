@@ -5,11 +5,11 @@
  * A WARN line per predicted refusal. It never fails for a warning (exit 0): the live checks
  * judge. Exit 3 when an export cannot be read.
  */
-import { readdirSync, existsSync } from 'node:fs';
-import { lintSet, poolsDefined, poolsUsed, type LintWarning } from '../lib/lint.ts';
+import { existsSync, readdirSync } from 'node:fs';
+import { lintSet, type LintWarning, poolsDefined, poolsUsed } from '../lib/lint.ts';
 import { colors, config, isMain, loadPlan, main, say, typed } from './shared/common.ts';
 import { derive } from './derive.ts';
-import { openExport, type OpenedExport } from './shared/pvrexport-files.ts';
+import { type OpenedExport, openExport } from './shared/pvrexport-files.ts';
 import { artifactPath } from './stage.ts';
 import { EnvironmentError } from '../lib/errors.ts';
 

@@ -14,8 +14,7 @@ if (isMain(import.meta.url)) {
     await requireRunning(cfg);
     const file = process.env.LOG === 'appengine' ? cfg.appengineOut : cfg.logFile;
     const follow = process.env.FOLLOW !== '0';
-    const args = ['docker', 'exec', ...(process.stdout.isTTY ? ['-t'] : []), cfg.container,
-      ...(follow ? ['tail', '-n', '+1', '-f', file] : ['cat', file])];
+    const args = ['docker', 'exec', ...(process.stdout.isTTY ? ['-t'] : []), cfg.container, ...(follow ? ['tail', '-n', '+1', '-f', file] : ['cat', file])];
     echoCommand(args);
     const r = await $({ nothrow: true, stdio: 'inherit' })`${args}`;
     return r.exitCode === 130 ? 0 : r.exitCode ?? 0;

@@ -3,15 +3,19 @@
  * scenarios.json (SCENARIOS=FILE for another). --check writes nothing and exits 1 naming each
  * file that is out of date. --out FILE and --deno-json FILE write (or check) other files.
  */
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs as utilParseArgs } from 'node:util';
 import { UsageError } from '../lib/errors.ts';
 import { denoTasks, withTasks } from '../lib/deno-tasks.ts';
-import { planMarkdown, type DocPlan } from '../lib/plan-markdown.ts';
+import { type DocPlan, planMarkdown } from '../lib/plan-markdown.ts';
 import { isMain, loadPlan, main, ROOT, say } from './shared/common.ts';
 
-export interface PlanArgs { check: boolean; out: string; denoJson: string }
+export interface PlanArgs {
+  check: boolean;
+  out: string;
+  denoJson: string;
+}
 
 const USAGE = 'plan.ts [--check] [--out FILE] [--deno-json FILE]';
 

@@ -11,18 +11,21 @@ import type { Config } from '../lib/config.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { lintSet, type LintWarning } from '../lib/lint.ts';
 import { sourceArtifacts } from '../lib/derive.ts';
-import { findScenario, updateArtifacts, type PlanFile, type Scenario } from '../lib/scenarios.ts';
+import { findScenario, type PlanFile, type Scenario, updateArtifacts } from '../lib/scenarios.ts';
 import { colors, config, echoCommand, isMain, loadPlan, main, requireRunPaths, say, shellQuote, testArg, typed } from './shared/common.ts';
 import { derive, derivedPath } from './derive.ts';
 import { acquireRunLock } from './shared/run-lock.ts';
-import { openExport, requireHostTools, type OpenedExport } from './shared/pvrexport-files.ts';
+import { type OpenedExport, openExport, requireHostTools } from './shared/pvrexport-files.ts';
 
 /**
  * What stage put in pvtx.d, kept there as a dot file (pv-appengine installs `pvtx.d/*`, which
  * skips it): the files it copied, and whether it created the directory. Teardown removes those
  * and nothing else.
  */
-export interface StageMarker { createdDir: boolean; files: string[] }
+export interface StageMarker {
+  createdDir: boolean;
+  files: string[];
+}
 
 export function stageMarkerPath(cfg: Config): string {
   return `${cfg.pvtxd}/.pv-ipam-tests-staged`;
@@ -59,7 +62,8 @@ export function foreignExports(cfg: Config, marker = readStageMarker(cfg)): stri
 /** Refuses (exit 2) a pvtx.d holding pvrexports the toolkit did not stage: they are not deleted. */
 export function requireNoForeignExports(cfg: Config): void {
   const foreign = foreignExports(cfg);
-  if (foreign.length) throw new UsageError(`${typed(cfg.pvtxd)} holds ${foreign.join(', ')}, not staged by pv-ipam-tests (pv-appengine would install it too); move it away or set PVTXD= to another directory`);
+  if (foreign.length)
+    throw new UsageError(`${typed(cfg.pvtxd)} holds ${foreign.join(', ')}, not staged by pv-ipam-tests (pv-appengine would install it too); move it away or set PVTXD= to another directory`);
 }
 
 export function artifactPath(cfg: Config, name: string): string {

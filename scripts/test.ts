@@ -8,7 +8,7 @@
  */
 import type { Config } from '../lib/config.ts';
 import { EnvironmentError, EXIT, Interrupted, UsageError } from '../lib/errors.ts';
-import { findScenario, selectScenarios, type PlanFile, type Scenario } from '../lib/scenarios.ts';
+import { findScenario, type PlanFile, type Scenario, selectScenarios } from '../lib/scenarios.ts';
 import type { ScenarioReport } from '../lib/report/model.ts';
 import { colors, config, isMain, loadPlan, main, runBuffered, say, stamp, testArg, uptime } from './shared/common.ts';
 import { requireDocker, requireImage } from './shared/docker.ts';
@@ -35,7 +35,10 @@ export function namesFor(cfg: Config, scenario: Scenario, jobs: number): Config 
   return { ...cfg, container: `${cfg.container}-${scenario.id}`, volume: `${cfg.volume}-${scenario.id}`, pvtxd: `${cfg.pvtxd.replace(/\/+$/, '')}-${scenario.id}` };
 }
 
-interface Outcome { report: ScenarioReport; errorCode?: number }
+interface Outcome {
+  report: ScenarioReport;
+  errorCode?: number;
+}
 
 /** One scenario end to end; its teardown is registered in `active` while it runs. */
 async function runOne(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: string, signal: AbortSignal, active: Map<string, () => Promise<void>>, keep: boolean): Promise<Outcome> {
@@ -82,7 +85,9 @@ export async function runTests(cfg: Config, plan: PlanFile, scenarios: Scenario[
   await requireImage(cfg);
 
   const active = new Map<string, () => Promise<void>>();
-  const interrupt = onInterrupt(async () => { await Promise.all([...active.values()].map((t) => t())); });
+  const interrupt = onInterrupt(async () => {
+    await Promise.all([...active.values()].map((t) => t()));
+  });
 
   const startedAt = new Date();
   const runDir = `${cfg.reportDir}/${stamp()}-${label}`;
@@ -96,16 +101,20 @@ export async function runTests(cfg: Config, plan: PlanFile, scenarios: Scenario[
       const keep = cfg.keep && next === scenarios.length;
       const own = namesFor(cfg, scenario, jobs);
       const go = () => runOne(own, plan, scenario, runDir, interrupt.signal, active, keep);
-      const r: { value?: Outcome; error?: unknown; lines: string[] } = jobs > 1
-        ? await runBuffered(go)
-        : await go().then((value) => ({ value, lines: [] }), (error) => ({ error, lines: [] }));
+      const r: { value?: Outcome; error?: unknown; lines: string[] } = jobs > 1 ? await runBuffered(go) : await go().then((value) => ({ value, lines: [] }), (error) => ({ error, lines: [] }));
       for (const l of r.lines) say(l);
       if (r.error !== undefined) {
-        if (r.error instanceof Interrupted) { interrupted = true; return; }
+        if (r.error instanceof Interrupted) {
+          interrupted = true;
+          return;
+        }
         throw r.error;
       }
       outcomes.set(scenario.id, r.value!);
-      if (interrupt.signal.aborted) { interrupted = true; return; }
+      if (interrupt.signal.aborted) {
+        interrupted = true;
+        return;
+      }
     }
   };
   await Promise.all(Array.from({ length: jobs }, worker));

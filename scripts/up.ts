@@ -14,7 +14,7 @@ import { findLines } from '../lib/log-match.ts';
 import type { PvLog } from '../lib/parse/pv-log.ts';
 import { LiveLog } from './shared/live-log.ts';
 import { pollUntil } from '../lib/poll.ts';
-import { clearProgress, colors, config, isMain, main, progress, say, stamp, terminalColumns, shellQuote } from './shared/common.ts';
+import { clearProgress, colors, config, isMain, main, progress, say, shellQuote, stamp, terminalColumns } from './shared/common.ts';
 import { progressLine } from '../lib/progress.ts';
 import { acquireRunLock } from './shared/run-lock.ts';
 import { removeContainer, removeVolume } from './down.ts';
@@ -49,10 +49,22 @@ export async function createContainer(cfg: Config, runId: string): Promise<void>
   let r = await docker(['volume', 'create', '--label', label, cfg.volume], { echo: true });
   if (r.exitCode !== 0) throw new EnvironmentError(`docker volume create failed: ${r.stderr.trim()}`);
   r = await docker([
-    'run', '--name', cfg.container, '-d', '--label', label, ...cfg.dockerRunOpts,
-    '-v', `${cfg.pvtxd}:${cfg.pvtxdMount}`,
-    '-v', `${cfg.volume}:${cfg.storagePath}`,
-    '--entrypoint', '/bin/sh', cfg.image, '-c', 'sleep infinity',
+    'run',
+    '--name',
+    cfg.container,
+    '-d',
+    '--label',
+    label,
+    ...cfg.dockerRunOpts,
+    '-v',
+    `${cfg.pvtxd}:${cfg.pvtxdMount}`,
+    '-v',
+    `${cfg.volume}:${cfg.storagePath}`,
+    '--entrypoint',
+    '/bin/sh',
+    cfg.image,
+    '-c',
+    'sleep infinity',
   ], { echo: true });
   if (r.exitCode !== 0) {
     await docker(['volume', 'rm', cfg.volume]);
@@ -82,10 +94,13 @@ export async function waitBootSettled(cfg: Config): Promise<{ ok: boolean; elaps
     async () => (await live.refresh()).log,
     settled,
     {
-      timeoutMs: cfg.bootTimeoutMs, intervalMs: cfg.pollIntervalMs,
+      timeoutMs: cfg.bootTimeoutMs,
+      intervalMs: cfg.pollIntervalMs,
       onWait: (log, ms) => {
         const last = log.lines[log.lines.length - 1];
-        progress(progressLine('boot', ms, cfg.bootTimeoutMs, `${log.lines.length} log lines, no READY or teardown line yet${last ? `; last: [${last.module}] ${last.message}` : ''}`, terminalColumns()));
+        progress(
+          progressLine('boot', ms, cfg.bootTimeoutMs, `${log.lines.length} log lines, no READY or teardown line yet${last ? `; last: [${last.module}] ${last.message}` : ''}`, terminalColumns()),
+        );
       },
     },
   );

@@ -4,9 +4,9 @@
  *   offline: SNAPSHOT=DIR re-checks a capture bundle, with exactly the same checks.
  * Exit: 0 every check passed, 1 a check failed, 2 bad usage or scenarios file, 3 environment.
  */
-import { stateFromFiles, type BundleMeta, type StepState } from '../lib/bundle.ts';
+import { type BundleMeta, stateFromFiles, type StepState } from '../lib/bundle.ts';
 import { evaluateScenario } from '../lib/evaluate.ts';
-import { findScenario, resolveStep, type Check, type PlanFile, type Scenario, type Step } from '../lib/scenarios.ts';
+import { type Check, findScenario, type PlanFile, resolveStep, type Scenario, type Step } from '../lib/scenarios.ts';
 import { evidenceCommand } from '../lib/checks/index.ts';
 import { explainMissing, filesOfCheck } from '../lib/gather.ts';
 import type { CheckResult } from '../lib/evaluate.ts';
@@ -18,11 +18,11 @@ import { config, isMain, loadPlan, main, stamp, testArg, uptime } from './shared
 import { requireDocker, requireRunning } from './shared/docker.ts';
 import { readBundle, writeLiveBundle } from './shared/bundle-files.ts';
 import { finishRun, printChecks, printHeader, printScenarioEnd, runReport } from './shared/reporting.ts';
-import { runSteps, scenarioVars, type LiveRun } from './shared/run-steps.ts';
+import { type LiveRun, runSteps, scenarioVars } from './shared/run-steps.ts';
 import { logCapabilities, logProbe } from '../lib/capabilities.ts';
 import { judge } from '../lib/verdict.ts';
 import type { CapabilityProbe } from '../lib/capabilities.ts';
-import { probeCommands, type Booted } from './shared/boot.ts';
+import { type Booted, probeCommands } from './shared/boot.ts';
 
 /** Adds to each FAIL/XFAIL result what to look at: a command (live) or the bundle's files (offline). */
 function withEvidence(results: CheckResult[], steps: Step[], see: (check: Check, step: string) => string | undefined): CheckResult[] {
@@ -35,9 +35,14 @@ function withEvidence(results: CheckResult[], steps: Step[], see: (check: Check,
 }
 
 export function liveEvidence(cfg: Config, scenario: Scenario) {
-  return (check: Check) => evidenceCommand(check, {
-    container: cfg.container, logFile: cfg.logFile, deviceJsonFile: cfg.deviceJsonFile, gather: scenario.gather, pingWaitSecs: cfg.pingWaitSecs,
-  });
+  return (check: Check) =>
+    evidenceCommand(check, {
+      container: cfg.container,
+      logFile: cfg.logFile,
+      deviceJsonFile: cfg.deviceJsonFile,
+      gather: scenario.gather,
+      pingWaitSecs: cfg.pingWaitSecs,
+    });
 }
 
 export function verifyBundle(cfg: Config, plan: PlanFile, scenario: Scenario, dir: string): { report: ScenarioReport; meta?: Partial<BundleMeta> } {
@@ -49,7 +54,7 @@ export function verifyBundle(cfg: Config, plan: PlanFile, scenario: Scenario, di
   // command probes as recorded live; log probes judged again on the bundle's own boot log
   const probes: Record<string, CapabilityProbe> = { ...meta?.capabilities };
   const boot = states[steps[0].id];
-  if (boot) for (const id of logCapabilities(plan, scenario)) probes[id] = logProbe(plan.capabilities![id], boot);
+  if (boot) { for (const id of logCapabilities(plan, scenario)) probes[id] = logProbe(plan.capabilities![id], boot); }
   const skippedAt = logCapabilities(plan, scenario).some((id) => !probes[id]?.present);
   const checks = evaluateScenario(scenario, skippedAt ? steps.slice(0, 1) : steps, states, plan);
   const j = judge(plan, scenario, checks, probes, cfg.require);
@@ -59,8 +64,18 @@ export function verifyBundle(cfg: Config, plan: PlanFile, scenario: Scenario, di
     return files.length ? `in the bundle: ${files.map((f) => `${d}/${f}`).join(', ')}` : undefined;
   };
   const report: ScenarioReport = {
-    id: scenario.id, title: scenario.title, status: j.status, ...(j.error ? { error: j.error } : {}), knownIssue: scenario.knownIssue, skip: j.skip, capabilities: probes,
-    durationMs: Date.now() - started, bundle: dir, timings: {}, waits: [], checks: withEvidence(j.checks, steps, inBundle),
+    id: scenario.id,
+    title: scenario.title,
+    status: j.status,
+    ...(j.error ? { error: j.error } : {}),
+    knownIssue: scenario.knownIssue,
+    skip: j.skip,
+    capabilities: probes,
+    durationMs: Date.now() - started,
+    bundle: dir,
+    timings: {},
+    waits: [],
+    checks: withEvidence(j.checks, steps, inBundle),
   };
   return { report, meta };
 }
@@ -85,10 +100,19 @@ export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario
   // the bundle of what was judged, written while the container still runs (its log streams from it)
   await writeLiveBundle(bundle, scenario, run.files, bundleMeta(cfg, scenario, run.probes), run.logBytes, run.saveLog);
   return {
-    id: scenario.id, title: scenario.title, status: run.error ? 'error' : j.status, ...(run.error ?? j.error ? { error: run.error ?? j.error } : {}),
-    knownIssue: scenario.knownIssue, skip: j.skip, capabilities: run.probes,
-    durationMs: Date.now() - started, bundle, timings: Object.fromEntries(run.waits.map((w) => [`wait.${w.step}`, w.elapsedMs])),
-    waits: run.waits, actions: [...(boot?.actions ?? []), ...run.actions], checks: j.checks,
+    id: scenario.id,
+    title: scenario.title,
+    status: run.error ? 'error' : j.status,
+    ...(run.error ?? j.error ? { error: run.error ?? j.error } : {}),
+    knownIssue: scenario.knownIssue,
+    skip: j.skip,
+    capabilities: run.probes,
+    durationMs: Date.now() - started,
+    bundle,
+    timings: Object.fromEntries(run.waits.map((w) => [`wait.${w.step}`, w.elapsedMs])),
+    waits: run.waits,
+    actions: [...(boot?.actions ?? []), ...run.actions],
+    checks: j.checks,
     clock: {
       ...(boot?.appengineStart !== undefined ? { appengineStart: boot.appengineStart } : {}),
       ...(boot?.dockerStart !== undefined ? { dockerStart: boot.dockerStart, dockerEnd: boot.dockerEnd! } : {}),
@@ -99,8 +123,13 @@ export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario
 
 export function bundleMeta(cfg: Config, scenario: Scenario, capabilities?: Record<string, CapabilityProbe>): BundleMeta {
   return {
-    tool: 'pv-ipam-tests', scenario: scenario.id, target: cfg.target, targetLabel: cfg.targetLabel,
-    externalHost: cfg.externalHost, capturedAt: new Date().toISOString(), steps: scenario.steps.map((s) => s.id),
+    tool: 'pv-ipam-tests',
+    scenario: scenario.id,
+    target: cfg.target,
+    targetLabel: cfg.targetLabel,
+    externalHost: cfg.externalHost,
+    capturedAt: new Date().toISOString(),
+    steps: scenario.steps.map((s) => s.id),
     ...(capabilities && Object.keys(capabilities).length ? { capabilities } : {}),
   };
 }

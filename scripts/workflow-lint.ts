@@ -11,7 +11,13 @@ import { createRequire } from 'node:module';
 import { UsageError } from '../lib/errors.ts';
 import { isMain, main, ROOT, say } from './shared/common.ts';
 
-export interface Finding { file: string; line: number; column: number; message: string; kind: string }
+export interface Finding {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+  kind: string;
+}
 
 type RunLint = (text: string, path: string) => Promise<Finding[]>;
 let runLint: RunLint | undefined;

@@ -8,10 +8,10 @@
  * refusal is slower.
  *   BENCH_ONLY="1 3"   the scenarios (default: all)      BENCH_JOBS="1 2 4"   the JOBS runs (empty: none)
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { $ } from 'zx';
-import { overheadRow, type OverheadRow } from '../lib/overhead.ts';
+import { type OverheadRow, overheadRow } from '../lib/overhead.ts';
 import { parsePing } from '../lib/parse/ping.ts';
 import { parsePvLog, type PvLog } from '../lib/parse/pv-log.ts';
 import { pingFileName } from '../lib/bundle.ts';
@@ -82,12 +82,18 @@ const rows: OverheadRow[] = report.scenarios.map((s) => {
 });
 console.log(`${'test'.padEnd(18)} ${'status'.padEnd(8)} ${'target s'.padStart(8)} ${'commands s'.padStart(10)} ${'toolkit s'.padStart(9)} ${'overhead s'.padStart(10)} ${'ratio'.padStart(6)}`);
 for (const r of rows) {
-  console.log(`${r.id.padEnd(18)} ${r.status.padEnd(8)} ${fmt(r.targetS).padStart(8)} ${fmt(r.commandsS).padStart(10)} ${fmt(r.toolkitS).padStart(9)} ${fmt(r.overheadS).padStart(10)} ${fmt(r.ratio, 2).padStart(6)}  ${r.miss ? 'MISS (> 1 s)' : r.notBooted ? `- ${r.note}` : r.overheadS === undefined ? `? ${r.note ?? ''}` : 'ok'}`);
+  console.log(
+    `${r.id.padEnd(18)} ${r.status.padEnd(8)} ${fmt(r.targetS).padStart(8)} ${fmt(r.commandsS).padStart(10)} ${fmt(r.toolkitS).padStart(9)} ${fmt(r.overheadS).padStart(10)} ${
+      fmt(r.ratio, 2).padStart(6)
+    }  ${r.miss ? 'MISS (> 1 s)' : r.notBooted ? `- ${r.note}` : r.overheadS === undefined ? `? ${r.note ?? ''}` : 'ok'}`,
+  );
 }
 const known = rows.filter((r) => r.overheadS !== undefined);
 const measurable = rows.filter((r) => !r.notBooted);
 const mean = known.reduce((a, r) => a + r.overheadS!, 0) / Math.max(1, known.length);
-console.log(`overhead: mean ${mean.toFixed(2)} s per test, max ${fmt(Math.max(...known.map((r) => r.overheadS!)), 2)} s; whole run ${wallS.toFixed(1)} s wall (target's timestamps are whole seconds: ±0.5 s)`);
+console.log(
+  `overhead: mean ${mean.toFixed(2)} s per test, max ${fmt(Math.max(...known.map((r) => r.overheadS!)), 2)} s; whole run ${wallS.toFixed(1)} s wall (target's timestamps are whole seconds: ±0.5 s)`,
+);
 
 const jobsRuns = (process.env.BENCH_JOBS ?? '1 2 4').split(/\s+/).filter(Boolean).map(Number);
 if (jobsRuns.length) {
@@ -97,7 +103,11 @@ if (jobsRuns.length) {
     const r = j === 1 ? { report, wallS } : await run(`${out}/jobs-${j}`, { JOBS: String(j) });
     base ??= r.wallS;
     const ok = r.report.summary.failed + r.report.summary.errors === 0;
-    console.log(`  JOBS=${j}: ${r.wallS.toFixed(1)} s wall, speed-up ${(base / r.wallS).toFixed(2)}x${ok ? '' : `  (${r.report.summary.failed} failed, ${r.report.summary.errors} errors: parallel runs disturbed the results)`}`);
+    console.log(
+      `  JOBS=${j}: ${r.wallS.toFixed(1)} s wall, speed-up ${(base / r.wallS).toFixed(2)}x${
+        ok ? '' : `  (${r.report.summary.failed} failed, ${r.report.summary.errors} errors: parallel runs disturbed the results)`
+      }`,
+    );
   }
 }
 process.exitCode = !refusalOk || rows.some((r) => r.miss) || known.length < measurable.length ? 1 : 0;

@@ -11,7 +11,10 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 function verify(id: string, snapshot: string, dir: string): { status: number | null; out: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', `${ROOT}scripts/verify.ts`, id], {
-    cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', SNAPSHOT: snapshot, REPORT_DIR: `${dir}/reports` }, encoding: 'utf8', timeout: 60_000,
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', SNAPSHOT: snapshot, REPORT_DIR: `${dir}/reports` },
+    encoding: 'utf8',
+    timeout: 60_000,
   });
   return { status: r.status, out: (r.stdout + r.stderr).trim() };
 }

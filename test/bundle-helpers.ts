@@ -7,10 +7,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { stateFromFiles, type BundleMeta, type StepState } from '../lib/bundle.ts';
+import { type BundleMeta, stateFromFiles, type StepState } from '../lib/bundle.ts';
 import { logCapabilities, logProbe } from '../lib/capabilities.ts';
 import { judge, type Judgement } from '../lib/verdict.ts';
-import { evaluateScenario, type CheckResult } from '../lib/evaluate.ts';
+import { type CheckResult, evaluateScenario } from '../lib/evaluate.ts';
 import { parsePvLog } from '../lib/parse/pv-log.ts';
 import { checkLine, NO_COLORS } from '../lib/report/console.ts';
 import type { CapabilityProbe } from '../lib/capabilities.ts';
@@ -22,7 +22,10 @@ export const BUNDLES = path('./fixtures/bundles');
 
 // ------------------------------------------------------------------------------ bundle reader
 export type StepFiles = Record<string, string>;
-export interface Bundle { files: Record<string, StepFiles>; meta: BundleMeta }
+export interface Bundle {
+  files: Record<string, StepFiles>;
+  meta: BundleMeta;
+}
 
 function readFiles(dir: string): StepFiles {
   const files: StepFiles = {};
@@ -74,7 +77,7 @@ export function verdict(id: string, files: Record<string, StepFiles>, meta: Bund
   const st = states(files);
   const probes: Record<string, CapabilityProbe> = { ...meta.capabilities };
   const boot = st[steps[0].id];
-  if (boot) for (const c of logCapabilities(plan, scenario)) probes[c] = logProbe(plan.capabilities![c], boot);
+  if (boot) { for (const c of logCapabilities(plan, scenario)) probes[c] = logProbe(plan.capabilities![c], boot); }
   const skippedAt = logCapabilities(plan, scenario).some((c) => !probes[c]?.present);
   return judge(plan, scenario, evaluateScenario(scenario, skippedAt ? steps.slice(0, 1) : steps, st, plan), probes, require);
 }
@@ -269,8 +272,7 @@ export function checkVariant(v: Variant): void {
   const b = bundle(v.test, v.bundle);
   const files = edited(v.test, b, [...(v.on?.edits ?? []), v]);
   const failing = evaluate(v.test, files, b.meta).filter((r) => !r.pass);
-  assert.deepEqual(failing.map((r) => r.id).sort(), [...v.expectFailing].sort(),
-    'failing checks:\n' + failing.map((r) => checkLine(r, NO_COLORS)).join('\n'));
+  assert.deepEqual(failing.map((r) => r.id).sort(), [...v.expectFailing].sort(), 'failing checks:\n' + failing.map((r) => checkLine(r, NO_COLORS)).join('\n'));
   for (const r of failing) {
     assert.ok(r.actual.trim() !== '', `${r.id} says what it saw`);
     const printed = checkLine(r, NO_COLORS);

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { checkKinds, checkSchemaBranches, evaluateCheck, evidenceCommand, KINDS, registerKind, type CheckBase, type CheckKind } from '../lib/checks/index.ts';
+import { type CheckBase, type CheckKind, checkKinds, checkSchemaBranches, evaluateCheck, evidenceCommand, KINDS, registerKind } from '../lib/checks/index.ts';
 import { current } from '../lib/checks/types.ts';
 import { FILES, stateFromFiles } from '../lib/bundle.ts';
 import { shellQuote as shq } from '../lib/shell-quote.ts';
@@ -39,7 +39,11 @@ test("scenarios.schema.json's check branches are the registry's (edit lib/checks
 });
 
 /** A toy kind, as a new module would define it: the container's hostname file says NAME. */
-interface HostnameCheck extends CheckBase { kind: 'toy-hostname'; container: string; name: string }
+interface HostnameCheck extends CheckBase {
+  kind: 'toy-hostname';
+  container: string;
+  name: string;
+}
 const TOY: CheckKind<HostnameCheck> = {
   kind: 'toy-hostname',
   schema: { properties: { container: { $ref: '#/definitions/name' }, name: { type: 'string' } }, required: ['container', 'name'] },
@@ -72,7 +76,17 @@ test('a toy kind registered in one place reaches the schema, validation, gather,
     assert.ok(checkSchemaBranches().some((b) => JSON.stringify(b).includes('"const":"toy-hostname"')));
     const plan = parsePlan(text('pv-example-random'), schemaText);
     assert.throws(() => parsePlan(text(''), schemaText), /check 'toy-check' names no hostname/);
-    assert.throws(() => parsePlan(JSON.stringify({ ...planWithToy('x'), scenarios: [{ ...planWithToy('x').scenarios[0], steps: [{ ...planWithToy('x').scenarios[0].steps[0], checks: [{ id: 'toy-check', kind: 'toy-hostname', container: 'a' }] }] }] }), schemaText), /name/);
+    assert.throws(
+      () =>
+        parsePlan(
+          JSON.stringify({
+            ...planWithToy('x'),
+            scenarios: [{ ...planWithToy('x').scenarios[0], steps: [{ ...planWithToy('x').scenarios[0].steps[0], checks: [{ id: 'toy-check', kind: 'toy-hostname', container: 'a' }] }] }],
+          }),
+          schemaText,
+        ),
+      /name/,
+    );
     const step = plan.scenarios[0].steps[0];
     const toy = step.checks.find((c) => c.id === 'toy-check')!;
     // gather: a readiness poll on it gathers its files only

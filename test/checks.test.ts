@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { stateFromFiles, pingFileName, type StepState } from '../lib/bundle.ts';
-import { EVALUATORS, evaluateCheck, type EvalContext, type Outcome } from '../lib/checks/index.ts';
+import { pingFileName, stateFromFiles, type StepState } from '../lib/bundle.ts';
+import { type EvalContext, evaluateCheck, EVALUATORS, type Outcome } from '../lib/checks/index.ts';
 import { assignedIp } from '../lib/checks/ip-matches-log.ts';
 import { parsePvLog } from '../lib/parse/pv-log.ts';
 import type { Check } from '../lib/scenarios.ts';
@@ -15,8 +15,7 @@ type Row = [name: string, state: string, ipv4?: string];
 
 /** `lxc-ls -f` text in the real column layout. */
 function lxcLs(rows: Row[]): string {
-  const table = [['NAME', 'STATE', 'AUTOSTART', 'GROUPS', 'IPV4', 'IPV6', 'UNPRIVILEGED'],
-    ...rows.map(([n, s, ip]) => [n, s, '0', '-', ip ?? '-', '-', 'false'])];
+  const table = [['NAME', 'STATE', 'AUTOSTART', 'GROUPS', 'IPV4', 'IPV6', 'UNPRIVILEGED'], ...rows.map(([n, s, ip]) => [n, s, '0', '-', ip ?? '-', '-', 'false'])];
   const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
   return table.map((r) => r.map((c, i) => c.padEnd(widths[i])).join(' ') + ' ').join('\n') + '\n';
 }
@@ -58,19 +57,15 @@ const TWO = lxcLs([['pv-a', 'RUNNING', '10.0.5.2'], ['pv-b', 'RUNNING', '10.0.5.
 // ---- container-state ----
 
 test('container-state: pass and fail', () => {
-  assert.deepEqual(ev({ kind: 'container-state', container: 'pv-a', state: 'RUNNING' }, state({ 'lxc-ls.txt': TWO })),
-    { pass: true, expected: 'pv-a RUNNING', actual: 'pv-a RUNNING' });
+  assert.deepEqual(ev({ kind: 'container-state', container: 'pv-a', state: 'RUNNING' }, state({ 'lxc-ls.txt': TWO })), { pass: true, expected: 'pv-a RUNNING', actual: 'pv-a RUNNING' });
   const stopped = state({ 'lxc-ls.txt': lxcLs([['pv-a', 'STOPPED']]) });
-  assert.deepEqual(ev({ kind: 'container-state', container: 'pv-a', state: 'RUNNING' }, stopped),
-    { pass: false, expected: 'pv-a RUNNING', actual: 'pv-a STOPPED' });
+  assert.deepEqual(ev({ kind: 'container-state', container: 'pv-a', state: 'RUNNING' }, stopped), { pass: false, expected: 'pv-a RUNNING', actual: 'pv-a STOPPED' });
   assert.equal(ev({ kind: 'container-state', container: 'pv-a', state: 'STOPPED' }, stopped).pass, true);
 });
 
 test('container-state: not listed, empty and missing lxc-ls', () => {
-  assert.equal(ev({ kind: 'container-state', container: 'pv-c', state: 'RUNNING' }, state({ 'lxc-ls.txt': TWO })).actual,
-    'pv-c not listed (lxc-ls -f: pv-a RUNNING 10.0.5.2; pv-b RUNNING 10.0.5.3)');
-  assert.equal(ev({ kind: 'container-state', container: 'pv-a', state: 'RUNNING' }, state({})).actual,
-    'pv-a not listed (lxc-ls -f lists no containers)');
+  assert.equal(ev({ kind: 'container-state', container: 'pv-c', state: 'RUNNING' }, state({ 'lxc-ls.txt': TWO })).actual, 'pv-c not listed (lxc-ls -f: pv-a RUNNING 10.0.5.2; pv-b RUNNING 10.0.5.3)');
+  assert.equal(ev({ kind: 'container-state', container: 'pv-a', state: 'RUNNING' }, state({})).actual, 'pv-a not listed (lxc-ls -f lists no containers)');
   const o = ev({ kind: 'container-state', container: 'pv-a', state: 'RUNNING' }, state({ 'lxc-ls.txt': undefined }));
   assert.deepEqual(o, { pass: false, expected: 'pv-a RUNNING', actual: 'pv-a not listed (lxc-ls.txt missing)' });
 });
@@ -79,8 +74,7 @@ test('container-state: not listed, empty and missing lxc-ls', () => {
 
 test('container-ipv4 equals: an address, with or without prefix', () => {
   const st = state({ 'lxc-ls.txt': TWO });
-  assert.deepEqual(ev({ kind: 'container-ipv4', container: 'pv-a', equals: '10.0.5.2' }, st),
-    { pass: true, expected: 'pv-a IPv4 10.0.5.2', actual: 'pv-a IPv4 10.0.5.2' });
+  assert.deepEqual(ev({ kind: 'container-ipv4', container: 'pv-a', equals: '10.0.5.2' }, st), { pass: true, expected: 'pv-a IPv4 10.0.5.2', actual: 'pv-a IPv4 10.0.5.2' });
   assert.equal(ev({ kind: 'container-ipv4', container: 'pv-a', equals: '10.0.5.2/24' }, st).pass, true);
   const o = ev({ kind: 'container-ipv4', container: 'pv-a', equals: '10.0.5.50' }, st);
   assert.equal(o.pass, false);
@@ -89,8 +83,7 @@ test('container-ipv4 equals: an address, with or without prefix', () => {
 
 test('container-ipv4 equals "-": a stopped row', () => {
   const st = state({ 'lxc-ls.txt': lxcLs([['pv-a', 'STOPPED'], ['pv-b', 'RUNNING', '10.0.5.3']]) });
-  assert.deepEqual(ev({ kind: 'container-ipv4', container: 'pv-a', equals: '-' }, st),
-    { pass: true, expected: 'pv-a IPv4 -', actual: 'pv-a IPv4 -' });
+  assert.deepEqual(ev({ kind: 'container-ipv4', container: 'pv-a', equals: '-' }, st), { pass: true, expected: 'pv-a IPv4 -', actual: 'pv-a IPv4 -' });
   const o = ev({ kind: 'container-ipv4', container: 'pv-b', equals: '-' }, st);
   assert.deepEqual(o, { pass: false, expected: 'pv-b IPv4 -', actual: 'pv-b IPv4 10.0.5.3' });
   // a container that is not listed at all does not count as "-"
@@ -109,12 +102,13 @@ test('container-ipv4 equals: two addresses are not one', () => {
 
 test('container-ipv4 inPool: pass and fail', () => {
   const st = state({ 'lxc-ls.txt': lxcLs([['pv-a', 'RUNNING', '10.0.5.2'], ['pv-x', 'RUNNING', '192.168.99.100'], ['pv-s', 'STOPPED']]) });
-  assert.deepEqual(ev({ kind: 'container-ipv4', container: 'pv-a', inPool: 'internal' }, st),
-    { pass: true, expected: "pv-a IPv4 in 10.0.5.0/24 (pool 'internal')", actual: 'pv-a IPv4 10.0.5.2' });
-  assert.deepEqual(ev({ kind: 'container-ipv4', container: 'pv-x', inPool: 'internal' }, st),
-    { pass: false, expected: "pv-x IPv4 in 10.0.5.0/24 (pool 'internal')", actual: 'pv-x IPv4 192.168.99.100' });
-  assert.deepEqual(ev({ kind: 'container-ipv4', container: 'pv-s', inPool: 'internal' }, st),
-    { pass: false, expected: "pv-s IPv4 in 10.0.5.0/24 (pool 'internal')", actual: 'pv-s IPv4 -' });
+  assert.deepEqual(ev({ kind: 'container-ipv4', container: 'pv-a', inPool: 'internal' }, st), { pass: true, expected: "pv-a IPv4 in 10.0.5.0/24 (pool 'internal')", actual: 'pv-a IPv4 10.0.5.2' });
+  assert.deepEqual(ev({ kind: 'container-ipv4', container: 'pv-x', inPool: 'internal' }, st), {
+    pass: false,
+    expected: "pv-x IPv4 in 10.0.5.0/24 (pool 'internal')",
+    actual: 'pv-x IPv4 192.168.99.100',
+  });
+  assert.deepEqual(ev({ kind: 'container-ipv4', container: 'pv-s', inPool: 'internal' }, st), { pass: false, expected: "pv-s IPv4 in 10.0.5.0/24 (pool 'internal')", actual: 'pv-s IPv4 -' });
   const unknown = ev({ kind: 'container-ipv4', container: 'pv-a', inPool: 'lab' }, st);
   assert.equal(unknown.pass, false);
   assert.equal(unknown.actual, "pv-a IPv4 10.0.5.2; device.json has no pool 'lab'");
@@ -139,10 +133,16 @@ test('ip-usable-in-pool: a usable host passes', () => {
 });
 
 test('ip-usable-in-pool: gateway, broadcast, network and outside are flagged', () => {
-  const st = state({ 'lxc-ls.txt': lxcLs([
-    ['gw', 'RUNNING', '10.0.5.1'], ['bc', 'RUNNING', '10.0.5.255'], ['net', 'RUNNING', '10.0.5.0'],
-    ['out', 'RUNNING', '192.168.99.100'], ['two', 'RUNNING', '10.0.5.4, 10.0.3.7'], ['off', 'STOPPED'],
-  ]) });
+  const st = state({
+    'lxc-ls.txt': lxcLs([
+      ['gw', 'RUNNING', '10.0.5.1'],
+      ['bc', 'RUNNING', '10.0.5.255'],
+      ['net', 'RUNNING', '10.0.5.0'],
+      ['out', 'RUNNING', '192.168.99.100'],
+      ['two', 'RUNNING', '10.0.5.4, 10.0.3.7'],
+      ['off', 'STOPPED'],
+    ]),
+  });
   const check = (container: string) => ev({ kind: 'ip-usable-in-pool', container, pool: 'internal' }, st);
   assert.deepEqual([check('gw').pass, check('gw').actual], [false, "10.0.5.1 is the gateway of pool 'internal'"]);
   assert.deepEqual([check('bc').pass, check('bc').actual], [false, '10.0.5.255 is the broadcast address of 10.0.5.0/24']);
@@ -150,7 +150,10 @@ test('ip-usable-in-pool: gateway, broadcast, network and outside are flagged', (
   assert.deepEqual([check('out').pass, check('out').actual], [false, '192.168.99.100 is outside 10.0.5.0/24 (10.0.5.0–10.0.5.255)']);
   assert.deepEqual([check('two').pass, check('two').actual], [false, '10.0.3.7 is outside 10.0.5.0/24 (10.0.5.0–10.0.5.255)']);
   assert.deepEqual([check('off').pass, check('off').actual], [false, 'off has no IPv4']);
-  assert.deepEqual([check('none').pass, check('none').actual], [false, 'none not listed (lxc-ls -f: gw RUNNING 10.0.5.1; bc RUNNING 10.0.5.255; net RUNNING 10.0.5.0; out RUNNING 192.168.99.100; two RUNNING 10.0.5.4,10.0.3.7; off STOPPED -)']);
+  assert.deepEqual([check('none').pass, check('none').actual], [
+    false,
+    'none not listed (lxc-ls -f: gw RUNNING 10.0.5.1; bc RUNNING 10.0.5.255; net RUNNING 10.0.5.0; out RUNNING 192.168.99.100; two RUNNING 10.0.5.4,10.0.3.7; off STOPPED -)',
+  ]);
   assert.match(check('gw').expected, /^gw IPv4 a usable host of pool 'internal'/);
 });
 
@@ -176,8 +179,7 @@ test('ips-unique: a shared address names both holders', () => {
 });
 
 test('ips-unique: fails when lxc-ls.txt is missing', () => {
-  assert.deepEqual(ev({ kind: 'ips-unique' }, state({ 'lxc-ls.txt': undefined })),
-    { pass: false, expected: 'every container has its own IPv4 address', actual: 'lxc-ls.txt missing' });
+  assert.deepEqual(ev({ kind: 'ips-unique' }, state({ 'lxc-ls.txt': undefined })), { pass: false, expected: 'every container has its own IPv4 address', actual: 'lxc-ls.txt missing' });
 });
 
 // ---- ip-matches-log ----
@@ -222,8 +224,11 @@ test('ip-matches-log: reserved (static PV_NETWORK_IP) and reserved static IP (ba
     ['INFO', 'ipam', 'pv_ipam_reserve_static', "reserved static IP 10.0.3.2 (from pv-static) in pool 'pvcnet'"],
   ]);
   const st = state({ 'lxc-ls.txt': lxcLs([['pv-valid', 'RUNNING', '10.0.5.50'], ['pv-static', 'RUNNING', '10.0.3.2']]), 'pantavisor.log': log });
-  assert.deepEqual(ev({ kind: 'ip-matches-log', container: 'pv-valid' }, st),
-    { pass: true, expected: 'pv-valid IPv4 in lxc-ls equals the IP pantavisor.log last assigned to it', actual: 'log assigned 10.0.5.50 (line 1); lxc-ls shows 10.0.5.50' });
+  assert.deepEqual(ev({ kind: 'ip-matches-log', container: 'pv-valid' }, st), {
+    pass: true,
+    expected: 'pv-valid IPv4 in lxc-ls equals the IP pantavisor.log last assigned to it',
+    actual: 'log assigned 10.0.5.50 (line 1); lxc-ls shows 10.0.5.50',
+  });
   assert.equal(ev({ kind: 'ip-matches-log', container: 'pv-static' }, st).actual, 'log assigned 10.0.3.2 (line 2); lxc-ls shows 10.0.3.2');
   assert.equal(ev({ kind: 'ip-matches-log', container: 'pv-static' }, st).pass, true);
 });
@@ -270,13 +275,11 @@ test('ip-unchanged: a changed address or a missing step fails', () => {
 // ---- no-running-containers ----
 
 test('no-running-containers', () => {
-  assert.deepEqual(ev({ kind: 'no-running-containers' }, state({})),
-    { pass: true, expected: 'no container RUNNING', actual: 'lxc-ls -f lists no containers' });
+  assert.deepEqual(ev({ kind: 'no-running-containers' }, state({})), { pass: true, expected: 'no container RUNNING', actual: 'lxc-ls -f lists no containers' });
   assert.equal(ev({ kind: 'no-running-containers' }, state({ 'lxc-ls.txt': lxcLs([['pv-a', 'STOPPED']]) })).pass, true);
   const o = ev({ kind: 'no-running-containers' }, state({ 'lxc-ls.txt': lxcLs([['pv-a', 'STOPPED'], ['pv-b', 'RUNNING', '10.0.5.3']]) }));
   assert.deepEqual([o.pass, o.actual], [false, 'RUNNING: pv-b']);
-  assert.deepEqual(ev({ kind: 'no-running-containers' }, state({ 'lxc-ls.txt': undefined })),
-    { pass: false, expected: 'no container RUNNING', actual: 'lxc-ls.txt missing' });
+  assert.deepEqual(ev({ kind: 'no-running-containers' }, state({ 'lxc-ls.txt': undefined })), { pass: false, expected: 'no container RUNNING', actual: 'lxc-ls.txt missing' });
   // the real refusal sample: lxc-ls printed nothing
   assert.equal(ev({ kind: 'no-running-containers' }, state({ 'lxc-ls.txt': sample('static-ip-outside-subnet/lxc-ls.txt') })).pass, true);
 });
@@ -301,8 +304,7 @@ test('device-json-pool: pass and fail', () => {
 
 test('bridge-ipv4: pass and fail', () => {
   const st = state({ 'ip-addr.txt': sample('two-containers-one-pool/ip-addr.txt') });
-  assert.deepEqual(ev({ kind: 'bridge-ipv4', interface: 'pvbr0', cidr: '10.0.5.1/24' }, st),
-    { pass: true, expected: 'pvbr0 with inet 10.0.5.1/24', actual: 'pvbr0 inet 10.0.5.1/24' });
+  assert.deepEqual(ev({ kind: 'bridge-ipv4', interface: 'pvbr0', cidr: '10.0.5.1/24' }, st), { pass: true, expected: 'pvbr0 with inet 10.0.5.1/24', actual: 'pvbr0 inet 10.0.5.1/24' });
   const wrong = ev({ kind: 'bridge-ipv4', interface: 'pvbr0', cidr: '10.0.6.1/24' }, st);
   assert.deepEqual([wrong.pass, wrong.actual], [false, 'pvbr0 inet 10.0.5.1/24']);
   const none = ev({ kind: 'bridge-ipv4', interface: 'pvbr1', cidr: '10.0.6.1/24' }, st);
@@ -375,8 +377,11 @@ test('ping-loss: 0% and 100%', () => {
   const ok = pingFileName('pv-a', '10.0.5.3');
   const lost = pingFileName('pv-a', '203.0.113.10');
   const st = state({ [ok]: sample('ping/busybox-success.txt'), [lost]: sample('ping/busybox-loss.txt') });
-  assert.deepEqual(ev({ kind: 'ping-loss', from: 'pv-a', to: '10.0.5.3', lossPercent: 0 }, st),
-    { pass: true, expected: 'pv-a → 10.0.5.3: 0% packet loss', actual: '2 transmitted, 2 received, 0% packet loss' });
+  assert.deepEqual(ev({ kind: 'ping-loss', from: 'pv-a', to: '10.0.5.3', lossPercent: 0 }, st), {
+    pass: true,
+    expected: 'pv-a → 10.0.5.3: 0% packet loss',
+    actual: '2 transmitted, 2 received, 0% packet loss',
+  });
   assert.equal(ev({ kind: 'ping-loss', from: 'pv-a', to: '203.0.113.10', lossPercent: 100 }, st).pass, true);
   const wrong = ev({ kind: 'ping-loss', from: 'pv-a', to: '203.0.113.10', lossPercent: 0 }, st);
   assert.deepEqual([wrong.pass, wrong.actual], [false, '2 transmitted, 0 received, 100% packet loss']);
@@ -385,8 +390,7 @@ test('ping-loss: 0% and 100%', () => {
 test('ping-loss: missing file and "no container found"', () => {
   const missing = ev({ kind: 'ping-loss', from: 'pv-a', to: '10.0.5.3', lossPercent: 0 }, state({}));
   assert.deepEqual(missing, { pass: false, expected: 'pv-a → 10.0.5.3: 0% packet loss', actual: 'ping-pv-a-10.0.5.3.txt missing' });
-  const gone = ev({ kind: 'ping-loss', from: 'pv-a', to: '10.0.5.3', lossPercent: 100 },
-    state({ [pingFileName('pv-a', '10.0.5.3')]: 'no container found: pv-a\n' }));
+  const gone = ev({ kind: 'ping-loss', from: 'pv-a', to: '10.0.5.3', lossPercent: 100 }, state({ [pingFileName('pv-a', '10.0.5.3')]: 'no container found: pv-a\n' }));
   assert.deepEqual([gone.pass, gone.actual], [false, 'no ping summary: no container found: pv-a']);
   const empty = ev({ kind: 'ping-loss', from: 'pv-a', to: '10.0.5.3', lossPercent: 100 }, state({ [pingFileName('pv-a', '10.0.5.3')]: '' }));
   assert.deepEqual([empty.pass, empty.actual], [false, 'no ping summary: (no output)']);
@@ -439,12 +443,14 @@ test('log-contains: eq 0 does not pass when pantavisor.log is missing', () => {
 
 test('log-absent: pass, fail, missing log', () => {
   const st = state({ 'pantavisor.log': LOG });
-  assert.deepEqual(ev({ kind: 'log-absent', line: { text: 'failed to setup NAT' } }, st),
-    { pass: true, expected: 'no line "failed to setup NAT"', actual: 'none in 5 log lines' });
+  assert.deepEqual(ev({ kind: 'log-absent', line: { text: 'failed to setup NAT' } }, st), { pass: true, expected: 'no line "failed to setup NAT"', actual: 'none in 5 log lines' });
   const o = ev({ kind: 'log-absent', line: { level: 'ERROR' } }, st);
   assert.equal(o.pass, false);
   assert.equal(o.expected, 'no line ERROR (any message)');
-  assert.equal(o.actual, "2: #4 ERROR [platforms] pv_platform_start: failed to reserve static IP 192.168.99.100 for platform 'pv-x' | #5 ERROR [controller] _pv_wait: a platform did not work as expected. Tearing down...");
+  assert.equal(
+    o.actual,
+    "2: #4 ERROR [platforms] pv_platform_start: failed to reserve static IP 192.168.99.100 for platform 'pv-x' | #5 ERROR [controller] _pv_wait: a platform did not work as expected. Tearing down...",
+  );
   const missing = ev({ kind: 'log-absent', line: { text: 'x' } }, state({ 'pantavisor.log': undefined }));
   assert.deepEqual([missing.pass, missing.actual], [false, 'pantavisor.log missing']);
 });
@@ -462,26 +468,35 @@ test('log-ordered: out of order and never', () => {
   const st = state({ 'pantavisor.log': LOG });
   const rev = ev({ kind: 'log-ordered', lines: [{ text: 'Tearing down' }, { text: 'failed to reserve static IP' }] }, st);
   assert.equal(rev.pass, false);
-  assert.equal(rev.actual, '(2) "failed to reserve static IP" occurs only out of order (checked in each of 1 launch(es)) after line 5; matched so far: (1) #5 ERROR [controller] _pv_wait: a platform did not work as expected. Tearing down...');
+  assert.equal(
+    rev.actual,
+    '(2) "failed to reserve static IP" occurs only out of order (checked in each of 1 launch(es)) after line 5; matched so far: (1) #5 ERROR [controller] _pv_wait: a platform did not work as expected. Tearing down...',
+  );
   const never = ev({ kind: 'log-ordered', lines: [{ text: 'never' }, { text: 'Tearing down' }] }, st);
   assert.deepEqual([never.pass, never.actual], [false, '(1) "never" never occurs']);
 });
 
 test('log-ordered on the real refusal sample', () => {
   const st = state({ 'pantavisor.log': sample('static-ip-outside-subnet/pantavisor.log') });
-  const o = ev({ kind: 'log-ordered', lines: [
-    { level: 'ERROR', module: 'platforms', text: 'failed to reserve static IP' },
-    { level: 'ERROR', module: 'platforms', text: 'failed IPAM network validation' },
-    { level: 'ERROR', module: 'state', text: 'could not be started' },
-    { level: 'ERROR', module: 'controller', text: 'Tearing down' },
-  ] }, st);
+  const o = ev({
+    kind: 'log-ordered',
+    lines: [
+      { level: 'ERROR', module: 'platforms', text: 'failed to reserve static IP' },
+      { level: 'ERROR', module: 'platforms', text: 'failed IPAM network validation' },
+      { level: 'ERROR', module: 'state', text: 'could not be started' },
+      { level: 'ERROR', module: 'controller', text: 'Tearing down' },
+    ],
+  }, st);
   assert.equal(o.pass, true);
   assert.match(o.actual, /^found at lines \d+, \d+, \d+, \d+$/);
   // the refusal repeats in 7 launches: the reverse order must not match across them
-  const reversed = ev({ kind: 'log-ordered', lines: [
-    { level: 'ERROR', module: 'controller', text: 'Tearing down' },
-    { level: 'ERROR', module: 'platforms', text: 'failed to reserve static IP' },
-  ] }, st);
+  const reversed = ev({
+    kind: 'log-ordered',
+    lines: [
+      { level: 'ERROR', module: 'controller', text: 'Tearing down' },
+      { level: 'ERROR', module: 'platforms', text: 'failed to reserve static IP' },
+    ],
+  }, st);
   assert.equal(reversed.pass, false);
   assert.match(reversed.actual, /occurs only out of order \(checked in each of 7 launch\(es\)\)/);
 });
@@ -597,7 +612,12 @@ test('log-ordered acrossLaunches: a sequence that spans a relaunch (auto-recover
   assert.equal(across.pass, true, across.actual);
   assert.match(across.expected, /^in order \(across launches\)/);
   assert.equal(ev({ kind: 'log-ordered', lines }, state({ 'pantavisor.log': log })).pass, false, 'within one launch it cannot hold');
-  const noRelaunch = launch([["ERROR", 'state', 'pv_state_run', "platform 'pv-example-net-server' suddenly stopped"], ['ERROR', 'controller', '_pv_wait', 'a platform did not work as expected. Tearing down...']]);
+  const noRelaunch = launch([['ERROR', 'state', 'pv_state_run', "platform 'pv-example-net-server' suddenly stopped"], [
+    'ERROR',
+    'controller',
+    '_pv_wait',
+    'a platform did not work as expected. Tearing down...',
+  ]]);
   const r = ev({ kind: 'log-ordered', lines, acrossLaunches: true }, state({ 'pantavisor.log': noRelaunch }));
   assert.equal(r.pass, false);
   assert.match(r.actual, /^\(3\) .*allocated 10\.0\.5\.2\/24 .* never occurs after line 3/);
@@ -631,10 +651,28 @@ test('teardown-finished: holds with no teardown, not while a container of the to
 
 test('every evaluator is covered above (the update kinds: test/update-kinds.test.ts)', () => {
   assert.deepEqual(Object.keys(EVALUATORS).sort(), [
-    'bridge-ipv4', 'container-ipv4', 'container-not-running', 'container-state', 'device-json-pool', 'ip-matches-log', 'ip-unchanged',
-    'ip-usable-in-pool', 'ips-unique', 'iptables-masquerade', 'log-absent', 'log-contains', 'log-ordered', 'nft-masquerade', 'nft-nat-chain',
-    'nft-rule', 'no-running-containers', 'ping-loss', 'running-revision', 'teardown-finished',
-    'update-logs', 'update-progress',
+    'bridge-ipv4',
+    'container-ipv4',
+    'container-not-running',
+    'container-state',
+    'device-json-pool',
+    'ip-matches-log',
+    'ip-unchanged',
+    'ip-usable-in-pool',
+    'ips-unique',
+    'iptables-masquerade',
+    'log-absent',
+    'log-contains',
+    'log-ordered',
+    'nft-masquerade',
+    'nft-nat-chain',
+    'nft-rule',
+    'no-running-containers',
+    'ping-loss',
+    'running-revision',
+    'teardown-finished',
+    'update-logs',
+    'update-progress',
   ]);
 });
 

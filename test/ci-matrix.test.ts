@@ -9,7 +9,7 @@ import { parsePlan, type PlanFile } from '../lib/scenarios.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const plan = parsePlan(readFileSync(`${ROOT}scenarios.json`, 'utf8'), readFileSync(`${ROOT}scenarios.schema.json`, 'utf8'));
 
-test('ciMatrix: one entry per scenario, in the plan\'s order, as strategy.matrix takes it', () => {
+test("ciMatrix: one entry per scenario, in the plan's order, as strategy.matrix takes it", () => {
   assert.deepEqual(ciMatrix(plan), { scenario: plan.scenarios.map((s) => s.id) });
   assert.deepEqual(ciMatrix(plan).scenario.slice(0, 8), ['1', '2', '3', '4', '6', '7', '8', '9']);
   const two = { ...plan, scenarios: [plan.scenarios[0], { ...plan.scenarios[0], id: 'pool-exhaustion' }] } as PlanFile;

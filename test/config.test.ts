@@ -59,10 +59,23 @@ test('relative paths resolve against cwd, absolute ones stay', () => {
 
 test('environment overrides', () => {
   const c = readConfig({
-    CONTAINER: 'my-test', VOLUME: 'vol2', IMAGE: 'img:1', TARGET: 'lab', TARGET_LABEL: 'Lab board',
+    CONTAINER: 'my-test',
+    VOLUME: 'vol2',
+    IMAGE: 'img:1',
+    TARGET: 'lab',
+    TARGET_LABEL: 'Lab board',
     DOCKER_RUN_OPTS: '--privileged -e "PV_LOG_LEVEL=5" --name \'x y\'',
-    BOOT_TIMEOUT: '120', STEP_TIMEOUT: '1.5', SETTLE_TIMEOUT: '2', POLL_INTERVAL: '0.05', CMD_TIMEOUT: '0.5',
-    KEEP: '1', DRY_RUN: 'true', LOG_FILE: '/l', DEVICE_JSON: '/d', APPENGINE_OUT: '/o', LABEL: 'other',
+    BOOT_TIMEOUT: '120',
+    STEP_TIMEOUT: '1.5',
+    SETTLE_TIMEOUT: '2',
+    POLL_INTERVAL: '0.05',
+    CMD_TIMEOUT: '0.5',
+    KEEP: '1',
+    DRY_RUN: 'true',
+    LOG_FILE: '/l',
+    DEVICE_JSON: '/d',
+    APPENGINE_OUT: '/o',
+    LABEL: 'other',
   }, CWD);
   assert.equal(c.container, 'my-test');
   assert.equal(c.volume, 'vol2');
@@ -100,7 +113,12 @@ test('an empty value means the default', () => {
 });
 
 test('bad numbers are UsageErrors naming the variable', () => {
-  for (const [name, value] of [['BOOT_TIMEOUT', 'abc'], ['STEP_TIMEOUT', '0'], ['SETTLE_TIMEOUT', '-5'], ['POLL_INTERVAL', 'Infinity'], ['CMD_TIMEOUT', 'NaN'], ['BOOT_TIMEOUT', '10s'], ['STEP_TIMEOUT', ' ']]) {
+  for (
+    const [name, value] of [['BOOT_TIMEOUT', 'abc'], ['STEP_TIMEOUT', '0'], ['SETTLE_TIMEOUT', '-5'], ['POLL_INTERVAL', 'Infinity'], ['CMD_TIMEOUT', 'NaN'], ['BOOT_TIMEOUT', '10s'], [
+      'STEP_TIMEOUT',
+      ' ',
+    ]]
+  ) {
     assert.throws(() => readConfig({ [name]: value }, CWD), (e: unknown) => {
       assert.ok(e instanceof UsageError, `${name}=${value}`);
       assert.equal((e as UsageError).exitCode, 2);

@@ -17,9 +17,9 @@ import { iptablesProblem, parseIptablesS } from '../lib/parse/iptables.ts';
 import { coverage } from '../lib/source-match.ts';
 import { checkLine, NO_COLORS } from '../lib/report/console.ts';
 import { toJunit } from '../lib/report/junit.ts';
-import { exitCodeOf, summarize, type RunReport, type ScenarioReport } from '../lib/report/model.ts';
+import { exitCodeOf, type RunReport, type ScenarioReport, summarize } from '../lib/report/model.ts';
 import type { Check } from '../lib/scenarios.ts';
-import { bundle, verdict, type StepFiles } from './bundle-helpers.ts';
+import { bundle, type StepFiles, verdict } from './bundle-helpers.ts';
 
 const sample = (path: string) => readFileSync(new URL(`./samples/${path}`, import.meta.url), 'utf8');
 
@@ -34,8 +34,11 @@ function withFiles(id: string, files: StepFiles): Record<string, StepFiles> {
 }
 
 const hostileLxcLs: [string, string][] = [
-  ['an extra column lxc-ls does not print', 'NAME                  STATE   AUTOSTART GROUPS IPV4     IPV6 UNPRIVILEGED MEMORY\n' +
-    'pv-example-net-client RUNNING 0         -      10.0.5.2 -    false        12MB\n'],
+  [
+    'an extra column lxc-ls does not print',
+    'NAME                  STATE   AUTOSTART GROUPS IPV4     IPV6 UNPRIVILEGED MEMORY\n' +
+    'pv-example-net-client RUNNING 0         -      10.0.5.2 -    false        12MB\n',
+  ],
   ['an error text', 'sh: lxc-ls: not found\n'],
   ['a row with more cells than the header', `${HEADER}\n${RUNNING} extra\n`],
   ['a STATE lxc-ls does not print', `${HEADER}\npv-example-net-client ??? 0 - 10.0.5.2 - false\n`],
@@ -182,32 +185,53 @@ test('coverage on ip-num intervals', () => {
 });
 
 test('iptables: ! -s, a wider -s, no -s and --src-range are judged by address (before: ! -s and no -s matched nothing)', () => {
-  const rules = parseIptablesS('-P POSTROUTING ACCEPT\n-A POSTROUTING ! -s 10.0.5.0/24 -j MASQUERADE\n-A POSTROUTING -s 10.0.0.0/8 -j MASQUERADE\n-A POSTROUTING -j MASQUERADE\n-A POSTROUTING -m iprange --src-range 10.0.6.1-10.0.6.9 -j MASQUERADE\n');
+  const rules = parseIptablesS(
+    '-P POSTROUTING ACCEPT\n-A POSTROUTING ! -s 10.0.5.0/24 -j MASQUERADE\n-A POSTROUTING -s 10.0.0.0/8 -j MASQUERADE\n-A POSTROUTING -j MASQUERADE\n-A POSTROUTING -m iprange --src-range 10.0.6.1-10.0.6.9 -j MASQUERADE\n',
+  );
   assert.deepEqual(rules.map((r) => coverage(r.source, '10.0.6.0/24')), ['all', 'all', 'all', 'part']);
   assert.deepEqual(rules.map((r) => coverage(r.source, '10.0.5.0/24')), ['none', 'all', 'all', 'none']);
   const check = { id: 'c', kind: 'iptables-masquerade', subnet: '10.0.6.0/24', count: { eq: 0 } } as unknown as Check;
   const o = evaluateCheck(check, { steps: { boot: stateFromFiles({ 'iptables-nat.txt': '-A POSTROUTING ! -s 10.0.5.0/24 -j MASQUERADE\n' }) }, step: 'boot' });
   assert.equal(o.pass, false);
-  assert.match(iptablesProblem('iptables v1.8.9 (nf_tables): table `nat\' is incompatible, use \'nft\' tool.\n')!, /not -P\/-N\/-A/);
+  assert.match(iptablesProblem("iptables v1.8.9 (nf_tables): table `nat' is incompatible, use 'nft' tool.\n")!, /not -P\/-N\/-A/);
   assert.equal(iptablesProblem('# Warning: iptables-legacy tables present\n-P POSTROUTING ACCEPT\n'), undefined);
 });
 
 test('nft -j: the JSON of the real ruleset reads as the text does', () => {
-  const json = JSON.stringify({ nftables: [
-    { metainfo: { version: '1.0.6', json_schema_version: 1 } },
-    { table: { family: 'ip', name: 'nat', handle: 1 } },
-    { chain: { family: 'ip', table: 'nat', name: 'postrouting', handle: 1, type: 'nat', hook: 'postrouting', prio: 100, policy: 'accept' } },
-    { rule: { family: 'ip', table: 'nat', chain: 'postrouting', handle: 2, expr: [
-      { match: { op: '==', left: { payload: { protocol: 'ip', field: 'saddr' } }, right: { prefix: { addr: '10.0.5.0', len: 24 } } } },
-      { match: { op: '!=', left: { meta: { key: 'oifname' } }, right: 'pvbr0' } },
-      { masquerade: null },
-    ] } },
-    { set: { family: 'ip', table: 'nat', name: 'pools', type: 'ipv4_addr', handle: 3, flags: ['interval'], elem: [{ prefix: { addr: '10.0.6.0', len: 24 } }, { range: ['10.0.7.1', '10.0.7.9'] }] } },
-    { rule: { family: 'ip', table: 'nat', chain: 'postrouting', handle: 4, expr: [
-      { match: { op: '==', left: { payload: { protocol: 'ip', field: 'saddr' } }, right: '@pools' } },
-      { counter: { packets: 0, bytes: 0 } }, { masquerade: null },
-    ] } },
-  ] });
+  const json = JSON.stringify({
+    nftables: [
+      { metainfo: { version: '1.0.6', json_schema_version: 1 } },
+      { table: { family: 'ip', name: 'nat', handle: 1 } },
+      { chain: { family: 'ip', table: 'nat', name: 'postrouting', handle: 1, type: 'nat', hook: 'postrouting', prio: 100, policy: 'accept' } },
+      {
+        rule: {
+          family: 'ip',
+          table: 'nat',
+          chain: 'postrouting',
+          handle: 2,
+          expr: [
+            { match: { op: '==', left: { payload: { protocol: 'ip', field: 'saddr' } }, right: { prefix: { addr: '10.0.5.0', len: 24 } } } },
+            { match: { op: '!=', left: { meta: { key: 'oifname' } }, right: 'pvbr0' } },
+            { masquerade: null },
+          ],
+        },
+      },
+      { set: { family: 'ip', table: 'nat', name: 'pools', type: 'ipv4_addr', handle: 3, flags: ['interval'], elem: [{ prefix: { addr: '10.0.6.0', len: 24 } }, { range: ['10.0.7.1', '10.0.7.9'] }] } },
+      {
+        rule: {
+          family: 'ip',
+          table: 'nat',
+          chain: 'postrouting',
+          handle: 4,
+          expr: [
+            { match: { op: '==', left: { payload: { protocol: 'ip', field: 'saddr' } }, right: '@pools' } },
+            { counter: { packets: 0, bytes: 0 } },
+            { masquerade: null },
+          ],
+        },
+      },
+    ],
+  });
   const read = readNftRuleset(json);
   assert.equal(read.problem, undefined);
   const text = readNftRuleset(sample('two-containers-one-pool/nft-ruleset.txt')).tables;
@@ -236,7 +260,7 @@ test('report: an ERROR check line, exit 3, summary and JUnit <error>', () => {
   assert.ok(!xml.includes('name="run"'), 'the error is on the check, not an extra testcase');
 });
 
-test('a check reading another step (ip-unchanged) is an ERROR when that step\'s lxc-ls was unreadable; waits show why', () => {
+test("a check reading another step (ip-unchanged) is an ERROR when that step's lxc-ls was unreadable; waits show why", () => {
   const good = stateFromFiles({ 'lxc-ls.txt': `${HEADER}\n${RUNNING}\n` });
   const bad = stateFromFiles({ 'lxc-ls.txt': 'sh: lxc-ls: not found\n' });
   const check = { id: 'c', kind: 'ip-unchanged', container: 'pv-example-net-client', from: 'baseline', to: 'after-start' } as unknown as Check;

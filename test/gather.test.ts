@@ -1,19 +1,25 @@
-import { test, after } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MARK, explainMissing, gatherCommands, gatherScript, newMark, parseGatherOutput, type GatherPaths } from '../lib/gather.ts';
-import { FILES, EXTRA_FILES, pingFileName, stateFromFiles } from '../lib/bundle.ts';
+import { explainMissing, gatherCommands, type GatherPaths, gatherScript, MARK, newMark, parseGatherOutput } from '../lib/gather.ts';
+import { EXTRA_FILES, FILES, pingFileName, stateFromFiles } from '../lib/bundle.ts';
 
 const sample = (path: string) => readFileSync(new URL(`./samples/${path}`, import.meta.url), 'utf8');
 
 const roots: string[] = [];
-after(() => { for (const r of roots) rmSync(r, { recursive: true, force: true }); });
+after(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
 
 /** Output each fake command prints (stdout) and its exit status. */
-interface FakeOut { out: string; rc?: number; stderr?: string }
+interface FakeOut {
+  out: string;
+  rc?: number;
+  stderr?: string;
+}
 
 /**
  * A temp dir with `bin/` holding fake lxc-ls, ip, nft, pvcontrol, pventer and timeout, whose
@@ -54,19 +60,22 @@ function fakeBox(outputs: { lxcLs: FakeOut; ip: FakeOut; nft: FakeOut; pvcontrol
   // until a ping from every source has started, so pings run one after another across
   // containers would print "alone" instead of "together"; a second pventer into a container
   // that is still busy prints "collision" (what a real pventer's /env-<pid> file does).
-  exe('pventer', [
-    '[ "$1" = -c ] && [ "$3" = ping ] && [ "$4" = -c ] && [ "$5" = 2 ] && [ "$6" = -W ] && [ "$7" = 1 ] || exit 99',
-    `k="$2-$8"; busy="${data}/busy-$2"`,
-    '[ -e "$busy" ] && echo "collision in $2" >&2',
-    `touch "$busy" "${data}/started-$k"`,
-    'i=0; while [ $i -lt 50 ]; do',
-    `  [ $(ls "${data}" | grep '^started-' | sed 's/-[^-]*$//' | sort -u | wc -l) -ge ${sources} ] && break`,
-    '  sleep 0.1; i=$((i+1))',
-    'done',
-    `if [ $i -lt 50 ]; then echo "together" >&2; else echo "alone" >&2; fi`,
-    'rm -f "$busy"',
-    `cat "${data}/ping-$k.out"; exit $(cat "${data}/ping-$k.rc")`,
-  ].join('\n'));
+  exe(
+    'pventer',
+    [
+      '[ "$1" = -c ] && [ "$3" = ping ] && [ "$4" = -c ] && [ "$5" = 2 ] && [ "$6" = -W ] && [ "$7" = 1 ] || exit 99',
+      `k="$2-$8"; busy="${data}/busy-$2"`,
+      '[ -e "$busy" ] && echo "collision in $2" >&2',
+      `touch "$busy" "${data}/started-$k"`,
+      'i=0; while [ $i -lt 50 ]; do',
+      `  [ $(ls "${data}" | grep '^started-' | sed 's/-[^-]*$//' | sort -u | wc -l) -ge ${sources} ] && break`,
+      '  sleep 0.1; i=$((i+1))',
+      'done',
+      `if [ $i -lt 50 ]; then echo "together" >&2; else echo "alone" >&2; fi`,
+      'rm -f "$busy"',
+      `cat "${data}/ping-$k.out"; exit $(cat "${data}/ping-$k.rc")`,
+    ].join('\n'),
+  );
   return { root, bin, data };
 }
 
@@ -81,8 +90,7 @@ function runScript(bin: string, script: string): string {
 const EMPTY: FakeOut = { out: '' };
 
 test('gatherCommands lists what a user would type', () => {
-  const cmds = gatherCommands({ deviceJsonFile: '/a/device.json', logFile: '/a/pv.log', appengineOut: "/tmp/it's.out" },
-    [{ from: 'pv-example-net-client', to: '10.0.5.3' }]);
+  const cmds = gatherCommands({ deviceJsonFile: '/a/device.json', logFile: '/a/pv.log', appengineOut: "/tmp/it's.out" }, [{ from: 'pv-example-net-client', to: '10.0.5.3' }]);
   assert.deepEqual(cmds, [
     [FILES.lxcLs, 'lxc-ls -f'],
     [FILES.deviceJson, 'cat /a/device.json'],
@@ -126,9 +134,19 @@ test('a real sh run of the script splits back into the exact file contents', () 
 
   const out = runScript(box.bin, gatherScript(paths, 5));
   const g = parseGatherOutput(out);
-  assert.deepEqual(Object.keys(g.files).sort(), [
-    FILES.deviceJson, FILES.ipAddr, FILES.lxcLs, FILES.nft, FILES.log, EXTRA_FILES.appengineOut, EXTRA_FILES.pvcontrol, EXTRA_FILES.exitStatus,
-  ].sort());
+  assert.deepEqual(
+    Object.keys(g.files).sort(),
+    [
+      FILES.deviceJson,
+      FILES.ipAddr,
+      FILES.lxcLs,
+      FILES.nft,
+      FILES.log,
+      EXTRA_FILES.appengineOut,
+      EXTRA_FILES.pvcontrol,
+      EXTRA_FILES.exitStatus,
+    ].sort(),
+  );
   assert.equal(g.files[FILES.lxcLs], sample('two-containers-one-pool/lxc-ls.txt'));
   assert.equal(g.files[FILES.deviceJson], deviceJson);
   assert.equal(g.files[FILES.log], log);
@@ -200,7 +218,10 @@ test('empty output is kept, a missing file is left out, a failing command with o
 test('pings from different containers run together, from one container one after another; sections hold stdout and stderr', () => {
   const busyLoss = sample('ping/busybox-loss.txt');
   const box = fakeBox({
-    lxcLs: EMPTY, ip: EMPTY, nft: EMPTY, pvcontrol: EMPTY,
+    lxcLs: EMPTY,
+    ip: EMPTY,
+    nft: EMPTY,
+    pvcontrol: EMPTY,
     pings: {
       'pv-example-net-client-10.0.5.3': { out: sample('ping/busybox-success.txt') },
       'pv-example-net-client-203.0.113.10': { out: busyLoss, rc: 1 },
@@ -237,7 +258,8 @@ test('the script leaves no temp dir behind', () => {
   mkdirSync(tmp);
   const paths: GatherPaths = { deviceJsonFile: join(box.root, 'x'), logFile: join(box.root, 'y'), appengineOut: join(box.root, 'z') };
   execFileSync('sh', ['-c', gatherScript(paths, 5, [{ from: 'a', to: 'b' }])], {
-    encoding: 'utf8', env: { ...process.env, PATH: `${box.bin}:${process.env.PATH}`, TMPDIR: tmp },
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${box.bin}:${process.env.PATH}`, TMPDIR: tmp },
   });
   assert.equal(execFileSync('ls', ['-A', tmp], { encoding: 'utf8' }), '');
 });
@@ -248,7 +270,6 @@ function outputs(g: { files: Record<string, string> }): Record<string, string> {
   const { [EXTRA_FILES.exitStatus]: _statuses, ...rest } = g.files;
   return rest;
 }
-
 
 const section = (file: string, content: string, rc = 0) => `${MARK} begin ${file}\n${content}\n${MARK} end rc=${rc}\n`;
 
@@ -310,7 +331,8 @@ test('parseGatherOutput: with a per-round marker, marker-like text inside conten
   const content = `before
 ${MARK} end rc=0
 after`;
-  const sec = (f: string, c: string) => `${mark} begin ${f}
+  const sec = (f: string, c: string) =>
+    `${mark} begin ${f}
 ${c}
 ${mark} end rc=0
 `;

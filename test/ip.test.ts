@@ -19,8 +19,13 @@ test('isIPv4', () => {
 test('classifyInPool: a usable host', () => {
   const f = classifyInPool('10.0.5.2', '10.0.5.0/24', '10.0.5.1');
   assert.deepEqual(f, {
-    inSubnet: true, isNetwork: false, isBroadcast: false, isGateway: false, usableHost: true,
-    network: '10.0.5.0', broadcast: '10.0.5.255',
+    inSubnet: true,
+    isNetwork: false,
+    isBroadcast: false,
+    isGateway: false,
+    usableHost: true,
+    network: '10.0.5.0',
+    broadcast: '10.0.5.255',
   });
   // the CIDR form lxc/pantavisor print is accepted too
   assert.equal(classifyInPool('10.0.5.254/24', '10.0.5.0/24', '10.0.5.1').usableHost, true);

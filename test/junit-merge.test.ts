@@ -8,7 +8,7 @@ import { stateFromFiles, type StepState } from '../lib/bundle.ts';
 import { evaluateScenario } from '../lib/evaluate.ts';
 import { mergeReports } from '../lib/junit-merge.ts';
 import { junitTotals, toJunit } from '../lib/report/junit.ts';
-import { summarize, type RunReport, type ScenarioReport } from '../lib/report/model.ts';
+import { type RunReport, type ScenarioReport, summarize } from '../lib/report/model.ts';
 import { findScenario, parsePlan, resolveStep } from '../lib/scenarios.ts';
 import { UsageError } from '../lib/errors.ts';
 import { readBundle } from '../scripts/shared/bundle-files.ts';
@@ -31,17 +31,43 @@ function judged(id: string, edit?: (files: Record<string, Record<string, string>
 /** One CI job's report.json: one scenario. */
 function job(s: ScenarioReport, label = 'pantavisor-appengine'): RunReport {
   return {
-    tool: 'pv-ipam-tests', version: '0.1.0', mode: 'live', target: { name: 'appengine', label },
-    startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:01:00Z', exitCode: s.status === 'passed' ? 0 : s.status === 'failed' ? 1 : 3,
-    summary: summarize([s]), scenarios: [s],
+    tool: 'pv-ipam-tests',
+    version: '0.1.0',
+    mode: 'live',
+    target: { name: 'appengine', label },
+    startedAt: '2026-01-01T00:00:00Z',
+    finishedAt: '2026-01-01T00:01:00Z',
+    exitCode: s.status === 'passed' ? 0 : s.status === 'failed' ? 1 : 3,
+    summary: summarize([s]),
+    scenarios: [s],
   };
 }
 
 const passed1 = judged('1');
 const passed6 = judged('6');
-const failed9 = judged('9', (f) => { f.boot['lxc-ls.txt'] = f.boot['lxc-ls.txt'].replace('10.0.3.3', '10.0.3.2'); });
-const skipped3: ScenarioReport = { id: '3', title: findScenario(plan, '3').title, status: 'skipped', skip: { capability: 'iptables', reason: 'command -v iptables failed', evidence: [] }, durationMs: 900, timings: {}, waits: [], checks: [] };
-const errored7: ScenarioReport = { id: '7', title: findScenario(plan, '7').title, status: 'error', error: 'image pantavisor-appengine:latest & <friends> not found', durationMs: 20, timings: {}, waits: [], checks: [] };
+const failed9 = judged('9', (f) => {
+  f.boot['lxc-ls.txt'] = f.boot['lxc-ls.txt'].replace('10.0.3.3', '10.0.3.2');
+});
+const skipped3: ScenarioReport = {
+  id: '3',
+  title: findScenario(plan, '3').title,
+  status: 'skipped',
+  skip: { capability: 'iptables', reason: 'command -v iptables failed', evidence: [] },
+  durationMs: 900,
+  timings: {},
+  waits: [],
+  checks: [],
+};
+const errored7: ScenarioReport = {
+  id: '7',
+  title: findScenario(plan, '7').title,
+  status: 'error',
+  error: 'image pantavisor-appengine:latest & <friends> not found',
+  durationMs: 20,
+  timings: {},
+  waits: [],
+  checks: [],
+};
 
 test('the realistic reports: passing, failing and errored jobs', () => {
   assert.equal(passed1.status, 'passed');
@@ -84,7 +110,10 @@ test('mergeReports: a junit.xml is refused with a line saying to give the report
 
 test('mergeReports: a report.json cut short, or not a pv-ipam-tests report, is a usage error naming it', () => {
   const text = JSON.stringify(job(passed1));
-  assert.throws(() => mergeReports([{ file: 'a/report.json', text: text.slice(0, text.length - 10) }]), (e: unknown) => e instanceof UsageError && /^a\/report\.json is not valid JSON \(truncated\? /.test((e as Error).message));
+  assert.throws(
+    () => mergeReports([{ file: 'a/report.json', text: text.slice(0, text.length - 10) }]),
+    (e: unknown) => e instanceof UsageError && /^a\/report\.json is not valid JSON \(truncated\? /.test((e as Error).message),
+  );
   assert.throws(() => mergeReports([{ file: 'b/report.json', text: '{"scenarios": []}' }]), /b\/report\.json is not a pv-ipam-tests report\.json/);
   assert.throws(() => mergeReports([{ file: 'a', text }, { file: 'b', text: JSON.stringify({ ...job(passed6), strict: true }) }]), /with and without STRICT=1/);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lintSet, lxcLines, poolsDefined, poolsUsed, type ExportView } from '../lib/lint.ts';
+import { type ExportView, lintSet, lxcLines, poolsDefined, poolsUsed } from '../lib/lint.ts';
 
 const INTERNAL = { type: 'bridge', bridge: 'pvbr0', subnet: '10.0.5.0/24', gateway: '10.0.5.1', nat: true };
 const LAB = { type: 'bridge', bridge: 'pvbr1', subnet: '10.0.6.0/24', gateway: '10.0.6.1', nat: false };
@@ -30,8 +30,11 @@ const collisionAsExported = container('pv-example-ipam-collision', { pool: 'inte
 const collision = container('pv-example-ipam-collision', { pool: 'internal', hostname: 'pv-example-ipam-collision', ip: '10.0.5.50' });
 const nopool = container('pv-example-ipam-nopool', { pool: 'does-not-exist', hostname: 'pv-example-ipam-nopool' });
 const pvcnet = container('pv-example-net-pvcnet', { pool: 'pvcnet', hostname: 'net-pvcnet' });
-const staticNative = container('pv-example-ipam-static', undefined,
-  'lxc.net.0.type = veth\nlxc.net.0.link = lxcbr0\nlxc.net.0.flags = up\nlxc.net.0.ipv4.address = 10.0.3.2/24\nlxc.net.0.ipv4.gateway = 10.0.3.1\nlxc.namespace.keep = user ipc\n');
+const staticNative = container(
+  'pv-example-ipam-static',
+  undefined,
+  'lxc.net.0.type = veth\nlxc.net.0.link = lxcbr0\nlxc.net.0.flags = up\nlxc.net.0.ipv4.address = 10.0.3.2/24\nlxc.net.0.ipv4.gateway = 10.0.3.1\nlxc.namespace.keep = user ipc\n',
+);
 const baked = container('pv-example-net-pvcnet', { pool: 'pvcnet', hostname: 'net-pvcnet' }, 'lxc.uts.name = x\nlxc.net.0.type = veth\n');
 
 const messages = (xs: ExportView[]) => lintSet(xs).map((w) => w.message);
@@ -53,7 +56,7 @@ test('Test 7: an unknown pool is predicted refused', () => {
 
 test('Test 8: a pool container with baked lxc.net.* is predicted refused by the backend', () => {
   assert.deepEqual(messages([lxcbr, baked]), [
-    "pv-example-net-pvcnet: declares pool 'pvcnet' but its lxc.container.conf has lxc.net.* entries (lxc.net.0.type = veth); Pantavisor refuses it (\"refused by backend pre-start validation\") and tears the revision down",
+    'pv-example-net-pvcnet: declares pool \'pvcnet\' but its lxc.container.conf has lxc.net.* entries (lxc.net.0.type = veth); Pantavisor refuses it ("refused by backend pre-start validation") and tears the revision down',
   ]);
 });
 
@@ -68,7 +71,10 @@ test('collision: the second asker of one static IP (name order) is predicted ref
   const w = lintSet([dev, valid, collision]);
   assert.equal(w.length, 1);
   assert.equal(w[0].container, 'pv-example-ipam-valid');
-  assert.match(w[0].message, /static IP 10\.0\.5\.50 is also asked for by pv-example-ipam-collision, which starts first \(name order\) and gets it; Pantavisor refuses pv-example-ipam-valid \("already in use in pool 'internal'"\)/);
+  assert.match(
+    w[0].message,
+    /static IP 10\.0\.5\.50 is also asked for by pv-example-ipam-collision, which starts first \(name order\) and gets it; Pantavisor refuses pv-example-ipam-valid \("already in use in pool 'internal'"\)/,
+  );
 });
 
 test('the gateway, the network and the broadcast address as static IPs', () => {
@@ -77,8 +83,8 @@ test('the gateway, the network and the broadcast address as static IPs', () => {
   const bc = container('bc', { pool: 'internal', ip: '10.0.5.255' });
   const bad = container('bad', { pool: 'internal', ip: '10.0.5.300' });
   assert.deepEqual(messages([dev, gw, net, bc, bad]), [
-    "bad: static IP '10.0.5.300' is not an IPv4 address; Pantavisor refuses it (\"invalid IP\") and tears the revision down",
-    'bc: static IP 10.0.5.255 is the broadcast address of pool \'internal\' (10.0.5.0/24)',
+    'bad: static IP \'10.0.5.300\' is not an IPv4 address; Pantavisor refuses it ("invalid IP") and tears the revision down',
+    "bc: static IP 10.0.5.255 is the broadcast address of pool 'internal' (10.0.5.0/24)",
     "gw: static IP 10.0.5.1 is pool 'internal''s gateway; Pantavisor refuses it (\"already in use\") and tears the revision down",
     "net: static IP 10.0.5.0 is the network address of pool 'internal' (10.0.5.0/24)",
   ]);

@@ -2,17 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parsePvLog, type PvLogLine } from '../lib/parse/pv-log.ts';
-import {
-  countSatisfied, describeCount, describePattern, findLines, lineMatches, orderedSubsequence, shortLine, type LogPattern,
-} from '../lib/log-match.ts';
+import { countSatisfied, describeCount, describePattern, findLines, lineMatches, type LogPattern, orderedSubsequence, shortLine } from '../lib/log-match.ts';
 
 const sample = (path: string) => readFileSync(new URL(`./samples/${path}`, import.meta.url), 'utf8');
 
 const LOG = [
   '[pantavisor] 1456 INFO\t -- [ipam]: (pv_ipam_init:58) IPAM subsystem initialized',
-  '[pantavisor] 1456 DEBUG\t -- [parser-system1]: platform \'a\' network: pool=internal',
+  "[pantavisor] 1456 DEBUG\t -- [parser-system1]: platform 'a' network: pool=internal",
   '[pantavisor] 1462 INFO\t -- [ipam]: (pv_ipam_allocate:309) allocated 10.0.5.2/24 to a from pool internal',
-  '[pantavisor] 1462 ERROR\t -- [platforms]: (pv_platform_start:1259) failed to reserve static IP 1.2.3.4 for platform \'a\'',
+  "[pantavisor] 1462 ERROR\t -- [platforms]: (pv_platform_start:1259) failed to reserve static IP 1.2.3.4 for platform 'a'",
   '[pantavisor] 1462 INFO\t -- [ipam]: (pv_ipam_allocate:309) allocated 10.0.5.3/24 to b from pool internal',
 ].join('\n') + '\n';
 const lines = parsePvLog(LOG).lines;
@@ -111,8 +109,7 @@ test('describeCount', () => {
 });
 
 test('describePattern renders the plan form', () => {
-  assert.equal(describePattern({ level: 'ERROR', module: 'platforms', function: 'pv_platform_start', text: 'refusing to start' }),
-    'ERROR [platforms] pv_platform_start: "refusing to start"');
+  assert.equal(describePattern({ level: 'ERROR', module: 'platforms', function: 'pv_platform_start', text: 'refusing to start' }), 'ERROR [platforms] pv_platform_start: "refusing to start"');
   assert.equal(describePattern({ module: 'ipam', regex: '^allocated' }), '[ipam] /^allocated/');
   assert.equal(describePattern({ text: 'x' }), '"x"');
   assert.equal(describePattern({ level: 'INFO' }), 'INFO (any message)');
@@ -223,7 +220,12 @@ test('static-ip-outside-subnet: no allocation; ipam ERRORs all say the IP is not
 
 test('two-containers-one-pool: allocations, pool and bridge lines', () => {
   const log = parsePvLog(sample('two-containers-one-pool/pantavisor.log'));
-  const allocated = findLines(log.lines, { level: 'INFO', module: 'ipam', function: 'pv_ipam_allocate', regex: '^allocated 10\\.0\\.5\\.\\d+/24 to pv-example-net-(client|server) from pool internal$' });
+  const allocated = findLines(log.lines, {
+    level: 'INFO',
+    module: 'ipam',
+    function: 'pv_ipam_allocate',
+    regex: '^allocated 10\\.0\\.5\\.\\d+/24 to pv-example-net-(client|server) from pool internal$',
+  });
   assert.equal(allocated.length, 2);
   assert.ok(countSatisfied(allocated.length, { eq: 2 }));
   assert.equal(findLines(log.lines, { module: 'ipam', function: 'pv_ipam_add_pool', text: "added pool 'internal'" }).length, 1);
@@ -247,12 +249,24 @@ test('lines of the real log keep their file line numbers', () => {
   assert.ok(shortLine(alloc as PvLogLine).startsWith(`#${alloc.lineNo} INFO [ipam] pv_ipam_allocate: allocated`));
 });
 
-test('regexRisk refuses the patterns that backtrack catastrophically, and none of the plan\'s', async () => {
+test("regexRisk refuses the patterns that backtrack catastrophically, and none of the plan's", async () => {
   const { regexRisk } = await import('../lib/log-match.ts');
   for (const bad of ['(a+)+$', '^(.*)*x', '(a|ab)*c', '(\\w+\\s?){2,}$', '((ab)*)+', '(?:a*){3}', '(x+x+)+y', 'a'.repeat(1001)]) {
     assert.ok(regexRisk(bad), bad);
   }
-  for (const ok of ['^allocated 10\\.0\\.5\\.\\d+/24 to x$', '^(allocated|reserved) .*nopool', '^setup NAT \\(\\w+\\) for pool lab$', '[(a+)+]', '\\(a+\\)+', '(ab)+', '(a+)?', '(a|b){1}', '(?:\\d+\\.){1}']) {
+  for (
+    const ok of [
+      '^allocated 10\\.0\\.5\\.\\d+/24 to x$',
+      '^(allocated|reserved) .*nopool',
+      '^setup NAT \\(\\w+\\) for pool lab$',
+      '[(a+)+]',
+      '\\(a+\\)+',
+      '(ab)+',
+      '(a+)?',
+      '(a|b){1}',
+      '(?:\\d+\\.){1}',
+    ]
+  ) {
     assert.equal(regexRisk(ok), undefined, ok);
   }
 });
@@ -264,7 +278,10 @@ test('a plan with a catastrophic regex is refused at load, one line; a long mess
   const root = new URL('../', import.meta.url);
   const plan = JSON.parse(readFileSync(new URL('scenarios.json', root), 'utf8'));
   plan.scenarios[0].steps[0].checks.find((c: { line?: { regex?: string } }) => c.line?.regex).line.regex = '^(a+)+$';
-  assert.throws(() => parsePlan(JSON.stringify(plan), readFileSync(new URL('scenarios.schema.json', root), 'utf8')), /^\w*Error: scenarios\.json\/scenarios\/0\/steps\/0\/checks\/\d+\/line\/regex: \/\^\(a\+\)\+\$\/: a repeated group holds a quantifier/);
+  assert.throws(
+    () => parsePlan(JSON.stringify(plan), readFileSync(new URL('scenarios.schema.json', root), 'utf8')),
+    /^\w*Error: scenarios\.json\/scenarios\/0\/steps\/0\/checks\/\d+\/line\/regex: \/\^\(a\+\)\+\$\/: a repeated group holds a quantifier/,
+  );
   const t0 = performance.now();
   const line = { lineNo: 1, raw: '', platform: 'pantavisor', time: 1, level: 'INFO', module: 'm', function: 'f', message: 'a'.repeat(100_000) + '!' } as PvLogLine;
   assert.equal(lineMatches(line, { regex: 'a*a*!' }), false);

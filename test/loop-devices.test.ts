@@ -1,7 +1,7 @@
-import { test, after } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOOP_NAME_MAX, loopsBackedBy, mayBeStorageLoop, parseHostLosetup, parseReleased, releaseLoopsScript } from '../lib/loop-devices.ts';
@@ -25,7 +25,10 @@ function run(loops: { n: number; file: string }[], mounts: string, alone: boolea
   }
   mkdirSync(join(root, 'sys', 'loop9'), { recursive: true }); // a free device: no loop/backing_file
   writeFileSync(join(root, 'mounts'), mounts);
-  const exe = (name: string, body: string) => { writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`); chmodSync(join(bin, name), 0o755); };
+  const exe = (name: string, body: string) => {
+    writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
+    chmodSync(join(bin, name), 0o755);
+  };
   exe('losetup', `[ "$1" = -d ] && echo "$2" >> ${root}/detached`);
   exe('umount', `echo "$2" >> ${root}/unmounted`);
   exe('mknod', 'true');
@@ -76,7 +79,7 @@ test('host losetup -a lines and the loops backed by the volume files', () => {
 // an update's revision: trails/locals/<rev>/<name>/root.squashfs (observed §11, the lab's README)
 const LOCALS = '/var/pantavisor/storage/trails/locals/add-client/pv-example-net-client/root.squashfs';
 
-test('an update revision\'s loops (trails/locals/...), deleted or not, are released like rev 0\'s', () => {
+test("an update revision's loops (trails/locals/...), deleted or not, are released like rev 0's", () => {
   const loops = [...LOOPS, { n: 6, file: LOCALS }, { n: 7, file: `${LOCALS.replace('add-client', 'bad-pool')} (deleted)` }];
   const r = run(loops, MOUNTS, true);
   assert.deepEqual(r.detached, ['/dev/loop3', '/dev/loop4', '/dev/loop6', '/dev/loop7']);

@@ -70,11 +70,15 @@ test('overheadRow: a scenario skipped before any appengine started has nothing t
 test('eventTime: a teardown-finished condition is reached at the latest of its teardown, force stops and the next launch written by the time it was seen (observed §13), or at once without a teardown', () => {
   const tear: TeardownFinishedCheck = { id: 'teardown-finished', kind: 'teardown-finished', line: { module: 'controller', text: 'a platform did not work as expected. Tearing down...' } };
   const settled: LogContainsCheck = { id: 'boot-settled', kind: 'log-contains', line: { module: 'controller', text: 'a platform did not work as expected. Tearing down...' } };
-  const log = parsePvLog([
-    L(100, 'logserver', 'starting logserver loop'), L(103, 'controller', 'a platform did not work as expected. Tearing down...'),
-    L(108, 'state', "platform 'pv-a' did not exit after lenient stop, force stopping"), L(110, 'logserver', 'starting logserver loop'),
-    L(111, 'platforms', "force stopping platform 'pv-b'"),
-  ].join('\n') + '\n');
+  const log = parsePvLog(
+    [
+      L(100, 'logserver', 'starting logserver loop'),
+      L(103, 'controller', 'a platform did not work as expected. Tearing down...'),
+      L(108, 'state', "platform 'pv-a' did not exit after lenient stop, force stopping"),
+      L(110, 'logserver', 'starting logserver loop'),
+      L(111, 'platforms', "force stopping platform 'pv-b'"),
+    ].join('\n') + '\n',
+  );
   assert.equal(eventTime([settled], log, 99.2), 103.5);
   assert.equal(eventTime([settled, tear], log, 99.2), 108.5);
   const noTeardown = parsePvLog([L(100, 'state', READY)].join('\n') + '\n');

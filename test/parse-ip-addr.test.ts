@@ -11,7 +11,10 @@ test('real busybox ip addr (two-containers-one-pool)', () => {
   const pvbr0 = findIface(ifaces, 'pvbr0');
   assert.equal(pvbr0?.state, undefined, 'busybox prints no state');
   assert.deepEqual(pvbr0, {
-    index: 3, name: 'pvbr0', flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], mtu: 1500,
+    index: 3,
+    name: 'pvbr0',
+    flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'],
+    mtu: 1500,
     mac: 'fe:46:ec:e7:20:e7',
     inet: [{ address: '10.0.5.1', prefix: 24, cidr: '10.0.5.1/24', broadcast: '10.0.5.255', scope: 'global' }],
     inet6: [],
@@ -28,7 +31,9 @@ test('real busybox ip addr (two-containers-one-pool)', () => {
 test('real busybox ip addr (static-ip-outside-subnet): bridges only', () => {
   const ifaces = parseIpAddr(sample('static-ip-outside-subnet/ip-addr.txt'));
   assert.deepEqual(ifaces.map((i) => [i.name, i.inet.map((a) => a.cidr)]), [
-    ['lo', ['127.0.0.1/8']], ['lxcbr0', ['10.0.3.1/24']], ['pvbr0', ['10.0.5.1/24']],
+    ['lo', ['127.0.0.1/8']],
+    ['lxcbr0', ['10.0.3.1/24']],
+    ['pvbr0', ['10.0.5.1/24']],
   ]);
 });
 
@@ -56,7 +61,7 @@ test('iproute2 ip addr: state, peer ifN, altname, inet6, secondary, dynamic', ()
 
 test('empty and junk input', () => {
   assert.deepEqual(parseIpAddr(''), []);
-  assert.deepEqual(parseIpAddr('ip: can\'t find device \'pvbr9\'\n'), []);
+  assert.deepEqual(parseIpAddr("ip: can't find device 'pvbr9'\n"), []);
   assert.equal(findIface([], 'pvbr0'), undefined);
 });
 

@@ -42,12 +42,22 @@ test('columns shifted by a list wider than the header, CRLF, blank line, comma l
   const rows = parseLxcLs(sample('lxc-ls/shifted-columns-crlf.txt'));
   assert.equal(rows.length, 2);
   assert.deepEqual(rows[0], {
-    name: 'pv-example-net-client', state: 'RUNNING', autostart: '0', groups: '-',
-    ipv4: ['10.0.5.2', '10.0.3.7'], ipv6: [], unprivileged: 'false',
+    name: 'pv-example-net-client',
+    state: 'RUNNING',
+    autostart: '0',
+    groups: '-',
+    ipv4: ['10.0.5.2', '10.0.3.7'],
+    ipv6: [],
+    unprivileged: 'false',
   });
   assert.deepEqual(rows[1], {
-    name: 'pv-example-net-server', state: 'RUNNING', autostart: '1', groups: 'onboot',
-    ipv4: ['10.0.5.3', '10.0.3.8'], ipv6: ['fd00::3'], unprivileged: 'false',
+    name: 'pv-example-net-server',
+    state: 'RUNNING',
+    autostart: '1',
+    groups: 'onboot',
+    ipv4: ['10.0.5.3', '10.0.3.8'],
+    ipv6: ['fd00::3'],
+    unprivileged: 'false',
   });
 });
 

@@ -8,13 +8,23 @@ const sample = (path: string) => readFileSync(new URL(`./samples/${path}`, impor
 test('real ruleset after one launch: one masquerade rule', () => {
   const tables = parseNftRuleset(sample('two-containers-one-pool/nft-ruleset.txt'));
   assert.deepEqual(tables, [{
-    family: 'ip', name: 'nat', chains: [{
-      name: 'postrouting', type: 'nat', hook: 'postrouting', priority: 'srcnat', policy: 'accept',
+    family: 'ip',
+    name: 'nat',
+    chains: [{
+      name: 'postrouting',
+      type: 'nat',
+      hook: 'postrouting',
+      priority: 'srcnat',
+      policy: 'accept',
       rules: ['ip saddr 10.0.5.0/24 oifname != "pvbr0" masquerade'],
     }],
   }]);
   assert.deepEqual(findMasqueradeRules(tables), [{
-    family: 'ip', table: 'nat', chain: 'postrouting', saddr: '10.0.5.0/24', oifnameNot: 'pvbr0',
+    family: 'ip',
+    table: 'nat',
+    chain: 'postrouting',
+    saddr: '10.0.5.0/24',
+    oifnameNot: 'pvbr0',
     raw: 'ip saddr 10.0.5.0/24 oifname != "pvbr0" masquerade',
     source: { kind: 'ipv4', negated: false, intervals: [[167773440n, 167773695n]] },
   }]);

@@ -27,8 +27,7 @@ test('iputils 100% loss', () => {
 });
 
 test('iputils errors', () => {
-  assert.deepEqual(parsePing(sample('ping/iputils-errors.txt')),
-    { transmitted: 2, received: 0, lossPercent: 100, tool: 'iputils', errors: 2 });
+  assert.deepEqual(parsePing(sample('ping/iputils-errors.txt')), { transmitted: 2, received: 0, lossPercent: 100, tool: 'iputils', errors: 2 });
 });
 
 test('iputils duplicates and fractional loss, CRLF', () => {

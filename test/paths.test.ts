@@ -10,7 +10,7 @@ test('pathOverlap: the defaults side by side are fine', () => {
   assert.equal(pathOverlap({ ...base, REPORT_DIR: '/w' }), undefined);
 });
 
-test('pathOverlap: PVTXD is, is inside or holds ARTIFACTS (stage would delete the build\'s pvrexports)', () => {
+test("pathOverlap: PVTXD is, is inside or holds ARTIFACTS (stage would delete the build's pvrexports)", () => {
   assert.match(pathOverlap({ ...base, PVTXD: '/w/build/deploy' })!, /^PVTXD=\/w\/build\/deploy is ARTIFACTS=\/w\/build\/deploy: stage-N deletes/);
   assert.match(pathOverlap({ ...base, PVTXD: '/w/build/deploy/' })!, /is ARTIFACTS/);
   assert.match(pathOverlap({ ...base, PVTXD: '/w/build/deploy/pvtx.d' })!, /is inside ARTIFACTS/);

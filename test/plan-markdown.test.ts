@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { buildTargets, docSettings, inline, planMarkdown, sourceArtifact, type DocPlan } from '../lib/plan-markdown.ts';
-import { parsePlan, type Check } from '../lib/scenarios.ts';
+import { buildTargets, type DocPlan, docSettings, inline, planMarkdown, sourceArtifact } from '../lib/plan-markdown.ts';
+import { type Check, parsePlan } from '../lib/scenarios.ts';
 import { DEFAULTS } from '../lib/config.ts';
 
 const planText = readFileSync(new URL('../scenarios.json', import.meta.url), 'utf8');
@@ -20,7 +20,10 @@ function section(md: string, heading: string): string {
   for (let i = start + 1; i < lines.length; i++) {
     if (lines[i].startsWith('```')) fenced = !fenced;
     const m = !fenced && /^(#+) /.exec(lines[i]);
-    if (m && m[1].length <= level) { end = i; break; }
+    if (m && m[1].length <= level) {
+      end = i;
+      break;
+    }
   }
   return '\n' + lines.slice(start + 1, end).join('\n');
 }
@@ -46,7 +49,7 @@ test('the real plan: title, version, build targets, every test with its sections
     }
   }
   assert.match(md, /\n## Troubleshooting\n\n\| Symptom \| Cause \| Fix \|\n\|---\|---\|---\|\n\| No IPs assigned \| Missing device\.json \| Ensure /);
-  assert.ok(!md.includes('${EXTERNAL_HOST}'), 'variables are substituted with the plan\'s values');
+  assert.ok(!md.includes('${EXTERNAL_HOST}'), "variables are substituted with the plan's values");
   assert.ok(md.includes(`pventer -c pv-example-net-server ping -c 2 ${DEFAULTS.EXTERNAL_HOST}`));
   // the plan's tests, then the ones beyond it, each in scenarios.json's order, then troubleshooting
   const headings = md.split('\n').filter((l) => /^##+ (Test |Beyond|Updates|Troubleshooting)/.test(l)).map((l) => l.replace(/:.*/, ''));
@@ -65,7 +68,7 @@ test('deterministic: the same plan gives the same bytes, with no date in them', 
   assert.doesNotMatch(a, /20\d\d-\d\d-\d\d/);
 });
 
-test('Execute: the plan\'s docker commands, the readiness conditions instead of sleep, and later steps with their command', () => {
+test("Execute: the plan's docker commands, the readiness conditions instead of sleep, and later steps with their command", () => {
   const md = planMarkdown(realPlan());
   const t1 = section(md, '## Test 1: Basic IPAM Pool Allocation');
   assert.ok(t1.includes([
@@ -101,7 +104,7 @@ test('Verify: each evidence command once per step, under the plan rows it shows;
   ].join('\n')));
   assert.equal(verify.split('\n').filter((l) => l === 'docker exec pva-test lxc-ls -f').length, 1);
   const t4 = section(section(md, '## Test 4: NAT backend selection (nftables preferred)'), '### Verify');
-  assert.ok(t4.includes("# Expected no output: Verify: no \"(iptables)\" lines\ndocker exec pva-test grep -F 'setup NAT (iptables)' /var/pantavisor/storage/logs/0/pantavisor/pantavisor.log"));
+  assert.ok(t4.includes('# Expected no output: Verify: no "(iptables)" lines\ndocker exec pva-test grep -F \'setup NAT (iptables)\' /var/pantavisor/storage/logs/0/pantavisor/pantavisor.log'));
 });
 
 test('Test 8: the derived artifact is copied from the work directory and its derivation said', () => {
@@ -139,7 +142,8 @@ function extendedPlan(): DocPlan {
     skipEvidence: ['px-server-ip'],
     artifacts: ['pv-example-device-ipam+tiny-pool', 'pv-example-net-server'],
     steps: [{
-      id: 'boot', waitFor: t1.steps[0].waitFor,
+      id: 'boot',
+      waitFor: t1.steps[0].waitFor,
       checks: [
         { id: 'px-server-ip', kind: 'container-ipv4', container: 'pv-example-net-server', equals: '-', row: 'server: no IP' },
         { id: 'px-masq', kind: 'iptables-masquerade', row: 'iptables: MASQUERADE | once', knownIssue: { summary: 'rule appended twice', seenIn: 'main' } } as Check,
@@ -149,7 +153,7 @@ function extendedPlan(): DocPlan {
   return plan;
 }
 
-test('beyond the plan: its own section after the plan\'s tests, with observed, known issue, requires (and the skip evidence), beforeBoot', () => {
+test("beyond the plan: its own section after the plan's tests, with observed, known issue, requires (and the skip evidence), beforeBoot", () => {
   const md = planMarkdown(extendedPlan());
   const beyond = section(md, '## Beyond the plan');
   assert.ok(md.indexOf('## Test 9:') < md.indexOf('## Beyond the plan'));
@@ -158,7 +162,11 @@ test('beyond the plan: its own section after the plan\'s tests, with observed, k
   assert.ok(beyond.includes('### Test pool-exhaustion: Pool exhaustion'));
   assert.ok(px.includes("**What today's Pantavisor does:** Pantavisor starts the container without an address."));
   assert.ok(px.includes('**Known issue:** no refusal when the pool is full (seen in 028-rc11)'));
-  assert.ok(px.includes('**Requires:** `iptables` (the image has iptables); `nat-log` (pantavisor logs its NAT setup). Without it the test is SKIPPED, quoting `px-server-ip` as the evidence (FAILED when REQUIRE names it).'));
+  assert.ok(
+    px.includes(
+      '**Requires:** `iptables` (the image has iptables); `nat-log` (pantavisor logs its NAT setup). Without it the test is SKIPPED, quoting `px-server-ip` as the evidence (FAILED when REQUIRE names it).',
+    ),
+  );
   assert.ok(px.includes('#### Setup') && px.includes('#### Expected Results'));
   assert.ok(px.includes(`  --entrypoint /bin/sh pantavisor-appengine:latest -c "sleep infinity"\ndocker exec pva-test sh -c "echo 'x' > /tmp/marker"\ndocker exec pva-test sh -c 'mkdir -p`));
   const verify = section(px, '#### Verify');
@@ -173,7 +181,9 @@ test('derived artifacts and capabilities from scenarios.json', () => {
   const plan = extendedPlan();
   const md = planMarkdown(plan);
   const t8 = section(md, '## Test 8: Pool-using container with baked lxc.net.\\* is refused');
-  assert.ok(t8.includes('`pv-example-net-pvcnet+baked-net` is derived from `pv-example-net-pvcnet` by `make stage-8`: Test 8 needs a container that declares an IPAM pool AND has lxc.net.\\* baked into'));
+  assert.ok(
+    t8.includes('`pv-example-net-pvcnet+baked-net` is derived from `pv-example-net-pvcnet` by `make stage-8`: Test 8 needs a container that declares an IPAM pool AND has lxc.net.\\* baked into'),
+  );
   assert.ok(t8.includes('Edits:\n\n- `pv-example-net-pvcnet/lxc.container.conf += "lxc.net.0.type = veth"`'));
   const px = section(md, '### Test pool-exhaustion: Pool exhaustion');
   assert.ok(px.includes('# derived from pv-example-device-ipam by make stage-pool-exhaustion (scripts/derive.ts; edits below)\ncp .work/pv-example-device-ipam+tiny-pool.pvrexport.tgz pvtx.d/'));
@@ -187,7 +197,7 @@ test('derived artifacts and capabilities from scenarios.json', () => {
   assert.equal(sourceArtifact(plan, 'plain'), 'plain');
 });
 
-test('buildTargets: the plan\'s list, then what a scenario stages that it lacks; derived artifacts build their source', () => {
+test("buildTargets: the plan's list, then what a scenario stages that it lacks; derived artifacts build their source", () => {
   const plan = realPlan();
   assert.deepEqual(buildTargets(plan), plan.plan.buildTargets);
   plan.plan.buildTargets = ['pv-example-device-ipam'];
@@ -210,7 +220,7 @@ test('inline escapes Markdown outside code spans only', () => {
   assert.equal(inline('a \\* b'), 'a \\\\\\* b');
 });
 
-test('docSettings: the toolkit defaults, which are the plan\'s values', () => {
+test("docSettings: the toolkit defaults, which are the plan's values", () => {
   const st = docSettings();
   assert.equal(st.container, 'pva-test');
   assert.equal(st.artifacts, 'build/tmp-scarthgap/deploy/images/docker-x86_64');

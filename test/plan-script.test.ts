@@ -11,7 +11,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 function plan(args: string[], scenarios: string) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', `${ROOT}scripts/plan.ts`, ...args], {
-    cwd: ROOT, encoding: 'utf8', env: { ...process.env, SCENARIOS: scenarios, NO_COLOR: '1' },
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, SCENARIOS: scenarios, NO_COLOR: '1' },
   });
   return { status: r.status, out: r.stdout + r.stderr };
 }

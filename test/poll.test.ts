@@ -8,8 +8,13 @@ function fakeClock(start = 1_000_000) {
   const delays: number[] = [];
   return {
     now: () => t,
-    delay: async (ms: number) => { delays.push(ms); t += ms; },
-    advance: (ms: number) => { t += ms; },
+    delay: async (ms: number) => {
+      delays.push(ms);
+      t += ms;
+    },
+    advance: (ms: number) => {
+      t += ms;
+    },
     delays,
   };
 }
@@ -48,7 +53,14 @@ test('gives up at the deadline with the last value, attempts and elapsed', async
 test('a probe that takes time counts toward the deadline, and toward the interval', async () => {
   const c = fakeClock();
   let probes = 0;
-  const r = await pollUntil(async () => { c.advance(400); return ++probes; }, () => false, { timeoutMs: 1000, intervalMs: 100, now: c.now, delay: c.delay });
+  const r = await pollUntil(
+    async () => {
+      c.advance(400);
+      return ++probes;
+    },
+    () => false,
+    { timeoutMs: 1000, intervalMs: 100, now: c.now, delay: c.delay },
+  );
   assert.equal(r.ok, false);
   // a 400 ms probe is longer than the 100 ms interval: the next starts at once (no delay);
   // elapsed after probes: 400, 800, 1200 → 1200 > 1000: stop
@@ -59,13 +71,27 @@ test('a probe that takes time counts toward the deadline, and toward the interva
   // a 100 ms probe with a 300 ms interval waits only the remaining 200 ms
   const d = fakeClock();
   let n = 0;
-  await pollUntil(async () => { d.advance(100); return ++n; }, (v) => v >= 3, { timeoutMs: 10_000, intervalMs: 300, now: d.now, delay: d.delay });
+  await pollUntil(
+    async () => {
+      d.advance(100);
+      return ++n;
+    },
+    (v) => v >= 3,
+    { timeoutMs: 10_000, intervalMs: 300, now: d.now, delay: d.delay },
+  );
   assert.deepEqual(d.delays, [200, 200]);
 });
 
 test('the last probe still counts when it holds past the deadline', async () => {
   const c = fakeClock();
-  const r = await pollUntil(async () => { c.advance(5000); return 'ready'; }, (v) => v === 'ready', { timeoutMs: 1000, intervalMs: 100, now: c.now, delay: c.delay });
+  const r = await pollUntil(
+    async () => {
+      c.advance(5000);
+      return 'ready';
+    },
+    (v) => v === 'ready',
+    { timeoutMs: 1000, intervalMs: 100, now: c.now, delay: c.delay },
+  );
   assert.deepEqual(r, { ok: true, value: 'ready', attempts: 1, elapsedMs: 5000 });
 });
 
@@ -92,11 +118,15 @@ test('aborting while polling stops at the next probe', async () => {
   const c = fakeClock();
   const ac = new AbortController();
   let probes = 0;
-  const r = await pollUntil(async () => {
-    probes++;
-    if (probes === 3) ac.abort();
-    return probes;
-  }, () => false, { timeoutMs: 60_000, intervalMs: 100, now: c.now, delay: c.delay, signal: ac.signal });
+  const r = await pollUntil(
+    async () => {
+      probes++;
+      if (probes === 3) ac.abort();
+      return probes;
+    },
+    () => false,
+    { timeoutMs: 60_000, intervalMs: 100, now: c.now, delay: c.delay, signal: ac.signal },
+  );
   assert.equal(r.ok, false);
   assert.equal(r.attempts, 3);
   assert.equal(r.value, 3);
@@ -114,7 +144,13 @@ test('a value that holds wins over an abort', async () => {
 test('a probe that rejects rejects the poll', async () => {
   const c = fakeClock();
   await assert.rejects(
-    pollUntil(async () => { throw new Error('docker exec failed'); }, () => true, { timeoutMs: 1000, intervalMs: 100, now: c.now, delay: c.delay }),
+    pollUntil(
+      async () => {
+        throw new Error('docker exec failed');
+      },
+      () => true,
+      { timeoutMs: 1000, intervalMs: 100, now: c.now, delay: c.delay },
+    ),
     /docker exec failed/,
   );
 });

@@ -27,8 +27,13 @@ test('parseTarListing reads GNU and busybox tar -tv lines, links without their t
     '-rw-r--r-- root/root         4 2026-12-03 13:44 sp ace',
   ].join('\n');
   assert.deepEqual(parseTarListing(gnu), [
-    { type: '-', size: 3, name: 'json' }, { type: 'p', size: 0, name: 'fifo' }, { type: 'd', size: 0, name: 'objects/' },
-    { type: 'l', size: 0, name: 'objects/link' }, { type: 'h', size: 0, name: 'hard' }, { type: 'c', size: 0, name: 'zero' }, { type: '-', size: 4, name: 'sp ace' },
+    { type: '-', size: 3, name: 'json' },
+    { type: 'p', size: 0, name: 'fifo' },
+    { type: 'd', size: 0, name: 'objects/' },
+    { type: 'l', size: 0, name: 'objects/link' },
+    { type: 'h', size: 0, name: 'hard' },
+    { type: 'c', size: 0, name: 'zero' },
+    { type: '-', size: 4, name: 'sp ace' },
   ]);
   assert.deepEqual(parseTarListing('-rw-r--r-- 0/0 1234 2026-12-03 13:44:01 json\n'), [{ type: '-', size: 1234, name: 'json' }]);
   assert.equal(parseTarListing('json\nobjects/x\n'), undefined);
@@ -70,29 +75,43 @@ function hostile(dir: string, edit: (src: string, json: string) => void): string
 }
 
 const cases: [string, (src: string, json: string) => void, RegExp][] = [
-  ['a FIFO json', (_s, json) => { rmSync(json); execFileSync('mkfifo', [json]); }, /member 'json' is a FIFO/],
-  ['a json linked to /dev/zero', (_s, json) => { rmSync(json); symlinkSync('/dev/zero', json); }, /member 'json' is a symbolic link/],
-  ['an object linked to a host file', (src) => { rmSync(join(src, 'objects', sha(CONF))); symlinkSync('/etc/passwd', join(src, 'objects', sha(CONF))); }, /is a symbolic link/],
+  ['a FIFO json', (_s, json) => {
+    rmSync(json);
+    execFileSync('mkfifo', [json]);
+  }, /member 'json' is a FIFO/],
+  ['a json linked to /dev/zero', (_s, json) => {
+    rmSync(json);
+    symlinkSync('/dev/zero', json);
+  }, /member 'json' is a symbolic link/],
+  ['an object linked to a host file', (src) => {
+    rmSync(join(src, 'objects', sha(CONF)));
+    symlinkSync('/etc/passwd', join(src, 'objects', sha(CONF)));
+  }, /is a symbolic link/],
   ['a hard-linked member', (src, json) => linkSync(json, join(src, 'json2')), /is a hard link/],
-  ['an object that is a directory', (src) => { rmSync(join(src, 'objects', sha(CONF))); mkdirSync(join(src, 'objects', sha(CONF))); }, /^.*x\.pvrexport\.tgz: member 'objects\/[0-9a-f]{64}' is a directory, not a file$/],
+  ['an object that is a directory', (src) => {
+    rmSync(join(src, 'objects', sha(CONF)));
+    mkdirSync(join(src, 'objects', sha(CONF)));
+  }, /^.*x\.pvrexport\.tgz: member 'objects\/[0-9a-f]{64}' is a directory, not a file$/],
   ['a 600 MB json (sparse)', (_s, json) => truncateSync(json, 600 * 2 ** 20), /its 'json' entry is 600 MB, over the 64 MB cap/],
   ['a sparse 3 GB object', (src) => truncateSync(join(src, 'objects', sha(CONF)), 3 * 2 ** 30), /is 3072 MB, over the 512 MB cap for one object/],
 ];
 for (const [what, edit, re] of cases) {
-  test(`openExport refuses ${what}, one line, and leaves no extraction behind`, () => withTmp(async (dir) => {
-    const file = hostile(dir, edit);
-    const before = readdirSync(tmpdir()).filter((f) => f.startsWith('pv-ipam-tests-export-')).length;
-    await assert.rejects(openExport(file, 'x'), (e: Error) => {
-      assert.ok(e instanceof EnvironmentError, e.stack);
-      assert.match(e.message, re);
-      assert.doesNotMatch(e.message, /\n/);
-      return true;
-    });
-    assert.ok(readdirSync(tmpdir()).filter((f) => f.startsWith('pv-ipam-tests-export-')).length <= before);
-  }));
+  test(`openExport refuses ${what}, one line, and leaves no extraction behind`, () =>
+    withTmp(async (dir) => {
+      const file = hostile(dir, edit);
+      const before = readdirSync(tmpdir()).filter((f) => f.startsWith('pv-ipam-tests-export-')).length;
+      await assert.rejects(openExport(file, 'x'), (e: Error) => {
+        assert.ok(e instanceof EnvironmentError, e.stack);
+        assert.match(e.message, re);
+        assert.doesNotMatch(e.message, /\n/);
+        return true;
+      });
+      assert.ok(readdirSync(tmpdir()).filter((f) => f.startsWith('pv-ipam-tests-export-')).length <= before);
+    }));
 }
 
-test('openExport still opens a good export', () => withTmp(async (dir) => {
-  const x = await openExport(hostile(dir, () => {}), 'c');
-  assert.equal(x.config('c'), CONF);
-}));
+test('openExport still opens a good export', () =>
+  withTmp(async (dir) => {
+    const x = await openExport(hostile(dir, () => {}), 'c');
+    assert.equal(x.config('c'), CONF);
+  }));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, readdirSync, rmSync, truncateSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,72 +60,84 @@ test('exportProblem: what pvtx would refuse, one line each', () => {
   assert.match(exportProblem(['json'], ok, () => 'b'.repeat(64))!, /objects\/aaaaaaaaaaaa… \(c\/root.squashfs\) has sha256 bbbbbbbbbbbb…: corrupt/);
 });
 
-test('tarFailure turns GNU tar/gzip errors into one line', () => withTmp((dir) => {
-  const run = (file: string) => {
-    try {
-      execFileSync('tar', ['-tzf', file], { stdio: ['ignore', 'ignore', 'pipe'] });
-      return '';
-    } catch (e) {
-      return String((e as { stderr: Buffer }).stderr);
-    }
-  };
-  const plain = join(dir, 'plain.tgz');
-  writeFileSync(plain, 'this is not gzip at all\n');
-  assert.equal(tarFailure(run(plain)), 'not a gzip file');
-  const { file } = writeExport(dir);
-  truncateSync(file, Math.floor(statSync(file).size / 2));
-  assert.match(tarFailure(run(file)), /^truncated or corrupt/);
-  const gzText = join(dir, 'text.gz');
-  execFileSync('sh', ['-c', `echo hello | gzip > '${gzText}'`]);
-  assert.match(tarFailure(run(gzText)), /not a tar archive|tar cannot read it/);
-}));
+test('tarFailure turns GNU tar/gzip errors into one line', () =>
+  withTmp((dir) => {
+    const run = (file: string) => {
+      try {
+        execFileSync('tar', ['-tzf', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+        return '';
+      } catch (e) {
+        return String((e as { stderr: Buffer }).stderr);
+      }
+    };
+    const plain = join(dir, 'plain.tgz');
+    writeFileSync(plain, 'this is not gzip at all\n');
+    assert.equal(tarFailure(run(plain)), 'not a gzip file');
+    const { file } = writeExport(dir);
+    truncateSync(file, Math.floor(statSync(file).size / 2));
+    assert.match(tarFailure(run(file)), /^truncated or corrupt/);
+    const gzText = join(dir, 'text.gz');
+    execFileSync('sh', ['-c', `echo hello | gzip > '${gzText}'`]);
+    assert.match(tarFailure(run(gzText)), /not a tar archive|tar cannot read it/);
+  }));
 
-test('openExport: a good export gives its state and configs; bad ones fail with the file and the problem', () => withTmp(async (dir) => {
-  const { file, state, conf } = writeExport(dir);
-  const x = await openExport(file, NAME);
-  assert.deepEqual(x.state, state);
-  assert.equal(x.config(NAME), conf);
-  assert.deepEqual(readdirSync(tmpdir()).filter((f) => f.startsWith('pv-ipam-tests-export-')), [], 'the extraction is removed');
+test('openExport: a good export gives its state and configs; bad ones fail with the file and the problem', () =>
+  withTmp(async (dir) => {
+    const { file, state, conf } = writeExport(dir);
+    const x = await openExport(file, NAME);
+    assert.deepEqual(x.state, state);
+    assert.equal(x.config(NAME), conf);
+    assert.deepEqual(readdirSync(tmpdir()).filter((f) => f.startsWith('pv-ipam-tests-export-')), [], 'the extraction is removed');
 
-  const expectBad = async (path: string, re: RegExp) => {
-    await assert.rejects(openExport(path, 'x'), (e: Error) => e instanceof EnvironmentError && re.test(e.message));
-  };
-  await expectBad(join(dir, 'nope.tgz'), /nope\.tgz: missing$/);
-  writeFileSync(join(dir, 'empty.tgz'), '');
-  await expectBad(join(dir, 'empty.tgz'), /empty\.tgz: empty file$/);
-  writeFileSync(join(dir, 'text.tgz'), 'hello');
-  await expectBad(join(dir, 'text.tgz'), /text\.tgz: not a gzip file$/);
-  const d2 = join(dir, 'b'); mkdirSync(d2);
-  const dotted = writeExport(d2, { jsonName: './json' });
-  await expectBad(dotted.file, /'\.\/json'; pvtx needs exactly 'json'/);
-  // corrupt object: rewrite one object in place and re-pack
-  const d3 = join(dir, 'c'); mkdirSync(d3);
-  const c = writeExport(d3);
-  writeFileSync(join(d3, 'src', 'objects', sha(c.conf)), 'tampered\n');
-  execFileSync('tar', ['-czf', c.file, '-C', join(d3, 'src'), 'json', `objects/${sha(c.conf)}`, `objects/${sha(c.squash)}`]);
-  await expectBad(c.file, /pv-example-net-pvcnet\/lxc\.container\.conf\) has sha256 .*: corrupt/);
-  const d4 = join(dir, 'd'); mkdirSync(d4);
-  const t = writeExport(d4);
-  truncateSync(t.file, statSync(t.file).size - 40);
-  await expectBad(t.file, /truncated or corrupt/);
-}));
+    const expectBad = async (path: string, re: RegExp) => {
+      await assert.rejects(openExport(path, 'x'), (e: Error) => e instanceof EnvironmentError && re.test(e.message));
+    };
+    await expectBad(join(dir, 'nope.tgz'), /nope\.tgz: missing$/);
+    writeFileSync(join(dir, 'empty.tgz'), '');
+    await expectBad(join(dir, 'empty.tgz'), /empty\.tgz: empty file$/);
+    writeFileSync(join(dir, 'text.tgz'), 'hello');
+    await expectBad(join(dir, 'text.tgz'), /text\.tgz: not a gzip file$/);
+    const d2 = join(dir, 'b');
+    mkdirSync(d2);
+    const dotted = writeExport(d2, { jsonName: './json' });
+    await expectBad(dotted.file, /'\.\/json'; pvtx needs exactly 'json'/);
+    // corrupt object: rewrite one object in place and re-pack
+    const d3 = join(dir, 'c');
+    mkdirSync(d3);
+    const c = writeExport(d3);
+    writeFileSync(join(d3, 'src', 'objects', sha(c.conf)), 'tampered\n');
+    execFileSync('tar', ['-czf', c.file, '-C', join(d3, 'src'), 'json', `objects/${sha(c.conf)}`, `objects/${sha(c.squash)}`]);
+    await expectBad(c.file, /pv-example-net-pvcnet\/lxc\.container\.conf\) has sha256 .*: corrupt/);
+    const d4 = join(dir, 'd');
+    mkdirSync(d4);
+    const t = writeExport(d4);
+    truncateSync(t.file, statSync(t.file).size - 40);
+    await expectBad(t.file, /truncated or corrupt/);
+  }));
 
-test('derive: Test 8 artifact with the system tar, jq and sha256sum; GNU tar lists json and objects only', () => withTmp(async (dir) => {
-  const { file, conf, squash } = writeExport(dir);
-  const cfg = readConfig({ WORK_DIR: join(dir, 'work') }, dir);
-  const lines: string[] = [];
-  const out = await derive(cfg, `${NAME}+baked-net`, {
-    from: NAME,
-    edits: [{ containerConfig: { container: NAME, append: 'lxc.net.0.type = veth' } }, { srcJson: { container: NAME, set: 'args.PV_LXC_NETWORK_TYPE', to: 'veth' } }],
-  }, file, (l) => lines.push(`+ ${l}`));
-  const newConf = conf + 'lxc.net.0.type = veth\n';
-  const listed = execFileSync('tar', ['-tzf', out], { encoding: 'utf8' }).trim().split('\n');
-  assert.deepEqual(listed, ['json', ...[sha(newConf), sha(squash)].sort().map((s) => `objects/${s}`)]);
-  const x = await openExport(out, 'derived');
-  assert.equal(x.config(NAME), newConf);
-  assert.equal((x.state[`${NAME}/src.json`] as { args: Record<string, string> }).args.PV_LXC_NETWORK_TYPE, 'veth');
-  assert.deepEqual(Object.keys(x.state), Object.keys(JSON.parse(execFileSync('tar', ['-xzOf', file, 'json'], { encoding: 'utf8' }))), 'key order kept');
-  // every command was echoed, ready to copy: extract, append, sha256sum, mv, rm, jq, tar
-  const echoed = lines.join('\n');
-  for (const re of [/\+ tar -xzf .* -C /, /\+ cp .*objects\/[0-9a-f]{64}.* && printf '%s\\n' 'lxc\.net\.0\.type = veth' >> /, /\+ sha256sum /, /\+ jq -c /, /\+ tar -czf /]) assert.match(echoed, re);
-}));
+test('derive: Test 8 artifact with the system tar, jq and sha256sum; GNU tar lists json and objects only', () =>
+  withTmp(async (dir) => {
+    const { file, conf, squash } = writeExport(dir);
+    const cfg = readConfig({ WORK_DIR: join(dir, 'work') }, dir);
+    const lines: string[] = [];
+    const out = await derive(
+      cfg,
+      `${NAME}+baked-net`,
+      {
+        from: NAME,
+        edits: [{ containerConfig: { container: NAME, append: 'lxc.net.0.type = veth' } }, { srcJson: { container: NAME, set: 'args.PV_LXC_NETWORK_TYPE', to: 'veth' } }],
+      },
+      file,
+      (l) => lines.push(`+ ${l}`),
+    );
+    const newConf = conf + 'lxc.net.0.type = veth\n';
+    const listed = execFileSync('tar', ['-tzf', out], { encoding: 'utf8' }).trim().split('\n');
+    assert.deepEqual(listed, ['json', ...[sha(newConf), sha(squash)].sort().map((s) => `objects/${s}`)]);
+    const x = await openExport(out, 'derived');
+    assert.equal(x.config(NAME), newConf);
+    assert.equal((x.state[`${NAME}/src.json`] as { args: Record<string, string> }).args.PV_LXC_NETWORK_TYPE, 'veth');
+    assert.deepEqual(Object.keys(x.state), Object.keys(JSON.parse(execFileSync('tar', ['-xzOf', file, 'json'], { encoding: 'utf8' }))), 'key order kept');
+    // every command was echoed, ready to copy: extract, append, sha256sum, mv, rm, jq, tar
+    const echoed = lines.join('\n');
+    for (const re of [/\+ tar -xzf .* -C /, /\+ cp .*objects\/[0-9a-f]{64}.* && printf '%s\\n' 'lxc\.net\.0\.type = veth' >> /, /\+ sha256sum /, /\+ jq -c /, /\+ tar -czf /]) assert.match(echoed, re);
+  }));

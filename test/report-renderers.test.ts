@@ -11,10 +11,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createColors } from 'picocolors';
-import { checkLine, headerLine, NO_COLORS, runEndLines, scenarioEndLines, type Colors } from '../lib/report/console.ts';
+import { checkLine, type Colors, headerLine, NO_COLORS, runEndLines, scenarioEndLines } from '../lib/report/console.ts';
 import { fromJson, toJson } from '../lib/report/json.ts';
 import { toJunit } from '../lib/report/junit.ts';
-import { exitCodeOf, summarize, type RunReport } from '../lib/report/model.ts';
+import { exitCodeOf, type RunReport, summarize } from '../lib/report/model.ts';
 
 const DIR = fileURLToPath(new URL('./fixtures/report/', import.meta.url));
 const expected = (f: string) => readFileSync(`${DIR}${f}`, 'utf8');

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NO_COLORS, checkLine, skipLine, summaryLine, type Colors } from '../lib/report/console.ts';
+import { checkLine, type Colors, NO_COLORS, skipLine, summaryLine } from '../lib/report/console.ts';
 import { toJunit } from '../lib/report/junit.ts';
-import { exitCodeOf, summarize, type RunReport, type ScenarioReport } from '../lib/report/model.ts';
+import { exitCodeOf, type RunReport, type ScenarioReport, summarize } from '../lib/report/model.ts';
 import type { CheckResult } from '../lib/evaluate.ts';
 
 const hint = { symptom: 'No IPs assigned', cause: 'Missing device.json', fix: 'Ensure pv-example-device-ipam.pvrexport.tgz is in pvtx.d' };
@@ -17,14 +17,25 @@ function scenario(over: Partial<ScenarioReport> = {}): ScenarioReport {
 
 function run(scenarios: ScenarioReport[], over: Partial<RunReport> = {}): RunReport {
   return {
-    tool: 'pv-ipam-tests', version: '0.1.0', mode: 'live', target: { name: 'appengine', label: 'pantavisor-appengine' },
-    startedAt: '2024-01-01T00:00:00Z', finishedAt: '2024-01-01T00:01:00Z', exitCode: 0,
-    summary: summarize(scenarios), scenarios, ...over,
+    tool: 'pv-ipam-tests',
+    version: '0.1.0',
+    mode: 'live',
+    target: { name: 'appengine', label: 'pantavisor-appengine' },
+    startedAt: '2024-01-01T00:00:00Z',
+    finishedAt: '2024-01-01T00:01:00Z',
+    exitCode: 0,
+    summary: summarize(scenarios),
+    scenarios,
+    ...over,
   };
 }
 
 const TAGS: Colors = {
-  green: (s) => `<g>${s}</g>`, red: (s) => `<r>${s}</r>`, yellow: (s) => `<y>${s}</y>`, dim: (s) => `<d>${s}</d>`, bold: (s) => `<b>${s}</b>`,
+  green: (s) => `<g>${s}</g>`,
+  red: (s) => `<r>${s}</r>`,
+  yellow: (s) => `<y>${s}</y>`,
+  dim: (s) => `<d>${s}</d>`,
+  bold: (s) => `<b>${s}</b>`,
 };
 
 test('checkLine: a pass is one line, with the row if any', () => {
@@ -35,22 +46,28 @@ test('checkLine: a pass is one line, with the row if any', () => {
 
 test('checkLine: a failure shows expected and actual', () => {
   const line = checkLine(result({ pass: false, expected: 'pv-example-net-client IPv4 in 10.0.5.0/24', actual: 'pv-example-net-client IPv4 -' }), NO_COLORS);
-  assert.equal(line, [
-    'FAIL  t1-client-ip',
-    '      expected: pv-example-net-client IPv4 in 10.0.5.0/24',
-    '      actual:   pv-example-net-client IPv4 -',
-  ].join('\n'));
+  assert.equal(
+    line,
+    [
+      'FAIL  t1-client-ip',
+      '      expected: pv-example-net-client IPv4 in 10.0.5.0/24',
+      '      actual:   pv-example-net-client IPv4 -',
+    ].join('\n'),
+  );
 });
 
 test('checkLine: a failure with hint and note', () => {
   const line = checkLine(result({ pass: false, row: 'R', hint, realSystem: 'lxc-ls prints -' }), NO_COLORS);
-  assert.equal(line, [
-    'FAIL  t1-client-ip  (R)',
-    '      expected: e',
-    '      actual:   a',
-    '      hint:     No IPs assigned → Missing device.json: Ensure pv-example-device-ipam.pvrexport.tgz is in pvtx.d',
-    '      note:     lxc-ls prints -',
-  ].join('\n'));
+  assert.equal(
+    line,
+    [
+      'FAIL  t1-client-ip  (R)',
+      '      expected: e',
+      '      actual:   a',
+      '      hint:     No IPs assigned → Missing device.json: Ensure pv-example-device-ipam.pvrexport.tgz is in pvtx.d',
+      '      note:     lxc-ls prints -',
+    ].join('\n'),
+  );
   const colored = checkLine(result({ pass: false, hint, realSystem: 'n' }), TAGS).split('\n');
   assert.equal(colored[0], '<r>FAIL</r>  t1-client-ip');
   assert.ok(colored[3].startsWith('<y>      hint:'));
@@ -67,8 +84,36 @@ test('summarize counts scenarios by status and checks', () => {
     scenario({ id: '2', status: 'failed', checks: [result({ id: 'c', pass: false }), result({ id: 'd' })] }),
     scenario({ id: '3', status: 'error', error: 'no image' }),
   ]);
-  assert.deepEqual(s, { scenarios: 3, passed: 1, failed: 1, xfail: 0, xpass: 0, skipped: 0, errors: 1, checks: 4, checksFailed: 1, checksXfail: 0, checksXpass: 0, checksErrors: 0, checksUnjudged: 0 });
-  assert.deepEqual(summarize([]), { scenarios: 0, passed: 0, failed: 0, xfail: 0, xpass: 0, skipped: 0, errors: 0, checks: 0, checksFailed: 0, checksXfail: 0, checksXpass: 0, checksErrors: 0, checksUnjudged: 0 });
+  assert.deepEqual(s, {
+    scenarios: 3,
+    passed: 1,
+    failed: 1,
+    xfail: 0,
+    xpass: 0,
+    skipped: 0,
+    errors: 1,
+    checks: 4,
+    checksFailed: 1,
+    checksXfail: 0,
+    checksXpass: 0,
+    checksErrors: 0,
+    checksUnjudged: 0,
+  });
+  assert.deepEqual(summarize([]), {
+    scenarios: 0,
+    passed: 0,
+    failed: 0,
+    xfail: 0,
+    xpass: 0,
+    skipped: 0,
+    errors: 0,
+    checks: 0,
+    checksFailed: 0,
+    checksXfail: 0,
+    checksXpass: 0,
+    checksErrors: 0,
+    checksUnjudged: 0,
+  });
 });
 
 test('exitCodeOf: 0 when all passed, 1 when a check failed, the highest error code otherwise', () => {
@@ -148,10 +193,15 @@ const nasty = `a & b < c > d "q" 'a' \u0001bell\u0007 tab\there \u001B[31m`;
 
 test('toJunit: well-formed, escaped, with counts', () => {
   const scen = [
-    scenario({ id: '1', title: `Pools <&> "quotes" 'apos'`, checks: [
-      result({ id: 'ok-check', row: 'row <1> & more' }),
-      result({ id: 'bad-check', pass: false, kind: 'log-contains', expected: `line "x" & <y>`, actual: nasty, hint }),
-    ], status: 'failed' }),
+    scenario({
+      id: '1',
+      title: `Pools <&> "quotes" 'apos'`,
+      checks: [
+        result({ id: 'ok-check', row: 'row <1> & more' }),
+        result({ id: 'bad-check', pass: false, kind: 'log-contains', expected: `line "x" & <y>`, actual: nasty, hint }),
+      ],
+      status: 'failed',
+    }),
     scenario({ id: '2', title: 'No checks ran', status: 'error', error: `docker: "no such image" <x> & \u0000` }),
     scenario({ id: '3', title: 'Fine', checks: [result({ id: 'x', step: 'after-start' })] }),
   ];
@@ -190,11 +240,14 @@ test('toJunit: well-formed, escaped, with counts', () => {
 
   // the failure body: control characters dropped, tab kept, hint included
   const body = unescape(xml.slice(xml.indexOf('type="log-contains">') + 'type="log-contains">'.length, xml.indexOf('</failure>')));
-  assert.equal(body, [
-    `expected: line "x" & <y>`,
-    `actual:   a & b < c > d "q" 'a' bell tab\there [31m`,
-    `hint:     No IPs assigned → Missing device.json: Ensure pv-example-device-ipam.pvrexport.tgz is in pvtx.d`,
-  ].join('\n'));
+  assert.equal(
+    body,
+    [
+      `expected: line "x" & <y>`,
+      `actual:   a & b < c > d "q" 'a' bell tab\there [31m`,
+      `hint:     No IPs assigned → Missing device.json: Ensure pv-example-device-ipam.pvrexport.tgz is in pvtx.d`,
+    ].join('\n'),
+  );
 });
 
 test('toJunit: an empty run is still a valid document', () => {
@@ -230,10 +283,15 @@ const issue = { summary: 'nft masquerade rule added again on every launch', seen
 
 test('checkLine: XFAIL shows the known issue; XPASS says it looks fixed; STRICT says they fail', () => {
   const xf = result({ id: 'r-one-rule', pass: false, status: 'xfail', knownIssue: issue, expected: 'exactly 1', actual: '2 matching' });
-  assert.equal(checkLine(xf, NO_COLORS), [
-    'XFAIL r-one-rule', '      expected: exactly 1', '      actual:   2 matching',
-    '      known issue: nft masquerade rule added again on every launch (seen in pantavisor 303584a7)',
-  ].join('\n'));
+  assert.equal(
+    checkLine(xf, NO_COLORS),
+    [
+      'XFAIL r-one-rule',
+      '      expected: exactly 1',
+      '      actual:   2 matching',
+      '      known issue: nft masquerade rule added again on every launch (seen in pantavisor 303584a7)',
+    ].join('\n'),
+  );
   assert.match(checkLine(xf, NO_COLORS, true), /STRICT=1: an XFAIL counts as a failure/);
   const xp = result({ id: 'r-one-rule', pass: true, status: 'xpass', knownIssue: issue });
   assert.equal(checkLine(xp, NO_COLORS).split('\n')[0], 'XPASS r-one-rule');

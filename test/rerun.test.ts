@@ -2,12 +2,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { idsToRerun, parseRunReport } from '../lib/rerun.ts';
 import { UsageError } from '../lib/errors.ts';
-import { summarize, type RunReport, type ScenarioReport } from '../lib/report/model.ts';
+import { type RunReport, type ScenarioReport, summarize } from '../lib/report/model.ts';
 
 const sc = (id: string, status: ScenarioReport['status']): ScenarioReport => ({ id, title: id, status, durationMs: 1, timings: {}, waits: [], checks: [] });
 const report = (scenarios: ScenarioReport[]): RunReport => ({
-  tool: 'pv-ipam-tests', version: '0.1.0', mode: 'live', target: { name: 'lab', label: 'lab' }, startedAt: 'x', finishedAt: 'y', exitCode: 1,
-  summary: summarize(scenarios), scenarios,
+  tool: 'pv-ipam-tests',
+  version: '0.1.0',
+  mode: 'live',
+  target: { name: 'lab', label: 'lab' },
+  startedAt: 'x',
+  finishedAt: 'y',
+  exitCode: 1,
+  summary: summarize(scenarios),
+  scenarios,
 });
 
 test('idsToRerun: failed and errored, in the run order; passed, xfail, xpass and skipped are not rerun', () => {

@@ -12,7 +12,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 function stage(env: Record<string, string>, cwd: string): { status: number | null; out: string } {
   const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), `${ROOT}scripts/stage.ts`, '1'], {
-    cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env }, encoding: 'utf8',
+    cwd,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env },
+    encoding: 'utf8',
   });
   return { status: r.status, out: (r.stdout + r.stderr).trim() };
 }
@@ -56,7 +58,7 @@ test('stage refuses PVTXD that is, is inside, holds or links to ARTIFACTS; the b
 test('stage refuses REPORT_DIR, WORK_DIR, PVTXD or ARTIFACTS naming a file (or under one), and PVTXD equal to REPORT_DIR', () => {
   withDir((d) => {
     const art = build(d);
-    writeFileSync(`${d}/file`, 'the user\'s');
+    writeFileSync(`${d}/file`, "the user's");
     const ok = { ARTIFACTS: art, PVTXD: `${d}/p`, REPORT_DIR: `${d}/r`, WORK_DIR: `${d}/w` };
     refused(stage({ ...ok, REPORT_DIR: `${d}/file` }, d), /^pv-ipam-tests: REPORT_DIR=.*\/file is a file, not a directory$/);
     refused(stage({ ...ok, WORK_DIR: `${d}/file/sub` }, d), /^pv-ipam-tests: WORK_DIR=.*\/file\/sub: .*\/file is a file, not a directory$/);
@@ -71,7 +73,7 @@ test('stage refuses a pvtx.d holding pvrexports it did not stage, and deletes no
   withDir((d) => {
     const art = build(d);
     mkdirSync(`${d}/p`);
-    writeFileSync(`${d}/p/mine.pvrexport.tgz`, 'the user\'s');
+    writeFileSync(`${d}/p/mine.pvrexport.tgz`, "the user's");
     refused(stage({ ARTIFACTS: art, PVTXD: `${d}/p`, REPORT_DIR: `${d}/r`, WORK_DIR: `${d}/w` }, d), /^pv-ipam-tests: (.*\/)?p holds mine.pvrexport.tgz, not staged by pv-ipam-tests/);
     assert.deepEqual(readdirSync(`${d}/p`), ['mine.pvrexport.tgz']);
   });

@@ -1,9 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import {
-  builtArtifacts, findScenario, parsePlan, selectScenarios, resolveStep, substitute, validatePlan, type Check, type PlanFile, type Step,
-} from '../lib/scenarios.ts';
+import { builtArtifacts, type Check, findScenario, parsePlan, type PlanFile, resolveStep, selectScenarios, type Step, substitute, validatePlan } from '../lib/scenarios.ts';
 import { EVALUATORS } from '../lib/checks/index.ts';
 import { UsageError } from '../lib/errors.ts';
 
@@ -19,8 +17,17 @@ test('the real scenarios.json validates', () => {
   const plan = parsePlan(planText, schemaText);
   assert.equal(plan.plan.title, 'IPAM Networking Test Plan');
   assert.deepEqual(plan.scenarios.filter((s) => (s.section ?? 'plan') === 'plan').map((s) => s.id), ['1', '2', '3', '4', '6', '7', '8', '9']);
-  assert.deepEqual(plan.scenarios.filter((s) => s.section === 'beyond-plan').map((s) => s.id),
-    ['invalid', 'collision', 'pool-exhaustion', 'static-restart', 'no-nat-backend', 'iptables-fallback', '5', 'auto-recovery', 'relaunch']);
+  assert.deepEqual(plan.scenarios.filter((s) => s.section === 'beyond-plan').map((s) => s.id), [
+    'invalid',
+    'collision',
+    'pool-exhaustion',
+    'static-restart',
+    'no-nat-backend',
+    'iptables-fallback',
+    '5',
+    'auto-recovery',
+    'relaunch',
+  ]);
   for (const s of plan.scenarios) assert.equal(s.steps[0].run, undefined, `Test ${s.id} first step`);
 });
 
@@ -58,16 +65,23 @@ function minimal(): Record<string, any> {
     plan: { title: 'T', version: '1' },
     troubleshooting: { 'no-ips': { symptom: 's', cause: 'c', fix: 'f' } },
     scenarios: [{
-      id: '1', title: 'x', purpose: 'p', artifacts: ['pv-example-device-ipam'],
+      id: '1',
+      title: 'x',
+      purpose: 'p',
+      artifacts: ['pv-example-device-ipam'],
       steps: [{
-        id: 'boot', waitFor: [], pings: [{ from: 'pv-a', to: '10.0.5.3' }],
+        id: 'boot',
+        waitFor: [],
+        pings: [{ from: 'pv-a', to: '10.0.5.3' }],
         checks: [
           { id: 'a-running', kind: 'container-state', container: 'pv-a', state: 'RUNNING', hint: 'no-ips' },
           { id: 'a-ping', kind: 'ping-loss', from: 'pv-a', to: '10.0.5.3', lossPercent: 0 },
           { id: 'a-log', kind: 'log-contains', line: { module: 'ipam', regex: '^allocated' } },
         ],
       }, {
-        id: 'after', run: 'pvcontrol containers stop pv-a', waitFor: [],
+        id: 'after',
+        run: 'pvcontrol containers stop pv-a',
+        waitFor: [],
         checks: [{ id: 'a-same', kind: 'ip-unchanged', container: 'pv-a', from: 'boot', to: 'after' }],
       }],
     }],
@@ -95,51 +109,85 @@ test('the minimal plan is valid', () => {
 });
 
 test('unknown check kind', () => {
-  rejects((p) => { p.scenarios[0].steps[0].checks[0].kind = 'container-colour'; }, /^scenarios\.json\/scenarios\/0\/steps\/0\/checks\/0.*kind/);
+  rejects((p) => {
+    p.scenarios[0].steps[0].checks[0].kind = 'container-colour';
+  }, /^scenarios\.json\/scenarios\/0\/steps\/0\/checks\/0.*kind/);
 });
 
 test('missing field', () => {
-  rejects((p) => { delete p.scenarios[0].steps[0].checks[0].state; }, /^scenarios\.json\/scenarios\/0\/steps\/0\/checks\/0: must have required property 'state'$/);
-  rejects((p) => { delete p.scenarios[0].purpose; }, /^scenarios\.json\/scenarios\/0: must have required property 'purpose'$/);
-  rejects((p) => { delete p.plan; }, /^scenarios\.json: must have required property 'plan'$/);
+  rejects((p) => {
+    delete p.scenarios[0].steps[0].checks[0].state;
+  }, /^scenarios\.json\/scenarios\/0\/steps\/0\/checks\/0: must have required property 'state'$/);
+  rejects((p) => {
+    delete p.scenarios[0].purpose;
+  }, /^scenarios\.json\/scenarios\/0: must have required property 'purpose'$/);
+  rejects((p) => {
+    delete p.plan;
+  }, /^scenarios\.json: must have required property 'plan'$/);
 });
 
 test('unknown property and bad enum value', () => {
-  rejects((p) => { p.scenarios[0].steps[0].checks[0].colour = 'red'; }, /must NOT have additional properties 'colour'/);
-  rejects((p) => { p.scenarios[0].steps[0].checks[0].state = 'running'; }, /checks\/0\/state: must be equal to one of the allowed values \(RUNNING, STOPPED, FROZEN\)$/);
+  rejects((p) => {
+    p.scenarios[0].steps[0].checks[0].colour = 'red';
+  }, /must NOT have additional properties 'colour'/);
+  rejects((p) => {
+    p.scenarios[0].steps[0].checks[0].state = 'running';
+  }, /checks\/0\/state: must be equal to one of the allowed values \(RUNNING, STOPPED, FROZEN\)$/);
 });
 
 test('duplicate check id', () => {
-  rejects((p) => { p.scenarios[0].steps[0].checks[2].id = 'a-running'; }, /^scenarios\.json: check id 'a-running' appears twice$/);
+  rejects((p) => {
+    p.scenarios[0].steps[0].checks[2].id = 'a-running';
+  }, /^scenarios\.json: check id 'a-running' appears twice$/);
   // across steps too
-  rejects((p) => { p.scenarios[0].steps[1].checks[0].id = 'a-log'; }, /check id 'a-log' appears twice/);
+  rejects((p) => {
+    p.scenarios[0].steps[1].checks[0].id = 'a-log';
+  }, /check id 'a-log' appears twice/);
 });
 
 test('duplicate scenario and step ids', () => {
-  rejects((p) => { p.scenarios.push({ ...p.scenarios[0], steps: [{ id: 'boot', waitFor: [], checks: [{ id: 'other', kind: 'ips-unique' }] }] }); }, /scenario id '1' appears twice/);
-  rejects((p) => { p.scenarios[0].steps[1].id = 'boot'; }, /Test 1 has step 'boot' twice/);
+  rejects((p) => {
+    p.scenarios.push({ ...p.scenarios[0], steps: [{ id: 'boot', waitFor: [], checks: [{ id: 'other', kind: 'ips-unique' }] }] });
+  }, /scenario id '1' appears twice/);
+  rejects((p) => {
+    p.scenarios[0].steps[1].id = 'boot';
+  }, /Test 1 has step 'boot' twice/);
 });
 
 test('unknown hint', () => {
-  rejects((p) => { p.scenarios[0].steps[0].checks[0].hint = 'no-such-hint'; }, /^scenarios\.json: check 'a-running' names hint 'no-such-hint', which is not in troubleshooting$/);
+  rejects((p) => {
+    p.scenarios[0].steps[0].checks[0].hint = 'no-such-hint';
+  }, /^scenarios\.json: check 'a-running' names hint 'no-such-hint', which is not in troubleshooting$/);
 });
 
 test('ping-loss without its ping', () => {
-  rejects((p) => { delete p.scenarios[0].steps[0].pings; }, /^scenarios\.json: check 'a-ping' needs a ping from pv-a to 10\.0\.5\.3; add it to the step's pings$/);
-  rejects((p) => { p.scenarios[0].steps[0].pings[0].to = '10.0.5.4'; }, /check 'a-ping' needs a ping from pv-a to 10\.0\.5\.3/);
+  rejects((p) => {
+    delete p.scenarios[0].steps[0].pings;
+  }, /^scenarios\.json: check 'a-ping' needs a ping from pv-a to 10\.0\.5\.3; add it to the step's pings$/);
+  rejects((p) => {
+    p.scenarios[0].steps[0].pings[0].to = '10.0.5.4';
+  }, /check 'a-ping' needs a ping from pv-a to 10\.0\.5\.3/);
 });
 
 test('ip-unchanged naming a missing step', () => {
-  rejects((p) => { p.scenarios[0].steps[1].checks[0].from = 'baseline'; }, /^scenarios\.json: check 'a-same' names step 'baseline', which Test 1 does not have$/);
-  rejects((p) => { p.scenarios[0].steps[1].checks[0].to = 'later'; }, /names step 'later'/);
+  rejects((p) => {
+    p.scenarios[0].steps[1].checks[0].from = 'baseline';
+  }, /^scenarios\.json: check 'a-same' names step 'baseline', which Test 1 does not have$/);
+  rejects((p) => {
+    p.scenarios[0].steps[1].checks[0].to = 'later';
+  }, /names step 'later'/);
 });
 
 test('bad regex', () => {
-  rejects((p) => { p.scenarios[0].steps[0].checks[2].line.regex = '^allocated ('; }, /^scenarios\.json\/scenarios\/0\/steps\/0\/checks\/2\/line\/regex: must match format "regex"$/);
+  rejects((p) => {
+    p.scenarios[0].steps[0].checks[2].line.regex = '^allocated (';
+  }, /^scenarios\.json\/scenarios\/0\/steps\/0\/checks\/2\/line\/regex: must match format "regex"$/);
 });
 
 test('run on the first step', () => {
-  rejects((p) => { p.scenarios[0].steps[0].run = 'pvcontrol containers stop pv-a'; }, /^scenarios\.json: Test 1: the first step is the boot and cannot have 'run'$/);
+  rejects((p) => {
+    p.scenarios[0].steps[0].run = 'pvcontrol containers stop pv-a';
+  }, /^scenarios\.json: Test 1: the first step is the boot and cannot have 'run'$/);
 });
 
 test('not JSON', () => {
@@ -229,7 +277,10 @@ test('a scenario knownIssue must name the checks it explains, and only its own',
 test('a scenario artifact must be built (plan.buildTargets) or derived', () => {
   const plan = JSON.parse(planText);
   plan.scenarios[0].artifacts.push('pv-example-net-nonexistent');
-  assert.throws(() => validatePlan(plan, schema), (e: Error) => e instanceof UsageError && /Test 1 names artifact 'pv-example-net-nonexistent', which is neither in plan\.buildTargets nor a derived artifact/.test(e.message));
+  assert.throws(
+    () => validatePlan(plan, schema),
+    (e: Error) => e instanceof UsageError && /Test 1 names artifact 'pv-example-net-nonexistent', which is neither in plan\.buildTargets nor a derived artifact/.test(e.message),
+  );
   const p2 = JSON.parse(planText);
   p2.derivedArtifacts['pv-example-net-pvcnet+baked-net'].from = 'pv-example-elsewhere';
   assert.throws(() => validatePlan(p2, schema), (e: Error) => e instanceof UsageError && /derives from 'pv-example-elsewhere', which is not in plan\.buildTargets/.test(e.message));
@@ -248,6 +299,8 @@ test('allowStatus: only on a step with run, with its why; 126/127 (the command d
   assert.throws(withStop({ allowStatus: [126], allowStatusWhy: 'x' }), UsageError);
   assert.throws(withStop({ allowStatus: [0, 255], allowStatusWhy: undefined }), UsageError);
   const plan = parsePlan(planText, schemaText);
-  assert.deepEqual(plan.scenarios.flatMap((s) => s.steps.filter((st) => st.allowStatus).map((st) => `${s.id}/${st.id}: ${st.run} ${st.allowStatus}`)),
-    ['6/after-stop: pvcontrol containers stop pv-example-net-server 0,255', 'static-restart/after-stop: pvcontrol containers stop pv-example-ipam-valid 0,255']);
+  assert.deepEqual(plan.scenarios.flatMap((s) => s.steps.filter((st) => st.allowStatus).map((st) => `${s.id}/${st.id}: ${st.run} ${st.allowStatus}`)), [
+    '6/after-stop: pvcontrol containers stop pv-example-net-server 0,255',
+    'static-restart/after-stop: pvcontrol containers stop pv-example-ipam-valid 0,255',
+  ]);
 });

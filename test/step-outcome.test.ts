@@ -15,8 +15,11 @@ test('actionOutcome: 0 ok; 126/127, a shell "not found" and any status the step 
   // the relaunch step on an image without pgrep (observed §13): busybox kill with no pid exits 1
   const noPgrep = actionOutcome(step(), 1, 'sh: pgrep: not found\nkill: usage: kill [-s SIGNAL | -SIGNAL] PID...\n');
   assert.equal(noPgrep.ok, false);
-  assert.equal(!noPgrep.ok && noPgrep.line, "step 'after-relaunch': kill -9 $(pgrep -o -x pantavisor) exited 1, a command it runs is missing: sh: pgrep: not found | kill: usage: kill [-s SIGNAL | -SIGNAL] PID...");
-  const r127 = actionOutcome(step({ run: 'pvcontrol containers stop x' }), 127, 'timeout: can\'t execute \'pvcontrol\': No such file or directory');
+  assert.equal(
+    !noPgrep.ok && noPgrep.line,
+    "step 'after-relaunch': kill -9 $(pgrep -o -x pantavisor) exited 1, a command it runs is missing: sh: pgrep: not found | kill: usage: kill [-s SIGNAL | -SIGNAL] PID...",
+  );
+  const r127 = actionOutcome(step({ run: 'pvcontrol containers stop x' }), 127, "timeout: can't execute 'pvcontrol': No such file or directory");
   assert.match(!r127.ok ? r127.line : '', /^step 'after-relaunch': pvcontrol containers stop x exited 127 \(command not found\): timeout: can't execute/);
   assert.match((actionOutcome(step(), 126, 'Permission denied') as { line: string }).line, /exited 126 \(not executable\)/);
   // a real pvcontrol stop returns 255 (observed §1): allowed where the step says so, an ERROR elsewhere
@@ -44,7 +47,7 @@ test('shell-words: the programs of a command line, including $(...), backticks, 
   assert.deepEqual(programsOf('X=1 env Y=2 foo >>/log'), ['env', 'foo']);
   assert.deepEqual(programsOf('s=$(wc -c < /f 2>/dev/null) || { echo MISSING; exit 0; }; tail -c +5 /f'), ['wc', 'tail']);
   assert.deepEqual(programsOf('$CMD arg; "$x" y'), []);
-  assert.deepEqual(programsOf("nft.hidden list ruleset # a comment: rm"), ['nft.hidden']);
+  assert.deepEqual(programsOf('nft.hidden list ruleset # a comment: rm'), ['nft.hidden']);
   assert.deepEqual(programsOf("echo 'unclosed"), []);
 });
 
@@ -64,6 +67,8 @@ test('preflight: the tools of every scenario (steps, the gathering of what its c
   const need = scenarioTools(plan.scenarios.find((s) => s.id === 'relaunch')!, paths);
   assert.equal(preflightScript(['pgrep', "it's"]), `for t in pgrep "it's"; do command -v "$t" >/dev/null 2>&1 || echo "$t"; done; true`);
   assert.deepEqual(missingTools('pgrep\nnoise\n', ['pgrep', 'nft']), ['pgrep']);
-  assert.equal(missingToolsLine('relaunch', 'img:1', ['pgrep'], need),
-    'Test relaunch: the image img:1 has no command pgrep (step after-relaunch: kill -9 $(pgrep -o -x pantavisor)); nothing was booted');
+  assert.equal(
+    missingToolsLine('relaunch', 'img:1', ['pgrep'], need),
+    'Test relaunch: the image img:1 has no command pgrep (step after-relaunch: kill -9 $(pgrep -o -x pantavisor)); nothing was booted',
+  );
 });

@@ -4,15 +4,24 @@
  * check reads them, the exit-255 rule, and the parsed state an offline bundle gives (stateFromFiles).
  * Samples: test/samples/updates/lab (real lab outputs, see its README.md) and observed §11.
  */
-import { test, after } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  EXTRA_FILES, FILES, UPDATE_FILES, isUpdateFile, progressFileName, progressFileRevision, revisionLogFileName, revisionLogFileRevision,
-  revisionOfLink, stateFromFiles, unreadableEvidence,
+  EXTRA_FILES,
+  FILES,
+  isUpdateFile,
+  progressFileName,
+  progressFileRevision,
+  revisionLogFileName,
+  revisionLogFileRevision,
+  revisionOfLink,
+  stateFromFiles,
+  unreadableEvidence,
+  UPDATE_FILES,
 } from '../lib/bundle.ts';
 import { filesFor, gatherCommands, gatherScript, isOptionalFile, optionalCommand, optionalFilesFor, parseGatherOutput, revisionLogPath, storageOf } from '../lib/gather.ts';
 import { describeProgress, parseProgress, parseProgressLogs } from '../lib/parse/pv-progress.ts';
@@ -21,7 +30,9 @@ import type { Check } from '../lib/scenarios.ts';
 const sample = (name: string) => readFileSync(new URL(`./samples/updates/lab/${name}`, import.meta.url), 'utf8');
 
 const roots: string[] = [];
-after(() => { for (const r of roots) rmSync(r, { recursive: true, force: true }); });
+after(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
 
 const PATHS = { deviceJsonFile: '/var/pantavisor/storage/trails/0/device.json', logFile: '/var/pantavisor/storage/logs/0/pantavisor/pantavisor.log', appengineOut: '/o' };
 
@@ -39,7 +50,7 @@ test('file names carry the revision, / as +; rev 0 is pantavisor.log', () => {
   for (const f of [FILES.log, FILES.lxcLs, EXTRA_FILES.pvcontrol, 'ping-a-b.txt']) assert.ok(!isUpdateFile(f), f);
 });
 
-test('the command of each update file, from the file name (STORAGE_PATH given, or LOG_FILE\'s)', () => {
+test("the command of each update file, from the file name (STORAGE_PATH given, or LOG_FILE's)", () => {
   assert.equal(optionalCommand('progress-locals+add-client.json', PATHS), 'pvcontrol steps show-progress locals/add-client');
   assert.equal(optionalCommand('pantavisor-locals+add-client.log', PATHS), 'cat /var/pantavisor/storage/logs/locals/add-client/pantavisor/pantavisor.log');
   assert.equal(optionalCommand(UPDATE_FILES.logsCurrent, PATHS), 'readlink /var/pantavisor/storage/logs/current');
@@ -83,14 +94,17 @@ function box() {
   writeFileSync(join(storage, 'logs/0/pantavisor/pantavisor.log'), '');
   symlinkSync('locals/add-client', join(storage, 'logs/current'));
   writeFileSync(join(root, 'updated.json'), sample('progress-UPDATED.json'));
-  writeFileSync(join(bin, 'pvcontrol'), `#!/bin/sh
+  writeFileSync(
+    join(bin, 'pvcontrol'),
+    `#!/bin/sh
 [ "$1 $2" = "steps show-progress" ] || exit 99
 case "$3" in
 locals/add-client) cat '${join(root, 'updated.json')}' ;;
 locals/broken) echo 'curl: (7) Failed to connect'; exit 0 ;;
 *) echo '{"Error":"Resource does not exist"}' >&2; exit 255 ;;
 esac
-`);
+`,
+  );
   chmodSync(join(bin, 'pvcontrol'), 0o755);
   return { root, bin, storage };
 }
@@ -98,7 +112,14 @@ esac
 test('a real sh run of the gather script: the update files, exit 255 and a log that is not there yet', () => {
   const b = box();
   const paths = { ...PATHS, storagePath: b.storage };
-  const want = ['progress-locals+add-client.json', 'progress-locals+gone.json', 'progress-locals+broken.json', 'pantavisor-locals+add-client.log', 'pantavisor-locals+gone.log', UPDATE_FILES.logsCurrent];
+  const want = [
+    'progress-locals+add-client.json',
+    'progress-locals+gone.json',
+    'progress-locals+broken.json',
+    'pantavisor-locals+add-client.log',
+    'pantavisor-locals+gone.log',
+    UPDATE_FILES.logsCurrent,
+  ];
   const script = gatherScript(paths, 5, [], undefined, new Set(want));
   const out = execFileSync('sh', ['-c', script], { encoding: 'utf8', env: { ...process.env, PATH: `${b.bin}:${process.env.PATH}` }, timeout: 30_000 });
   const g = parseGatherOutput(out);
@@ -122,7 +143,15 @@ test('a real sh run of the gather script: the update files, exit 255 and a log t
 test('unreadable update files: 127, 126 and timeouts are errors (for pvcontrol a timeout or 1 is pantavisor not answering); JSON without a string status is an error', () => {
   const rc = (m: Record<string, number>) => JSON.stringify(m);
   const u = unreadableEvidence({
-    'exit-status.json': rc({ 'progress-locals+a.json': 127, 'progress-locals+b.json': 124, 'pantavisor-locals+a.log': 126, 'logs-current.txt': 137, 'progress-locals+c.json': 0, 'progress-locals+d.json': 255, 'progress-locals+e.json': 1 }),
+    'exit-status.json': rc({
+      'progress-locals+a.json': 127,
+      'progress-locals+b.json': 124,
+      'pantavisor-locals+a.log': 126,
+      'logs-current.txt': 137,
+      'progress-locals+c.json': 0,
+      'progress-locals+d.json': 255,
+      'progress-locals+e.json': 1,
+    }),
     'progress-locals+c.json': '{"status":7}',
   });
   assert.deepEqual(u, {
@@ -149,7 +178,12 @@ test('offline: stateFromFiles exposes the update files parsed (lab samples)', ()
   assert.equal(describeProgress(st.progress['locals/add-client'].progress!), 'UPDATED "Update finished, revision not set as rollback point" (progress 100)');
   assert.equal(st.progress['locals/bad-pool'].progress?.statusMsg, 'A container could not be started');
   assert.equal(st.runningRevision, '0');
-  assert.ok(st.revisionLogs['locals/bad-pool'].lines.some((l) => l.message === "(pv_platform_start:1242) platform 'pv-example-ipam-nopool' references unknown pool 'does-not-exist', refusing to start" || l.message.includes("references unknown pool 'does-not-exist'")));
+  assert.ok(
+    st.revisionLogs['locals/bad-pool'].lines.some((l) =>
+      l.message === "(pv_platform_start:1242) platform 'pv-example-ipam-nopool' references unknown pool 'does-not-exist', refusing to start" ||
+      l.message.includes("references unknown pool 'does-not-exist'")
+    ),
+  );
   // a bundle of a scenario without updates has none
   const plain = stateFromFiles({ [FILES.lxcLs]: '' });
   assert.deepEqual([plain.progress, plain.revisionLogs, plain.runningRevision], [{}, {}, undefined]);
@@ -164,7 +198,13 @@ test('progress JSON: the lab samples and observed §11 (verbatim)', () => {
   assert.deepEqual(p(sample('progress-NEW.json')), { status: 'NEW', statusMsg: 'Update ready to be run', progress: 0, retries: 0, logsText: '' });
   assert.equal(p(sample('progress-TESTING.json')).statusMsg, 'Awaiting to see if update is stable');
   // observed §11.2, the progress pantavisor reported in its log
-  assert.deepEqual(p('{"status":"ERROR","status-msg":"A container could not be started","progress":100,"retries":0}'), { status: 'ERROR', statusMsg: 'A container could not be started', progress: 100, retries: 0, logsText: '' });
+  assert.deepEqual(p('{"status":"ERROR","status-msg":"A container could not be started","progress":100,"retries":0}'), {
+    status: 'ERROR',
+    statusMsg: 'A container could not be started',
+    progress: 100,
+    retries: 0,
+    logsText: '',
+  });
   const logs = parseProgressLogs(p(sample('progress-ERROR.json')).logsText);
   assert.ok('entries' in logs);
   assert.deepEqual(logs.entries.map((e) => `${e.level} ${e.source}`), ['ERROR parser-system1', 'ERROR platforms', 'ERROR platforms', 'ERROR state', 'ERROR controller']);
@@ -187,10 +227,12 @@ test('logs/current: the lab writes the revision; an absolute or relative target 
   for (const bad of ['', '\n', 'a\nb', '/', '..']) assert.equal(revisionOfLink(bad), undefined, JSON.stringify(bad));
 });
 
-test('preflight asks the image for the update files\' programs when a check reads them', async () => {
+test("preflight asks the image for the update files' programs when a check reads them", async () => {
   const { scenarioTools } = await import('../lib/preflight.ts');
   const scenario = {
-    id: 'u', title: 'u', artifacts: [],
+    id: 'u',
+    title: 'u',
+    artifacts: [],
     steps: [{ id: 'boot', waitFor: [progressCheck], checks: [{ id: 'r', kind: 'running-revision', equals: '0' } as Check] }],
   } as unknown as Parameters<typeof scenarioTools>[0];
   const need = scenarioTools(scenario, PATHS);

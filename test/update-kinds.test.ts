@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { progressFileName, stateFromFiles, type StepState } from '../lib/bundle.ts';
-import { evaluateCheck, evidenceCommand, kindOf, type CheckBase } from '../lib/checks/index.ts';
+import { type CheckBase, evaluateCheck, evidenceCommand, kindOf } from '../lib/checks/index.ts';
 import { describeCondition } from '../lib/plan-markdown.ts';
 import { parsePlan } from '../lib/scenarios.ts';
 import type { Check } from '../lib/scenarios.ts';
@@ -29,10 +29,11 @@ function withCheck(check: Record<string, unknown>): () => unknown {
   return () => parsePlan(JSON.stringify(plan), schemaText);
 }
 
-const progressOf = (rev: string, sampleName: string, rc?: number) => stateFromFiles({
-  ...(sampleName ? { [progressFileName(rev)]: sample(sampleName) } : {}),
-  ...(rc !== undefined ? { 'exit-status.json': JSON.stringify({ [progressFileName(rev)]: rc }) } : {}),
-});
+const progressOf = (rev: string, sampleName: string, rc?: number) =>
+  stateFromFiles({
+    ...(sampleName ? { [progressFileName(rev)]: sample(sampleName) } : {}),
+    ...(rc !== undefined ? { 'exit-status.json': JSON.stringify({ [progressFileName(rev)]: rc }) } : {}),
+  });
 
 // ---------------------------------------------------------------- update-progress
 
@@ -88,15 +89,17 @@ test('update-progress: pvcontrol exit 255, 1 or a timeout is "not yet" (no error
   assert.deepEqual(judge(c, stateFromFiles({})), { pass: false, expected: 'locals/add-client: status one of UPDATED, DONE, ERROR', actual: 'progress-locals+add-client.json missing' });
 });
 
-test('update-progress: files, evidence, the plan\'s wording, the schema', () => {
+test("update-progress: files, evidence, the plan's wording, the schema", () => {
   const c = { id: 'u', kind: 'update-progress', revision: 'locals/add-client', status: ['UPDATED', 'DONE', 'ERROR'] } as Check;
   const k = kindOf('update-progress')!;
   assert.deepEqual(k.files(c), ['progress-locals+add-client.json']);
   assert.equal(evidenceCommand(c, PATHS), 'docker exec pva-test pvcontrol steps show-progress locals/add-client');
   assert.equal(evidenceCommand(c, { ...PATHS, gather: { 'progress-locals+add-client.json': 'cat /p.json' } }), "docker exec pva-test sh -c 'cat /p.json'");
   assert.equal(describeCondition(c), '`pvcontrol steps show-progress locals/add-client` reports a status of `UPDATED`, `DONE` or `ERROR` (while pantavisor relaunches pvcontrol exits 255: not yet)');
-  assert.equal(describeCondition({ ...c, status: 'DONE', statusMsg: 'Update finished, revision set as rollback point' } as Check),
-    '`pvcontrol steps show-progress locals/add-client` reports status `DONE` with status-msg `Update finished, revision set as rollback point` (while pantavisor relaunches pvcontrol exits 255: not yet)');
+  assert.equal(
+    describeCondition({ ...c, status: 'DONE', statusMsg: 'Update finished, revision set as rollback point' } as Check),
+    '`pvcontrol steps show-progress locals/add-client` reports status `DONE` with status-msg `Update finished, revision set as rollback point` (while pantavisor relaunches pvcontrol exits 255: not yet)',
+  );
   withCheck({ kind: 'update-progress', revision: 'locals/add-client', status: 'UPDATED' })();
   withCheck({ kind: 'update-progress', revision: '0', status: ['DONE'], statusMsg: 'Factory revision' })();
   assert.throws(withCheck({ kind: 'update-progress', revision: 'locals/add-client', status: 'FINISHED' }), /status/);
@@ -122,7 +125,11 @@ const REV0_AT_COMMIT = "[pantavisor] 961 WARN\t -- [ipam]: (pv_ipam_add_pool:178
 
 test('log-contains with revision reads that revision\'s log; absent or "0" is pantavisor.log', () => {
   const st = revLogs(REV0_AT_COMMIT);
-  const allocated = { kind: 'log-contains', revision: 'locals/add-client', line: { module: 'ipam', function: 'pv_ipam_allocate', text: 'allocated 10.0.5.3/24 to pv-example-net-client from pool internal' } };
+  const allocated = {
+    kind: 'log-contains',
+    revision: 'locals/add-client',
+    line: { module: 'ipam', function: 'pv_ipam_allocate', text: 'allocated 10.0.5.3/24 to pv-example-net-client from pool internal' },
+  };
   const o = judge(allocated, st);
   assert.equal(o.pass, true, o.actual);
   assert.match(o.expected, / in locals\/add-client's log$/);
@@ -142,7 +149,7 @@ test('log-contains with revision reads that revision\'s log; absent or "0" is pa
   assert.equal(once.pass, true, once.actual);
 });
 
-test('log-absent and log-ordered with revision (the lab\'s failed update, observed §11.2 order)', () => {
+test("log-absent and log-ordered with revision (the lab's failed update, observed §11.2 order)", () => {
   const st = revLogs();
   const absent = judge({ kind: 'log-absent', revision: 'locals/bad-pool', line: { text: 'STATE_ROLLBACK' } }, st);
   assert.deepEqual([absent.pass, absent.final], [false, true]);
@@ -150,7 +157,8 @@ test('log-absent and log-ordered with revision (the lab\'s failed update, observ
   assert.equal(judge({ kind: 'log-absent', revision: 'locals/add-client', line: { text: 'STATE_ROLLBACK' } }, st).pass, true);
   assert.equal(judge({ kind: 'log-absent', revision: 'locals/nope', line: { text: 'x' } }, st).actual, 'pantavisor-locals+nope.log missing');
   const order = {
-    kind: 'log-ordered', revision: 'locals/bad-pool',
+    kind: 'log-ordered',
+    revision: 'locals/bad-pool',
     lines: [
       { level: 'ERROR', function: 'pv_platform_start', text: "references unknown pool 'does-not-exist', refusing to start" },
       { function: '_pv_wait', text: 'a platform did not work as expected. Tearing down...' },
@@ -168,7 +176,7 @@ test('log-absent and log-ordered with revision (the lab\'s failed update, observ
   assert.equal(judge({ ...order, revision: undefined }, st).actual.includes('never occurs'), true);
 });
 
-test('log kinds with revision: files, evidence (that revision\'s log path), plan wording, schema, bench', () => {
+test("log kinds with revision: files, evidence (that revision's log path), plan wording, schema, bench", () => {
   const c = { id: 'l', kind: 'log-contains', revision: 'locals/add-client', line: { text: 'allocated 10.0.5.3/24' } } as Check;
   assert.deepEqual(kindOf('log-contains')!.files(c), ['pantavisor-locals+add-client.log']);
   assert.deepEqual(kindOf('log-contains')!.files({ ...c, revision: '0' } as Check), ['pantavisor.log']);
@@ -176,9 +184,14 @@ test('log kinds with revision: files, evidence (that revision\'s log path), plan
   assert.deepEqual(kindOf('log-ordered')!.files({ id: 'o', kind: 'log-ordered', revision: 'locals/x', lines: [{ text: 'a' }, { text: 'b' }] } as Check), ['pantavisor-locals+x.log']);
   assert.equal(evidenceCommand(c, PATHS), "docker exec pva-test grep -F 'allocated 10.0.5.3/24' /var/pantavisor/storage/logs/locals/add-client/pantavisor/pantavisor.log");
   assert.equal(evidenceCommand({ ...c, revision: '0' } as Check, PATHS), "docker exec pva-test grep -F 'allocated 10.0.5.3/24' /var/pantavisor/storage/logs/0/pantavisor/pantavisor.log");
-  assert.equal(evidenceCommand({ ...c, kind: 'log-absent' } as Check, { ...PATHS, storagePath: '/s' }), "docker exec pva-test grep -F 'allocated 10.0.5.3/24' /s/logs/locals/add-client/pantavisor/pantavisor.log");
-  assert.equal(evidenceCommand({ id: 'o', kind: 'log-ordered', revision: 'locals/x', lines: [{ text: 'a' }, { text: 'b' }] } as Check, PATHS),
-    "docker exec pva-test grep -F -e a -e b /var/pantavisor/storage/logs/locals/x/pantavisor/pantavisor.log");
+  assert.equal(
+    evidenceCommand({ ...c, kind: 'log-absent' } as Check, { ...PATHS, storagePath: '/s' }),
+    "docker exec pva-test grep -F 'allocated 10.0.5.3/24' /s/logs/locals/add-client/pantavisor/pantavisor.log",
+  );
+  assert.equal(
+    evidenceCommand({ id: 'o', kind: 'log-ordered', revision: 'locals/x', lines: [{ text: 'a' }, { text: 'b' }] } as Check, PATHS),
+    'docker exec pva-test grep -F -e a -e b /var/pantavisor/storage/logs/locals/x/pantavisor/pantavisor.log',
+  );
   // a scenario gathering that revision's log its own way
   assert.equal(evidenceCommand(c, { ...PATHS, gather: { 'pantavisor-locals+add-client.log': 'cat /x.log' } }), "docker exec pva-test sh -c 'cat /x.log' | grep -F 'allocated 10.0.5.3/24'");
   assert.equal(describeCondition(c), 'locals/add-client\'s log has `"allocated 10.0.5.3/24"`');
@@ -196,7 +209,7 @@ test('log kinds with revision: files, evidence (that revision\'s log path), plan
 
 // ---------------------------------------------------------------- update-logs
 
-test('update-logs: counts the progress log entries (lab: the known ERROR of every update; a failed update\'s refusal)', () => {
+test("update-logs: counts the progress log entries (lab: the known ERROR of every update; a failed update's refusal)", () => {
   const updated = progressOf('locals/add-client', 'progress-UPDATED.json');
   const noError = { kind: 'update-logs', revision: 'locals/add-client', entry: { level: 'ERROR' }, count: { eq: 0 } };
   // today's known issue (observed §11.1, the lab by default): the update reports `failed to add pool 'internal'`
@@ -229,7 +242,8 @@ test('update-logs: counts the progress log entries (lab: the known ERROR of ever
 
 test('update-logs: an unparseable logs line is an ERROR; pvcontrol exit 255 is "not yet"', () => {
   // observed §11.1 quotes the logs line with an elision: as pvcontrol output it is not JSON lines
-  const elided = String.raw`{"status":"UPDATED","status-msg":"Update finished, revision not set as rollback point","progress":100,"retries":0,"logs":"{\"tsec\":962,...,\"lvl\":\"ERROR\",\"src\":\"parser-system1\",\"msg\":\"failed to add pool 'internal'\"}\n"}`;
+  const elided = String
+    .raw`{"status":"UPDATED","status-msg":"Update finished, revision not set as rollback point","progress":100,"retries":0,"logs":"{\"tsec\":962,...,\"lvl\":\"ERROR\",\"src\":\"parser-system1\",\"msg\":\"failed to add pool 'internal'\"}\n"}`;
   const st = stateFromFiles({ [progressFileName('locals/add-client')]: elided });
   const o = judge({ kind: 'update-logs', revision: 'locals/add-client', entry: { level: 'ERROR' }, count: { eq: 0 } }, st);
   assert.deepEqual([o.pass, o.error], [false, true]);
@@ -255,13 +269,18 @@ test('update-logs: files, evidence, plan wording, schema', () => {
 
 // ---------------------------------------------------------------- running-revision
 
-test('running-revision: logs/current as the lab (and pantavisor\'s storage.c) write it', () => {
-  const at = (text?: string, rc?: number) => stateFromFiles({
-    ...(text !== undefined ? { 'logs-current.txt': text } : {}),
-    ...(rc !== undefined ? { 'exit-status.json': JSON.stringify({ 'logs-current.txt': rc }) } : {}),
-  });
+test("running-revision: logs/current as the lab (and pantavisor's storage.c) write it", () => {
+  const at = (text?: string, rc?: number) =>
+    stateFromFiles({
+      ...(text !== undefined ? { 'logs-current.txt': text } : {}),
+      ...(rc !== undefined ? { 'exit-status.json': JSON.stringify({ 'logs-current.txt': rc }) } : {}),
+    });
   const c = { kind: 'running-revision', equals: 'locals/add-client' };
-  assert.deepEqual(judge(c, at(sample('logs-current-add-client.txt'))), { pass: true, expected: 'running revision locals/add-client (logs/current -> locals/add-client)', actual: 'logs/current -> locals/add-client' });
+  assert.deepEqual(judge(c, at(sample('logs-current-add-client.txt'))), {
+    pass: true,
+    expected: 'running revision locals/add-client (logs/current -> locals/add-client)',
+    actual: 'logs/current -> locals/add-client',
+  });
   // after the rollback of a failed update (observed §11.2: `logs/current -> 0`)
   const back = judge(c, at(sample('logs-current-0.txt')));
   assert.deepEqual([back.pass, back.final, back.actual], [false, undefined, 'logs/current -> 0']);
@@ -290,17 +309,25 @@ test('running-revision: files, evidence, plan wording, schema', () => {
   assert.throws(withCheck({ kind: 'running-revision' }), /equals/);
 });
 
-test('ip-matches-log and teardown-finished with revision read that revision\'s log', () => {
-  const lxc = 'NAME                  STATE   AUTOSTART GROUPS IPV4     IPV6 UNPRIVILEGED \npv-example-net-client RUNNING 0         -      10.0.5.3 -    false        \npv-example-net-server RUNNING 0         -      10.0.5.2 -    false        \n';
-  const st = stateFromFiles({ 'lxc-ls.txt': lxc, 'pantavisor.log': '', 'pantavisor-locals+add-client.log': sample('pantavisor-locals+add-client.log'), 'pantavisor-locals+bad-pool.log': sample('pantavisor-locals+bad-pool.log') });
+test("ip-matches-log and teardown-finished with revision read that revision's log", () => {
+  const lxc =
+    'NAME                  STATE   AUTOSTART GROUPS IPV4     IPV6 UNPRIVILEGED \npv-example-net-client RUNNING 0         -      10.0.5.3 -    false        \npv-example-net-server RUNNING 0         -      10.0.5.2 -    false        \n';
+  const st = stateFromFiles({
+    'lxc-ls.txt': lxc,
+    'pantavisor.log': '',
+    'pantavisor-locals+add-client.log': sample('pantavisor-locals+add-client.log'),
+    'pantavisor-locals+bad-pool.log': sample('pantavisor-locals+bad-pool.log'),
+  });
   const ip = { kind: 'ip-matches-log', container: 'pv-example-net-client', revision: 'locals/add-client' };
   const o = judge(ip, st);
   assert.equal(o.pass, true, o.actual);
   assert.match(o.actual, /^log assigned 10\.0\.5\.3 \(line \d+\); lxc-ls shows 10\.0\.5\.3$/);
   assert.equal(judge({ ...ip, revision: undefined }, st).actual, 'no allocated/reserved/reusing line for pv-example-net-client in pantavisor.log');
   assert.equal(judge({ ...ip, revision: 'locals/x' }, st).actual, 'pantavisor-locals+x.log missing');
-  assert.equal(evidenceCommand({ id: 'i', ...ip } as Check, PATHS).split('; ')[1],
-    "docker exec pva-test grep -E '(allocated|reserved|reusing existing lease) .*pv-example-net-client' /var/pantavisor/storage/logs/locals/add-client/pantavisor/pantavisor.log");
+  assert.equal(
+    evidenceCommand({ id: 'i', ...ip } as Check, PATHS).split('; ')[1],
+    "docker exec pva-test grep -E '(allocated|reserved|reusing existing lease) .*pv-example-net-client' /var/pantavisor/storage/logs/locals/add-client/pantavisor/pantavisor.log",
+  );
   // the failed update's teardown: containers still RUNNING in lxc-ls -> under way (a bare text
   // 'Tearing down...' matches the later `report progress` DEBUG line too: it quotes the ERRORs)
   assert.match(judge({ kind: 'teardown-finished', revision: 'locals/bad-pool', line: { text: 'Tearing down...' } }, st).actual, /^teardown at line 54 .*report progress/);

@@ -49,8 +49,10 @@ test('failsRun, requiredCapabilities, skipReason', () => {
   assert.deepEqual(['passed', 'failed', 'xfail', 'xpass', 'skipped'].map((s) => failsRun(s as never, true)), [false, true, true, true, false]);
   assert.deepEqual([...requiredCapabilities(' isolation,iptables  x ')], ['isolation', 'iptables', 'x']);
   assert.deepEqual([...requiredCapabilities(undefined)], []);
-  assert.equal(skipReason('isolation', 'isolation absent: open both ways', [{ ...r('t5-a', false), actual: '0% packet loss' }]),
-    'requires isolation: isolation absent: open both ways (t5-a: 0% packet loss)');
+  assert.equal(
+    skipReason('isolation', 'isolation absent: open both ways', [{ ...r('t5-a', false), actual: '0% packet loss' }]),
+    'requires isolation: isolation absent: open both ways (t5-a: 0% packet loss)',
+  );
 });
 
 test('a known issue cannot XPASS in a step whose other checks failed: UNJUDGED, naming the failed precondition', () => {

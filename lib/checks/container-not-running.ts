@@ -2,9 +2,12 @@
 import { FILES } from '../bundle.ts';
 import { lxcLs } from '../evidence.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
-import { current, describeLxc, lxcRow, type EvalContext, type Outcome } from './types.ts';
+import { current, describeLxc, type EvalContext, lxcRow, type Outcome } from './types.ts';
 
-export interface ContainerNotRunningCheck extends CheckBase { kind: 'container-not-running'; container: string }
+export interface ContainerNotRunningCheck extends CheckBase {
+  kind: 'container-not-running';
+  container: string;
+}
 
 export function containerNotRunning(check: ContainerNotRunningCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);

@@ -2,9 +2,13 @@
 import { FILES } from '../bundle.ts';
 import { lxcLs } from '../evidence.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
-import { current, describeLxc, lxcRow, type EvalContext, type Outcome } from './types.ts';
+import { current, describeLxc, type EvalContext, lxcRow, type Outcome } from './types.ts';
 
-export interface ContainerStateCheck extends CheckBase { kind: 'container-state'; container: string; state: 'RUNNING' | 'STOPPED' | 'FROZEN' }
+export interface ContainerStateCheck extends CheckBase {
+  kind: 'container-state';
+  container: string;
+  state: 'RUNNING' | 'STOPPED' | 'FROZEN';
+}
 
 export function containerState(check: ContainerStateCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);

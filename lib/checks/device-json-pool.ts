@@ -5,7 +5,14 @@ import type { CheckBase, CheckKind } from './kind.ts';
 import { poolsOf } from '../bundle.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
 
-export interface DeviceJsonPoolCheck extends CheckBase { kind: 'device-json-pool'; pool: string; subnet?: string; bridge?: string; gateway?: string; nat?: boolean }
+export interface DeviceJsonPoolCheck extends CheckBase {
+  kind: 'device-json-pool';
+  pool: string;
+  subnet?: string;
+  bridge?: string;
+  gateway?: string;
+  nat?: boolean;
+}
 
 export function deviceJsonPool(check: DeviceJsonPoolCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);

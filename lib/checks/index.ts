@@ -79,7 +79,9 @@ export function kindOf(kind: string): CheckKind | undefined {
 export function registerKind<C extends CheckBase>(k: CheckKind<C>): () => void {
   if (registry.has(k.kind)) throw new Error(`check kind '${k.kind}' is registered already`);
   registry.set(k.kind, k as unknown as CheckKind);
-  return () => { registry.delete(k.kind); };
+  return () => {
+    registry.delete(k.kind);
+  };
 }
 
 export type Evaluator = (check: Check, ctx: EvalContext) => Outcome;

@@ -10,7 +10,7 @@ import type { CheckBase, CheckKind } from './kind.ts';
 import { bareIp, sameIp } from '../ip.ts';
 import type { PvLogLine } from '../parse/pv-log.ts';
 import { REVISION_SCHEMA } from './update-progress.ts';
-import { current, describeLxc, logName, logOf, lxcRow, type EvalContext, type Outcome } from './types.ts';
+import { current, describeLxc, type EvalContext, logName, logOf, lxcRow, type Outcome } from './types.ts';
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -33,7 +33,11 @@ export function assignedIp(line: PvLogLine, container: string): string | undefin
   return undefined;
 }
 
-export interface IpMatchesLogCheck extends CheckBase { kind: 'ip-matches-log'; container: string; revision?: string }
+export interface IpMatchesLogCheck extends CheckBase {
+  kind: 'ip-matches-log';
+  container: string;
+  revision?: string;
+}
 
 export function ipMatchesLog(check: IpMatchesLogCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);

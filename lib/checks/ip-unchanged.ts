@@ -3,9 +3,14 @@ import { FILES } from '../bundle.ts';
 import { lxcLs } from '../evidence.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { sameIp } from '../ip.ts';
-import { lxcRow, type EvalContext, type Outcome } from './types.ts';
+import { type EvalContext, lxcRow, type Outcome } from './types.ts';
 
-export interface IpUnchangedCheck extends CheckBase { kind: 'ip-unchanged'; container: string; from: string; to: string }
+export interface IpUnchangedCheck extends CheckBase {
+  kind: 'ip-unchanged';
+  container: string;
+  from: string;
+  to: string;
+}
 
 export function ipUnchanged(check: IpUnchangedCheck, ctx: EvalContext): Outcome {
   const container = check.container;

@@ -7,9 +7,13 @@ import { deviceJson, lxcLs } from '../evidence.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { poolsOf } from '../bundle.ts';
 import { classifyInPool } from '../ip.ts';
-import { current, describeLxc, lxcRow, type EvalContext, type Outcome } from './types.ts';
+import { current, describeLxc, type EvalContext, lxcRow, type Outcome } from './types.ts';
 
-export interface IpUsableInPoolCheck extends CheckBase { kind: 'ip-usable-in-pool'; container: string; pool: string }
+export interface IpUsableInPoolCheck extends CheckBase {
+  kind: 'ip-usable-in-pool';
+  container: string;
+  pool: string;
+}
 
 export function ipUsableInPool(check: IpUsableInPoolCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);

@@ -5,7 +5,9 @@ import type { CheckBase, CheckKind } from './kind.ts';
 import { bareIp } from '../ip.ts';
 import { current, describeLxc, type EvalContext, type Outcome } from './types.ts';
 
-export interface IpsUniqueCheck extends CheckBase { kind: 'ips-unique' }
+export interface IpsUniqueCheck extends CheckBase {
+  kind: 'ips-unique';
+}
 
 export function ipsUnique(_check: IpsUniqueCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);

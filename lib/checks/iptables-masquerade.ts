@@ -7,22 +7,29 @@
 import { OPTIONAL_FILES } from '../bundle.ts';
 import { show } from '../evidence.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
-import { countSatisfied, describeCount, type Count } from '../log-match.ts';
+import { type Count, countSatisfied, describeCount } from '../log-match.ts';
 import { rulesForPool } from '../source-match.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
 
-export interface IptablesMasqueradeCheck extends CheckBase { kind: 'iptables-masquerade'; chain?: string; subnet?: string; notOutputInterface?: string; count: Count }
+export interface IptablesMasqueradeCheck extends CheckBase {
+  kind: 'iptables-masquerade';
+  chain?: string;
+  subnet?: string;
+  notOutputInterface?: string;
+  count: Count;
+}
 
 export function iptablesMasquerade(check: IptablesMasqueradeCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);
   const all = state.iptables.filter((r) => r.target === 'MASQUERADE');
   const inScope = all.filter((r) =>
     (check.chain === undefined || r.chain === check.chain) &&
-    (check.notOutputInterface === undefined || r.outNot === check.notOutputInterface));
+    (check.notOutputInterface === undefined || r.outNot === check.notOutputInterface)
+  );
   const subnet = check.subnet;
   const { matching, partial, unknown } = rulesForPool(inScope, subnet);
-  const what = [check.chain ? `-A ${check.chain}` : undefined, subnet ? `applying to ${subnet}` : undefined,
-    check.notOutputInterface ? `! -o ${check.notOutputInterface}` : undefined].filter(Boolean).join(' ');
+  const what = [check.chain ? `-A ${check.chain}` : undefined, subnet ? `applying to ${subnet}` : undefined, check.notOutputInterface ? `! -o ${check.notOutputInterface}` : undefined].filter(Boolean)
+    .join(' ');
   const count = check.count;
   const expected = `${describeCount(count)} MASQUERADE rule(s) ${what}`.trimEnd();
   if (state.files['iptables-nat.txt'] === undefined) return { pass: false, expected, actual: 'iptables-nat.txt missing (no iptables in the container?)' };
@@ -30,7 +37,9 @@ export function iptablesMasquerade(check: IptablesMasqueradeCheck, ctx: EvalCont
   return {
     pass: countSatisfied(matching.length, count) && partial.length === 0,
     expected,
-    actual: `${matching.length} matching${partial.length ? ` (${partial.length} covering only part of ${subnet}: ${partial.map((r) => r.raw).join(' | ')})` : ''}; all MASQUERADE rules: ${all.map((r) => r.raw).join(' | ') || 'none'}`,
+    actual: `${matching.length} matching${partial.length ? ` (${partial.length} covering only part of ${subnet}: ${partial.map((r) => r.raw).join(' | ')})` : ''}; all MASQUERADE rules: ${
+      all.map((r) => r.raw).join(' | ') || 'none'
+    }`,
   };
 }
 

@@ -14,10 +14,22 @@ import type { EvalContext, Outcome } from './types.ts';
  * checks it explains. `intermittent`: a race that shows in some runs only, so a pass is a plain
  * PASS (not XPASS, "looks fixed") and a failure XFAIL.
  */
-export interface KnownIssue { summary: string; seenIn: string; checks?: string[]; intermittent?: boolean }
+export interface KnownIssue {
+  summary: string;
+  seenIn: string;
+  checks?: string[];
+  intermittent?: boolean;
+}
 
 /** The fields every check has, whatever its kind. */
-export interface CheckBase { id: string; kind: string; row?: string; hint?: string; realSystem?: string; knownIssue?: KnownIssue }
+export interface CheckBase {
+  id: string;
+  kind: string;
+  row?: string;
+  hint?: string;
+  realSystem?: string;
+  knownIssue?: KnownIssue;
+}
 
 /** What cross-field validation sees of the check's step and scenario (scenarios.ts validatePlan). */
 export interface ValidationContext {

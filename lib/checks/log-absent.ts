@@ -5,11 +5,15 @@
 import { revisionLogFileName } from '../bundle.ts';
 import { logGrep } from '../evidence.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
-import { describePattern, findLines, shortLine, type LogPattern } from '../log-match.ts';
+import { describePattern, findLines, type LogPattern, shortLine } from '../log-match.ts';
 import { REVISION_SCHEMA } from './update-progress.ts';
-import { current, logName, logOf, type EvalContext, type Outcome } from './types.ts';
+import { current, type EvalContext, logName, logOf, type Outcome } from './types.ts';
 
-export interface LogAbsentCheck extends CheckBase { kind: 'log-absent'; line: LogPattern; revision?: string }
+export interface LogAbsentCheck extends CheckBase {
+  kind: 'log-absent';
+  line: LogPattern;
+  revision?: string;
+}
 
 export function logAbsent(check: LogAbsentCheck, ctx: EvalContext): Outcome {
   const got = logOf(current(ctx), check.revision);

@@ -5,11 +5,16 @@
 import { revisionLogFileName } from '../bundle.ts';
 import { logGrep } from '../evidence.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
-import { countSatisfied, describeCount, describePattern, findLines, shortLine, type Count, type LogPattern } from '../log-match.ts';
+import { type Count, countSatisfied, describeCount, describePattern, findLines, type LogPattern, shortLine } from '../log-match.ts';
 import { REVISION_SCHEMA } from './update-progress.ts';
-import { current, logName, logOf, type EvalContext, type Outcome } from './types.ts';
+import { current, type EvalContext, logName, logOf, type Outcome } from './types.ts';
 
-export interface LogContainsCheck extends CheckBase { kind: 'log-contains'; line: LogPattern; count?: Count; revision?: string }
+export interface LogContainsCheck extends CheckBase {
+  kind: 'log-contains';
+  line: LogPattern;
+  count?: Count;
+  revision?: string;
+}
 
 export function logContains(check: LogContainsCheck, ctx: EvalContext): Outcome {
   const got = logOf(current(ctx), check.revision);

@@ -8,11 +8,16 @@
 import { revisionLogFileName } from '../bundle.ts';
 import { grepLog, grepOf } from '../evidence.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
-import { describePattern, orderedSubsequence, orderedWithinLaunch, shortLine, type LogPattern } from '../log-match.ts';
+import { describePattern, type LogPattern, orderedSubsequence, orderedWithinLaunch, shortLine } from '../log-match.ts';
 import { REVISION_SCHEMA } from './update-progress.ts';
-import { current, logName, logOf, type EvalContext, type Outcome } from './types.ts';
+import { current, type EvalContext, logName, logOf, type Outcome } from './types.ts';
 
-export interface LogOrderedCheck extends CheckBase { kind: 'log-ordered'; lines: LogPattern[]; acrossLaunches?: boolean; revision?: string }
+export interface LogOrderedCheck extends CheckBase {
+  kind: 'log-ordered';
+  lines: LogPattern[];
+  acrossLaunches?: boolean;
+  revision?: string;
+}
 
 export function logOrdered(check: LogOrderedCheck, ctx: EvalContext): Outcome {
   const log = logOf(current(ctx), check.revision);
@@ -33,12 +38,14 @@ export function logOrdered(check: LogOrderedCheck, ctx: EvalContext): Outcome {
 
 export const KIND: CheckKind<LogOrderedCheck> = {
   kind: 'log-ordered',
-  schema: { properties: {
+  schema: {
+    properties: {
       lines: { type: 'array', minItems: 2, items: { $ref: '#/definitions/logPattern' } },
       acrossLaunches: { type: 'boolean', description: 'match the order anywhere in the file, not within one pantavisor launch (for sequences that span a relaunch)' },
       revision: { ...REVISION_SCHEMA, description: 'read the log of this revision (logs/<revision>/pantavisor/pantavisor.log); absent or "0": pantavisor.log' },
     },
-    required: ['lines'] },
+    required: ['lines'],
+  },
   files: (c) => [revisionLogFileName(c.revision)],
   evaluate: logOrdered,
   evidence: (c, p, exec) => [grepLog(grepOf(c.lines), p, exec, c.revision)],

@@ -9,12 +9,19 @@
 import { FILES } from '../bundle.ts';
 import { nftRuleset } from '../evidence.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
-import { countSatisfied, describeCount, type Count } from '../log-match.ts';
+import { type Count, countSatisfied, describeCount } from '../log-match.ts';
 import { findMasqueradeRules } from '../parse/nft.ts';
 import { rulesForPool } from '../source-match.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
 
-export interface NftMasqueradeCheck extends CheckBase { kind: 'nft-masquerade'; table?: string; chain?: string; subnet?: string; notOutputInterface?: string; count: Count }
+export interface NftMasqueradeCheck extends CheckBase {
+  kind: 'nft-masquerade';
+  table?: string;
+  chain?: string;
+  subnet?: string;
+  notOutputInterface?: string;
+  count: Count;
+}
 
 export function nftMasquerade(check: NftMasqueradeCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);
@@ -22,7 +29,8 @@ export function nftMasquerade(check: NftMasqueradeCheck, ctx: EvalContext): Outc
   const inScope = all.filter((r) =>
     (check.table === undefined || r.table === check.table) &&
     (check.chain === undefined || r.chain === check.chain) &&
-    (check.notOutputInterface === undefined || r.oifnameNot === check.notOutputInterface));
+    (check.notOutputInterface === undefined || r.oifnameNot === check.notOutputInterface)
+  );
   const subnet = check.subnet;
   const { matching, partial, unknown } = rulesForPool(inScope, subnet);
   const what = [
@@ -44,7 +52,10 @@ export function nftMasquerade(check: NftMasqueradeCheck, ctx: EvalContext): Outc
 
 export const KIND: CheckKind<NftMasqueradeCheck> = {
   kind: 'nft-masquerade',
-  schema: { properties: { table: { type: 'string' }, chain: { type: 'string' }, subnet: { type: 'string' }, notOutputInterface: { type: 'string' }, count: { $ref: '#/definitions/count' } }, required: ['count'] },
+  schema: {
+    properties: { table: { type: 'string' }, chain: { type: 'string' }, subnet: { type: 'string' }, notOutputInterface: { type: 'string' }, count: { $ref: '#/definitions/count' } },
+    required: ['count'],
+  },
   files: () => [FILES.nft],
   evaluate: nftMasquerade,
   evidence: nftRuleset,

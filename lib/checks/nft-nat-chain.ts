@@ -4,7 +4,15 @@ import { nftRuleset } from '../evidence.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
 
-export interface NftNatChainCheck extends CheckBase { kind: 'nft-nat-chain'; family: string; table: string; chain: string; type?: string; hook?: string; priority?: string }
+export interface NftNatChainCheck extends CheckBase {
+  kind: 'nft-nat-chain';
+  family: string;
+  table: string;
+  chain: string;
+  type?: string;
+  hook?: string;
+  priority?: string;
+}
 
 export function nftNatChain(check: NftNatChainCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);
@@ -26,7 +34,10 @@ export function nftNatChain(check: NftNatChainCheck, ctx: EvalContext): Outcome 
 
 export const KIND: CheckKind<NftNatChainCheck> = {
   kind: 'nft-nat-chain',
-  schema: { properties: { family: { type: 'string' }, table: { type: 'string' }, chain: { type: 'string' }, type: { type: 'string' }, hook: { type: 'string' }, priority: { type: 'string' } }, required: ['family', 'table', 'chain'] },
+  schema: {
+    properties: { family: { type: 'string' }, table: { type: 'string' }, chain: { type: 'string' }, type: { type: 'string' }, hook: { type: 'string' }, priority: { type: 'string' } },
+    required: ['family', 'table', 'chain'],
+  },
   files: () => [FILES.nft],
   evaluate: nftNatChain,
   evidence: nftRuleset,

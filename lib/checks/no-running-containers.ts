@@ -4,7 +4,9 @@ import { lxcLs } from '../evidence.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { current, describeLxc, type EvalContext, type Outcome } from './types.ts';
 
-export interface NoRunningContainersCheck extends CheckBase { kind: 'no-running-containers' }
+export interface NoRunningContainersCheck extends CheckBase {
+  kind: 'no-running-containers';
+}
 
 export function noRunningContainers(_check: NoRunningContainersCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);

@@ -4,7 +4,12 @@ import type { CheckBase, CheckKind } from './kind.ts';
 import { pingFileName } from '../bundle.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
 
-export interface PingLossCheck extends CheckBase { kind: 'ping-loss'; from: string; to: string; lossPercent: number }
+export interface PingLossCheck extends CheckBase {
+  kind: 'ping-loss';
+  from: string;
+  to: string;
+  lossPercent: number;
+}
 
 export function pingLoss(check: PingLossCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);
@@ -30,6 +35,5 @@ export const KIND: CheckKind<PingLossCheck> = {
   files: (c) => [pingFileName(c.from, c.to)],
   evaluate: pingLoss,
   evidence: (c, p, exec) => [`${exec} pventer -c ${shq(c.from)} ping -c 2${p.pingWaitSecs ? ` -W ${p.pingWaitSecs}` : ''} ${shq(c.to)}`],
-  validate: (c, where) => (where.pings.has(`${c.from} ${c.to}`) ? undefined
-    : `scenarios.json: check '${c.id}' needs a ping from ${c.from} to ${c.to}; add it to the step's pings`),
+  validate: (c, where) => (where.pings.has(`${c.from} ${c.to}`) ? undefined : `scenarios.json: check '${c.id}' needs a ping from ${c.from} to ${c.to}; add it to the step's pings`),
 };

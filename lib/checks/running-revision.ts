@@ -11,7 +11,10 @@ import type { CheckBase, CheckKind } from './kind.ts';
 import { REVISION_SCHEMA } from './update-progress.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
 
-export interface RunningRevisionCheck extends CheckBase { kind: 'running-revision'; equals: string }
+export interface RunningRevisionCheck extends CheckBase {
+  kind: 'running-revision';
+  equals: string;
+}
 
 export function runningRevision(check: RunningRevisionCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);

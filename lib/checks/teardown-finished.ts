@@ -12,23 +12,31 @@
  */
 import { FILES, revisionLogFileName } from '../bundle.ts';
 import { logGrep, lxcLs } from '../evidence.ts';
-import { describePattern, lineMatches, shortLine, splitLaunches, type LogPattern } from '../log-match.ts';
+import { describePattern, lineMatches, type LogPattern, shortLine, splitLaunches } from '../log-match.ts';
 import type { PvLog, PvLogLine } from '../parse/pv-log.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { REVISION_SCHEMA } from './update-progress.ts';
-import { current, logName, logOf, type EvalContext, type Outcome } from './types.ts';
+import { current, type EvalContext, logName, logOf, type Outcome } from './types.ts';
 
-export interface TeardownFinishedCheck extends CheckBase { kind: 'teardown-finished'; line: LogPattern; revision?: string }
+export interface TeardownFinishedCheck extends CheckBase {
+  kind: 'teardown-finished';
+  line: LogPattern;
+  revision?: string;
+}
 
 export function teardownFinished(check: TeardownFinishedCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);
   const line = check.line;
-  const expected = `the last ${describePattern(line)}${check.revision !== undefined && check.revision !== '0' ? ` in ${logName(check.revision)}` : ''} finished: every container STOPPED, or the next launch begun`;
+  const expected = `the last ${describePattern(line)}${
+    check.revision !== undefined && check.revision !== '0' ? ` in ${logName(check.revision)}` : ''
+  } finished: every container STOPPED, or the next launch begun`;
   const log = logOf(state, check.revision);
   if (!log.log) return { pass: false, expected, actual: log.missing };
   const launches = splitLaunches(log.log.lines);
   let at = -1;
-  launches.forEach((l, i) => { if (l.some((x) => lineMatches(x, line))) at = i; });
+  launches.forEach((l, i) => {
+    if (l.some((x) => lineMatches(x, line))) at = i;
+  });
   if (at < 0) return { pass: true, expected, actual: `no teardown in ${logName(check.revision)}` };
   const teardown = launches[at].filter((x) => lineMatches(x, line)).pop()!;
   if (at < launches.length - 1) return { pass: true, expected, actual: `the next launch has begun after line ${teardown.lineNo} (${launches.length} launches)` };
@@ -70,5 +78,8 @@ export const KIND: CheckKind<TeardownFinishedCheck> = {
   evaluate: teardownFinished,
   evidence: (c, p, exec) => [...lxcLs(c, p, exec), ...logGrep(c, p, exec)],
   eventLine: teardownEventLine,
-  condition: (c, code) => `after a ${code(describePattern(c.line))}${c.revision !== undefined && c.revision !== '0' ? ` in ${logName(c.revision)}` : ''}, the teardown has finished: every container STOPPED in ${code('lxc-ls -f')} (a real force stop comes ≈5 s after the lenient one), or the next pantavisor launch has begun`,
+  condition: (c, code) =>
+    `after a ${code(describePattern(c.line))}${c.revision !== undefined && c.revision !== '0' ? ` in ${logName(c.revision)}` : ''}, the teardown has finished: every container STOPPED in ${
+      code('lxc-ls -f')
+    } (a real force stop comes ≈5 s after the lenient one), or the next pantavisor launch has begun`,
 };

@@ -9,16 +9,26 @@
  */
 import { progressFileName } from '../bundle.ts';
 import { show } from '../evidence.ts';
-import { countSatisfied, describeCount, REGEX_MESSAGE_CAP, type Count } from '../log-match.ts';
+import { type Count, countSatisfied, describeCount, REGEX_MESSAGE_CAP } from '../log-match.ts';
 import { isFinalStatus, parseProgressLogs, type ProgressLogEntry } from '../parse/pv-progress.ts';
 import { shellQuote as shq } from '../shell-quote.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { REVISION_SCHEMA } from './update-progress.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
 
-export interface ProgressLogPattern { level?: string; source?: string; text?: string; regex?: string }
+export interface ProgressLogPattern {
+  level?: string;
+  source?: string;
+  text?: string;
+  regex?: string;
+}
 
-export interface UpdateLogsCheck extends CheckBase { kind: 'update-logs'; revision: string; entry?: ProgressLogPattern; count?: Count }
+export interface UpdateLogsCheck extends CheckBase {
+  kind: 'update-logs';
+  revision: string;
+  entry?: ProgressLogPattern;
+  count?: Count;
+}
 
 export function entryMatches(e: ProgressLogEntry, p: ProgressLogPattern): boolean {
   if (p.level !== undefined && e.level !== p.level) return false;
@@ -101,5 +111,6 @@ export const KIND: CheckKind<UpdateLogsCheck> = {
   files: (c) => [progressFileName(c.revision)],
   evaluate: updateLogs,
   evidence: (c, p, exec) => [show(progressFileName(c.revision), `pvcontrol steps show-progress ${shq(c.revision)}`, p, exec)],
-  condition: (c, code) => `the logs of ${code(`pvcontrol steps show-progress ${c.revision}`)} have ${describeCount(c.count ?? { ge: 1 })} ${entries(c.count ?? { ge: 1 })} with ${code(describeEntry(c.entry))}`,
+  condition: (c, code) =>
+    `the logs of ${code(`pvcontrol steps show-progress ${c.revision}`)} have ${describeCount(c.count ?? { ge: 1 })} ${entries(c.count ?? { ge: 1 })} with ${code(describeEntry(c.entry))}`,
 };

@@ -53,7 +53,11 @@ export function updateProgress(check: UpdateProgressCheck, ctx: EvalContext): Ou
   if (pass && check.complete) {
     const logged = state.files[updateLogsFileName(check.revision)];
     if (logged !== undefined && logged.trim() !== '' && p.logsText === '') {
-      return { pass: false, expected: `${expected}, with the logs it has written`, actual: `${describeProgress(p)}, no \`logs\` yet (trails/${check.revision}/.pv/logs has ${logged.trim().split('\n').length} line(s))` };
+      return {
+        pass: false,
+        expected: `${expected}, with the logs it has written`,
+        actual: `${describeProgress(p)}, no \`logs\` yet (trails/${check.revision}/.pv/logs has ${logged.trim().split('\n').length} line(s))`,
+      };
     }
   }
   return { pass, expected, actual: describeProgress(p), ...(!pass && isFinalStatus(p.status) ? { final: true } : {}) };
@@ -82,6 +86,8 @@ export const KIND: CheckKind<UpdateProgressCheck> = {
   condition: (c, code) => {
     const s = statuses(c);
     const st = s.length === 1 ? `status ${code(s[0])}` : `a status of ${s.slice(0, -1).map(code).join(', ')} or ${code(s[s.length - 1])}`;
-    return `${code(`pvcontrol steps show-progress ${c.revision}`)} reports ${st}${c.statusMsg !== undefined ? ` with status-msg ${code(c.statusMsg)}` : ''} (while pantavisor relaunches pvcontrol exits 255: not yet)`;
+    return `${code(`pvcontrol steps show-progress ${c.revision}`)} reports ${st}${
+      c.statusMsg !== undefined ? ` with status-msg ${code(c.statusMsg)}` : ''
+    } (while pantavisor relaunches pvcontrol exits 255: not yet)`;
   },
 };

@@ -46,9 +46,13 @@ export function parseIptablesS(text: string): IptablesRule[] {
         const intervals = intervalsOf((v ?? '').split(',').filter((x) => x !== ''));
         rule.source = ++sources > 1 || typeof intervals === 'string' || !intervals.length ? { kind: 'unknown', text: line } : { kind: 'ipv4', negated: neg, intervals };
         i++;
+      } else if (w === '-o' || w === '--out-interface') {
+        rule[neg ? 'outNot' : 'out'] = v;
+        i++;
+      } else if (w === '-j' || w === '--jump') {
+        rule.target = v;
+        i++;
       }
-      else if (w === '-o' || w === '--out-interface') { rule[neg ? 'outNot' : 'out'] = v; i++; }
-      else if (w === '-j' || w === '--jump') { rule.target = v; i++; }
     }
     rules.push(rule);
   }

@@ -22,16 +22,32 @@ export interface LxcRow {
 
 /** Column names lxc-ls accepts in `-F` (lxc_ls.c). A header must consist of these only. */
 const KNOWN_COLUMNS = new Set([
-  'NAME', 'STATE', 'PID', 'RAM', 'SWAP', 'AUTOSTART', 'GROUPS', 'INTERFACE', 'IPV4', 'IPV6', 'UNPRIVILEGED',
+  'NAME',
+  'STATE',
+  'PID',
+  'RAM',
+  'SWAP',
+  'AUTOSTART',
+  'GROUPS',
+  'INTERFACE',
+  'IPV4',
+  'IPV6',
+  'UNPRIVILEGED',
 ]);
 
 /** The states lxc_ls.c prints (lxc_state_t). */
 const KNOWN_STATES = new Set(['STOPPED', 'STARTING', 'RUNNING', 'STOPPING', 'ABORTING', 'FREEZING', 'FROZEN', 'THAWED']);
 
-interface Cell { text: string; start: number }
+interface Cell {
+  text: string;
+  start: number;
+}
 
 /** Rows of `lxc-ls -f`, or why the output cannot be read as such (`problem`; rows are then []). */
-export interface LxcRead { rows: LxcRow[]; problem?: string }
+export interface LxcRead {
+  rows: LxcRow[];
+  problem?: string;
+}
 
 /**
  * Parses `lxc-ls -f` output into rows. Returns [] for empty output or output that is not an

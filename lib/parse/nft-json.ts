@@ -71,11 +71,13 @@ function statement(e: Json): string {
       return isObj(v) ? `counter packets ${v.packets ?? 0} bytes ${v.bytes ?? 0}` : 'counter';
     case 'masquerade':
       return isObj(v) && v.flags !== undefined ? `masquerade ${[v.flags].flat().join(',')}` : 'masquerade';
-    case 'jump': case 'goto':
+    case 'jump':
+    case 'goto':
       return `${key} ${isObj(v) ? v.target : v}`;
     case 'xt':
       return isObj(v) ? `xt ${v.type ?? 'target'} "${v.name}"` : 'xt';
-    case 'snat': case 'dnat':
+    case 'snat':
+    case 'dnat':
       return isObj(v) && v.addr !== undefined ? `${key} to ${value(v.addr)}` : key;
     default:
       return v === null ? key : `${key} ${JSON.stringify(v)}`;

@@ -19,4 +19,7 @@ export interface NftTable {
 }
 
 /** The tables, or why the output is not a ruleset nft prints (`problem`; what was read is kept). */
-export interface NftRead { tables: NftTable[]; problem?: string }
+export interface NftRead {
+  tables: NftTable[];
+  problem?: string;
+}

@@ -137,10 +137,17 @@ export class PvLogParser {
     const [, platform, timestamp, time, level, module, body = ''] = match;
     const prefix = FUNCTION_PREFIX.exec(body);
     const i = (s: string) => this.intern(s);
-    return new Line(lineNo, i(platform), Number(time), i(level) as LogLevel, i(module),
+    return new Line(
+      lineNo,
+      i(platform),
+      Number(time),
+      i(level) as LogLevel,
+      i(module),
       i(prefix ? prefix[3] ?? '' : body),
-      prefix ? i(prefix[1]) : undefined, prefix ? Number(prefix[2]) : undefined,
-      timestamp !== undefined ? i(timestamp) : undefined);
+      prefix ? i(prefix[1]) : undefined,
+      prefix ? Number(prefix[2]) : undefined,
+      timestamp !== undefined ? i(timestamp) : undefined,
+    );
   }
 }
 

@@ -3,7 +3,7 @@
  * check, its verdict) and at its end (the summary). Pure: returns strings, coloured by `Colors`.
  */
 import type { CheckResult } from '../evaluate.ts';
-import { issueText, statusOf, type RunReport, type ScenarioReport } from './model.ts';
+import { issueText, type RunReport, type ScenarioReport, statusOf } from './model.ts';
 
 export interface Colors {
   green: (s: string) => string;
@@ -57,16 +57,22 @@ export function summaryLine(r: RunReport): string {
   const s = r.summary;
   const errors = s.checksErrors ?? 0;
   const unjudged = s.checksUnjudged ?? 0;
-  const extra = [s.checksXfail ? `${s.checksXfail} xfail` : '', s.checksXpass ? `${s.checksXpass} xpass` : '', errors ? `${errors} error (evidence not readable)` : '', unjudged ? `${unjudged} not judged` : ''].filter(Boolean);
+  const extra = [
+    s.checksXfail ? `${s.checksXfail} xfail` : '',
+    s.checksXpass ? `${s.checksXpass} xpass` : '',
+    errors ? `${errors} error (evidence not readable)` : '',
+    unjudged ? `${unjudged} not judged` : '',
+  ].filter(Boolean);
   const tests = [
-    s.xfail ? `${s.xfail} xfail` : '', s.xpass ? `${s.xpass} xpass` : '', s.skipped ? `${s.skipped} skipped` : '',
+    s.xfail ? `${s.xfail} xfail` : '',
+    s.xpass ? `${s.xpass} xpass` : '',
+    s.skipped ? `${s.skipped} skipped` : '',
     s.errors ? `${s.errors} could not run` : '',
   ].filter(Boolean);
   // the first line starts with "N passed, N failed" so that CI log readers recognise it
   return `${s.checks - s.checksFailed - s.checksXfail - s.checksXpass - errors - unjudged} passed, ${s.checksFailed} failed${extra.length ? `, ${extra.join(', ')}` : ''}\n` +
     `${s.passed}/${s.scenarios} tests passed${tests.length ? `, ${tests.join(', ')}` : ''} (${r.mode}; target: ${r.target.label}${r.strict ? '; STRICT=1' : ''})`;
 }
-
 
 /** The line that opens a scenario: its id and title, how it runs and on what. */
 export function headerLine(s: { id: string; title: string }, targetLabel: string, mode: string, c: Colors): string {
@@ -76,14 +82,19 @@ export function headerLine(s: { id: string; title: string }, targetLabel: string
 /** The lines that close a scenario: why it was skipped, its own known issue, its verdict. */
 export function scenarioEndLines(s: ScenarioReport, c: Colors): string[] {
   const verdict: Record<ScenarioReport['status'], (s: string) => string> = {
-    passed: c.green, failed: c.red, error: c.red, xfail: c.yellow, xpass: c.yellow, skipped: c.yellow,
+    passed: c.green,
+    failed: c.red,
+    error: c.red,
+    xfail: c.yellow,
+    xpass: c.yellow,
+    skipped: c.yellow,
   };
   const lines: string[] = [];
   if (s.status === 'skipped') lines.push(skipLine(s, c));
   if (s.knownIssue && (s.status === 'xfail' || s.status === 'xpass')) {
-    lines.push(c.yellow(s.status === 'xfail'
-      ? `known issue: ${issueText(s.knownIssue)}`
-      : `known issue looks fixed: ${issueText(s.knownIssue)}; drop its knownIssue from scenarios.json once confirmed`));
+    lines.push(
+      c.yellow(s.status === 'xfail' ? `known issue: ${issueText(s.knownIssue)}` : `known issue looks fixed: ${issueText(s.knownIssue)}; drop its knownIssue from scenarios.json once confirmed`),
+    );
   }
   const passed = s.checks.filter((x) => x.pass).length;
   const detail = s.status === 'error' ? s.error : s.status === 'skipped' ? s.skip?.capability ? `requires ${s.skip.capability}` : 'skipped' : `${passed}/${s.checks.length} checks passed`;

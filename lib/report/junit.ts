@@ -1,6 +1,6 @@
 /** The JUnit renderer: a run report as one JUnit XML document. Pure: returns a string. */
 import type { CheckResult } from '../evaluate.ts';
-import { issueText, statusOf, type RunReport, type ScenarioReport } from './model.ts';
+import { issueText, type RunReport, type ScenarioReport, statusOf } from './model.ts';
 
 function xml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch]!)
@@ -59,8 +59,14 @@ export function toJunit(r: RunReport): string {
   out.push(`<testsuites name="pv-ipam-tests (${xml(r.target.label)})" tests="${t.tests}" failures="${t.failures}" errors="${t.errors}" skipped="${t.skipped}">`);
   for (const s of r.scenarios) {
     const n = suiteCounts(s, strict);
-    out.push(`  <testsuite name="Test ${xml(s.id)}: ${xml(s.title)}" tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="${n.skipped}" time="${(s.durationMs / 1000).toFixed(3)}">`);
-    out.push(`    <properties><property name="target" value="${xml(r.target.name)}"/><property name="target.label" value="${xml(r.target.label)}"/><property name="mode" value="${r.mode}"/>${s.knownIssue ? `<property name="knownIssue" value="${xml(issueText(s.knownIssue))}"/>` : ''}</properties>`);
+    out.push(
+      `  <testsuite name="Test ${xml(s.id)}: ${xml(s.title)}" tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="${n.skipped}" time="${(s.durationMs / 1000).toFixed(3)}">`,
+    );
+    out.push(
+      `    <properties><property name="target" value="${xml(r.target.name)}"/><property name="target.label" value="${xml(r.target.label)}"/><property name="mode" value="${r.mode}"/>${
+        s.knownIssue ? `<property name="knownIssue" value="${xml(issueText(s.knownIssue))}"/>` : ''
+      }</properties>`,
+    );
     if (runError(s)) {
       out.push(`    <testcase classname="test-${xml(s.id)}" name="run"><error message="${xml(s.error ?? 'error')}"/></testcase>`);
     }

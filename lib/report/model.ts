@@ -112,4 +112,3 @@ export function exitCodeOf(scenarios: ScenarioReport[], errorCodes: number[], st
   if (codes.length) return Math.max(...codes);
   return scenarios.some((s) => failsRun(s.status, strict)) ? 1 : 0;
 }
-

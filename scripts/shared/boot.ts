@@ -68,7 +68,9 @@ export async function preflightTools(cfg: Config, scenario: Scenario): Promise<v
 
 export async function bootScenario(cfg: Config, plan: PlanFile, scenario: Scenario, runId: string, signal?: AbortSignal): Promise<Booted> {
   // an interrupt stops the boot between its phases; the caller's teardown removes what exists
-  const stop = () => { if (signal?.aborted) throw new Interrupted(); };
+  const stop = () => {
+    if (signal?.aborted) throw new Interrupted();
+  };
   await stage(cfg, plan, scenario);
   stop();
   const dockerStart = uptime();

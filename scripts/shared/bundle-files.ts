@@ -5,8 +5,8 @@
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
-import { PvLogParser, type PvLog } from '../../lib/parse/pv-log.ts';
-import { EXTRA_FILES, FILES, type BundleMeta } from '../../lib/bundle.ts';
+import { type PvLog, PvLogParser } from '../../lib/parse/pv-log.ts';
+import { type BundleMeta, EXTRA_FILES, FILES } from '../../lib/bundle.ts';
 import { UsageError } from '../../lib/errors.ts';
 import type { Scenario } from '../../lib/scenarios.ts';
 
@@ -29,8 +29,12 @@ export function writeBundle(dir: string, scenario: Scenario, files: Record<strin
  * bytes that step judged (streamed from the container, never held in memory whole).
  */
 export async function writeLiveBundle(
-  dir: string, scenario: Scenario, files: Record<string, Record<string, string>>, meta: BundleMeta,
-  logBytes: Record<string, number | undefined>, saveLog?: (path: string, bytes: number) => Promise<void>,
+  dir: string,
+  scenario: Scenario,
+  files: Record<string, Record<string, string>>,
+  meta: BundleMeta,
+  logBytes: Record<string, number | undefined>,
+  saveLog?: (path: string, bytes: number) => Promise<void>,
 ): Promise<void> {
   writeBundle(dir, scenario, files, meta);
   if (!saveLog) return;
@@ -116,7 +120,11 @@ export function readBundle(dir: string, scenario: Scenario): { files: Record<str
   // a bundle has its meta.json, or a step's gathered files: anything else (SNAPSHOT=..) is not read
   const gathered = (d: string) => Object.values(FILES).some((f) => existsSync(`${d}/${f}`));
   if (!existsSync(`${dir}/${EXTRA_FILES.meta}`) && !scenario.steps.some((st) => gathered(stepDir(dir, scenario, st.id)))) {
-    throw new UsageError(`SNAPSHOT=${dir} is not a bundle of Test ${scenario.id} (no meta.json, no ${FILES.lxcLs}${scenario.steps.length > 1 ? ` in ${scenario.steps[0].id}/` : ''}); give a directory make capture-N or a run wrote`);
+    throw new UsageError(
+      `SNAPSHOT=${dir} is not a bundle of Test ${scenario.id} (no meta.json, no ${FILES.lxcLs}${
+        scenario.steps.length > 1 ? ` in ${scenario.steps[0].id}/` : ''
+      }); give a directory make capture-N or a run wrote`,
+    );
   }
   const files: Record<string, Record<string, string>> = {};
   const logs: Record<string, { log: PvLog; present: boolean }> = {};

@@ -8,7 +8,7 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createColors } from 'picocolors';
 import { $ } from 'zx';
-import { parsePreset, readConfig, type Config } from '../../lib/config.ts';
+import { type Config, parsePreset, readConfig } from '../../lib/config.ts';
 import { EnvironmentError, UsageError } from '../../lib/errors.ts';
 import { pathOverlap } from '../../lib/paths.ts';
 import { parsePlan, type PlanFile } from '../../lib/scenarios.ts';
@@ -54,13 +54,14 @@ export function realPath(path: string): string {
  */
 export function notCreatable(name: string, path: string, kind: 'dir' | 'file'): string | undefined {
   let p = resolve(path);
-  for (let first = true; ; first = false) {
+  for (let first = true;; first = false) {
     let st;
     try {
       st = lstatSync(p);
     } catch (e) {
       const parent = dirname(p);
-      if (!['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '') || parent === p) return `${name}=${path} cannot be used (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+      if (!['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '') || parent === p)
+        return `${name}=${path} cannot be used (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
       p = parent;
       continue;
     }

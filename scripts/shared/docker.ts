@@ -11,7 +11,11 @@ import { echoCommand } from './common.ts';
 $.verbose = false;
 $.quiet = true;
 
-export interface ExecResult { stdout: string; stderr: string; exitCode: number }
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
 
 export async function docker(args: string[], opts: { echo?: boolean; timeoutSecs?: number; input?: string | Buffer } = {}): Promise<ExecResult> {
   if (opts.echo) echoCommand(['docker', ...args]);

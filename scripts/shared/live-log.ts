@@ -12,9 +12,8 @@ import { dirname } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { Config } from '../../lib/config.ts';
 import { EnvironmentError } from '../../lib/errors.ts';
-import { PvLogParser, type PvLog } from '../../lib/parse/pv-log.ts';
+import { type PvLog, PvLogParser } from '../../lib/parse/pv-log.ts';
 import { shellQuote as q } from '../../lib/shell-quote.ts';
-
 
 export interface LogSnapshot {
   log: PvLog;
@@ -53,13 +52,19 @@ export class LiveLog {
       let headerDone = false;
       let stderr = '';
       const timer = setTimeout(() => child.kill('SIGKILL'), (this.cfg.cmdTimeoutSecs + 30) * 1000);
-      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
       child.stdout.on('data', (d: Buffer) => {
         if (headerDone) return this.consume(d);
         head = Buffer.concat([head, d]);
         // header: "<size>\nFROM <n>\n" or "MISSING\n"
         const text = head.toString('latin1');
-        if (text.startsWith('MISSING\n')) { headerDone = true; this.present = false; return; }
+        if (text.startsWith('MISSING\n')) {
+          headerDone = true;
+          this.present = false;
+          return;
+        }
         const m = /^(\d+)\nFROM (\d+)\n/.exec(text);
         if (!m) return;
         headerDone = true;
@@ -67,7 +72,10 @@ export class LiveLog {
         if (Number(m[2]) === 0 && this.offset > 0) this.reset();
         this.consume(head.subarray(m[0].length));
       });
-      child.on('error', (e) => { clearTimeout(timer); reject(new EnvironmentError(`docker exec failed: ${e.message}`)); });
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        reject(new EnvironmentError(`docker exec failed: ${e.message}`));
+      });
       child.on('close', (code) => {
         clearTimeout(timer);
         if (code !== 0 && /is not running|No such container|is restarting|is paused/.test(stderr)) {

@@ -13,7 +13,7 @@ import { $ } from 'zx';
 import { EnvironmentError } from '../../lib/errors.ts';
 import { configKey } from '../../lib/derive.ts';
 import type { ExportView } from '../../lib/lint.ts';
-import { containerNames, exportProblem, memberProblem, objectRefs, parseTarListing, PVREXPORT_CAPS, tarFailure, type State } from '../../lib/pvrexport.ts';
+import { containerNames, exportProblem, memberProblem, objectRefs, parseTarListing, PVREXPORT_CAPS, type State, tarFailure } from '../../lib/pvrexport.ts';
 import { shellQuote, typed } from './common.ts';
 
 export interface OpenedExport extends ExportView {

@@ -8,7 +8,7 @@ import type { CheckResult } from '../../lib/evaluate.ts';
 import { checkLine, headerLine, runEndLines, scenarioEndLines } from '../../lib/report/console.ts';
 import { toJson } from '../../lib/report/json.ts';
 import { toJunit } from '../../lib/report/junit.ts';
-import { exitCodeOf, summarize, type RunReport, type ScenarioReport } from '../../lib/report/model.ts';
+import { exitCodeOf, type RunReport, type ScenarioReport, summarize } from '../../lib/report/model.ts';
 import type { Scenario } from '../../lib/scenarios.ts';
 import { colors, ROOT, say } from './common.ts';
 

@@ -9,7 +9,12 @@ import type { Config } from '../../lib/config.ts';
 import { EnvironmentError } from '../../lib/errors.ts';
 import { typed } from './common.ts';
 
-interface Holder { pid: number; run: string; container: string; since: string }
+interface Holder {
+  pid: number;
+  run: string;
+  container: string;
+  since: string;
+}
 
 /** A holder that has exited is not alive, a zombie not yet reaped (state Z in /proc/PID/stat) included. */
 function alive(pid: number): boolean {
@@ -60,7 +65,9 @@ export function acquireRunLock(cfg: Config, run: string): () => void {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new EnvironmentError(`cannot create ${typed(file)}: ${(e as Error).message}`);
       const h = liveHolder(file);
       if (h) {
-        throw new EnvironmentError(`${h.container} and ${typed(cfg.pvtxd)} are in use by run ${h.run} (pid ${h.pid}, since ${h.since}); wait for it, or set CONTAINER=, VOLUME= and PVTXD= to other names`);
+        throw new EnvironmentError(
+          `${h.container} and ${typed(cfg.pvtxd)} are in use by run ${h.run} (pid ${h.pid}, since ${h.since}); wait for it, or set CONTAINER=, VOLUME= and PVTXD= to other names`,
+        );
       }
       rmSync(file, { force: true });
     }

@@ -10,21 +10,21 @@
 import type { Config } from '../../lib/config.ts';
 import { FILES, stateFromFiles, type StepState } from '../../lib/bundle.ts';
 import { LiveLog, type LogSnapshot } from './live-log.ts';
-import { allPass, allSettled, evaluateChecks, evaluateStep, type CheckResult } from '../../lib/evaluate.ts';
+import { allPass, allSettled, type CheckResult, evaluateChecks, evaluateStep } from '../../lib/evaluate.ts';
 import { filesFor, gatherCommands, gatherScript, newMark, optionalFilesFor, parseGatherOutput } from '../../lib/gather.ts';
 import { logCapabilities, logProbe } from '../../lib/capabilities.ts';
 import type { CapabilityProbe } from '../../lib/capabilities.ts';
 import { pollUntil } from '../../lib/poll.ts';
 import { Stability } from '../../lib/settle.ts';
-import { resolveStep, type Ping, type PlanFile, type Scenario, type Step } from '../../lib/scenarios.ts';
+import { type Ping, type PlanFile, resolveStep, type Scenario, type Step } from '../../lib/scenarios.ts';
 import type { ScenarioReport } from '../../lib/report/model.ts';
 import { Interrupted } from '../../lib/errors.ts';
 import { clearProgress, colors, progress, say, shellQuote, terminalColumns, uptime } from './common.ts';
 import { lastSeen as seenSoFar, progressLine } from '../../lib/progress.ts';
-import { execInContainer, timed, type ExecResult } from './docker.ts';
+import { execInContainer, type ExecResult, timed } from './docker.ts';
 import { readFileSync } from 'node:fs';
 import { actionOutcome } from '../../lib/step-outcome.ts';
-import { commandLine, hostLine, updateCommands, type UpdateCommand } from '../../lib/update-step.ts';
+import { commandLine, hostLine, type UpdateCommand, updateCommands } from '../../lib/update-step.ts';
 import { exportFile } from '../stage.ts';
 import { actionFailed } from '../../lib/verdict.ts';
 
@@ -104,12 +104,16 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
     if (opts.signal?.aborted) throw new Interrupted();
     run.clock[`step:${step.id}`] = uptime();
     const actions = step.update
-      ? updateCommands(step.update, (name) => exportFile(cfg, plan, name)).map((c) => ({ c, shown: hostLine(cfg.container, c), as: { ...step, run: hostLine(cfg.container, c), allowStatus: undefined } }))
-      : step.run ? [{ c: undefined, shown: step.run, as: step }] : [];
+      ? updateCommands(step.update, (name) => exportFile(cfg, plan, name)).map((c) => ({
+        c,
+        shown: hostLine(cfg.container, c),
+        as: { ...step, run: hostLine(cfg.container, c), allowStatus: undefined },
+      }))
+      : step.run
+      ? [{ c: undefined, shown: step.run, as: step }]
+      : [];
     for (const { c, shown, as } of actions) {
-      const r = c === undefined
-        ? await execInContainer(cfg, `${timed(cfg, shown)} 2>&1`, cfg.cmdTimeoutSecs + 30, true)
-        : await execUpdateCommand(cfg, c);
+      const r = c === undefined ? await execInContainer(cfg, `${timed(cfg, shown)} 2>&1`, cfg.cmdTimeoutSecs + 30, true) : await execUpdateCommand(cfg, c);
       // stderr holds what the shell itself said (`sh: pgrep: not found` from a $(...))
       const output = [r.stderr, r.stdout].filter((t) => t.trim()).join('\n');
       run.actions.push({ step: step.id, command: shown, exitCode: r.exitCode, output });
@@ -118,10 +122,22 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
         // the action did not happen as the scenario needs: nothing after it speaks of Pantavisor
         run.error = outcome.line;
         const why = actionFailed(step.id);
-        run.results.push(...steps.slice(i).flatMap((st) => st.checks.map((c): CheckResult => ({
-          id: c.id, scenario: scenario.id, step: st.id, kind: c.kind, row: c.row, pass: false, status: 'unjudged', notJudged: why,
-          expected: c.row ?? c.kind, actual: 'not judged',
-        }))));
+        run.results.push(
+          ...steps.slice(i).flatMap((st) =>
+            st.checks.map((c): CheckResult => ({
+              id: c.id,
+              scenario: scenario.id,
+              step: st.id,
+              kind: c.kind,
+              row: c.row,
+              pass: false,
+              status: 'unjudged',
+              notJudged: why,
+              expected: c.row ?? c.kind,
+              actual: 'not judged',
+            }))
+          ),
+        );
         run.saveLog = (path, bytes) => liveLog.saveTo(path, bytes);
         return run;
       }
@@ -142,7 +158,9 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
       // waiting (a tool that prints another format, or is missing): stop, the round judges it ERROR
       (v) => allPass(v.res) || (unreadableRounds = v.res.some((r) => r.error) ? unreadableRounds + 1 : 0) >= UNREADABLE_POLLS,
       {
-        timeoutMs: waitDeadline, intervalMs: cfg.pollIntervalMs, signal: opts.signal,
+        timeoutMs: waitDeadline,
+        intervalMs: cfg.pollIntervalMs,
+        signal: opts.signal,
         onWait: (v, ms) => progress(progressLine(step.id, ms, waitDeadline, seenSoFar(v.res.filter((r) => !r.pass), v.st), terminalColumns())),
       },
     );
@@ -195,8 +213,13 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
       // the verdicts of the round that saw the step ready are the window's first observation
       if (judgedAtOnce) stability.observe(judgedAtOnce);
       const s = await pollUntil(round, (v) => allSettled(v.res) || stability.observe(v.res, v.startedAt), {
-        timeoutMs: cfg.settleTimeoutMs, intervalMs: cfg.pollIntervalMs, signal: opts.signal,
-        onWait: (v, ms) => progress(progressLine(`${step.id}: re-checking before a FAIL`, ms, cfg.settleTimeoutMs, seenSoFar(v.res.filter((r) => !r.pass).map((r) => ({ id: r.id, actual: r.actual }))), terminalColumns())),
+        timeoutMs: cfg.settleTimeoutMs,
+        intervalMs: cfg.pollIntervalMs,
+        signal: opts.signal,
+        onWait: (v, ms) =>
+          progress(
+            progressLine(`${step.id}: re-checking before a FAIL`, ms, cfg.settleTimeoutMs, seenSoFar(v.res.filter((r) => !r.pass).map((r) => ({ id: r.id, actual: r.actual }))), terminalColumns()),
+          ),
       });
       clearProgress();
       final = s.value;
