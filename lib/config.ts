@@ -42,6 +42,11 @@ export interface Config {
   logFile: string;
   deviceJsonFile: string;
   appengineOut: string;
+  /**
+   * JOBS=N: pantavisor's PV_LOOP_INDEX_BASE for this worker's appengine (a band of 64 loop
+   * devices of its own), so that appengines running at once never race for one loop device
+   */
+  loopIndexBase?: number;
   /** docker label set on everything the toolkit creates; teardown only touches what has it */
   label: string;
   /** STRICT=1: XFAIL and XPASS count as failures */

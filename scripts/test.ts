@@ -29,10 +29,21 @@ export function jobsOf(env: Record<string, string | undefined>, keep: boolean): 
   return n;
 }
 
-/** The names one scenario uses: the plan's with JOBS=1, suffixed with its id when several run at once. */
-export function namesFor(cfg: Config, scenario: Scenario, jobs: number): Config {
+/**
+ * The names one scenario uses: the plan's with JOBS=1, suffixed with its id when several run at
+ * once; then worker `w` also gets a band of loop devices of its own (PV_LOOP_INDEX_BASE 512 +
+ * 64 w: pantavisor's loop index range is 64; real appengines started at once raced for a loop
+ * device without it, `error mounting root.squashfs ... Device or resource busy`).
+ */
+export function namesFor(cfg: Config, scenario: Scenario, jobs: number, worker = 0): Config {
   if (jobs === 1) return cfg;
-  return { ...cfg, container: `${cfg.container}-${scenario.id}`, volume: `${cfg.volume}-${scenario.id}`, pvtxd: `${cfg.pvtxd.replace(/\/+$/, '')}-${scenario.id}` };
+  return {
+    ...cfg,
+    container: `${cfg.container}-${scenario.id}`,
+    volume: `${cfg.volume}-${scenario.id}`,
+    pvtxd: `${cfg.pvtxd.replace(/\/+$/, '')}-${scenario.id}`,
+    loopIndexBase: 512 + 64 * worker,
+  };
 }
 
 interface Outcome {
@@ -95,11 +106,11 @@ export async function runTests(cfg: Config, plan: PlanFile, scenarios: Scenario[
   if (jobs > 1) say(colors.dim(`JOBS=${jobs}: ${scenarios.length} scenarios, ${jobs} at a time, each with its own container (${cfg.container}-<id>), volume and pvtx.d; output printed as each ends`));
   let next = 0;
   let interrupted = false;
-  const worker = async () => {
+  const worker = async (_: unknown, w: number) => {
     while (!interrupted && next < scenarios.length) {
       const scenario = scenarios[next++];
       const keep = cfg.keep && next === scenarios.length;
-      const own = namesFor(cfg, scenario, jobs);
+      const own = namesFor(cfg, scenario, jobs, w);
       const go = () => runOne(own, plan, scenario, runDir, interrupt.signal, active, keep);
       const r: { value?: Outcome; error?: unknown; lines: string[] } = jobs > 1 ? await runBuffered(go) : await go().then((value) => ({ value, lines: [] }), (error) => ({ error, lines: [] }));
       for (const l of r.lines) say(l);

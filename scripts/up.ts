@@ -75,7 +75,9 @@ export async function createContainer(cfg: Config, runId: string): Promise<void>
 /** pv-appengine in the background, its output kept in the storage volume. */
 export async function startAppengine(cfg: Config): Promise<void> {
   const dir = cfg.appengineOut.replace(/\/[^/]*$/, '') || '/';
-  const r = await execInContainer(cfg, `mkdir -p ${shellQuote(dir)} && pv-appengine > ${shellQuote(cfg.appengineOut)} 2>&1 &`, 30, true);
+  // pantavisor reads PV_* settings from its environment (config_parser.c), pv-appengine reaps its band
+  const env = cfg.loopIndexBase !== undefined ? `PV_LOOP_INDEX_BASE=${cfg.loopIndexBase} ` : '';
+  const r = await execInContainer(cfg, `mkdir -p ${shellQuote(dir)} && ${env}pv-appengine > ${shellQuote(cfg.appengineOut)} 2>&1 &`, 30, true);
   if (r.exitCode !== 0) throw new EnvironmentError(`starting pv-appengine failed: ${r.stderr.trim()}`);
 }
 
