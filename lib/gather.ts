@@ -140,16 +140,28 @@ export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: 
   // too stuck to answer does not hold the round. One tearing down never answers: waiting 2 s for
   // it was most of make bench's overhead on the dev appengine (collision 2.5 s, pool-exhaustion
   // 2.1 s). Its timeout bounds what the kill leaves running.
+  // Pantavisor's control socket serves one request at a time: two pvcontrol calls at once (the
+  // background `containers ls` and a `steps show-progress`) got each other's answer, an empty one
+  // (exit 1) or a 255 on the dev appengine (pantavisor 303584a7, 16 of 80 calls). So every other
+  // pvcontrol command of the round runs, and prints, before the background one starts.
   const background = new Set<string>();
-  cmds.forEach(([file, cmd], i) => {
-    if (file !== EXTRA_FILES.pvcontrol) return;
-    background.add(file);
-    lines.push(`( timeout -k 1 ${Math.min(2, cmdTimeoutSecs)} ${cmd} > "$d/${i}" 2>/dev/null; echo $? > "$d/${i}.rc" ) & pvc=$!`);
-  });
-  // the background answer prints last: it has the whole round to come
-  const order = [...cmds.keys()].sort((a, b) => Number(background.has(cmds[a][0])) - Number(background.has(cmds[b][0])));
+  const ctrlFirst = new Set(cmds.flatMap(([file, cmd]) => (file !== EXTRA_FILES.pvcontrol && /^pvcontrol\s/.test(cmd) ? [file] : [])));
+  const rank = (file: string) => (ctrlFirst.has(file) ? 0 : file === EXTRA_FILES.pvcontrol ? 2 : 1);
+  const order = [...cmds.keys()].sort((a, b) => rank(cmds[a][0]) - rank(cmds[b][0]));
+  let launched = false;
+  const launchBackground = () => {
+    if (launched) return;
+    launched = true;
+    cmds.forEach(([file, cmd], i) => {
+      if (file !== EXTRA_FILES.pvcontrol) return;
+      background.add(file);
+      lines.push(`( timeout -k 1 ${Math.min(2, cmdTimeoutSecs)} ${cmd} > "$d/${i}" 2>/dev/null; echo $? > "$d/${i}.rc" ) & pvc=$!`);
+    });
+  };
+  // the background answer prints last: it has the rest of the round to come
   order.forEach((i) => {
     const [file, cmd] = cmds[i];
+    if (!ctrlFirst.has(file)) launchBackground();
     lines.push(`echo ${q(`${mark} begin ${file}`)}`);
     if (background.has(file)) {
       // up to ~0.5 s more for it (a real one takes ~0.1 s; a sleep without fractions just ends the loop)
@@ -162,6 +174,7 @@ export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: 
     }
     lines.push(`printf '\\n${mark} end rc=%s\\n' "$rc"`);
   });
+  launchBackground();
   lines.push('wait; rm -rf "$d"');
   return lines.join('\n');
 }

@@ -5,7 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { explainMissing, gatherCommands, type GatherPaths, gatherScript, MARK, newMark, parseGatherOutput } from '../lib/gather.ts';
-import { EXTRA_FILES, FILES, pingFileName, stateFromFiles } from '../lib/bundle.ts';
+import { EXTRA_FILES, FILES, pingFileName, progressFileName, stateFromFiles } from '../lib/bundle.ts';
 
 const sample = (path: string) => readFileSync(new URL(`./samples/${path}`, import.meta.url), 'utf8');
 
@@ -351,4 +351,35 @@ test('explainMissing says why a bundle file is missing', () => {
   assert.equal(explainMissing('device.json missing', { 'device.json': 1 }, 5), 'device.json missing: its command exited 1');
   assert.equal(explainMissing('lxc-ls.txt missing', {}, 5), 'lxc-ls.txt missing');
   assert.equal(explainMissing('pv-a RUNNING', { 'lxc-ls.txt': 124 }, 5), 'pv-a RUNNING');
+});
+
+test('no two pvcontrol calls at once: show-progress runs before the background containers ls (pantavisor 303584a7 crossed their answers)', () => {
+  const box = fakeBox({ lxcLs: EMPTY, ip: EMPTY, nft: EMPTY, pvcontrol: EMPTY });
+  // a control socket like the dev appengine's: a call that overlaps another gets no answer (exit 1)
+  const busy = join(box.data, 'ctrl-busy');
+  writeFileSync(
+    join(box.bin, 'pvcontrol'),
+    [
+      '#!/bin/sh',
+      `if [ -e "${busy}" ]; then echo "ERROR: got no response" >&2; exit 1; fi`,
+      `touch "${busy}"; sleep 0.3`,
+      'case "$*" in',
+      `  "containers ls") echo '[{"name":"pv-example-net-server","status":"STARTED"}]' ;;`,
+      `  "steps show-progress locals/pool-707") echo '{"status":"DONE","status-msg":"Update finished, revision set as rollback point","progress":100}' ;;`,
+      '  *) rm -f "' + busy + '"; exit 99 ;;',
+      'esac',
+      `rm -f "${busy}"`,
+    ].join('\n') + '\n',
+  );
+  const dir = mkdtempSync(join(box.root, 'st-'));
+  const paths: GatherPaths = { deviceJsonFile: join(dir, 'device.json'), logFile: join(dir, 'pantavisor.log'), appengineOut: join(dir, 'pv-appengine.out') };
+  writeFileSync(paths.deviceJsonFile, '{}');
+  const progress = progressFileName('locals/pool-707');
+  for (const only of [undefined, new Set([progress, EXTRA_FILES.pvcontrol])]) {
+    const g = parseGatherOutput(runScript(box.bin, gatherScript(paths, 5, [], MARK, only, { optional: [progress] })));
+    assert.equal(g.rc[progress], 0, `show-progress: ${g.files[progress]}`);
+    assert.match(g.files[progress], /"status":"DONE"/);
+    assert.equal(g.rc[EXTRA_FILES.pvcontrol], 0);
+    assert.match(g.files[EXTRA_FILES.pvcontrol], /pv-example-net-server/);
+  }
 });
