@@ -142,7 +142,7 @@ export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: 
   // 2.1 s). Its timeout bounds what the kill leaves running.
   // Pantavisor's control socket serves one request at a time: two pvcontrol calls at once (the
   // background `containers ls` and a `steps show-progress`) got each other's answer, an empty one
-  // (exit 1) or a 255 on the dev appengine (pantavisor 303584a7, 16 of 80 calls). So every other
+  // (exit 1) or a 255 on the dev appengine (pantavisor 303584a7, 13 of 80 overlapping calls). So every other
   // pvcontrol command of the round runs, and prints, before the background one starts.
   const background = new Set<string>();
   const ctrlFirst = new Set(cmds.flatMap(([file, cmd]) => (file !== EXTRA_FILES.pvcontrol && /^pvcontrol\s/.test(cmd) ? [file] : [])));
