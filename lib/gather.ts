@@ -164,8 +164,8 @@ export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: 
     if (!ctrlFirst.has(file)) launchBackground();
     lines.push(`echo ${q(`${mark} begin ${file}`)}`);
     if (background.has(file)) {
-      // up to ~0.5 s more for it (a real one takes ~0.1 s; a sleep without fractions just ends the loop)
-      lines.push(`n=0; while [ ! -f "$d/${i}.rc" ] && [ $n -lt 10 ]; do sleep 0.05 2>/dev/null; n=$((n + 1)); done`);
+      // up to ~0.25 s more for it (a real one takes ~0.1 s and started with the round; a sleep without fractions just ends the loop)
+      lines.push(`n=0; while [ ! -f "$d/${i}.rc" ] && [ $n -lt 5 ]; do sleep 0.05 2>/dev/null; n=$((n + 1)); done`);
       lines.push(`if [ -f "$d/${i}.rc" ]; then cat "$d/${i}"; rc=$(cat "$d/${i}.rc"); else kill "$pvc" 2>/dev/null; rc=143; fi`);
     } else if (file.startsWith('ping-')) {
       lines.push(`[ -f "$d/${i}.rc" ] || wait`, `cat "$d/${i}"; rc=$(cat "$d/${i}.rc")`);

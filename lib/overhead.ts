@@ -13,7 +13,9 @@
  *   overhead  toolkit − target − commands; a run misses its target above 1 s per scenario
  * pantavisor.log timestamps are whole seconds of the same clock (CLOCK_MONOTONIC, = the host's
  * uptime on a machine that never suspends), so each event is placed in the middle of the part of
- * its second that comes after the trigger (±0.5 s).
+ * its second that comes after the trigger (±0.5 s), narrowed by the step's polls: after the start
+ * of the last round that did not see the state (`unready:<step>`), before the one that saw it
+ * ended (`ready:<step>`).
  */
 import { kindOf } from './checks/index.ts';
 import { findLines, type LogPattern } from './log-match.ts';
@@ -47,8 +49,16 @@ export function eventPattern(c: Check): { pattern: LogPattern; nth: number } | u
  * first matching line written after the trigger (after line `afterLine`, the last line the
  * previous step saw; at or after the trigger's second), or the Nth overall for `count ge N`.
  */
-export function eventTime(conditions: Check[], log: PvLog, trigger: number, afterLine = 0, seenAt?: number): number | undefined {
+export function eventTime(conditions: Check[], log: PvLog, trigger: number, afterLine = 0, seenAt?: number, polls?: PollWindow): number | undefined {
   let latest = -Infinity;
+  // the latest event lies in [the latest line's second (from the trigger on), its end]
+  let lo = -Infinity;
+  let hi = -Infinity;
+  const place = (time: number) => {
+    latest = Math.max(latest, (Math.max(time, trigger) + time + 1) / 2);
+    lo = Math.max(lo, Math.max(time, trigger));
+    hi = Math.max(hi, time + 1);
+  };
   for (const c of conditions) {
     const own = kindOf(c.kind)?.eventLine;
     if (own) {
@@ -56,7 +66,7 @@ export function eventTime(conditions: Check[], log: PvLog, trigger: number, afte
       const t = own(c, log, afterLine, seenAt);
       if (t === 'at-once') continue;
       if (t === undefined || t.time < Math.floor(trigger)) return undefined;
-      latest = Math.max(latest, (Math.max(t.time, trigger) + t.time + 1) / 2);
+      place(t.time);
       continue;
     }
     const e = eventPattern(c);
@@ -65,9 +75,25 @@ export function eventTime(conditions: Check[], log: PvLog, trigger: number, afte
     const hit = e.nth > 1 ? lines[e.nth - 1] : lines.find((l) => l.lineNo > afterLine && l.time >= Math.floor(trigger));
     if (!hit || hit.time < Math.floor(trigger)) return undefined;
     // the line was written within its second and after the trigger: the middle of what is left
-    latest = Math.max(latest, (Math.max(hit.time, trigger) + hit.time + 1) / 2);
+    place(hit.time);
   }
-  return latest === -Infinity ? undefined : latest;
+  if (latest === -Infinity) return undefined;
+  // the toolkit's own polls narrow it: after the last round that did not see the state began,
+  // before the round that saw it ended (a window that contradicts the seconds is not used)
+  if (polls) {
+    const from = Math.max(lo, polls.notBefore ?? -Infinity);
+    const to = Math.min(hi, polls.notAfter ?? Infinity);
+    if (from <= to) return (from + to) / 2;
+  }
+  return latest;
+}
+
+/** What a step's polls say of when its state was reached (host uptime, s). */
+export interface PollWindow {
+  /** the start of the last poll round that did not see it */
+  notBefore?: number;
+  /** the end of the round that saw it */
+  notAfter?: number;
 }
 
 /** Seconds the pings of a step take: per container one after another, containers in parallel. */
@@ -103,7 +129,9 @@ export function overheadRow(
     const log = logs[step.id];
     // the round that saw the step ready may have been judged before the log line that marks it
     // was written: then the moment the toolkit saw it ready stands in for the event
-    const at = trigger !== undefined && log ? eventTime(step.waitFor, log, trigger, afterLine, clock[`ready:${step.id}`]) ?? clock[`ready:${step.id}`] : undefined;
+    const seen = clock[`ready:${step.id}`];
+    const polls = { notBefore: clock[`unready:${step.id}`], notAfter: seen };
+    const at = trigger !== undefined && log ? eventTime(step.waitFor, log, trigger, afterLine, seen, polls) ?? seen : undefined;
     afterLine = log?.lines[log.lines.length - 1]?.lineNo ?? afterLine;
     if (report.checks.some((c) => c.step === step.id && !c.pass && !c.final)) recheckS += settleStableS;
     if (at === undefined || trigger === undefined) {

@@ -362,7 +362,7 @@ test('no two pvcontrol calls at once: show-progress runs before the background c
     [
       '#!/bin/sh',
       `if [ -e "${busy}" ]; then echo "ERROR: got no response" >&2; exit 1; fi`,
-      `touch "${busy}"; sleep 0.3`,
+      `touch "${busy}"; sleep 0.1`,
       'case "$*" in',
       `  "containers ls") echo '[{"name":"pv-example-net-server","status":"STARTED"}]' ;;`,
       `  "steps show-progress locals/pool-707") echo '{"status":"DONE","status-msg":"Update finished, revision set as rollback point","progress":100}' ;;`,

@@ -92,3 +92,47 @@ test('eventTime: a teardown-finished condition is reached at the latest of its t
   const nothingRan = parsePvLog([L(103, 'controller', 'a platform did not work as expected. Tearing down...')].join('\n') + '\n');
   assert.equal(eventTime([tear], nothingRan, 99.2), 103.5);
 });
+
+test('eventTime: the polls narrow the second: after the last round that did not see it began, before the one that saw it ended', () => {
+  const log = parsePvLog([L(100, 'state', READY)].join('\n') + '\n');
+  assert.equal(eventTime([boot], log, 95.2), 100.5);
+  // the round that began at 100.6 did not see READY; the next, ended at 100.9, did
+  assert.equal(eventTime([boot], log, 95.2, 0, 100.9, { notBefore: 100.6, notAfter: 100.9 }), 100.75);
+  // only the upper end known (the first round saw it)
+  assert.equal(eventTime([boot], log, 95.2, 0, 100.4, { notAfter: 100.4 }), 100.2);
+  // a window that contradicts the second (another clock) is not used
+  assert.equal(eventTime([boot], log, 95.2, 0, 102, { notBefore: 101.2, notAfter: 102 }), 100.5);
+});
+
+test('overheadRow: a step placed by its polls counts only what passed after the state was reached', () => {
+  const scenario = { id: 'x', title: 'x', steps: [{ id: 'boot', waitFor: [boot] }] } as unknown as Scenario;
+  const log = parsePvLog([L(104, 'state', READY)].join('\n') + '\n');
+  const report = {
+    id: 'x',
+    status: 'passed',
+    checks: [],
+    clock: { scenarioStart: 99, dockerStart: 99, dockerEnd: 100, appengineStart: 100, 'unready:boot': 104.5, 'ready:boot': 104.9, verdict: 105.2 },
+  } as unknown as ScenarioReport;
+  const row = overheadRow(scenario, report, { boot: log }, () => undefined, 1);
+  // target: 100 -> 104.7 (the middle of 104.5..104.9); commands: the docker second; overhead 0.5
+  assert.equal(Number(row.targetS!.toFixed(2)), 4.7);
+  assert.equal(Number(row.overheadS!.toFixed(2)), 0.5);
+});
+
+test('eventTime: when the next launch is torn down too, the teardown reached is the last one written by then (pool-exhaustion, 2026-12-04)', () => {
+  const tear: TeardownFinishedCheck = { id: 'teardown-finished', kind: 'teardown-finished', line: { module: 'controller', text: 'a platform did not work as expected. Tearing down...' } };
+  const log = parsePvLog(
+    [
+      L(2512, 'logserver', 'starting logserver loop'),
+      L(2517, 'controller', 'a platform did not work as expected. Tearing down...'),
+      L(2522, 'logserver', 'starting logserver loop'),
+      L(2522, 'controller', 'a platform did not work as expected. Tearing down...'),
+      L(2527, 'platforms', "leniently stopping platform 'pv-example-net-client'"),
+      L(2532, 'platforms', "force stopping platform 'pv-example-net-client'"),
+    ].join('\n') + '\n',
+  );
+  // seen at 2532.6: the second launch's teardown ended with its force stop
+  assert.equal(eventTime([tear], log, 2513, 0, 2532.6), 2532.5);
+  // seen at 2522.3: the relaunch and its teardown were written by then, nothing after: the second teardown's own line
+  assert.equal(eventTime([tear], log, 2513, 0, 2522.3), 2522.5);
+});

@@ -5,9 +5,10 @@
  * started is still RUNNING. This holds once the teardown the log reports last (`line`) has
  * finished: every container lxc-ls lists is STOPPED, or the next pantavisor launch has begun
  * (pv-appengine relaunches it after a teardown). With no teardown in the log it holds at once.
- * make bench reaches it at the latest of the teardown line, its launch's force stops and the next
- * launch's first line that was written by the time the toolkit saw it reached (eventLine): a
- * teardown that left a container running (a race, pool-exhaustion) ends with the next launch.
+ * make bench reaches it where this judged it reached (eventLine): at the last teardown written by
+ * the time the toolkit saw it, its launch's last force stop or the next launch's first line: a
+ * teardown that left a container running (a race, pool-exhaustion) ends with the next launch, and
+ * when that launch is torn down too (pool-exhaustion again), with the end of its teardown.
  * With `revision`, the log of that revision (logs/<rev>/pantavisor/pantavisor.log; "0" = pantavisor.log).
  */
 import { FILES, revisionLogFileName } from '../bundle.ts';
@@ -48,20 +49,28 @@ export function teardownFinished(check: TeardownFinishedCheck, ctx: EvalContext)
   return { pass: true, expected, actual: `teardown at line ${teardown.lineNo} finished: ${state.lxc.length ? `${state.lxc.map((r) => r.name).join(', ')} STOPPED` : 'lxc-ls -f lists no containers'}` };
 }
 
-/** The line that marks the first teardown after `afterLine` finished, by `seenAt` (see the header). */
+/**
+ * The line that marks the teardown reached (see the header): as `teardownFinished` judges, the
+ * last teardown after `afterLine` among the lines written by `seenAt`; its last force stop, or the
+ * next launch's first line when that was written by then. Without `seenAt`, the last teardown's
+ * last force stop.
+ */
 export function teardownEventLine(c: TeardownFinishedCheck, log: PvLog, afterLine: number, seenAt?: number): PvLogLine | 'at-once' | undefined {
   // another revision's log: not the log make bench times
   if (c.revision !== undefined && c.revision !== '0') return undefined;
-  const launches = splitLaunches(log.lines);
-  const at = launches.findIndex((l) => l.some((x) => x.lineNo > afterLine && lineMatches(x, c.line)));
+  // what was written by the time the toolkit saw it reached (in the second it was seen, or before)
+  const written = seenAt === undefined ? log.lines : log.lines.filter((l) => l.time <= Math.floor(seenAt));
+  const launches = splitLaunches(written);
+  const isTeardown = (x: PvLogLine) => x.lineNo > afterLine && lineMatches(x, c.line);
+  let at = -1;
+  launches.forEach((l, i) => {
+    if (l.some(isTeardown)) at = i;
+  });
   if (at < 0) return 'at-once';
-  const teardown = launches[at].find((x) => x.lineNo > afterLine && lineMatches(x, c.line))!;
+  const teardown = launches[at].filter(isTeardown).pop()!;
   const stops = [teardown, ...launches[at].filter((l) => l.lineNo > teardown.lineNo && /force stopping/.test(l.message))];
-  // not knowing when the toolkit saw it: the last force stop (the next launch may have come later)
   if (seenAt === undefined) return stops[stops.length - 1];
-  // else the latest marker written by then (in the second it was seen, or before)
-  const markers = [...stops, ...(launches[at + 1]?.length ? [launches[at + 1][0]] : [])];
-  return markers.filter((m) => m.time <= Math.floor(seenAt)).pop() ?? teardown;
+  return launches[at + 1]?.length ? launches[at + 1][0] : stops[stops.length - 1];
 }
 
 export const KIND: CheckKind<TeardownFinishedCheck> = {

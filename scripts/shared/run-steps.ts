@@ -36,7 +36,7 @@ export interface LiveRun {
   probes: Record<string, CapabilityProbe>;
   /** set when a log-probed capability is absent: the steps after the boot were not run */
   skipped?: string;
-  /** host uptime (s) at each step's trigger (`step:<id>`), readiness (`ready:<id>`) and final round (`done:<id>`) */
+  /** host uptime (s) at each step's trigger (`step:<id>`), the start of its last poll that was not ready (`unready:<id>`), readiness (`ready:<id>`) and final round (`done:<id>`) */
   clock: Record<string, number>;
   /** exit status of each command of each step's final round, by bundle file */
   rc: Record<string, Record<string, number>>;
@@ -151,8 +151,12 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
     let unreadableRounds = 0;
     const w = await pollUntil(
       async () => {
+        const startedAt = uptime();
         const { files, st } = await gather([], whole ? undefined : filesFor(step.waitFor));
-        return { files, st, res: evaluateChecks(step.waitFor, scenario.id, { ...run.states, [step.id]: st }, step.id) };
+        const res = evaluateChecks(step.waitFor, scenario.id, { ...run.states, [step.id]: st }, step.id);
+        // make bench: the state was reached after the last round that did not see it began
+        if (!allPass(res)) run.clock[`unready:${step.id}`] = startedAt;
+        return { files, st, res };
       },
       // evidence the parsers cannot read on three polls in a row will not become readable by
       // waiting (a tool that prints another format, or is missing): stop, the round judges it ERROR
