@@ -30,10 +30,13 @@ const cfg = config();
 
 async function run(dir: string, extra: Record<string, string>): Promise<{ report: RunReport; wallS: number }> {
   const t0 = performance.now();
-  await $({ nothrow: true, env: { ...process.env, ...extra } })`make -s test-all TARGET=${target} ONLY=${only} REPORT_DIR=${dir}`.quiet();
+  const r = await $({ nothrow: true, env: { ...process.env, ...extra } })`make -s test-all TARGET=${target} ONLY=${only} REPORT_DIR=${dir}`.quiet();
   const wallS = (performance.now() - t0) / 1000;
-  const runDir = readdirSync(dir).filter((d) => d.endsWith('-test-all')).sort().pop();
-  if (!runDir) throw new Error(`no report in ${dir}`);
+  const runDir = existsSync(dir) ? readdirSync(dir).filter((d) => d.endsWith('-test-all')).sort().pop() : undefined;
+  if (!runDir) {
+    console.error(`bench: make test-all TARGET=${target} wrote no report (exit ${r.exitCode}): ${r.stderr.trim().split('\n').pop()}`);
+    process.exit(2);
+  }
   return { report: JSON.parse(readFileSync(`${dir}/${runDir}/report.json`, 'utf8')), wallS };
 }
 
