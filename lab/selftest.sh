@@ -241,6 +241,9 @@ rc=0"
 rc=0"
 	check "unknown container: 404 body, exit 255" eq "$(docker exec "$C" pvcontrol containers stop nosuch 2>&1; echo "rc=$?")" '{"Error":"Container not found"}
 rc=255'
+	# one call at a time (real pv-ctrl, dev/README.md): of two started together, one gets no answer
+	check "two pvcontrol calls at once: the second gets no response" eq "$(docker exec "$C" sh -c 'for i in 1 2 3 4 5; do pvcontrol containers ls >/dev/null 2>&1 & sleep 0.01; pvcontrol containers ls 2>&1 >/dev/null | head -1; wait; done' | sort -u)" "ERROR: got no response"
+	check "one after another: both answer" eq "$(docker exec "$C" sh -c 'pvcontrol containers ls >/dev/null && pvcontrol containers ls >/dev/null; echo rc=$?')" "rc=0"
 }
 
 t7() {
