@@ -144,27 +144,12 @@ export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: 
   // background `containers ls` and a `steps show-progress`) got each other's answer, an empty one
   // (exit 1) or a 255 on the dev appengine (pantavisor 303584a7, 13 of 80 overlapping calls). So every other
   // pvcontrol command of the round runs, and prints, before the background one starts.
-  const background = new Set<string>();
-  const ctrlFirst = new Set(cmds.flatMap(([file, cmd]) => (file !== EXTRA_FILES.pvcontrol && /^pvcontrol\s/.test(cmd) ? [file] : [])));
-  const rank = (file: string) => (ctrlFirst.has(file) ? 0 : file === EXTRA_FILES.pvcontrol ? 2 : 1);
-  const order = [...cmds.keys()].sort((a, b) => rank(cmds[a][0]) - rank(cmds[b][0]));
-  let launched = false;
-  const launchBackground = () => {
-    if (launched) return;
-    launched = true;
-    cmds.forEach(([file, cmd], i) => {
-      if (file !== EXTRA_FILES.pvcontrol) return;
-      background.add(file);
-      lines.push(`( timeout -k 1 ${Math.min(2, cmdTimeoutSecs)} ${cmd} > "$d/${i}" 2>/dev/null; echo $? > "$d/${i}.rc" ) & pvc=$!`);
-    });
-  };
-  // the background answer prints last: it has the rest of the round to come
-  order.forEach((i) => {
+  const emit = (i: number) => {
     const [file, cmd] = cmds[i];
-    if (!ctrlFirst.has(file)) launchBackground();
     lines.push(`echo ${q(`${mark} begin ${file}`)}`);
-    if (background.has(file)) {
-      // up to ~0.25 s more for it (a real one takes ~0.1 s and started with the round; a sleep without fractions just ends the loop)
+    if (file === EXTRA_FILES.pvcontrol) {
+      // a poll with a deadline, not a wait for state: up to ~0.25 s more for the background answer
+      // (a real one takes ~0.1 s and started with the round; a sleep without fractions just ends the loop)
       lines.push(`n=0; while [ ! -f "$d/${i}.rc" ] && [ $n -lt 5 ]; do sleep 0.05 2>/dev/null; n=$((n + 1)); done`);
       lines.push(`if [ -f "$d/${i}.rc" ]; then cat "$d/${i}"; rc=$(cat "$d/${i}.rc"); else kill "$pvc" 2>/dev/null; rc=143; fi`);
     } else if (file.startsWith('ping-')) {
@@ -173,8 +158,14 @@ export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: 
       lines.push(`${t} ${cmd} 2>/dev/null; rc=$?`);
     }
     lines.push(`printf '\\n${mark} end rc=%s\\n' "$rc"`);
-  });
-  launchBackground();
+  };
+  const part = ([file, cmd]: [string, string]) => (file === EXTRA_FILES.pvcontrol ? 'background' : /^pvcontrol\s/.test(cmd) ? 'pvcontrol' : 'rest');
+  const of = (p: string) => [...cmds.keys()].filter((i) => part(cmds[i]) === p);
+  of('pvcontrol').forEach(emit);
+  for (const i of of('background')) lines.push(`( timeout -k 1 ${Math.min(2, cmdTimeoutSecs)} ${cmds[i][1]} > "$d/${i}" 2>/dev/null; echo $? > "$d/${i}.rc" ) & pvc=$!`);
+  of('rest').forEach(emit);
+  // the background answer prints last: it has the rest of the round to come
+  of('background').forEach(emit);
   lines.push('wait; rm -rf "$d"');
   return lines.join('\n');
 }

@@ -50,13 +50,11 @@ export function eventPattern(c: Check): { pattern: LogPattern; nth: number } | u
  * previous step saw; at or after the trigger's second), or the Nth overall for `count ge N`.
  */
 export function eventTime(conditions: Check[], log: PvLog, trigger: number, afterLine = 0, seenAt?: number, polls?: PollWindow): number | undefined {
-  let latest = -Infinity;
-  // the latest event lies in [the latest line's second (from the trigger on), its end]
+  // the latest event lies in the latest line's second, from the trigger on: [lo, hi]
   let lo = -Infinity;
   let hi = -Infinity;
   const place = (time: number) => {
-    latest = Math.max(latest, (Math.max(time, trigger) + time + 1) / 2);
-    lo = Math.max(lo, Math.max(time, trigger));
+    lo = Math.max(lo, time, trigger);
     hi = Math.max(hi, time + 1);
   };
   for (const c of conditions) {
@@ -74,18 +72,16 @@ export function eventTime(conditions: Check[], log: PvLog, trigger: number, afte
     const lines = findLines(log.lines, e.pattern);
     const hit = e.nth > 1 ? lines[e.nth - 1] : lines.find((l) => l.lineNo > afterLine && l.time >= Math.floor(trigger));
     if (!hit || hit.time < Math.floor(trigger)) return undefined;
-    // the line was written within its second and after the trigger: the middle of what is left
+    // the line was written within its second and after the trigger
     place(hit.time);
   }
-  if (latest === -Infinity) return undefined;
+  if (hi === -Infinity) return undefined;
   // the toolkit's own polls narrow it: after the last round that did not see the state began,
   // before the round that saw it ended (a window that contradicts the seconds is not used)
-  if (polls) {
-    const from = Math.max(lo, polls.notBefore ?? -Infinity);
-    const to = Math.min(hi, polls.notAfter ?? Infinity);
-    if (from <= to) return (from + to) / 2;
-  }
-  return latest;
+  const from = Math.max(lo, polls?.notBefore ?? -Infinity);
+  const to = Math.min(hi, polls?.notAfter ?? Infinity);
+  // the middle of what is left
+  return from <= to ? (from + to) / 2 : (lo + hi) / 2;
 }
 
 /** What a step's polls say of when its state was reached (host uptime, s). */

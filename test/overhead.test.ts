@@ -13,6 +13,10 @@ const L = (t: number, mod: string, msg: string) => `[pantavisor] ${t} INFO\t -- 
 const READY = "state revision '0' status is now READY";
 const boot: LogContainsCheck = { id: 'boot-settled', kind: 'log-contains', line: { regex: "^state revision '0' status is now READY$" } };
 const running: ContainerStateCheck = { id: 'r', kind: 'container-state', container: 'pv-a', state: 'RUNNING' };
+const TEARING_DOWN = 'a platform did not work as expected. Tearing down...';
+const tear: TeardownFinishedCheck = { id: 'teardown-finished', kind: 'teardown-finished', line: { module: 'controller', text: TEARING_DOWN } };
+/** a pantavisor.log of these lines */
+const logOf = (...lines: string[]) => parsePvLog(lines.join('\n') + '\n');
 
 test('eventPattern: log conditions and container states', () => {
   assert.deepEqual(eventPattern({ ...boot, count: { ge: 2 } }), { pattern: boot.line, nth: 2 });
@@ -21,7 +25,7 @@ test('eventPattern: log conditions and container states', () => {
 });
 
 test('eventTime: the line after the previous step, placed mid-second', () => {
-  const log = parsePvLog([L(100, 'platforms', "platform 'pv-a' status is now STARTED"), L(100, 'state', READY), L(108, 'platforms', "platform 'pv-a' status is now STARTED")].join('\n') + '\n');
+  const log = logOf(L(100, 'platforms', "platform 'pv-a' status is now STARTED"), L(100, 'state', READY), L(108, 'platforms', "platform 'pv-a' status is now STARTED"));
   assert.equal(eventTime([boot], log, 95.2), 100.5);
   // the kill came in second 100, after line 2: the container's next STARTED is the one at 108
   assert.equal(eventTime([running], log, 100.7, 2), 108.5);
@@ -68,20 +72,17 @@ test('overheadRow: a scenario skipped before any appengine started has nothing t
 });
 
 test('eventTime: a teardown-finished condition is reached at the latest of its teardown, force stops and the next launch written by the time it was seen (observed §13), or at once without a teardown', () => {
-  const tear: TeardownFinishedCheck = { id: 'teardown-finished', kind: 'teardown-finished', line: { module: 'controller', text: 'a platform did not work as expected. Tearing down...' } };
-  const settled: LogContainsCheck = { id: 'boot-settled', kind: 'log-contains', line: { module: 'controller', text: 'a platform did not work as expected. Tearing down...' } };
-  const log = parsePvLog(
-    [
-      L(100, 'logserver', 'starting logserver loop'),
-      L(103, 'controller', 'a platform did not work as expected. Tearing down...'),
-      L(108, 'state', "platform 'pv-a' did not exit after lenient stop, force stopping"),
-      L(110, 'logserver', 'starting logserver loop'),
-      L(111, 'platforms', "force stopping platform 'pv-b'"),
-    ].join('\n') + '\n',
+  const settled: LogContainsCheck = { id: 'boot-settled', kind: 'log-contains', line: { module: 'controller', text: TEARING_DOWN } };
+  const log = logOf(
+    L(100, 'logserver', 'starting logserver loop'),
+    L(103, 'controller', TEARING_DOWN),
+    L(108, 'state', "platform 'pv-a' did not exit after lenient stop, force stopping"),
+    L(110, 'logserver', 'starting logserver loop'),
+    L(111, 'platforms', "force stopping platform 'pv-b'"),
   );
   assert.equal(eventTime([settled], log, 99.2), 103.5);
   assert.equal(eventTime([settled, tear], log, 99.2), 108.5);
-  const noTeardown = parsePvLog([L(100, 'state', READY)].join('\n') + '\n');
+  const noTeardown = logOf(L(100, 'state', READY));
   assert.equal(eventTime([boot, tear], noTeardown, 95.2), 100.5);
   // seen reached at 110.4: the next launch (110) had begun, a container outlived the teardown (a race)
   assert.equal(eventTime([settled, tear], log, 99.2, 0, 110.4), 110.5);
@@ -89,12 +90,12 @@ test('eventTime: a teardown-finished condition is reached at the latest of its t
   assert.equal(eventTime([settled, tear], log, 99.2, 0, 108.9), 108.5);
   // seen at 103.6 (nothing was running): the teardown line itself, not the later lines
   assert.equal(eventTime([settled, tear], log, 99.2, 0, 103.6), 103.5);
-  const nothingRan = parsePvLog([L(103, 'controller', 'a platform did not work as expected. Tearing down...')].join('\n') + '\n');
+  const nothingRan = logOf(L(103, 'controller', TEARING_DOWN));
   assert.equal(eventTime([tear], nothingRan, 99.2), 103.5);
 });
 
 test('eventTime: the polls narrow the second: after the last round that did not see it began, before the one that saw it ended', () => {
-  const log = parsePvLog([L(100, 'state', READY)].join('\n') + '\n');
+  const log = logOf(L(100, 'state', READY));
   assert.equal(eventTime([boot], log, 95.2), 100.5);
   // the round that began at 100.6 did not see READY; the next, ended at 100.9, did
   assert.equal(eventTime([boot], log, 95.2, 0, 100.9, { notBefore: 100.6, notAfter: 100.9 }), 100.75);
@@ -106,7 +107,7 @@ test('eventTime: the polls narrow the second: after the last round that did not 
 
 test('overheadRow: a step placed by its polls counts only what passed after the state was reached', () => {
   const scenario = { id: 'x', title: 'x', steps: [{ id: 'boot', waitFor: [boot] }] } as unknown as Scenario;
-  const log = parsePvLog([L(104, 'state', READY)].join('\n') + '\n');
+  const log = logOf(L(104, 'state', READY));
   const report = {
     id: 'x',
     status: 'passed',
@@ -120,16 +121,13 @@ test('overheadRow: a step placed by its polls counts only what passed after the 
 });
 
 test('eventTime: when the next launch is torn down too, the teardown reached is the last one written by then (pool-exhaustion, 2026-12-04)', () => {
-  const tear: TeardownFinishedCheck = { id: 'teardown-finished', kind: 'teardown-finished', line: { module: 'controller', text: 'a platform did not work as expected. Tearing down...' } };
-  const log = parsePvLog(
-    [
-      L(2512, 'logserver', 'starting logserver loop'),
-      L(2517, 'controller', 'a platform did not work as expected. Tearing down...'),
-      L(2522, 'logserver', 'starting logserver loop'),
-      L(2522, 'controller', 'a platform did not work as expected. Tearing down...'),
-      L(2527, 'platforms', "leniently stopping platform 'pv-example-net-client'"),
-      L(2532, 'platforms', "force stopping platform 'pv-example-net-client'"),
-    ].join('\n') + '\n',
+  const log = logOf(
+    L(2512, 'logserver', 'starting logserver loop'),
+    L(2517, 'controller', TEARING_DOWN),
+    L(2522, 'logserver', 'starting logserver loop'),
+    L(2522, 'controller', TEARING_DOWN),
+    L(2527, 'platforms', "leniently stopping platform 'pv-example-net-client'"),
+    L(2532, 'platforms', "force stopping platform 'pv-example-net-client'"),
   );
   // seen at 2532.6: the second launch's teardown ended with its force stop
   assert.equal(eventTime([tear], log, 2513, 0, 2532.6), 2532.5);
