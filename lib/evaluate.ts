@@ -26,6 +26,8 @@ export interface CheckResult {
   final?: true;
   /** the evidence it reads could not be read (quoted in `actual`): status error, never pass or fail */
   error?: true;
+  /** what the check saw in its kind's terms (Outcome.observed), until the verdict matched it against a known issue's failure (dropped then) */
+  observed?: unknown;
 }
 
 export function evaluateChecks(checks: Check[], scenarioId: string, steps: Record<string, StepState>, step: string, plan?: PlanFile): CheckResult[] {
@@ -45,6 +47,7 @@ export function evaluateChecks(checks: Check[], scenarioId: string, steps: Recor
       realSystem: c.realSystem,
       ...(!o.pass && o.final && !o.error ? { final: true as const } : {}),
       ...(o.error ? { pass: false, error: true as const } : {}),
+      ...(o.observed !== undefined && !o.error ? { observed: o.observed } : {}),
     };
   });
 }

@@ -168,10 +168,27 @@ export function validatePlan(raw: unknown, schema: object): PlanFile {
       if (!plan.capabilities?.[c]) throw new UsageError(`scenarios.json: Test ${s.id} requires capability '${c}', which is not in capabilities`);
     }
     const checkIds = new Set(s.steps.flatMap((st) => st.checks.map((c) => c.id)));
+    for (const c of s.steps.flatMap((st) => st.checks)) {
+      if (c.knownIssue && !kindOf(c.kind)?.knownFailure) throw new UsageError(noVocabulary(`check '${c.id}'`, c.kind));
+    }
     if (s.knownIssue) {
       if (!s.knownIssue.checks?.length) throw new UsageError(`scenarios.json: Test ${s.id}'s knownIssue must name the checks it explains (knownIssue.checks); the others must still be able to fail`);
+      if (s.knownIssue.failure !== undefined) throw new UsageError(`scenarios.json: Test ${s.id}'s knownIssue has 'failure'; a scenario's says the failure of each check it names in 'failures'`);
+      const failures = s.knownIssue.failures ?? {};
+      for (const id of Object.keys(failures)) {
+        if (!s.knownIssue.checks.includes(id)) throw new UsageError(`scenarios.json: Test ${s.id} knownIssue.failures has '${id}', which knownIssue.checks does not name`);
+      }
       for (const id of s.knownIssue.checks) {
         if (!checkIds.has(id)) throw new UsageError(`scenarios.json: Test ${s.id} knownIssue names '${id}', which is not one of its checks`);
+        const c = s.steps.flatMap((st) => st.checks).find((x) => x.id === id)!;
+        const known = kindOf(c.kind)?.knownFailure;
+        if (!known) throw new UsageError(noVocabulary(`Test ${s.id} knownIssue names check '${id}', which`, c.kind));
+        if (failures[id] === undefined) throw new UsageError(`scenarios.json: Test ${s.id} knownIssue.failures has no '${id}': say what its failure looks like (lib/checks/${c.kind}.ts)`);
+        const check = ajv.compile({ ...known.schema, definitions: (schema as { definitions?: object }).definitions });
+        if (!check(failures[id])) {
+          const e = check.errors[0];
+          throw new UsageError(`scenarios.json: Test ${s.id} knownIssue.failures/${id}${e.instancePath || ''}: ${e.message}${e.params?.additionalProperty ? ` '${e.params.additionalProperty}'` : ''}`);
+        }
       }
     }
     for (const id of s.skipEvidence ?? []) {
@@ -183,6 +200,12 @@ export function validatePlan(raw: unknown, schema: object): PlanFile {
     for (const st of s.steps) if (st.update && !st.waitFor.some((c) => c.id === UPDATE_FINISHED)) st.waitFor.unshift(updateFinished(st.update.revision));
   }
   return plan;
+}
+
+/** The line refusing a known issue on a check whose kind has no failure vocabulary. */
+function noVocabulary(what: string, kind: string): string {
+  const kinds = checkKinds().filter((k) => k.knownFailure).map((k) => k.kind).join(', ');
+  return `scenarios.json: ${what} is a ${kind} check: that kind cannot carry a known issue (no words for its failure; kinds that can: ${kinds})`;
 }
 
 /** The id of an update step's first wait condition. */

@@ -9,33 +9,60 @@
  * the issue is intermittent: a race that did not show this time says nothing of a fix). A scenario's
  * knownIssue names the checks it explains: those turn XFAIL when they fail (PASS when they
  * pass); any other check of the scenario fails as usual. When all of them pass, the scenario
- * is XPASS: the issue looks fixed.
+ * is XPASS: the issue looks fixed (PASSED when the issue is intermittent).
+ * A known issue excuses only its own failure: a failing check is XFAIL only when what it saw
+ * (Outcome.observed) matches the issue's `failure` (on a scenario, `failures[check id]`) in its
+ * kind's words (lib/checks/<kind>.ts knownFailure); any other failure (no rule at all, no
+ * evidence file, another line) is a FAIL saying which failure the issue expects. Evidence that
+ * could not be read stays an ERROR.
  * A check's known issue only looks fixed when the other checks of its step passed: in a step
  * where a plain check failed (its precondition: pantavisor was never killed, say), the passing
  * known-issue check is UNJUDGED, with the failed checks named, never XPASS.
  */
 import type { CheckResult } from './evaluate.ts';
+import { kindOf } from './checks/index.ts';
 import { type CapabilityProbe, isCommandProbe } from './capabilities.ts';
 import type { KnownIssue, PlanFile, Scenario } from './scenarios.ts';
 
 import type { CheckStatus, ScenarioStatus } from './statuses.ts';
 export type { CheckStatus, ScenarioStatus } from './statuses.ts';
 
-export function checkStatus(pass: boolean, own?: KnownIssue, scenarioIssue?: KnownIssue): CheckStatus {
+/**
+ * A check's status from its pass and the known issue over it (its own, or its scenario's);
+ * `matches`: whether its failure is the one the issue describes (a failure that is not: FAIL).
+ */
+export function checkStatus(pass: boolean, own?: KnownIssue, scenarioIssue?: KnownIssue, matches = true): CheckStatus {
+  if (!pass && (own || scenarioIssue) && !matches) return 'fail';
   if (own) return pass ? (own.intermittent ? 'pass' : 'xpass') : 'xfail';
   if (scenarioIssue && !pass) return 'xfail';
   return pass ? 'pass' : 'fail';
 }
 
-/** Results with their status and the known issue that shaped it. */
+/** The failure a known issue describes for check `id`: its own `failure`, or its scenario's `failures[id]`. */
+export function describedFailure(id: string, own?: KnownIssue, scenarioIssue?: KnownIssue): object | undefined {
+  return own ? own.failure : scenarioIssue?.failures?.[id];
+}
+
+/**
+ * Whether a failing check's result is the failure its known issue describes, or the words that
+ * say which failure the issue expects (for the FAIL line).
+ */
+export function failureMatch(r: CheckResult, failure: object | undefined): true | string {
+  const known = kindOf(r.kind)?.knownFailure;
+  if (!known || failure === undefined) return `its known issue describes no failure for a ${r.kind} check`;
+  return known.matches(failure, r.observed) ? true : `not the known issue's failure (${known.describe(failure)})`;
+}
+
+/** Results with their status and the known issue that shaped it (`observed` is dropped: it served the match). */
 export function withStatus(results: CheckResult[], scenario: Scenario, issueOf: (id: string) => KnownIssue | undefined): CheckResult[] {
-  const judged = results.map((r) => {
+  const judged = results.map(({ observed: _observed, ...r }) => {
     if (r.status === 'unjudged') return r;
     const own = issueOf(r.id);
     const scenarioIssue = scenario.knownIssue?.checks?.includes(r.id) ? scenario.knownIssue : undefined;
-    const status = r.error ? 'error' : checkStatus(r.pass, own, scenarioIssue);
+    const match = !r.pass && !r.error && (own || scenarioIssue) ? failureMatch({ ...r, observed: _observed }, describedFailure(r.id, own, scenarioIssue)) : true;
+    const status = r.error ? 'error' : checkStatus(r.pass, own, scenarioIssue, match === true);
     const knownIssue = status === 'xfail' || status === 'xpass' ? own ?? scenarioIssue : undefined;
-    return { ...r, status, ...(knownIssue ? { knownIssue } : {}) };
+    return { ...r, status, ...(match !== true ? { actual: `${r.actual}; ${match}` } : {}), ...(knownIssue ? { knownIssue } : {}) };
   });
   return judged.map((r) => {
     if (r.status !== 'xpass') return r;
@@ -61,7 +88,7 @@ export function scenarioStatus(results: CheckResult[], scenario: Scenario): Scen
   if (st.includes('error')) return 'error';
   if (st.includes('fail')) return 'failed';
   if (st.includes('xfail')) return 'xfail';
-  if (st.includes('xpass') || scenario.knownIssue) return 'xpass';
+  if (st.includes('xpass') || (scenario.knownIssue && !scenario.knownIssue.intermittent)) return 'xpass';
   return 'passed';
 }
 

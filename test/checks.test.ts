@@ -275,13 +275,27 @@ test('ip-unchanged: a changed address or a missing step fails', () => {
 // ---- no-running-containers ----
 
 test('no-running-containers', () => {
-  assert.deepEqual(ev({ kind: 'no-running-containers' }, state({})), { pass: true, expected: 'no container RUNNING', actual: 'lxc-ls -f lists no containers' });
+  const expected = 'no container running (every one listed STOPPED)';
+  assert.deepEqual(ev({ kind: 'no-running-containers' }, state({})), { pass: true, expected, actual: 'lxc-ls -f lists no containers' });
   assert.equal(ev({ kind: 'no-running-containers' }, state({ 'lxc-ls.txt': lxcLs([['pv-a', 'STOPPED']]) })).pass, true);
   const o = ev({ kind: 'no-running-containers' }, state({ 'lxc-ls.txt': lxcLs([['pv-a', 'STOPPED'], ['pv-b', 'RUNNING', '10.0.5.3']]) }));
-  assert.deepEqual([o.pass, o.actual], [false, 'RUNNING: pv-b']);
-  assert.deepEqual(ev({ kind: 'no-running-containers' }, state({ 'lxc-ls.txt': undefined })), { pass: false, expected: 'no container RUNNING', actual: 'lxc-ls.txt missing' });
+  assert.deepEqual([o.pass, o.actual], [false, 'not STOPPED: pv-b RUNNING']);
+  assert.deepEqual(ev({ kind: 'no-running-containers' }, state({ 'lxc-ls.txt': undefined })), { pass: false, expected, actual: 'lxc-ls.txt missing' });
   // the real refusal sample: lxc-ls printed nothing
   assert.equal(ev({ kind: 'no-running-containers' }, state({ 'lxc-ls.txt': sample('static-ip-outside-subnet/lxc-ls.txt') })).pass, true);
+});
+
+test('"not running" is STOPPED: every other state lxc-ls prints counts as running (no-running-containers, container-not-running)', () => {
+  for (const st of ['RUNNING', 'STARTING', 'FROZEN', 'STOPPING', 'ABORTING', 'FREEZING', 'THAWED']) {
+    const lxc = state({ 'lxc-ls.txt': lxcLs([['pv-a', 'STOPPED'], ['pv-b', st]]) });
+    const none = ev({ kind: 'no-running-containers' }, lxc);
+    assert.deepEqual([none.pass, none.actual], [false, `not STOPPED: pv-b ${st}`], st);
+    assert.deepEqual(none.observed, { present: [{ name: 'pv-b', state: st }] });
+    const one = ev({ kind: 'container-not-running', container: 'pv-b' }, lxc);
+    assert.deepEqual([one.pass, one.actual], [false, `pv-b ${st}`], st);
+  }
+  assert.equal(ev({ kind: 'container-not-running', container: 'pv-a' }, state({ 'lxc-ls.txt': lxcLs([['pv-a', 'STOPPED']]) })).pass, true);
+  assert.equal(ev({ kind: 'container-not-running', container: 'pv-z' }, state({ 'lxc-ls.txt': lxcLs([['pv-a', 'RUNNING']]) })).pass, true);
 });
 
 // ---- device-json-pool ----

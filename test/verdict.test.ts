@@ -4,8 +4,18 @@ import { checkStatus, failsRun, requiredCapabilities, scenarioStatus, skipReason
 import type { CheckResult } from '../lib/evaluate.ts';
 import type { Scenario } from '../lib/scenarios.ts';
 
-const issue = { summary: 'restart of a static-IP container is refused', seenIn: 'pantavisor 303584a7' };
-const r = (id: string, pass: boolean): CheckResult => ({ id, scenario: 's', step: 'boot', kind: 'log-absent', pass, expected: 'e', actual: 'a' });
+// the failure of these checks (nft-masquerade): two identical rules
+const issue = { summary: 'one more masquerade rule per launch', seenIn: 'pantavisor 303584a7', failure: { count: { eq: 2 } } };
+const r = (id: string, pass: boolean, matching = 2): CheckResult => ({
+  id,
+  scenario: 's',
+  step: 'boot',
+  kind: 'nft-masquerade',
+  pass,
+  expected: 'e',
+  actual: 'a',
+  ...(pass ? {} : { observed: { matching, partial: 0 } }),
+});
 const scen = (over: Partial<Scenario> = {}): Scenario => ({ id: 's', title: 't', purpose: 'p', artifacts: ['a'], steps: [], ...over });
 
 test('checkStatus: own known issue → xfail/xpass; a scenario issue only turns failures into xfail', () => {
@@ -34,7 +44,7 @@ test('withStatus + scenarioStatus', () => {
   assert.equal(scenarioStatus(withStatus([r('a', true), r('b', true)], plain, own), plain), 'xpass');
   assert.equal(scenarioStatus(withStatus([r('a', false), r('b', false)], plain, own), plain), 'failed', 'a plain failure wins');
   // a scenario's known issue explains the checks it names; its other checks still fail
-  const withIssue = scen({ knownIssue: { ...issue, checks: ['b'] } });
+  const withIssue = scen({ knownIssue: { summary: issue.summary, seenIn: issue.seenIn, checks: ['b'], failures: { b: issue.failure } } });
   const sx = withStatus([r('a', true), r('b', false)], withIssue, none);
   assert.deepEqual(sx.map((x) => x.status), ['pass', 'xfail']);
   assert.equal(scenarioStatus(sx, withIssue), 'xfail');
@@ -72,4 +82,34 @@ test('a known issue cannot XPASS in a step whose other checks failed: UNJUDGED, 
   // a check already unjudged (its step's action failed) stays so
   const pre = { ...at('rel-one-masquerade', true), status: 'unjudged' as const, notJudged: 'action failed' };
   assert.deepEqual(withStatus([pre], scen(), own).map((x) => [x.status, x.notJudged]), [['unjudged', 'action failed']]);
+});
+
+test('a known issue excuses only its own failure: XFAIL when what the check saw matches `failure`, else FAIL saying what it expects', () => {
+  const own = (id: string) => (id === 'b' ? issue : undefined);
+  // no rule at all, three rules, or no observation (nft-ruleset.txt missing): not the issue's two rules
+  for (const observed of [{ matching: 0, partial: 0 }, { matching: 3, partial: 0 }, { matching: 2, partial: 1 }, undefined]) {
+    const res = withStatus([{ ...r('b', false), observed }], scen(), own);
+    assert.equal(res[0].status, 'fail', JSON.stringify(observed));
+    assert.match(res[0].actual, /^a; not the known issue's failure \(exactly 2 matching rule\(s\)\)$/);
+    assert.equal(res[0].knownIssue, undefined);
+    assert.equal(scenarioStatus(res, scen()), 'failed');
+  }
+  // the observation is the verdict's: not kept in the result (report.json)
+  assert.equal('observed' in withStatus([r('b', false)], scen(), own)[0], false);
+  // a known issue without a failure excuses nothing
+  const bare = (id: string) => (id === 'b' ? { summary: 's', seenIn: 'x' } : undefined);
+  assert.equal(withStatus([r('b', false)], scen(), bare)[0].status, 'fail');
+  // unreadable evidence stays an ERROR
+  assert.equal(withStatus([{ ...r('b', false), error: true }], scen(), own)[0].status, 'error');
+  // a scenario's issue: each check by its own entry of `failures`
+  const withIssue = scen({ knownIssue: { summary: 's', seenIn: 'x', checks: ['a', 'b'], failures: { a: { count: { eq: 2 } }, b: { count: { ge: 5 } } } } });
+  assert.deepEqual(withStatus([r('a', false), r('b', false)], withIssue, () => undefined).map((x) => x.status), ['xfail', 'fail']);
+});
+
+test("a scenario's intermittent known issue: all passing is PASSED, not XPASS; a matching failure XFAIL", () => {
+  const race = scen({ knownIssue: { summary: 's', seenIn: 'x', intermittent: true, checks: ['b'], failures: { b: { count: { eq: 2 } } } } });
+  const none = () => undefined;
+  assert.equal(scenarioStatus(withStatus([r('a', true), r('b', true)], race, none), race), 'passed');
+  assert.equal(scenarioStatus(withStatus([r('a', true), r('b', false)], race, none), race), 'xfail');
+  assert.equal(scenarioStatus(withStatus([r('a', true), r('b', false, 0)], race, none), race), 'failed');
 });

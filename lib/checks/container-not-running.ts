@@ -1,4 +1,8 @@
-/** kind "container-not-running": lxc-ls -f does not show the container RUNNING (absent or another state). */
+/**
+ * kind "container-not-running": the container does not run: lxc-ls -f does not list it, or lists
+ * it STOPPED (RUNNING, STARTING, FROZEN, STOPPING, ABORTING, ... all count as running). A failure
+ * is not final: a stop under way is waited for within the step's deadline.
+ */
 import { FILES } from '../bundle.ts';
 import { lxcLs } from '../evidence.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
@@ -14,8 +18,8 @@ export function containerNotRunning(check: ContainerNotRunningCheck, ctx: EvalCo
   const container = check.container;
   const row = lxcRow(state, container);
   return {
-    pass: !state.missing.includes('lxc-ls.txt') && row?.state !== 'RUNNING',
-    expected: `${container} not RUNNING (absent or stopped)`,
+    pass: !state.missing.includes('lxc-ls.txt') && (row === undefined || row.state === 'STOPPED'),
+    expected: `${container} not running (not listed, or STOPPED)`,
     actual: row ? `${container} ${row.state}` : `${container} not listed (${describeLxc(state)})`,
   };
 }

@@ -145,15 +145,20 @@ export function evidenceCommand(check: CheckBase, paths: EvidencePaths): string 
   return evidenceCommands(check, paths).join('; ');
 }
 
+/** A check's knownIssue in its kind's branch: with the kind's `failure` required (a kind without a vocabulary: any, refused by validatePlan). */
+function knownIssueBranch(k: CheckKind): object {
+  return k.knownFailure ? { required: ['failure'], properties: { failure: k.knownFailure.schema } } : {};
+}
+
 /** The schema's branch of each kind (definitions.check.oneOf of scenarios.schema.json). */
 export function checkSchemaBranches(kinds: CheckKind[] = checkKinds()): object[] {
   return kinds.map((k) => ({
     ...(k.schema.description ? { description: k.schema.description } : {}),
-    properties: { kind: { const: k.kind }, id: {}, row: {}, hint: {}, realSystem: {}, knownIssue: {}, ...k.schema.properties },
+    properties: { kind: { const: k.kind }, id: {}, row: {}, hint: {}, realSystem: {}, knownIssue: knownIssueBranch(k), ...k.schema.properties },
     ...(k.schema.required ? { required: k.schema.required } : {}),
     additionalProperties: false,
   }));
 }
 
-export type { CheckBase, CheckKind, KnownIssue } from './kind.ts';
+export type { CheckBase, CheckKind, KnownFailure, KnownIssue } from './kind.ts';
 export type { EvalContext, Outcome } from './types.ts';

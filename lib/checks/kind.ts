@@ -12,13 +12,33 @@ import type { EvalContext, Outcome } from './types.ts';
 /**
  * A behaviour of today's Pantavisor a check states as wrong; on a scenario, `checks` names the
  * checks it explains. `intermittent`: a race that shows in some runs only, so a pass is a plain
- * PASS (not XPASS, "looks fixed") and a failure XFAIL.
+ * PASS (not XPASS, "looks fixed") and a failure XFAIL. What the failure looks like is data:
+ * `failure` on a check, `failures` (by check id, one for each of `checks`) on a scenario, in the
+ * words of the check's kind (its module's `knownFailure`); a failure that does not match is a FAIL.
  */
 export interface KnownIssue {
   summary: string;
   seenIn: string;
   checks?: string[];
   intermittent?: boolean;
+  /** on a check: what its failure looks like (its kind's KnownFailure vocabulary) */
+  failure?: object;
+  /** on a scenario: the failure of each check it names, by check id */
+  failures?: Record<string, object>;
+}
+
+/**
+ * How a kind's known issue says what its failure looks like (knownIssue.failure), e.g. for
+ * nft-masquerade `{"count":{"eq":2}}`: its schema, and whether what a failing check saw
+ * (Outcome.observed) is that failure. A kind without one cannot carry a known issue.
+ */
+export interface KnownFailure<F = object, O = unknown> {
+  /** the schema of `failure` (a JSON-schema object; #/definitions/... of scenarios.schema.json) */
+  schema: object;
+  /** whether what the check observed is this failure; observed is undefined when nothing was read */
+  matches(failure: F, observed: O | undefined): boolean;
+  /** the failure in words, for the FAIL line of a failure that does not match it */
+  describe(failure: F): string;
 }
 
 /** The fields every check has, whatever its kind. */
@@ -69,6 +89,9 @@ export interface CheckKind<C extends CheckBase = CheckBase> {
   validate?(check: C, where: ValidationContext): string | undefined;
   /** the plan document's words for it as a readiness condition (`code` makes a code span) */
   condition?(check: C, code: (s: string) => string): string;
+  /** what a known issue of this kind says its failure looks like (none: the kind cannot carry one) */
+  // deno-lint-ignore no-explicit-any
+  knownFailure?: KnownFailure<any, any>;
   /** the plan's Verify section says "Expected no output" above its command */
   expectsNoOutput?(check: C): boolean;
   /** the log line that marks it reached, and which match of it (1 = first): make bench's target time */

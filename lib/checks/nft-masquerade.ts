@@ -5,10 +5,13 @@
  * `oifname != <bridge>` (optionally within one table/chain). count {eq: 0} asserts there is none.
  * A rule covering only part of the pool fails the check; one whose source match the toolkit
  * does not understand makes it an ERROR, quoted.
+ * A known issue's failure: `{"count": COUNT}`, how many matching rules its failure leaves (e.g.
+ * `{"count":{"eq":2}}`: one more identical rule); no rule, no ruleset or a rule covering only
+ * part of the pool is not that failure.
  */
 import { FILES } from '../bundle.ts';
 import { nftRuleset } from '../evidence.ts';
-import type { CheckBase, CheckKind } from './kind.ts';
+import type { CheckBase, CheckKind, KnownFailure } from './kind.ts';
 import { type Count, countSatisfied, describeCount } from '../log-match.ts';
 import { findMasqueradeRules } from '../parse/nft.ts';
 import { rulesForPool } from '../source-match.ts';
@@ -22,6 +25,23 @@ export interface NftMasqueradeCheck extends CheckBase {
   notOutputInterface?: string;
   count: Count;
 }
+
+/** knownIssue.failure of an nft-masquerade check: how many matching rules the failure leaves. */
+export interface NftMasqueradeFailure {
+  count: Count;
+}
+
+/** What the check saw: the matching rules, and those covering only part of the pool. */
+export interface NftMasqueradeObserved {
+  matching: number;
+  partial: number;
+}
+
+export const NFT_MASQUERADE_FAILURE: KnownFailure<NftMasqueradeFailure, NftMasqueradeObserved> = {
+  schema: { type: 'object', additionalProperties: false, required: ['count'], properties: { count: { $ref: '#/definitions/count' } } },
+  matches: (f, o) => o !== undefined && o.partial === 0 && countSatisfied(o.matching, f.count),
+  describe: (f) => `${describeCount(f.count)} matching rule(s)`,
+};
 
 export function nftMasquerade(check: NftMasqueradeCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);
@@ -43,8 +63,10 @@ export function nftMasquerade(check: NftMasqueradeCheck, ctx: EvalContext): Outc
   const shown = (rs: typeof all) => rs.map((r) => `${r.table}/${r.chain}: ${r.raw}`).join(' | ');
   if (state.missing.includes('nft-ruleset.txt')) return { pass: false, expected, actual: 'nft-ruleset.txt missing' };
   if (unknown.length) return { pass: false, error: true, expected, actual: `a masquerade rule whose source match is not understood: ${shown(unknown)}` };
+  const pass = countSatisfied(matching.length, count) && partial.length === 0;
   return {
-    pass: countSatisfied(matching.length, count) && partial.length === 0,
+    pass,
+    ...(!pass ? { observed: { matching: matching.length, partial: partial.length } satisfies NftMasqueradeObserved } : {}),
     expected,
     actual: `${matching.length} matching${partial.length ? ` (${partial.length} covering only part of ${subnet}: ${shown(partial)})` : ''}; all masquerade rules: ${shown(all) || 'none'}`,
   };
@@ -59,5 +81,6 @@ export const KIND: CheckKind<NftMasqueradeCheck> = {
   files: () => [FILES.nft],
   evaluate: nftMasquerade,
   evidence: nftRuleset,
+  knownFailure: NFT_MASQUERADE_FAILURE,
   expectsNoOutput: (c) => c.count?.eq === 0,
 };

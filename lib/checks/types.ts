@@ -18,6 +18,8 @@ export interface Outcome {
   final?: boolean;
   /** the evidence could not be read (quoted in `actual`): the check is not judged, it is an ERROR of the run */
   error?: boolean;
+  /** on a failure: what the check saw, in the terms its kind's known-issue failure is matched against (kind.ts KnownFailure) */
+  observed?: unknown;
 }
 
 export function current(ctx: EvalContext): StepState {
@@ -26,6 +28,15 @@ export function current(ctx: EvalContext): StepState {
 
 export function lxcRow(state: StepState, container: string): LxcRow | undefined {
   return state.lxc.find((r) => r.name === container);
+}
+
+/**
+ * The containers lxc-ls -f lists in a state other than STOPPED: for every "not running" check,
+ * RUNNING, STARTING, FROZEN, STOPPING, ABORTING, ... all count as running (the parser refuses a
+ * state lxc-ls does not print).
+ */
+export function notStopped(state: StepState): LxcRow[] {
+  return state.lxc.filter((r) => r.state !== 'STOPPED');
 }
 
 /** "lxc-ls -f: a RUNNING 10.0.5.2; b STOPPED -" or why there is nothing to show. */

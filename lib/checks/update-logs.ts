@@ -6,13 +6,15 @@
  * text = the whole `msg`, regex tested on `msg`); default at least one. "No ERROR reported":
  * `{"entry":{"level":"ERROR"},"count":{"eq":0}}`. A line of `logs` that is not a JSON object
  * makes the check an ERROR; pvcontrol exiting 255 (pantavisor relaunching) is "not yet".
+ * A known issue's failure: `{"entries": [ENTRY, ...], "count"?: COUNT}`, the entries its failure
+ * reports: every matching entry found must match one of them (and their number COUNT).
  */
 import { progressFileName } from '../bundle.ts';
 import { show } from '../evidence.ts';
 import { type Count, countSatisfied, describeCount, REGEX_MESSAGE_CAP } from '../log-match.ts';
 import { isFinalStatus, parseProgressLogs, type ProgressLogEntry } from '../parse/pv-progress.ts';
 import { shellQuote as shq } from '../shell-quote.ts';
-import type { CheckBase, CheckKind } from './kind.ts';
+import type { CheckBase, CheckKind, KnownFailure } from './kind.ts';
 import { REVISION_SCHEMA } from './update-progress.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
 
@@ -64,6 +66,42 @@ function shortEntry(e: ProgressLogEntry): string {
   return `${e.level ?? '?'} ${e.source ?? '?'} ${JSON.stringify(msg.length > 100 ? `${msg.slice(0, 100)}…` : msg)}`;
 }
 
+/** knownIssue.failure of an update-logs check: the entries its failure reports (and how many). */
+export interface UpdateLogsFailure {
+  entries: ProgressLogPattern[];
+  count?: Count;
+}
+
+/** What the check saw: the entries that match the check's `entry`. */
+export interface UpdateLogsObserved {
+  found: ProgressLogEntry[];
+}
+
+const ENTRY_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    level: { enum: ['FATAL', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE'], description: 'the entry\'s "lvl"' },
+    source: { type: 'string', description: 'the entry\'s "src" (the log module, e.g. parser-system1)' },
+    text: { type: 'string', description: 'the entry\'s whole "msg"' },
+    regex: { type: 'string', format: 'regex', description: 'a regular expression tested on "msg"' },
+  },
+};
+
+export const UPDATE_LOGS_FAILURE: KnownFailure<UpdateLogsFailure, UpdateLogsObserved> = {
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['entries'],
+    properties: { entries: { type: 'array', minItems: 1, items: ENTRY_SCHEMA }, count: { $ref: '#/definitions/count' } },
+  },
+  matches: (f, o) =>
+    o !== undefined && o.found.length > 0 && o.found.every((e) => f.entries.some((p) => entryMatches(e, p))) &&
+    (f.count === undefined || countSatisfied(o.found.length, f.count)),
+  describe: (f) => `${f.count ? `${describeCount(f.count)} ` : ''}entr(ies) with ${f.entries.map(describeEntry).join(' or ')} and no other`,
+};
+
 export function updateLogs(check: UpdateLogsCheck, ctx: EvalContext): Outcome {
   const state = current(ctx);
   const count = check.count ?? { ge: 1 };
@@ -80,6 +118,7 @@ export function updateLogs(check: UpdateLogsCheck, ctx: EvalContext): Outcome {
   const of = `${logs.entries.length} entr${logs.entries.length === 1 ? 'y' : 'ies'}, status ${got.progress.status}`;
   return {
     pass,
+    ...(!pass ? { observed: { found } satisfies UpdateLogsObserved } : {}),
     // the logs of a finished update no longer change; more entries than eq/le allow never go away
     ...(!pass && (done || found.length > Math.min(count.eq ?? Infinity, count.le ?? Infinity)) ? { final: true } : {}),
     expected,
@@ -93,23 +132,14 @@ export const KIND: CheckKind<UpdateLogsCheck> = {
     description: 'the "logs" of pvcontrol steps show-progress REVISION (JSON lines of the ERRORs logged for the update) have this many entries matching `entry` (default: at least one)',
     properties: {
       revision: REVISION_SCHEMA,
-      entry: {
-        type: 'object',
-        additionalProperties: false,
-        minProperties: 1,
-        properties: {
-          level: { enum: ['FATAL', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE'], description: 'the entry\'s "lvl"' },
-          source: { type: 'string', description: 'the entry\'s "src" (the log module, e.g. parser-system1)' },
-          text: { type: 'string', description: 'the entry\'s whole "msg"' },
-          regex: { type: 'string', format: 'regex', description: 'a regular expression tested on "msg"' },
-        },
-      },
+      entry: ENTRY_SCHEMA,
       count: { $ref: '#/definitions/count' },
     },
     required: ['revision'],
   },
   files: (c) => [progressFileName(c.revision)],
   evaluate: updateLogs,
+  knownFailure: UPDATE_LOGS_FAILURE,
   evidence: (c, p, exec) => [show(progressFileName(c.revision), `pvcontrol steps show-progress ${shq(c.revision)}`, p, exec)],
   condition: (c, code) =>
     `the logs of ${code(`pvcontrol steps show-progress ${c.revision}`)} have ${describeCount(c.count ?? { ge: 1 })} ${entries(c.count ?? { ge: 1 })} with ${code(describeEntry(c.entry))}`,

@@ -36,7 +36,8 @@ const KNOWN_COLUMNS = new Set([
 ]);
 
 /** The states lxc_ls.c prints (lxc_state_t). */
-const KNOWN_STATES = new Set(['STOPPED', 'STARTING', 'RUNNING', 'STOPPING', 'ABORTING', 'FREEZING', 'FROZEN', 'THAWED']);
+export const LXC_STATES = ['STOPPED', 'STARTING', 'RUNNING', 'STOPPING', 'ABORTING', 'FREEZING', 'FROZEN', 'THAWED'];
+const KNOWN_STATES = new Set(LXC_STATES);
 
 interface Cell {
   text: string;
