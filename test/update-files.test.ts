@@ -158,7 +158,7 @@ test('unreadable update files: 127, 126 and timeouts are errors (for pvcontrol a
     'progress-locals+a.json': 'progress-locals+a.json missing: command not found (exit 127)',
     'pantavisor-locals+a.log': 'pantavisor-locals+a.log missing: command not executable (exit 126)',
     'logs-current.txt': 'logs-current.txt missing: killed by its timeout (CMD_TIMEOUT), exit 137',
-    'progress-locals+c.json': 'progress-locals+c.json not understood (no string "status"): "{\\"status\\":7}"',
+    'progress-locals+c.json': 'progress-locals+c.json not understood ("status" is a number, not a string: 7): "{\\"status\\":7}"',
   });
   // a bundle without exit-status.json: judged on the text alone
   assert.deepEqual(unreadableEvidence({ 'progress-0.json': sample('progress-0.json'), 'logs-current.txt': '0\n' }), {});
@@ -238,4 +238,39 @@ test("preflight asks the image for the update files' programs when a check reads
   const need = scenarioTools(scenario, PATHS);
   assert.match(need.get('pvcontrol') ?? '', /progress-locals\+add-client\.json: pvcontrol steps show-progress locals\/add-client/);
   assert.match(need.get('readlink') ?? '', /logs-current\.txt: readlink/);
+});
+
+test('progress JSON of another shape is not understood, the value quoted: never read as absent', () => {
+  const base = { status: 'UPDATED', 'status-msg': 'Update finished', progress: 100, retries: 0, logs: '' };
+  const why = (over: Record<string, unknown>) => {
+    const r = parseProgress(JSON.stringify({ ...base, ...over }));
+    return 'problem' in r ? r.problem : 'understood';
+  };
+  assert.equal(why({}), 'understood');
+  assert.equal(why({ logs: ['{"lvl":"ERROR"}'] }), '"logs" is an array, not a string: ["{\\"lvl\\":\\"ERROR\\"}"]');
+  assert.equal(why({ logs: { lvl: 'ERROR' } }), '"logs" is an object, not a string: {"lvl":"ERROR"}');
+  assert.equal(why({ logs: 3 }), '"logs" is a number, not a string: 3');
+  assert.equal(why({ logs: null }), '"logs" is null, not a string: null');
+  assert.equal(why({ status: 7 }), '"status" is a number, not a string: 7');
+  assert.equal(why({ status: 'FINISHED' }), '"status" is not a status pantavisor prints: "FINISHED"');
+  assert.equal(why({ 'status-msg': false }), '"status-msg" is a boolean, not a string: false');
+  assert.equal(why({ progress: '100' }), '"progress" is a string, not an integer: "100"');
+  assert.equal(why({ progress: 101 }), '"progress" is out of range 0..100: 101');
+  assert.equal(why({ progress: 99.5 }), '"progress" is a number, not an integer: 99.5');
+  assert.equal(why({ retries: -1 }), '"retries" is out of range 0..9007199254740991: -1');
+  // absent fields are fine (observed §11.2 prints no logs); unknown ones are not read
+  assert.ok('progress' in parseProgress('{"status":"NEW","downloads":{"total":{}}}'));
+});
+
+test('progress logs: an entry of another shape is not understood, quoted', () => {
+  const why = (line: string) => {
+    const r = parseProgressLogs(line + '\n');
+    return 'problem' in r ? r.problem : 'understood';
+  };
+  assert.equal(why('{"tsec":1,"lvl":"ERROR","src":"parser-system1","msg":"failed"}'), 'understood');
+  assert.equal(why('{"lvl":["ERROR"],"msg":"x"}'), 'logs line 1: "lvl" is an array, not a string: ["ERROR"]');
+  assert.equal(why('{"lvl":"ERR","msg":"x"}'), 'logs line 1: "lvl" is not a level pantavisor logs: "ERR"');
+  assert.equal(why('{"lvl":"ERROR","msg":{"text":"x"}}'), 'logs line 1: "msg" is an object, not a string: {"text":"x"}');
+  assert.equal(why('{"lvl":"ERROR","src":1,"msg":"x"}'), 'logs line 1: "src" is a number, not a string: 1');
+  assert.equal(why('{"tsec":"962","lvl":"ERROR"}'), 'logs line 1: "tsec" is a string, not an integer: "962"');
 });
