@@ -316,12 +316,14 @@ export function stateFromFiles(files: Record<string, string>, parsedLog?: { log:
   const missing = Object.values(FILES).filter((f) => (f === FILES.log && parsedLog ? !parsedLog.present : files[f] === undefined));
   let device: StepState['device'];
   let deviceError: string | undefined;
+  let deviceProblem: string | undefined;
   if (files[FILES.deviceJson] === undefined) deviceError = `${FILES.deviceJson} missing`;
   else {
     try {
       device = JSON.parse(files[FILES.deviceJson]);
     } catch (e) {
       deviceError = `${FILES.deviceJson} is not JSON: ${(e as Error).message}`;
+      deviceProblem = `not JSON: ${(e as Error).message}`;
     }
   }
   const lxc = readLxcLs(files[FILES.lxcLs] ?? '');
@@ -342,8 +344,51 @@ export function stateFromFiles(files: Record<string, string>, parsedLog?: { log:
     pings,
     ...updateState(files),
     missing,
-    unreadable: unreadableEvidence(files, { [FILES.lxcLs]: lxc.problem, [FILES.nft]: nft.problem }),
+    unreadable: withDeviceJson(
+      unreadableEvidence(files, { [FILES.lxcLs]: lxc.problem, [FILES.nft]: nft.problem }),
+      files,
+      deviceProblem ?? (device === undefined ? undefined : deviceJsonProblem(device)),
+    ),
   };
+}
+
+/** The string fields of a device.json pool (parser_system1.c reads these and `nat`). */
+const POOL_STRINGS = ['type', 'bridge', 'subnet', 'gateway'] as const;
+
+/**
+ * Why a parsed device.json is not the shape pantavisor reads (parser_system1.c), or undefined:
+ * an object whose `network.pools`, when present, is an object of pools, each an object whose
+ * type, bridge, subnet and gateway are strings and nat a boolean, when present. A field of another
+ * type is quoted: never read as absent.
+ */
+export function deviceJsonProblem(device: unknown): string | undefined {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const q = (v: unknown) => {
+    const t = JSON.stringify(v) ?? String(v);
+    return t.length > 80 ? `${t.slice(0, 80)}…` : t;
+  };
+  if (!isObj(device)) return `not a JSON object: ${q(device)}`;
+  if (device.network === undefined) return undefined;
+  if (!isObj(device.network)) return `"network" is not an object: ${q(device.network)}`;
+  const pools = device.network.pools;
+  if (pools === undefined) return undefined;
+  if (!isObj(pools)) return `"network.pools" is not an object: ${q(pools)}`;
+  for (const [name, pool] of Object.entries(pools)) {
+    if (!isObj(pool)) return `pool "${name}" is not an object: ${q(pool)}`;
+    for (const k of POOL_STRINGS) if (k in pool && typeof pool[k] !== 'string') return `pool "${name}": "${k}" is not a string: ${q(pool[k])}`;
+    if ('nat' in pool && typeof pool.nat !== 'boolean') return `pool "${name}": "nat" is not a boolean: ${q(pool.nat)}`;
+  }
+  return undefined;
+}
+
+/**
+ * The unreadable files with device.json's problem added: a device.json that is there but not
+ * JSON, or not the shape pantavisor reads, cannot be read (its checks ERROR, quoting it).
+ */
+function withDeviceJson(unreadable: Record<string, string>, files: Record<string, string>, problem: string | undefined): Record<string, string> {
+  const text = files[FILES.deviceJson];
+  if (text === undefined || problem === undefined || unreadable[FILES.deviceJson]) return unreadable;
+  return { ...unreadable, [FILES.deviceJson]: `${FILES.deviceJson} not understood (${problem}): ${quoteOutput(text)}` };
 }
 
 /** The pools device.json declares, or a reason why there are none. */

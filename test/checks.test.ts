@@ -117,9 +117,13 @@ test('container-ipv4 inPool: pass and fail', () => {
 test('container-ipv4 inPool: device.json missing or not JSON', () => {
   const missing = ev({ kind: 'container-ipv4', container: 'pv-a', inPool: 'internal' }, state({ 'lxc-ls.txt': TWO, 'device.json': undefined }));
   assert.deepEqual(missing, { pass: false, expected: "pv-a IPv4 in pool 'internal'", actual: 'pv-a IPv4 10.0.5.2; device.json missing' });
-  const bad = ev({ kind: 'container-ipv4', container: 'pv-a', inPool: 'internal' }, state({ 'lxc-ls.txt': TWO, 'device.json': '{"network":' }));
-  assert.equal(bad.pass, false);
-  assert.match(bad.actual, /^pv-a IPv4 10\.0\.5\.2; device\.json is not JSON: /);
+  const bad = evaluateCheck({ id: 'c', kind: 'container-ipv4', container: 'pv-a', inPool: 'internal' } as Check, {
+    steps: { boot: state({ 'lxc-ls.txt': TWO, 'device.json': '{"network":' }) },
+    step: 'boot',
+  });
+  // not JSON: not understood, an ERROR quoting it (before: a FAIL)
+  assert.deepEqual([bad.pass, bad.error], [false, true]);
+  assert.match(bad.actual, /^device\.json not understood \(not JSON: .*\): "\{\\"network\\":"$/);
   const noPools = ev({ kind: 'container-ipv4', container: 'pv-a', inPool: 'internal' }, state({ 'lxc-ls.txt': TWO, 'device.json': '{}' }));
   assert.equal(noPools.actual, 'pv-a IPv4 10.0.5.2; device.json has no network.pools');
 });
@@ -291,6 +295,8 @@ test('"not running" is STOPPED: every other state lxc-ls prints counts as runnin
     const none = ev({ kind: 'no-running-containers' }, lxc);
     assert.deepEqual([none.pass, none.actual], [false, `not STOPPED: pv-b ${st}`], st);
     assert.deepEqual(none.observed, { present: [{ name: 'pv-b', state: st }] });
+    // not final: a stop under way is waited for within the step's deadline (lib/settle.ts)
+    assert.equal(none.final, undefined);
     const one = ev({ kind: 'container-not-running', container: 'pv-b' }, lxc);
     assert.deepEqual([one.pass, one.actual], [false, `pv-b ${st}`], st);
   }

@@ -304,3 +304,42 @@ test('allowStatus: only on a step with run, with its why; 126/127 (the command d
     'static-restart/after-stop: pvcontrol containers stop pv-example-ipam-valid 0,255',
   ]);
 });
+
+test('a known issue says what its failure looks like, in the words of its kind', () => {
+  const refused = (edit: (p: ReturnType<typeof JSON.parse>) => void, re: RegExp) => {
+    const p = JSON.parse(planText);
+    edit(p);
+    assert.throws(() => validatePlan(p, schema), (e: Error) => e instanceof UsageError && re.test(e.message), re.source);
+  };
+  const scenario = (p: { scenarios: { id: string }[] }, id: string) => p.scenarios.find((s) => s.id === id) as ReturnType<typeof JSON.parse>;
+  const check = (p: { scenarios: { id: string }[] }, id: string) =>
+    p.scenarios.flatMap((s) => (s as ReturnType<typeof JSON.parse>).steps.flatMap((st: { checks: { id: string }[] }) => st.checks)).find((c) => c.id === id) as ReturnType<typeof JSON.parse>;
+  // a check's: `failure` required, in its kind's vocabulary
+  refused((p) => delete check(p, 'rel-one-masquerade').knownIssue.failure, /checks\/7\/knownIssue: must have required property 'failure'$/);
+  refused((p) => (check(p, 'rel-one-masquerade').knownIssue.failure = { lines: [{ text: 'x' }] }), /knownIssue\/failure: must have required property 'count'$/);
+  refused(
+    (p) => (check(p, 'exh-no-container-running').knownIssue.failure = { present: [{ name: 'pv-x', states: ['STOPPED'] }] }),
+    /failure\/present\/0\/states\/0: must be equal to one of the allowed values \(STARTING, RUNNING, /,
+  );
+  // a kind without words for its failure cannot carry one
+  refused(
+    (p) => (check(p, 't1-client-running').knownIssue = { summary: 's', seenIn: 'x', failure: {} }),
+    /check 't1-client-running' is a container-state check: that kind cannot carry a known issue \(.*kinds that can: .*nft-masquerade/,
+  );
+  // a scenario's: one `failures` entry per check it names, none else, each in its kind's words
+  refused((p) => delete scenario(p, 'static-restart').knownIssue.failures['sr-no-teardown'], /Test static-restart knownIssue\.failures has no 'sr-no-teardown'/);
+  refused((p) => (scenario(p, 'static-restart').knownIssue.failures['sr-after-start-ip'] = { lines: [{ text: 'x' }] }), /failures has 'sr-after-start-ip', which knownIssue\.checks does not name/);
+  refused(
+    (p) => (scenario(p, 'static-restart').knownIssue.failures['sr-no-refusal'] = { count: { eq: 1 } }),
+    /Test static-restart knownIssue\.failures\/sr-no-refusal: must have required property 'lines'/,
+  );
+  refused((p) => (scenario(p, 'static-restart').knownIssue.failure = { lines: [{ text: 'x' }] }), /has 'failure'; a scenario's says the failure of each check it names in 'failures'/);
+  refused((p) => {
+    scenario(p, 'static-restart').knownIssue.checks.push('sr-after-start-ip');
+    scenario(p, 'static-restart').knownIssue.failures['sr-after-start-ip'] = {};
+  }, /names check 'sr-after-start-ip', which is a container-ipv4 check: that kind cannot carry a known issue/);
+  // an intermittent scenario issue is accepted (its all-pass is PASSED: lib/verdict.ts)
+  const p = JSON.parse(planText);
+  scenario(p, 'static-restart').knownIssue.intermittent = true;
+  assert.doesNotThrow(() => validatePlan(p, schema));
+});

@@ -1,7 +1,12 @@
-/** kind "ping-loss": the summary of `pventer -c FROM ping -c 2 TO` shows this packet loss. */
+/**
+ * kind "ping-loss": the summary of `pventer -c FROM ping -c 2 TO` shows this packet loss. A
+ * summary ping cannot print (a loss above 100 %, more received than sent) is an ERROR, quoted.
+ */
 import { shellQuote as shq } from '../shell-quote.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { pingFileName } from '../bundle.ts';
+import { pingProblem } from '../parse/ping.ts';
+import { quoteOutput } from '../parse/lines.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
 
 export interface PingLossCheck extends CheckBase {
@@ -22,6 +27,14 @@ export function pingLoss(check: PingLossCheck, ctx: EvalContext): Outcome {
     return { pass: false, expected, actual: `no ping summary: ${text}` };
   }
   const s = ping.summary;
+  const problem = pingProblem(s);
+  if (problem)
+    return {
+      pass: false,
+      error: true,
+      expected,
+      actual: `${file} not understood (${problem}): ${quoteOutput(ping.text.split('\n').filter((l) => /packet loss/.test(l)).pop() ?? ping.text)}`,
+    };
   return {
     pass: s.lossPercent === check.lossPercent,
     expected,

@@ -7,6 +7,7 @@
  * followed by indented `link/...`, `inet ...`, `inet6 ...`, `valid_lft ...`
  * and (iproute2) `altname ...` lines.
  */
+import { isIPv4 } from '../ip.ts';
 import { splitLines } from './lines.ts';
 
 /** One `inet`/`inet6` line. `cidr` is `address/prefix`. */
@@ -61,7 +62,8 @@ export function parseIpAddr(text: string): Iface[] {
 /**
  * Why `ip addr show` output cannot be read, or undefined. Every network namespace has `lo`, so
  * an output without one interface header is not an empty state; nor is text before the first
- * header (an error message) or a numbered line that is not an interface header.
+ * header (an error message) or a numbered line that is not an interface header; nor an `inet`
+ * line whose address or prefix is not one (quoted, never dropped).
  */
 export function ipAddrProblem(text: string): string | undefined {
   const lines = splitLines(text).filter((line) => line.trim() !== '');
@@ -71,6 +73,23 @@ export function ipAddrProblem(text: string): string | undefined {
   if (first > 0) return `text before the first interface: ${JSON.stringify(lines[0].trim())}`;
   const odd = lines.find((line) => /^\d+:/.test(line) && !IFACE_HEADER.test(line));
   if (odd) return `a numbered line that is not an interface header: ${JSON.stringify(odd.trim())}`;
+  const badInet = lines.find((line) => inetProblem(line.trim().split(/\s+/)));
+  if (badInet) return `${inetProblem(badInet.trim().split(/\s+/))}: ${JSON.stringify(badInet.trim())}`;
+  return undefined;
+}
+
+/**
+ * Why an `inet`/`inet6` line is not what ip prints, or undefined (another line): an inet address
+ * is dotted IPv4 with a prefix 0..32 (inet6: hex with colons, 0..128); never dropped silently.
+ */
+function inetProblem(tokens: string[]): string | undefined {
+  const kind = tokens[0];
+  if (kind !== 'inet' && kind !== 'inet6') return undefined;
+  const [address, prefixText, ...more] = (tokens[1] ?? '').split('/');
+  const max = kind === 'inet' ? 32 : 128;
+  if (!address || more.length) return `an ${kind} line without an address`;
+  if (kind === 'inet' ? !isIPv4(address) : !/^[0-9a-fA-F:.]+$/.test(address) || !address.includes(':')) return `an ${kind} address that is not one: ${JSON.stringify(address)}`;
+  if (prefixText !== undefined && (!/^\d+$/.test(prefixText) || Number(prefixText) > max)) return `an ${kind} prefix out of range 0..${max}: ${JSON.stringify(prefixText)}`;
   return undefined;
 }
 

@@ -16,6 +16,23 @@ const PRIORITY_NAMES: Record<string, string> = { '-300': 'raw', '-150': 'mangle'
 /** meta keys nft prints without `meta` */
 const BARE_META = new Set(['iifname', 'oifname', 'iif', 'oif', 'mark', 'nfproto', 'l4proto', 'iiftype', 'oiftype']);
 
+/** An item's fields that must be strings (when `optional`, only when present), or the first that is not, quoted. */
+function notStrings(o: Obj, keys: string[], optional: string[] = []): string | undefined {
+  for (const k of [...keys, ...optional]) {
+    if (!(k in o) && optional.includes(k)) continue;
+    if (typeof o[k] !== 'string') return `"${k}" is not a string: ${JSON.stringify(o[k] ?? null).slice(0, 80)}`;
+  }
+  return undefined;
+}
+
+/**
+ * The ruleset in libnftables JSON: `{"nftables": [ITEM, ...]}`, each item an object; a table
+ * with string family and name; a chain with string family, table and name (type, hook, policy
+ * strings, prio a number or string, when present); a set with a string name (elem an array when
+ * present); a rule with string family, table and chain, an `expr` array and a string comment when
+ * present. Other items (metainfo, ...) are not read. A field of another type is not understood
+ * (`problem`, quoted): never read as absent.
+ */
 export function readNftJson(text: string): NftRead {
   let doc: Json;
   try {
@@ -26,29 +43,44 @@ export function readNftJson(text: string): NftRead {
   if (!isObj(doc) || !Array.isArray(doc.nftables)) return { tables: [], problem: 'JSON without an "nftables" array' };
   const tables: NftTable[] = [];
   const tableOf = (family: Json, name: Json) => tables.find((t) => t.family === family && t.name === name);
+  const odd = (what: string, why: string, item: Json) => ({ tables, problem: `${what} ${why}: ${JSON.stringify(item).slice(0, 120)}` });
   for (const item of doc.nftables) {
-    if (!isObj(item)) continue;
-    if (isObj(item.table)) {
-      tables.push({ family: String(item.table.family), name: String(item.table.name), chains: [] });
-    } else if (isObj(item.chain)) {
+    if (!isObj(item)) return odd('an item', 'that is not an object', item);
+    if ('table' in item) {
+      const t = item.table;
+      if (!isObj(t)) return odd('a table', 'that is not an object', item);
+      const why = notStrings(t, ['family', 'name']);
+      if (why) return odd('a table', why, item);
+      tables.push({ family: t.family as string, name: t.name as string, chains: [] });
+    } else if ('chain' in item) {
       const c = item.chain;
+      if (!isObj(c)) return odd('a chain', 'that is not an object', item);
+      const why = notStrings(c, ['family', 'table', 'name'], ['type', 'hook', 'policy']) ??
+        (c.prio !== undefined && typeof c.prio !== 'number' && typeof c.prio !== 'string' ? `"prio" is not a number: ${JSON.stringify(c.prio)}` : undefined);
+      if (why) return odd('a chain', why, item);
       const t = tableOf(c.family, c.table);
       if (!t) return { tables, problem: `a chain of an unknown table: ${JSON.stringify(item).slice(0, 120)}` };
-      const chain: NftChain = { name: String(c.name), rules: [] };
-      if (c.type !== undefined) chain.type = String(c.type);
-      if (c.hook !== undefined) chain.hook = String(c.hook);
+      const chain: NftChain = { name: c.name as string, rules: [] };
+      if (c.type !== undefined) chain.type = c.type as string;
+      if (c.hook !== undefined) chain.hook = c.hook as string;
       if (c.prio !== undefined) chain.priority = PRIORITY_NAMES[String(c.prio)] ?? String(c.prio);
-      if (c.policy !== undefined) chain.policy = String(c.policy);
+      if (c.policy !== undefined) chain.policy = c.policy as string;
       t.chains.push(chain);
-    } else if (isObj(item.set)) {
+    } else if ('set' in item) {
       const st = item.set;
+      if (!isObj(st)) return odd('a set', 'that is not an object', item);
+      const why = notStrings(st, ['name']) ?? (st.elem !== undefined && !Array.isArray(st.elem) ? `"elem" is not an array: ${JSON.stringify(st.elem).slice(0, 80)}` : undefined);
+      if (why) return odd('a set', why, item);
       const t = tableOf(st.family, st.table);
-      if (t) t.sets = { ...t.sets, [String(st.name)]: (Array.isArray(st.elem) ? st.elem : []).map((x) => value(x)) };
-    } else if (isObj(item.rule)) {
+      if (t) t.sets = { ...t.sets, [st.name as string]: ((st.elem as Json[] | undefined) ?? []).map((x) => value(x)) };
+    } else if ('rule' in item) {
       const r = item.rule;
+      if (!isObj(r)) return odd('a rule', 'that is not an object', item);
+      const why = notStrings(r, ['family', 'table', 'chain'], ['comment']) ?? (!Array.isArray(r.expr) ? `"expr" is not an array: ${JSON.stringify(r.expr ?? null).slice(0, 80)}` : undefined);
+      if (why) return odd('a rule', why, item);
       const chain = tableOf(r.family, r.table)?.chains.find((c) => c.name === r.chain);
       if (!chain) return { tables, problem: `a rule of an unknown chain: ${JSON.stringify(item).slice(0, 120)}` };
-      const parts = (Array.isArray(r.expr) ? r.expr : []).map(statement);
+      const parts = (r.expr as Json[]).map(statement);
       if (typeof r.comment === 'string') parts.push(`comment "${r.comment}"`);
       chain.rules.push(parts.join(' '));
     }

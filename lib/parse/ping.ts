@@ -41,3 +41,13 @@ export function parsePing(text: string): PingSummary | undefined {
   if (duplicates) summary.duplicates = Number(duplicates[1]);
   return summary;
 }
+
+/**
+ * Why a summary is not one ping prints, or undefined: a loss above 100 %, or more packets
+ * received than transmitted (duplicates are counted apart). Quoted by the check, never judged.
+ */
+export function pingProblem(s: PingSummary): string | undefined {
+  if (s.lossPercent > 100) return `a packet loss out of range 0..100: ${s.lossPercent}%`;
+  if (s.received > s.transmitted) return `more received (${s.received}) than transmitted (${s.transmitted})`;
+  return undefined;
+}
