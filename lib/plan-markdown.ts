@@ -143,8 +143,16 @@ export function describeCondition(c: Check): string {
   return kindOf(c.kind)?.condition?.(c, code) ?? `${code(c.id)} holds (${c.kind})`;
 }
 
-function knownIssueText(k: KnownIssue): string {
-  return `**Known issue:** ${inline(k.summary)}${k.seenIn ? ` (seen in ${inline(k.seenIn)})` : ''}`;
+/** The issue, and the failure it excuses in its check kind's words (`failures`: which check, how). */
+function knownIssueText(k: KnownIssue, failures: string[]): string {
+  const excused = failures.length ? `; it excuses only ${failures.join('; ')}` : '';
+  return `**Known issue:** ${inline(k.summary)}${k.seenIn ? ` (seen in ${inline(k.seenIn)})` : ''}${inline(excused)}`;
+}
+
+/** A known issue's failure of one check, in its kind's words ("exactly 2 matching rule(s)"). */
+function failureText(kind: string, failure: object | undefined): string[] {
+  const known = kindOf(kind)?.knownFailure;
+  return known && failure !== undefined ? [known.describe(failure)] : [];
 }
 
 function capabilityText(plan: DocPlan, id: string): string {
@@ -252,7 +260,8 @@ function resultsSection(s: Scenario, steps: Step[], h: string): string[] {
   const head = [...(multi ? ['Step'] : []), 'Check', beyond ? 'Expected' : 'Expected (the plan)', beyond ? 'Notes' : 'Real system (where the toolkit differs from the plan)'];
   const rows = steps.flatMap((step) =>
     step.checks.map((c) => {
-      const notes = [c.realSystem ? inline(c.realSystem, true) : '', c.knownIssue ? knownIssueText(c.knownIssue).replace(/\|/g, '\\|') : ''].filter(Boolean).join(' ');
+      const notes = [c.realSystem ? inline(c.realSystem, true) : '', c.knownIssue ? knownIssueText(c.knownIssue, failureText(c.kind, c.knownIssue.failure)).replace(/\|/g, '\\|') : ''].filter(Boolean)
+        .join(' ');
       return [...(multi ? [code(step.id)] : []), code(c.id), inline(c.row ?? '', true), notes];
     })
   );
@@ -266,7 +275,11 @@ function scenarioSection(plan: DocPlan, s: Scenario, st: DocSettings, level: num
   out.push(`**Purpose:** ${inline(s.purpose)}`, '');
   out.push(`Run it: ${code(`make test-${s.id}`)} (stage, up, verify, down) or ${code(`deno task test-${s.id}`)}.`, '');
   if (s.observed) out.push(`**What today's Pantavisor does:** ${inline(s.observed)}`, '');
-  if (s.knownIssue) out.push(knownIssueText(s.knownIssue), '');
+  if (s.knownIssue) {
+    const checks = s.steps.flatMap((st) => st.checks);
+    const failures = (s.knownIssue.checks ?? []).flatMap((id) => failureText(checks.find((c) => c.id === id)?.kind ?? '', s.knownIssue?.failures?.[id]).map((f) => `${id}: ${f}`));
+    out.push(knownIssueText(s.knownIssue, failures), '');
+  }
   if (s.requires?.length) {
     const quoted = s.skipEvidence?.length ? `, quoting ${s.skipEvidence.map(code).join(', ')} as the evidence` : '';
     out.push(`**Requires:** ${s.requires.map((r) => capabilityText(plan, r)).join('; ')}. Without it the test is SKIPPED${quoted} (FAILED when REQUIRE names it).`, '');
