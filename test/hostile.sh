@@ -66,6 +66,7 @@ mkdir -p "$work/guard/pvtx.d"
 echo 'staged earlier' >"$work/guard/pvtx.d/pv-example-net-client.pvrexport.tgz"
 printf '{"createdDir":true,"files":["pv-example-net-client.pvrexport.tgz"]}\n' >"$work/guard/pvtx.d/.pv-ipam-tests-staged"
 ln -s "$work/nowhere" "$work/guard/pvtx.d/dangling"
+mkdir -p "$work/guard/work" && echo 'my own export' >"$work/guard/work/pv-example-net-client+baked-net.pvrexport.tgz"
 mkdir -p "$work/guard/p2" && echo 'hello' >"$work/guard/p2.lock"
 mkdir -p "$work/guard/p3" && ln -s "$work/guard/notes.txt" "$work/guard/p3.lock"
 python3 -c 'print("["*100000 + "]"*100000)' >"$work/deep-scenarios.json"
@@ -191,6 +192,7 @@ run pvtxd-dangling-link 2 'guard/pvtx.d/dangling is a symbolic link, not put the
 run pvtxd-dangling-link-test 2 'guard/pvtx.d/dangling is a symbolic link' one -- env PVTXD=guard/pvtx.d "${NODE[@]}" "$R/scripts/test.ts" 1
 run lock-foreign-content 2 'guard/p2.lock holds something else, not a lock pv-ipam-tests wrote' one -- env PVTXD=guard/p2 "${NODE[@]}" "$R/scripts/stage.ts" 1
 run lock-is-a-link 2 'guard/p3.lock is a symbolic link, not a lock pv-ipam-tests wrote' one -- env PVTXD=guard/p3 "${NODE[@]}" "$R/scripts/stage.ts" 1
+run workdir-foreign-file 2 "^pv-ipam-tests: WORK_DIR=guard/work holds guard/work/pv-example-net-client\\+baked-net.pvrexport.tgz, which pv-ipam-tests did not write .*FORCE=1 to overwrite it$" one -- env WORK_DIR=guard/work "${NODE[@]}" "$R/scripts/derive.ts" pv-example-net-client+baked-net
 run scenarios-dev-zero 2 '^pv-ipam-tests: SCENARIOS=/dev/zero is not a regular file$' one -- env SCENARIOS=/dev/zero "${NODE[@]}" "$R/scripts/verify.ts" 1
 run scenarios-deep 2 'scenarios.json is nested over 64 levels deep' one -- env SCENARIOS=deep-scenarios.json "${NODE[@]}" "$R/scripts/verify.ts" 1
 
