@@ -56,7 +56,7 @@ async function runOne(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: s
   printHeader(scenario, cfg.targetLabel, 'live');
   const runId = `${stamp()}-test-${scenario.id}`;
   let tearingDown: Promise<void> | undefined;
-  const teardown = () => (tearingDown ??= down(cfg).catch((e) => say(colors.red(`teardown failed: ${(e as Error).message}`))));
+  const teardown = () => (tearingDown ??= down(cfg).catch((e) => say(colors.red(`teardown failed: ${terminalSafe((e as Error).message)}`))));
   let release: (() => void) | undefined;
   let outcome: Outcome;
   try {

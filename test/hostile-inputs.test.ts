@@ -14,6 +14,7 @@ import { fromJson } from '../lib/report/json.ts';
 import { idsToRerun, parseRunReport } from '../lib/rerun.ts';
 import { terminalSafe } from '../lib/report/terminal.ts';
 import { checkLine, headerLine, NO_COLORS, scenarioEndLines } from '../lib/report/console.ts';
+import { toJunit } from '../lib/report/junit.ts';
 import { parseBundleMeta } from '../lib/bundle-meta.ts';
 import { stateFromFiles } from '../lib/bundle.ts';
 import { UsageError } from '../lib/errors.ts';
@@ -128,4 +129,14 @@ test('evidence reaches the console escaped: an lxc-ls row with ESC sequences can
   const s: ScenarioReport = { id: '1', title: esc, status: 'error', error: esc, durationMs: 1, timings: {}, waits: [], checks: [], bundle: esc };
   // deno-lint-ignore no-control-regex
   for (const line of [...scenarioEndLines(s, NO_COLORS), headerLine(s, esc, esc, NO_COLORS)]) assert.doesNotMatch(line, /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
+});
+
+test('evidence in JUnit: no control character, C1 or bidi override survives raw', () => {
+  const esc = 'server\x1b[2K\x9b31m\u202eevil\x7f';
+  const r = good();
+  r.scenarios[0].checks[0] = { ...r.scenarios[0].checks[0], pass: false, status: 'fail', actual: esc };
+  const xml = toJunit(r);
+  // deno-lint-ignore no-control-regex
+  assert.doesNotMatch(xml, /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/);
+  assert.match(xml, /server\[2K\\x9b31m\\u202eevil\\x7f/);
 });
