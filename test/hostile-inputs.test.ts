@@ -149,3 +149,10 @@ test('evidence in JUnit: no control character, C1 or bidi override survives raw'
   assert.doesNotMatch(xml, /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/);
   assert.match(xml, /server\[2K\\x9b31m\\u202eevil\\x7f/);
 });
+
+test("a pvrexport's json nested 100000 deep is refused by the depth scan, never parsed", async () => {
+  const { exportProblem } = await import('../lib/pvrexport.ts');
+  const deep = '{"a":' + '['.repeat(100000) + ']'.repeat(100000) + '}';
+  assert.equal(exportProblem(['json'], deep, () => undefined), "its 'json' entry is nested over 64 levels deep, more than a JSON input may be");
+  assert.match(exportProblem(['json'], '{nope', () => undefined)!, /^its 'json' entry is not valid JSON \(/);
+});
