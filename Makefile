@@ -3,7 +3,11 @@
 # with RUNTIME=deno); variables set here or on the command line reach them as environment.
 
 RUNTIME ?= node
-ifeq ($(RUNTIME),deno)
+# node or deno (empty: node); its text is never expanded by make ($(value ...))
+ifneq ($(filter-out node deno,$(value RUNTIME)),)
+$(error RUNTIME must be node or deno (or empty for node), got '$(value RUNTIME)')
+endif
+ifeq ($(value RUNTIME),deno)
 # deno from PATH if there is one, else the one npm installed
 RUN := $(or $(shell command -v deno 2>/dev/null),./node_modules/.bin/deno) run -A --quiet
 else
@@ -22,7 +26,7 @@ VARS := TARGET TARGET_LABEL IMAGE CONTAINER VOLUME PVTXD ARTIFACTS IMAGE_TAR KAS
 	CMD_TIMEOUT PING_WAIT REPORT_DIR WORK_DIR KEEP DRY_RUN LABEL SNAPSHOT CAPTURE_DIR CMD LOG FOLLOW \
 	SCENARIOS LAB_FAULTS LAB_VARIANTS ONLY JOBS STRICT REQUIRE VERBOSE REPORT PROGRESS BENCH_ONLY BENCH_JOBS \
 	PV_SOURCES PANTAVISOR_SRC DEV_CACHE DEV_IMAGE DEV_APT \
-	REPORTS OUT
+	REPORTS OUT FORCE
 # A value given on the command line is kept as typed (OUT='$$(shell ...)' is a file name, not
 # make's $$(shell)): it becomes a simple variable holding its own unexpanded text.
 $(foreach v,$(VARS),$(if $(filter command line,$(origin $(v))),$(eval override $(v) := $$(value $(v)))))
@@ -134,6 +138,10 @@ mutation:
 # the toolkit's own failure modes against the lab (CHAOS_CASES="signal hang" runs some)
 chaos:
 	@bash test/chaos.sh
+# hostile values and files, whole commands, offline and in seconds (HOSTILE_CASES="switch junit" runs some)
+.PHONY: hostile
+hostile:
+	@bash test/hostile.sh
 
 # speed and memory targets: the offline path, then the live overhead per test and the JOBS speed-up
 bench:

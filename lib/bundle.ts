@@ -11,6 +11,7 @@ import { parsePvLog, type PvLog } from './parse/pv-log.ts';
 import { iptablesProblem, type IptablesRule, parseIptablesS } from './parse/iptables.ts';
 import { quoteOutput } from './parse/lines.ts';
 import { parseProgress, type UpdateProgress } from './parse/pv-progress.ts';
+import { isJsonObject, parseJsonBounded } from './parse/json-bounded.ts';
 import type { CapabilityProbe } from './capabilities.ts';
 
 export const FILES = {
@@ -197,10 +198,9 @@ const PARSED_EVIDENCE: Record<string, (text: string) => string | undefined> = {
 export function exitStatuses(files: Record<string, string>): Record<string, number> | string {
   const text = files[EXTRA_FILES.exitStatus];
   if (text === undefined) return {};
-  try {
-    const parsed = JSON.parse(text);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((v) => Number.isInteger(v))) return parsed;
-  } catch { /* reported below */ }
+  const r = parseJsonBounded(text);
+  const parsed = 'value' in r ? r.value : undefined;
+  if (isJsonObject(parsed) && Object.values(parsed).every((v) => Number.isInteger(v))) return parsed as Record<string, number>;
   return `${EXTRA_FILES.exitStatus} is not {"file": status, ...}: ${quoteOutput(text)}`;
 }
 
@@ -284,7 +284,7 @@ export function revisionOfLink(text: string): string | undefined {
 }
 
 /** The update files of a step's bundle, parsed (StepState.progress, revisionLogs, runningRevision). */
-function updateState(files: Record<string, string>): Pick<StepState, 'progress' | 'revisionLogs' | 'runningRevision'> {
+function updateState(files: Record<string, string>, parsed: Record<string, ReturnType<typeof parseProgress>>): Pick<StepState, 'progress' | 'revisionLogs' | 'runningRevision'> {
   const statuses = exitStatuses(files);
   const progress: StepState['progress'] = {};
   const revisionLogs: StepState['revisionLogs'] = {};
@@ -296,7 +296,7 @@ function updateState(files: Record<string, string>): Pick<StepState, 'progress' 
       if (code !== undefined && PVCONTROL_NO_ANSWER.has(code)) {
         progress[rev] = { notAnswering: `pvcontrol steps show-progress ${rev} exited ${code} (pantavisor not answering, or no such revision)` };
       } else if (files[name] !== undefined) {
-        const r = parseProgress(files[name]);
+        const r = parsed[name] ?? parseProgress(files[name]);
         if ('progress' in r) progress[rev] = { progress: r.progress };
       }
       continue;
@@ -320,12 +320,18 @@ export function stateFromFiles(files: Record<string, string>, parsedLog?: { log:
   if (files[FILES.deviceJson] === undefined) deviceError = `${FILES.deviceJson} missing`;
   else {
     try {
-      device = JSON.parse(files[FILES.deviceJson]);
+      const r = parseJsonBounded(files[FILES.deviceJson]);
+      if ('problem' in r) throw new Error(r.problem);
+      device = r.value as StepState['device'];
     } catch (e) {
       deviceError = `${FILES.deviceJson} is not JSON: ${(e as Error).message}`;
       deviceProblem = `not JSON: ${(e as Error).message}`;
     }
   }
+  // each progress-<rev>.json parsed once (bounded: lib/parse/json-bounded.ts), for its state and its readability
+  const progressParsed = Object.fromEntries(
+    Object.entries(files).filter(([name]) => progressFileRevision(name) !== undefined).map(([name, text]) => [name, parseProgress(text)]),
+  );
   const lxc = readLxcLs(files[FILES.lxcLs] ?? '');
   const nft = readNftRuleset(files[FILES.nft] ?? '');
   const pings: StepState['pings'] = {};
@@ -342,10 +348,14 @@ export function stateFromFiles(files: Record<string, string>, parsedLog?: { log:
     nft: nft.tables,
     iptables: parseIptablesS(files[OPTIONAL_FILES.iptablesNat] ?? ''),
     pings,
-    ...updateState(files),
+    ...updateState(files, progressParsed),
     missing,
     unreadable: withDeviceJson(
-      unreadableEvidence(files, { [FILES.lxcLs]: lxc.problem, [FILES.nft]: nft.problem }),
+      unreadableEvidence(files, {
+        [FILES.lxcLs]: lxc.problem,
+        [FILES.nft]: nft.problem,
+        ...Object.fromEntries(Object.entries(progressParsed).map(([name, r]) => [name, 'problem' in r ? r.problem : undefined])),
+      }),
       files,
       deviceProblem ?? (device === undefined ? undefined : deviceJsonProblem(device)),
     ),

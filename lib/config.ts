@@ -55,6 +55,14 @@ export interface Config {
   verbose: boolean;
   /** REQUIRE=...: capabilities whose absence fails a scenario instead of skipping it */
   require: Set<string>;
+  /** PROGRESS=0: no updating progress line on a terminal */
+  progress: boolean;
+  /** FOLLOW=0: `make logs` prints the log once instead of following it */
+  follow: boolean;
+  /** LOG=appengine: `make logs` shows pv-appengine's own output instead of pantavisor.log */
+  log: 'pantavisor' | 'appengine';
+  /** FORCE=1: an output path that is not the toolkit's own file is overwritten instead of refused */
+  force: boolean;
 }
 
 export const DEFAULTS: Record<string, string> = {
@@ -92,6 +100,10 @@ export const DEFAULTS: Record<string, string> = {
   STRICT: '0',
   REQUIRE: '',
   VERBOSE: '0',
+  PROGRESS: '1',
+  FOLLOW: '1',
+  LOG: 'pantavisor',
+  FORCE: '0',
 };
 
 /** What each variable means, for `make help`. */
@@ -128,7 +140,52 @@ export const DESCRIPTIONS: Record<string, string> = {
   STRICT: '1: a known issue that fails (XFAIL) or looks fixed (XPASS) fails the run',
   REQUIRE: 'capabilities (e.g. isolation, iptables) whose absence fails a scenario instead of skipping it',
   VERBOSE: '1: echo every command of each gather round (lxc-ls -f, nft list ruleset, the pings, ...), one per line, copy-pasteable',
+  PROGRESS: '0 hides the updating progress line on a terminal',
+  FOLLOW: '0: `make logs` prints the log once instead of following it',
+  LOG: "appengine: `make logs` shows pv-appengine's own output instead of pantavisor.log",
+  FORCE: '1: junit-merge overwrites an OUT that is not a JUnit file the toolkit wrote (refused otherwise)',
 };
+
+/**
+ * The variables that are switches, and what they accept: `1` or `true` (on), `0` or `false`
+ * (off; `true` was accepted before, so both words stay); empty is unset (the default). Anything
+ * else (`yes`, `on`, `TRUE`, `2`, ` 1`) is refused, one line, exit 2: a misspelt switch must
+ * never run as if it were unset.
+ */
+export const SWITCHES = ['STRICT', 'KEEP', 'DRY_RUN', 'VERBOSE', 'PROGRESS', 'FOLLOW', 'FORCE'] as const;
+
+/** A switch's value (`1`/`true` or `0`/`false`; DEFAULTS when empty or unset), or a UsageError naming the accepted ones. */
+export function switchOn(name: string, text: string): boolean {
+  if (text === '1' || text === 'true') return true;
+  if (text === '0' || text === 'false') return false;
+  throw new UsageError(`${name} must be 1 or 0 (true or false; empty for its default, ${DEFAULTS[name]}), got ${JSON.stringify(text)}`);
+}
+
+/** One of a closed set of words, or a UsageError naming them. */
+function oneOf<T extends string>(name: string, text: string, values: readonly T[]): T {
+  if ((values as readonly string[]).includes(text)) return text as T;
+  throw new UsageError(`${name} must be one of ${values.join(', ')} (or empty for its default, ${DEFAULTS[name]}), got ${JSON.stringify(text)}`);
+}
+
+/**
+ * REQUIRE's capabilities, each checked against the plan's (scenarios.json `capabilities`): a
+ * typo (`REQUIRE=iptable`) is refused naming the known ones, never run as if REQUIRE were unset.
+ */
+export function checkRequired(required: Set<string>, known: string[]): void {
+  const unknown = [...required].filter((c) => !known.includes(c));
+  if (unknown.length) {
+    throw new UsageError(
+      `REQUIRE names ${unknown.map((c) => JSON.stringify(c)).join(', ')}, not a capability of scenarios.json (known: ${known.join(', ') || 'none'}); separate several with commas or spaces`,
+    );
+  }
+}
+
+/** JOBS=N: a whole number from 1 to 16 (empty: 1). */
+export function jobsOf(text: string | undefined): number {
+  const t = text || '1';
+  if (!/^[1-9][0-9]*$/.test(t) || Number(t) > 16) throw new UsageError(`JOBS must be a whole number from 1 to 16, got ${JSON.stringify(t)}`);
+  return Number(t);
+}
 
 function seconds(name: string, text: string): number {
   const n = Number(text);
@@ -189,6 +246,7 @@ export function readConfig(env: Record<string, string | undefined>, cwd: string,
   const v = (k: string) => (fromEnv(k) ? env[k]! : preset?.values[k] ?? DEFAULTS[k]);
   const abs = (p: string, k?: string) => (p.startsWith('/') ? p : `${k && !fromEnv(k) && preset?.values[k] !== undefined ? preset.base : cwd}/${p}`);
   const artifacts = abs(v('ARTIFACTS'), 'ARTIFACTS');
+  jobsOf(env.JOBS);
   return {
     target: v('TARGET'),
     targetLabel: v('TARGET_LABEL'),
@@ -211,16 +269,20 @@ export function readConfig(env: Record<string, string | undefined>, cwd: string,
     pingWaitSecs: Math.ceil(seconds('PING_WAIT', v('PING_WAIT')) / 1000),
     reportDir: abs(v('REPORT_DIR')),
     workDir: abs(v('WORK_DIR')),
-    keep: v('KEEP') === '1' || v('KEEP') === 'true',
-    dryRun: v('DRY_RUN') === '1' || v('DRY_RUN') === 'true',
+    keep: switchOn('KEEP', v('KEEP')),
+    dryRun: switchOn('DRY_RUN', v('DRY_RUN')),
     pvtxdMount: v('PVTXD_MOUNT'),
     storagePath: v('STORAGE_PATH'),
     logFile: v('LOG_FILE'),
     deviceJsonFile: v('DEVICE_JSON'),
     appengineOut: v('APPENGINE_OUT'),
     label: v('LABEL'),
-    strict: v('STRICT') === '1' || v('STRICT') === 'true',
-    verbose: v('VERBOSE') === '1' || v('VERBOSE') === 'true',
+    strict: switchOn('STRICT', v('STRICT')),
+    verbose: switchOn('VERBOSE', v('VERBOSE')),
     require: requiredCapabilities(v('REQUIRE')),
+    progress: switchOn('PROGRESS', v('PROGRESS')),
+    follow: switchOn('FOLLOW', v('FOLLOW')),
+    log: oneOf('LOG', v('LOG'), ['pantavisor', 'appengine'] as const),
+    force: switchOn('FORCE', v('FORCE')),
   };
 }

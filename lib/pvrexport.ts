@@ -3,6 +3,8 @@
  * `objects/<sha256>` blobs; facts §8), as data. The tar and gzip work is the system `tar`'s
  * (scripts/shared/pvrexport-files.ts); these functions judge what it listed and extracted.
  */
+import { type BoundedJson, parseJsonBounded } from './parse/json-bounded.ts';
+
 export const SHA_RE = /^[0-9a-f]{64}$/;
 
 export type State = Record<string, unknown>;
@@ -24,19 +26,21 @@ export function containerNames(state: State): string[] {
  * `tar -tzf` listed, `jsonText` the `json` entry, `objectSha` the sha256 of each extracted
  * `objects/<name>` file (undefined when absent).
  */
-export function exportProblem(entries: string[], jsonText: string | undefined, objectSha: (name: string) => string | undefined): string | undefined {
+export function exportProblem(
+  entries: string[],
+  jsonText: string | undefined,
+  objectSha: (name: string) => string | undefined,
+  parsed: BoundedJson | undefined = jsonText === undefined ? undefined : parseJsonBounded(jsonText, { bytes: Infinity }),
+): string | undefined {
   if (!entries.includes('json')) {
     const near = entries.find((e) => e.replace(/^(\.\/)+|^\/+/, '') === 'json');
     if (near) return `its state entry is named '${near}'; pvtx needs exactly 'json' (no './' prefix)`;
     return `no 'json' entry (entries: ${entries.slice(0, 5).join(', ') || 'none'}${entries.length > 5 ? ', ...' : ''})`;
   }
   if (jsonText === undefined) return `its 'json' entry could not be read`;
-  let state: unknown;
-  try {
-    state = JSON.parse(jsonText);
-  } catch (e) {
-    return `its 'json' entry is not valid JSON (${(e as Error).message})`;
-  }
+  // parsed once, by the caller when it has (bounded: lib/parse/json-bounded.ts)
+  if (!parsed || 'problem' in parsed) return `its 'json' entry is ${parsed?.problem ?? 'not valid JSON'}`;
+  const state = parsed.value;
   if (state === null || typeof state !== 'object' || Array.isArray(state)) return `its 'json' entry is not a JSON object`;
   for (const [key, sha] of objectRefs(state as State)) {
     const actual = objectSha(sha);

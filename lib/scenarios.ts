@@ -5,6 +5,7 @@
  */
 import AjvModule from 'ajv';
 import { UsageError } from './errors.ts';
+import { parseJsonBounded } from './parse/json-bounded.ts';
 import type { Capability } from './capabilities.ts';
 import { type Check, checkKinds, checkSchemaBranches, kindOf, type KnownIssue } from './checks/index.ts';
 import { regexRisk } from './log-match.ts';
@@ -222,13 +223,9 @@ export function updateArtifacts(s: Scenario): string[] {
 }
 
 export function parsePlan(text: string, schemaText: string): PlanFile {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`scenarios.json is not valid JSON: ${(e as Error).message}`);
-  }
-  return validatePlan(raw, JSON.parse(schemaText));
+  const parsed = parseJsonBounded(text);
+  if ('problem' in parsed) throw new UsageError(`scenarios.json is ${parsed.problem.startsWith('not valid JSON') ? `not valid JSON: ${parsed.problem.slice(16, -1)}` : parsed.problem}`);
+  return validatePlan(parsed.value, JSON.parse(schemaText));
 }
 
 export function findScenario(plan: PlanFile, id: string): Scenario {

@@ -8,7 +8,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { EXIT, Interrupted, UsageError } from '../lib/errors.ts';
 import { findScenario } from '../lib/scenarios.ts';
-import { colors, config, isMain, loadPlan, main, notCreatable, say, stamp, testArg } from './shared/common.ts';
+import { colors, config, isMain, loadPlan, main, notCreatable, say, stamp, terminalSafe, testArg } from './shared/common.ts';
 import { containerPresence, requireDocker } from './shared/docker.ts';
 import { writeBundle, writeLiveBundle } from './shared/bundle-files.ts';
 import { down } from './down.ts';
@@ -53,7 +53,7 @@ if (isMain(import.meta.url)) {
       const run = await runSteps(cfg, plan, scenario, { evaluate: false, signal: interrupt.signal, probes });
       await writeLiveBundle(dir, scenario, run.files, bundleMeta(cfg, scenario, run.probes), run.logBytes, run.saveLog);
       if (run.error) {
-        say(colors.red(`error: ${run.error}`));
+        say(colors.red(`error: ${terminalSafe(run.error)}`));
         say(`bundle written (up to the failed step): ${dir}`);
         return EXIT.environment;
       }

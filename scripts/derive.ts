@@ -6,8 +6,8 @@
  *   sha256; tar -czf OUT -C DIR json objects/...
  * Usage: tsx scripts/derive.ts NAME   (writes $WORK_DIR/NAME.pvrexport.tgz)
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { $ } from 'zx';
 import type { Config } from '../lib/config.ts';
 import { configKey, type DerivedArtifact, jqAssignment } from '../lib/derive.ts';
@@ -23,12 +23,44 @@ async function run(line: string, echo: (line: string) => void): Promise<string> 
   return r.stdout;
 }
 
+/** The dot file that marks WORK_DIR as the toolkit's own (written with its first derivation). */
+export function workDirMarker(cfg: Config): string {
+  return `${cfg.workDir}/.pv-ipam-tests-work`;
+}
+
+/**
+ * Refuses (exit 2, before anything is written or removed) to overwrite a derived export or its
+ * scratch directory in a WORK_DIR the toolkit did not write (no marker): WORK_DIR=~/exports must
+ * not lose a file of the same name. FORCE=1 overwrites anyway. Marks WORK_DIR as the toolkit's.
+ */
+export function requireOwnWorkDir(cfg: Config, name: string): void {
+  const marker = workDirMarker(cfg);
+  if (!existsSync(marker) && !cfg.force) {
+    for (const p of [derivedPath(cfg, name), `${cfg.workDir}/derive/${name}`]) {
+      if (existsSync(p) || isLink(p)) {
+        throw new UsageError(`WORK_DIR=${typed(cfg.workDir)} holds ${typed(p)}, which pv-ipam-tests did not write (no ${basename(marker)} there); give another WORK_DIR, or FORCE=1 to overwrite it`);
+      }
+    }
+  }
+  mkdirSync(cfg.workDir, { recursive: true });
+  if (!existsSync(marker)) writeFileSync(marker, 'pv-ipam-tests writes derived pvrexports here (make stage-N); FORCE=1 is not needed in this directory\n');
+}
+
+function isLink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 export function derivedPath(cfg: Config, name: string): string {
   return `${cfg.workDir}/${name}.pvrexport.tgz`;
 }
 
 /** Writes $WORK_DIR/NAME.pvrexport.tgz from SOURCE by the artifact's edits; returns its path. */
 export async function derive(cfg: Config, name: string, spec: DerivedArtifact, source: string, echo: (line: string) => void = echoShell): Promise<string> {
+  requireOwnWorkDir(cfg, name);
   await requireHostTools(['tar', 'jq', 'sha256sum']);
   const sh = (line: string) => run(line, echo);
   const dir = typed(`${cfg.workDir}/derive/${name}`);

@@ -11,7 +11,7 @@ import type { Config } from '../lib/config.ts';
 import { $ } from 'zx';
 import { loopsBackedBy, mayBeStorageLoop, parseHostLosetup, parseReleased, releaseLoopsScript } from '../lib/loop-devices.ts';
 import { existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
-import { colors, config, echoShell, isMain, main, say, shellQuote, typed } from './shared/common.ts';
+import { colors, config, echoShell, isMain, main, say, shellQuote, terminalSafe, typed } from './shared/common.ts';
 import { containerPresence, docker, requireDocker, volumePresence } from './shared/docker.ts';
 import { clearStaleLock } from './shared/run-lock.ts';
 import { readStageMarker, stageMarkerPath } from './stage.ts';
@@ -22,7 +22,7 @@ export async function releaseLoops(cfg: Config, self: string): Promise<void> {
   const alone = others.every((id) => self.startsWith(id));
   echoShell(`docker exec ${cfg.container} sh -c '<detach the loop devices mounted here${alone ? ` or backed by ${cfg.storagePath}/...` : ''}>'  # lib/loop-devices.ts`);
   const r = await docker(['exec', cfg.container, 'sh', '-c', releaseLoopsScript(cfg.storagePath, alone)], { timeoutSecs: cfg.cmdTimeoutSecs + 10 });
-  for (const l of parseReleased(r.stdout)) say(colors.dim(`  released ${l.device} (${l.file})`));
+  for (const l of parseReleased(r.stdout)) say(colors.dim(terminalSafe(`  released ${l.device} (${l.file})`)));
 }
 
 /**
@@ -55,7 +55,7 @@ export async function releaseHostLoops(cfg: Config, mp: string): Promise<void> {
   for (const l of loopsBackedBy(loops, files)) {
     const r = await $({ nothrow: true, quiet: true })`losetup -d ${l.device}`;
     echoShell(`losetup -d ${l.device}  # ${l.file}`);
-    if (r.exitCode !== 0) say(colors.yellow(`  ${l.device} not released: ${r.stderr.trim()}`));
+    if (r.exitCode !== 0) say(colors.yellow(terminalSafe(`  ${l.device} not released: ${r.stderr.trim()}`)));
   }
 }
 

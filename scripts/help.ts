@@ -1,10 +1,10 @@
 /** help: the make targets and the variables, with their defaults and current values. */
-import { DEFAULTS, DESCRIPTIONS } from '../lib/config.ts';
-import { colors, isMain, loadPlan, main, say } from './shared/common.ts';
+import { DEFAULTS, DESCRIPTIONS, SWITCHES } from '../lib/config.ts';
+import { colors, isMain, loadPlan, main, say, terminalSafe } from './shared/common.ts';
 
 if (isMain(import.meta.url)) {
   await main(async () => {
-    const plan = loadPlan();
+    const plan = loadPlan({ checkVariables: false });
     const b = colors.bold;
     say(b('pv-ipam-tests') + ` — runs the ${plan.plan.title} (${plan.plan.version}) automatically`);
     say();
@@ -64,6 +64,7 @@ if (isMain(import.meta.url)) {
     say(`  make fmt-check   deno fmt --check over their TypeScript (options: deno.json "fmt"); make fmt applies it`);
     say(`  make mutation    each lab fault against its guards' tests (MUTATION=full: the whole matrix)`);
     say(`  make chaos       the toolkit's own failure modes (signals, hangs, bad input, hostile output)`);
+    say(`  make hostile     hostile values and files, whole commands, offline (one line, exit 2, nothing touched)`);
     say(`  make bench       speed and memory targets, the live overhead per test, the JOBS speed-up`);
     say(`  make ci          what .ci/run runs: set-up, then every stage above, timed (stage real: the plan on`);
     say(`                   the dev appengine, when the Pantavisor sources are beside the clone)`);
@@ -77,11 +78,14 @@ if (isMain(import.meta.url)) {
     say(`  deno task test-N, deno task verify-N, ...   the same without Node (.ci/deno-alone proves it)`);
     say();
     say(b('Variables') + colors.dim(' (make VAR=value ..., or environment)'));
+    say(`  Switches (${SWITCHES.join(', ')}) take 1 or 0; empty is unset (the default). REQUIRE takes capabilities of scenarios.json`);
+    say(`  (${Object.keys(plan.capabilities ?? {}).join(', ')}), comma- or space-separated; JOBS 1 to 16; LOG pantavisor or appengine.`);
+    say(`  Any other value is refused (one line, exit 2, nothing started).`);
     for (const [k, d] of Object.entries(DESCRIPTIONS)) {
       const cur = process.env[k];
       const def = DEFAULTS[k] || '(see description)';
       say(`  ${k.padEnd(16)} ${d}`);
-      say(colors.dim(`  ${''.padEnd(16)} default: ${def}${cur !== undefined && cur !== '' && cur !== DEFAULTS[k] ? `; now: ${cur}` : ''}`));
+      say(colors.dim(`  ${''.padEnd(16)} default: ${def}${cur !== undefined && cur !== '' && cur !== DEFAULTS[k] ? `; now: ${terminalSafe(cur)}` : ''}`));
     }
     say();
     say(

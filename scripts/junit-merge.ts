@@ -6,14 +6,22 @@
  * A directory in REPORTS stands for every report.json under it. junit.xml files are not read
  * (each run writes its report.json beside its junit.xml).
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { mergeReports } from '../lib/junit-merge.ts';
 import { junitTotals, toJunit } from '../lib/report/junit.ts';
 import { UsageError } from '../lib/errors.ts';
+import { switchOn } from '../lib/config.ts';
+import { JSON_BOUNDS } from '../lib/parse/json-bounded.ts';
+import { Buffer } from 'node:buffer';
 import { isMain, main, notCreatable, realPath, say, shellQuote } from './shared/common.ts';
 
-/** The files a REPORTS entry stands for: a file itself; a directory, every report.json under it (sorted). */
+/**
+ * The files a REPORTS entry stands for: a file itself; a directory, every report.json under it
+ * (sorted), found without following links: a link inside it (`latest -> run1`, a link to `..`)
+ * is skipped, so that no report counts twice and no walk leaves the directory. The entry itself
+ * may be a link (you named it).
+ */
 export function inputFiles(path: string): string[] {
   let st;
   try {
@@ -22,8 +30,56 @@ export function inputFiles(path: string): string[] {
     throw new UsageError(`cannot read ${path}`);
   }
   if (!st.isDirectory()) return [path];
-  const all = readdirSync(path, { recursive: true, encoding: 'utf8' }).sort();
-  return all.filter((f) => f === 'report.json' || f.endsWith('/report.json')).map((f) => `${path.replace(/\/$/, '')}/${f}`);
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch (e) {
+      throw new UsageError(`cannot read ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    for (const name of names) {
+      const p = `${dir}/${name}`;
+      const l = lstatSync(p);
+      if (l.isDirectory()) walk(p);
+      else if (l.isFile() && name === 'report.json') found.push(p);
+    }
+  };
+  walk(path.replace(/\/+$/, '') || '/');
+  return found;
+}
+
+/** The first bytes of every JUnit file the toolkit writes (lib/report/junit.ts). */
+const OWN_JUNIT = '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="pv-ipam-tests (';
+
+/**
+ * Why OUT may not be written: it exists and is not a JUnit file of this toolkit (FORCE=1
+ * overwrites it anyway). A new file, or one junit-merge or a run wrote, is fine.
+ */
+export function foreignOutput(out: string, force: boolean): string | undefined {
+  if (force) return undefined;
+  let fd;
+  try {
+    fd = openSync(out, 'r');
+  } catch {
+    return undefined; // not there (notCreatable said what else it may be)
+  }
+  try {
+    const head = Buffer.alloc(OWN_JUNIT.length);
+    const n = readSync(fd, head, 0, head.length, 0);
+    if (head.subarray(0, n).toString('utf8') === OWN_JUNIT) return undefined;
+  } finally {
+    closeSync(fd);
+  }
+  return `OUT=${out} exists and is not a JUnit file pv-ipam-tests wrote; give another file name, or FORCE=1 to overwrite it`;
+}
+
+/** A report.json's text, refused (one line) when it is not a regular file or over the JSON bound. */
+function readReportText(file: string): string {
+  const st = statSync(file);
+  if (!st.isFile()) throw new UsageError(`${file} is not a regular file`);
+  if (st.size > JSON_BOUNDS.bytes) throw new UsageError(`${file} is ${Math.round(st.size / 2 ** 20)} MB, over the ${JSON_BOUNDS.bytes / 2 ** 20} MB a report.json may have`);
+  return readFileSync(file, 'utf8');
 }
 
 if (isMain(import.meta.url)) {
@@ -43,7 +99,9 @@ if (isMain(import.meta.url)) {
     const unusable = notCreatable('OUT', out, 'file');
     if (unusable) throw new UsageError(unusable);
     if (files.some((f) => realPath(f) === realPath(out))) throw new UsageError(`OUT=${out} is one of the files to merge; give another file name`);
-    const report = mergeReports(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })));
+    const foreign = foreignOutput(out, switchOn('FORCE', process.env.FORCE || '0'));
+    if (foreign) throw new UsageError(foreign);
+    const report = mergeReports(files.map((file) => ({ file, text: readReportText(file) })));
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, toJunit(report));
     const t = junitTotals(report);

@@ -7,14 +7,14 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { lintSet, type LintWarning, poolsDefined, poolsUsed } from '../lib/lint.ts';
-import { colors, config, isMain, loadPlan, main, say, typed } from './shared/common.ts';
+import { colors, config, isMain, loadPlan, main, say, terminalSafe, typed } from './shared/common.ts';
 import { derive } from './derive.ts';
 import { type OpenedExport, openExport } from './shared/pvrexport-files.ts';
 import { artifactPath } from './stage.ts';
 import { EnvironmentError } from '../lib/errors.ts';
 
 function show(warnings: LintWarning[]): void {
-  for (const w of warnings) say(colors.yellow(`    WARN  ${w.message}`));
+  for (const w of warnings) say(colors.yellow(`    WARN  ${terminalSafe(w.message)}`));
 }
 
 if (isMain(import.meta.url)) {
@@ -43,10 +43,10 @@ if (isMain(import.meta.url)) {
           }
         }
         if (!found.size) continue;
-        say(`  ${c.name}`);
+        say(`  ${terminalSafe(c.name)}`);
         for (const [message, with_] of found) {
           total++;
-          say(colors.yellow(`    WARN  ${message}`) + (with_.length ? colors.dim(` (with ${with_.join(', ')})`) : ''));
+          say(colors.yellow(`    WARN  ${terminalSafe(message)}`) + (with_.length ? colors.dim(` (with ${with_.join(', ')})`) : ''));
         }
       }
       say(colors.bold('each scenario, as make stage-N stages it'));

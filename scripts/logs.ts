@@ -12,8 +12,8 @@ if (isMain(import.meta.url)) {
     const cfg = config();
     await requireDocker();
     await requireRunning(cfg);
-    const file = process.env.LOG === 'appengine' ? cfg.appengineOut : cfg.logFile;
-    const follow = process.env.FOLLOW !== '0';
+    const file = cfg.log === 'appengine' ? cfg.appengineOut : cfg.logFile;
+    const follow = cfg.follow;
     const args = ['docker', 'exec', ...(process.stdout.isTTY ? ['-t'] : []), cfg.container, ...(follow ? ['tail', '-n', '+1', '-f', file] : ['cat', file])];
     echoCommand(args);
     const r = await $({ nothrow: true, stdio: 'inherit' })`${args}`;

@@ -6,13 +6,14 @@
  * (scripts/derive.ts). Then the staged set is linted: a WARN line per refusal it predicts.
  * A missing or broken artifact stops the run (exit 3) before pvtx.d is touched.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Config } from '../lib/config.ts';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { lintSet, type LintWarning } from '../lib/lint.ts';
+import { parseJsonBounded } from '../lib/parse/json-bounded.ts';
 import { sourceArtifacts } from '../lib/derive.ts';
 import { findScenario, type PlanFile, type Scenario, updateArtifacts } from '../lib/scenarios.ts';
-import { colors, config, echoCommand, isMain, loadPlan, main, requireRunPaths, say, shellQuote, testArg, typed } from './shared/common.ts';
+import { colors, config, echoCommand, isMain, loadPlan, main, requireRunPaths, say, shellQuote, terminalSafe, testArg, typed } from './shared/common.ts';
 import { derive, derivedPath } from './derive.ts';
 import { acquireRunLock } from './shared/run-lock.ts';
 import { type OpenedExport, openExport, requireHostTools } from './shared/pvrexport-files.ts';
@@ -39,7 +40,8 @@ export function readStageMarker(cfg: Config): StageMarker | undefined {
     return undefined;
   }
   try {
-    const m = JSON.parse(text) as StageMarker;
+    const r = parseJsonBounded(text, { bytes: 2 ** 20 });
+    const m = ('value' in r ? r.value : {}) as StageMarker;
     // only plain file names of pvrexports: a marker never names a path outside pvtx.d
     const files = Array.isArray(m.files) ? m.files.filter((f) => typeof f === 'string' && /^[^/]+\.pvrexport\.tgz$/.test(f) && !f.startsWith('.')) : [];
     return { createdDir: m.createdDir === true, files };
@@ -66,6 +68,25 @@ export function requireNoForeignExports(cfg: Config): void {
     throw new UsageError(`${typed(cfg.pvtxd)} holds ${foreign.join(', ')}, not staged by pv-ipam-tests (pv-appengine would install it too); move it away or set PVTXD= to another directory`);
 }
 
+/**
+ * The files of pvtx.d that are neither dot files nor staged by the toolkit (each gets a warning);
+ * a symbolic link there (dangling or not) is refused, exit 2, before anything is removed:
+ * pv-appengine would follow it, and stage never deletes what it did not copy.
+ */
+export function otherEntries(cfg: Config, ours: Set<string>): string[] {
+  if (!existsSync(cfg.pvtxd)) return [];
+  const others: string[] = [];
+  for (const f of readdirSync(cfg.pvtxd).sort()) {
+    if (f.startsWith('.') || ours.has(f)) continue;
+    const st = lstatSync(`${cfg.pvtxd}/${f}`);
+    if (st.isSymbolicLink()) {
+      throw new UsageError(`${typed(cfg.pvtxd)}/${f} is a symbolic link, not put there by pv-ipam-tests (pv-appengine would follow it); move it away or set PVTXD= to another directory`);
+    }
+    if (st.isFile()) others.push(f);
+  }
+  return others;
+}
+
 export function artifactPath(cfg: Config, name: string): string {
   return `${cfg.artifacts}/${name}.pvrexport.tgz`;
 }
@@ -90,6 +111,7 @@ export function requireArtifacts(cfg: Config, plan: PlanFile, scenario: Scenario
  */
 export async function preflightArtifacts(cfg: Config, plan: PlanFile, scenarios: Scenario[]): Promise<void> {
   requireNoForeignExports(cfg);
+  otherEntries(cfg, new Set(readStageMarker(cfg)?.files ?? []));
   for (const s of scenarios) requireArtifacts(cfg, plan, s);
   await requireHostTools(['tar']);
   const names = [...new Set(scenarios.flatMap((s) => sourceArtifacts([...s.artifacts, ...updateArtifacts(s)], plan.derivedArtifacts ?? {})))];
@@ -97,7 +119,7 @@ export async function preflightArtifacts(cfg: Config, plan: PlanFile, scenarios:
 }
 
 export function printLint(warnings: LintWarning[], prefix = '  '): void {
-  for (const w of warnings) say(colors.yellow(`${prefix}WARN  lint: ${w.message}`));
+  for (const w of warnings) say(colors.yellow(`${prefix}WARN  lint: ${terminalSafe(w.message)}`));
 }
 
 /**
@@ -107,6 +129,7 @@ export function printLint(warnings: LintWarning[], prefix = '  '): void {
 export async function stage(cfg: Config, plan: PlanFile, scenario: Scenario): Promise<{ staged: string[]; warnings: LintWarning[] }> {
   requireRunPaths(cfg);
   requireNoForeignExports(cfg);
+  otherEntries(cfg, new Set(readStageMarker(cfg)?.files ?? []));
   requireArtifacts(cfg, plan, scenario);
   await requireHostTools(['tar']);
   const derived = plan.derivedArtifacts ?? {};
@@ -140,13 +163,13 @@ export async function stage(cfg: Config, plan: PlanFile, scenario: Scenario): Pr
   // there is refused (pv-appengine would install it too), never deleted
   const marker = readStageMarker(cfg);
   const createdDir = marker?.createdDir ?? !existsSync(cfg.pvtxd);
+  // everything in pvtx.d is looked at (never through a link) before anything is removed
+  const others = otherEntries(cfg, new Set(marker?.files ?? []));
   mkdirSync(cfg.pvtxd, { recursive: true });
   if (marker?.files.length) say(colors.dim(`+ rm -f ${marker.files.map((f) => shellQuote(`${typed(cfg.pvtxd)}/${f}`)).join(' ')}`));
   for (const f of marker?.files ?? []) rmSync(`${cfg.pvtxd}/${f}`, { force: true });
-  for (const f of readdirSync(cfg.pvtxd)) {
-    if (!f.startsWith('.') && statSync(`${cfg.pvtxd}/${f}`).isFile()) {
-      say(colors.yellow(`warning: ${cfg.pvtxd}/${f} is not a pvrexport; pv-appengine runs \`pvtx add\` on every file there and stops at the first it cannot add`));
-    }
+  for (const f of others) {
+    say(colors.yellow(terminalSafe(`warning: ${cfg.pvtxd}/${f} is not a pvrexport; pv-appengine runs \`pvtx add\` on every file there and stops at the first it cannot add`)));
   }
   // recorded before the copies: a run killed mid-copy leaves a marker naming what it copied
   writeStageMarker(cfg, { createdDir, files: files.map(({ name }) => `${name}.pvrexport.tgz`) });

@@ -6,11 +6,11 @@
  * Exit: 0 all passed, 1 a check failed, 2 bad usage/scenarios file, 3 environment missing,
  * 130/143 interrupted.
  */
-import type { Config } from '../lib/config.ts';
+import { type Config, jobsOf as jobsOfText } from '../lib/config.ts';
 import { EnvironmentError, EXIT, Interrupted, UsageError } from '../lib/errors.ts';
 import { findScenario, type PlanFile, type Scenario, selectScenarios } from '../lib/scenarios.ts';
 import type { ScenarioReport } from '../lib/report/model.ts';
-import { colors, config, isMain, loadPlan, main, runBuffered, say, stamp, testArg, uptime } from './shared/common.ts';
+import { colors, config, isMain, loadPlan, main, runBuffered, say, stamp, terminalSafe, testArg, uptime } from './shared/common.ts';
 import { requireDocker, requireImage } from './shared/docker.ts';
 import { down } from './down.ts';
 import { finishRun, printHeader, printScenarioEnd, runReport } from './shared/reporting.ts';
@@ -22,9 +22,7 @@ import { verifyLive } from './verify.ts';
 
 /** JOBS=N (default 1): how many scenarios run at once. */
 export function jobsOf(env: Record<string, string | undefined>, keep: boolean): number {
-  const text = env.JOBS || '1';
-  if (!/^[1-9][0-9]*$/.test(text) || Number(text) > 16) throw new UsageError(`JOBS must be a whole number from 1 to 16, got '${text}'`);
-  const n = Number(text);
+  const n = jobsOfText(env.JOBS);
   if (n > 1 && keep) throw new UsageError('KEEP=1 keeps the last container of a run; use it with JOBS=1');
   return n;
 }
@@ -58,7 +56,7 @@ async function runOne(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: s
   printHeader(scenario, cfg.targetLabel, 'live');
   const runId = `${stamp()}-test-${scenario.id}`;
   let tearingDown: Promise<void> | undefined;
-  const teardown = () => (tearingDown ??= down(cfg).catch((e) => say(colors.red(`teardown failed: ${(e as Error).message}`))));
+  const teardown = () => (tearingDown ??= down(cfg).catch((e) => say(colors.red(`teardown failed: ${terminalSafe((e as Error).message)}`))));
   let release: (() => void) | undefined;
   let outcome: Outcome;
   try {
@@ -73,7 +71,7 @@ async function runOne(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: s
   } catch (e) {
     if (e instanceof Interrupted || signal.aborted) throw new Interrupted();
     if (!(e instanceof EnvironmentError || e instanceof UsageError)) throw e;
-    say(colors.red(`error: ${e.message}`));
+    say(colors.red(`error: ${terminalSafe(e.message)}`));
     outcome = { report: { id: scenario.id, title: scenario.title, status: 'error', error: e.message, durationMs: Date.now() - started, timings: {}, waits: [], checks: [] }, errorCode: e.exitCode };
   } finally {
     // only a run that holds the names tears down: another run's container is not ours to touch

@@ -14,7 +14,7 @@ import { findLines } from '../lib/log-match.ts';
 import type { PvLog } from '../lib/parse/pv-log.ts';
 import { LiveLog } from './shared/live-log.ts';
 import { pollUntil } from '../lib/poll.ts';
-import { clearProgress, colors, config, isMain, main, progress, say, shellQuote, stamp, terminalColumns } from './shared/common.ts';
+import { clearProgress, colors, config, isMain, main, progress, say, shellQuote, stamp, terminalColumns, terminalSafe } from './shared/common.ts';
 import { progressLine } from '../lib/progress.ts';
 import { acquireRunLock } from './shared/run-lock.ts';
 import { removeContainer, removeVolume } from './down.ts';
@@ -124,7 +124,7 @@ if (isMain(import.meta.url)) {
     }
     const w = await waitBootSettled(cfg);
     if (!w.ok) {
-      say(colors.red(`not settled after ${(w.elapsedMs / 1000).toFixed(1)} s; ${w.lastSeen}`));
+      say(colors.red(`not settled after ${(w.elapsedMs / 1000).toFixed(1)} s; ${terminalSafe(String(w.lastSeen))}`));
       say(`the container is left running: make shell / make logs / make down`);
       return 1;
     }

@@ -12,7 +12,7 @@ import { explainMissing, filesOfCheck } from '../lib/gather.ts';
 import type { CheckResult } from '../lib/evaluate.ts';
 import type { ScenarioReport } from '../lib/report/model.ts';
 import type { Config } from '../lib/config.ts';
-import { existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { EXIT, UsageError } from '../lib/errors.ts';
 import { config, isMain, loadPlan, main, stamp, testArg, uptime } from './shared/common.ts';
 import { requireDocker, requireRunning } from './shared/docker.ts';
@@ -34,6 +34,18 @@ function withEvidence(results: CheckResult[], steps: Step[], see: (check: Check,
   });
 }
 
+/** Whether a run directory holds this bundle directory (a link there is refused: never walked through). */
+function runBundleDir(path: string): boolean {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return false;
+  }
+  if (st.isSymbolicLink()) throw new UsageError(`${path} is a symbolic link: verify-all reads the bundle directories of a run, never through a link`);
+  return st.isDirectory();
+}
+
 export function liveEvidence(cfg: Config, scenario: Scenario) {
   return (check: Check) =>
     evidenceCommand(check, {
@@ -52,7 +64,11 @@ export function verifyBundle(cfg: Config, plan: PlanFile, scenario: Scenario, di
   const states: Record<string, StepState> = {};
   for (const [step, f] of Object.entries(files)) states[step] = stateFromFiles(f, logs[step]);
   // command probes as recorded live; log probes judged again on the bundle's own boot log
-  const probes: Record<string, CapabilityProbe> = { ...meta?.capabilities };
+  const probes: Record<string, CapabilityProbe> = { ...meta.capabilities };
+  // a command probe cannot be run again offline: a bundle that did not record one it needs is
+  // refused, never SKIPPED for want of it
+  const unrecorded = (scenario.requires ?? []).filter((id) => !logCapabilities(plan, scenario).includes(id) && !probes[id]);
+  if (unrecorded.length) throw new UsageError(`${dir}/meta.json records no probe of ${unrecorded.join(', ')}, which Test ${scenario.id} requires; the bundle cannot be judged offline`);
   const boot = states[steps[0].id];
   if (boot) { for (const id of logCapabilities(plan, scenario)) probes[id] = logProbe(plan.capabilities![id], boot); }
   const skippedAt = logCapabilities(plan, scenario).some((id) => !probes[id]?.present);
@@ -144,7 +160,7 @@ if (isMain(import.meta.url)) {
     if (snapshot) {
       // verify-all: SNAPSHOT is a run directory holding test-<id>/ bundles (as test-all writes them)
       const picks = which === 'all'
-        ? plan.scenarios.filter((sc) => existsSync(`${snapshot}/test-${sc.id}`)).map((sc) => ({ scenario: sc, dir: `${snapshot}/test-${sc.id}` }))
+        ? plan.scenarios.filter((sc) => runBundleDir(`${snapshot}/test-${sc.id}`)).map((sc) => ({ scenario: sc, dir: `${snapshot}/test-${sc.id}` }))
         : [{ scenario: findScenario(plan, which), dir: snapshot }];
       if (!picks.length) throw new UsageError(`SNAPSHOT=${snapshot} holds no test-<id> bundle directory`);
       const reports: ScenarioReport[] = [];

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULTS, DESCRIPTIONS, parsePreset, readConfig, shellWords } from '../lib/config.ts';
+import { checkRequired, type Config, DEFAULTS, DESCRIPTIONS, jobsOf, parsePreset, readConfig, shellWords, SWITCHES } from '../lib/config.ts';
 import { UsageError } from '../lib/errors.ts';
 import { isIPv4 } from '../lib/ip.ts';
 
@@ -96,11 +96,38 @@ test('environment overrides', () => {
   assert.equal(c.label, 'other');
 });
 
-test('KEEP / DRY_RUN accept only 1 or true', () => {
-  for (const v of ['0', 'false', 'yes', 'no']) {
-    assert.equal(readConfig({ KEEP: v }, CWD).keep, false, v);
-    assert.equal(readConfig({ DRY_RUN: v }, CWD).dryRun, false, v);
+test('switches take 1/true or 0/false (empty: the default); anything else is refused naming the variable', () => {
+  for (const name of SWITCHES) {
+    const key = { STRICT: 'strict', KEEP: 'keep', DRY_RUN: 'dryRun', VERBOSE: 'verbose', PROGRESS: 'progress', FOLLOW: 'follow', FORCE: 'force' }[name] as keyof Config;
+    for (const v of ['1', 'true']) assert.equal(readConfig({ [name]: v }, CWD)[key], true, `${name}=${v}`);
+    for (const v of ['0', 'false']) assert.equal(readConfig({ [name]: v }, CWD)[key], false, `${name}=${v}`);
+    assert.equal(readConfig({ [name]: '' }, CWD)[key], DEFAULTS[name] === '1', `${name}= is its default`);
+    // issue 21: STRICT=yes|on|TRUE|2 ran as if unset
+    for (const v of ['yes', 'on', 'TRUE', '2', ' 1', 'no', 'off', '1\n']) {
+      assert.throws(
+        () => readConfig({ [name]: v }, CWD),
+        (e: Error) => e instanceof UsageError && e.message === `${name} must be 1 or 0 (true or false; empty for its default, ${DEFAULTS[name]}), got ${JSON.stringify(v)}`,
+        `${name}=${v}`,
+      );
+    }
   }
+});
+
+test('LOG and JOBS take their closed sets only', () => {
+  assert.equal(readConfig({ LOG: 'appengine' }, CWD).log, 'appengine');
+  assert.equal(readConfig({}, CWD).log, 'pantavisor');
+  assert.throws(() => readConfig({ LOG: 'pv-appengine' }, CWD), /LOG must be one of pantavisor, appengine/);
+  for (const j of ['0', '17', 'two', '1.5', '-1']) assert.throws(() => readConfig({ JOBS: j }, CWD), /JOBS must be a whole number from 1 to 16/, j);
+  assert.equal(jobsOf('4'), 4);
+});
+
+test('REQUIRE names capabilities of the plan: a typo is refused naming the known ones', () => {
+  assert.doesNotThrow(() => checkRequired(new Set(['iptables', 'isolation']), ['iptables', 'isolation']));
+  assert.doesNotThrow(() => checkRequired(new Set(), ['iptables']));
+  assert.throws(
+    () => checkRequired(new Set(['iptable']), ['iptables', 'isolation']),
+    (e: Error) => e instanceof UsageError && e.message === 'REQUIRE names "iptable", not a capability of scenarios.json (known: iptables, isolation); separate several with commas or spaces',
+  );
 });
 
 test('an empty value means the default', () => {

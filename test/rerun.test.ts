@@ -26,6 +26,6 @@ test('idsToRerun: failed and errored, in the run order; passed, xfail, xpass and
 test('parseRunReport: a real report round-trips; anything else is a one-line usage error', () => {
   const r = report([sc('3', 'failed')]);
   assert.deepEqual(parseRunReport(JSON.stringify(r, null, 2), 'r.json'), r);
-  assert.throws(() => parseRunReport('{', 'r.json'), (e: Error) => e instanceof UsageError && /^r\.json is not JSON/.test(e.message));
+  assert.throws(() => parseRunReport('{', 'r.json'), (e: Error) => e instanceof UsageError && /^r\.json is not valid JSON/.test(e.message));
   assert.throws(() => parseRunReport('{"a":1}', 'r.json'), (e: Error) => e instanceof UsageError && /not a pv-ipam-tests report\.json/.test(e.message));
 });

@@ -3,6 +3,7 @@
  * each rule written back as the text `nft list ruleset` prints for it (`ip saddr 10.0.5.0/24
  * oifname != "pvbr0" masquerade`), so that every check reads one shape whichever the target prints.
  */
+import { parseJsonBounded } from './json-bounded.ts';
 import type { NftChain, NftRead, NftTable } from './nft-ruleset.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -34,12 +35,9 @@ function notStrings(o: Obj, keys: string[], optional: string[] = []): string | u
  * (`problem`, quoted): never read as absent.
  */
 export function readNftJson(text: string): NftRead {
-  let doc: Json;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    return { tables: [], problem: `not JSON nft prints: ${(e as Error).message}` };
-  }
+  const parsed = parseJsonBounded(text);
+  if ('problem' in parsed) return { tables: [], problem: `not JSON nft prints: ${parsed.problem}` };
+  const doc = parsed.value as Json;
   if (!isObj(doc) || !Array.isArray(doc.nftables)) return { tables: [], problem: 'JSON without an "nftables" array' };
   const tables: NftTable[] = [];
   const tableOf = (family: Json, name: Json) => tables.find((t) => t.family === family && t.name === name);

@@ -6,6 +6,7 @@
  * Pure: text in, the parsed progress or why it is not one out.
  */
 import { quoteOutput } from './lines.ts';
+import { parseJsonBounded } from './json-bounded.ts';
 
 export interface ProgressLogEntry {
   /** the whole object as printed (every field, for `actual`) */
@@ -68,12 +69,10 @@ function fieldProblem(o: Record<string, unknown>, key: string, want: 'string' | 
  * is "not understood", quoted: never read as absent.
  */
 export function parseProgress(text: string): { progress: UpdateProgress } | { problem: string } {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return { problem: 'not JSON' };
-  }
+  // parsed once, within the JSON bounds (json-bounded.ts: size and nesting depth)
+  const parsed = parseJsonBounded(text);
+  if ('problem' in parsed) return { problem: parsed.problem.startsWith('not valid JSON') ? 'not JSON' : parsed.problem };
+  const v = parsed.value;
   if (!v || typeof v !== 'object' || Array.isArray(v)) return { problem: 'not a JSON object' };
   const o = v as Record<string, unknown>;
   if (typeof o.status !== 'string') return { problem: 'status' in o ? `"status" is ${typeOf(o.status)}, not a string: ${quoteValue(o.status)}` : 'no string "status"' };
@@ -102,12 +101,8 @@ export function parseProgressLogs(logsText: string): { entries: ProgressLogEntry
   const lines = logsText.split('\n');
   for (const [i, line] of lines.entries()) {
     if (line.trim() === '') continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(line);
-    } catch {
-      v = undefined;
-    }
+    const parsed = parseJsonBounded(line);
+    const v = 'value' in parsed ? parsed.value : undefined;
     if (!v || typeof v !== 'object' || Array.isArray(v)) return { problem: `logs line ${i + 1} is not a JSON object: ${quoteOutput(line)}` };
     const o = v as Record<string, unknown>;
     const problem = fieldProblem(o, 'tsec', { min: 0, max: Number.MAX_SAFE_INTEGER }) ?? fieldProblem(o, 'lvl', 'string') ?? fieldProblem(o, 'src', 'string') ??

@@ -1,22 +1,27 @@
 /** The JSON renderer: a run report as report.json, and report.json read back. Pure. */
 import { UsageError } from '../errors.ts';
+import { isJsonObject, parseJsonBounded } from '../parse/json-bounded.ts';
 import type { RunReport } from './model.ts';
+import { reportShapeProblem } from './report-schema.ts';
 
 export function toJson(r: RunReport): string {
   return JSON.stringify(r, null, 2) + '\n';
 }
 
 /**
- * A report.json read back. A file that is not a whole pv-ipam-tests report (cut short, another
- * tool's) is a usage error naming it.
+ * A report.json read back, parsed once within the JSON bounds (lib/parse/json-bounded.ts) and
+ * checked against its shape (lib/report/report-schema.ts). A file that is not a whole
+ * pv-ipam-tests report (cut short, another tool's, the right `tool` but another shape) is a
+ * usage error naming it and, for a shape, the first field that is wrong.
  */
 export function fromJson(text: string, file = 'report.json'): RunReport {
-  let r: Partial<RunReport>;
-  try {
-    r = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${file} is not valid JSON (truncated? ${(e as Error).message})`);
+  const parsed = parseJsonBounded(text);
+  if ('problem' in parsed) {
+    throw new UsageError(`${file} is ${parsed.problem.startsWith('not valid JSON') ? `not valid JSON (truncated? ${parsed.problem.slice(16, -1)})` : parsed.problem}`);
   }
-  if (!r || r.tool !== 'pv-ipam-tests' || !Array.isArray(r.scenarios) || !r.target) throw new UsageError(`${file} is not a pv-ipam-tests report.json`);
-  return r as RunReport;
+  const r = parsed.value;
+  if (!isJsonObject(r) || r.tool !== 'pv-ipam-tests') throw new UsageError(`${file} is not a pv-ipam-tests report.json`);
+  const problem = reportShapeProblem(r);
+  if (problem) throw new UsageError(`${file} is not a pv-ipam-tests report.json of this version: ${problem}`);
+  return r as unknown as RunReport;
 }

@@ -1,12 +1,17 @@
 /** The JUnit renderer: a run report as one JUnit XML document. Pure: returns a string. */
 import type { CheckResult } from '../evaluate.ts';
 import { issueText, type RunReport, type ScenarioReport, statusOf } from './model.ts';
+import { terminalSafe } from './terminal.ts';
 
 function xml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch]!)
     // XML 1.0 forbids most control characters
     // deno-lint-ignore no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+    // what XML can hold but a CI page or a terminal would act on (DEL, C1 such as CSI, bidi
+    // overrides) is shown escaped, as on the console (terminal.ts)
+    // deno-lint-ignore no-control-regex
+    .replace(/[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, terminalSafe);
 }
 
 /** The counts of a `<testsuite>` (or, summed, of the `<testsuites>` root). */

@@ -12,7 +12,7 @@ import { EnvironmentError, Interrupted } from '../../lib/errors.ts';
 import type { CapabilityProbe } from '../../lib/capabilities.ts';
 import type { ScenarioReport } from '../../lib/report/model.ts';
 import type { PlanFile, Scenario } from '../../lib/scenarios.ts';
-import { colors, say, shellQuote, uptime } from './common.ts';
+import { colors, say, shellQuote, terminalSafe, uptime } from './common.ts';
 import { execInContainer, timed } from './docker.ts';
 import { missingTools, missingToolsLine, preflightScript, scenarioTools } from '../../lib/preflight.ts';
 import { stage } from '../stage.ts';
@@ -47,7 +47,7 @@ export async function probeCommands(cfg: Config, plan: PlanFile, scenario: Scena
   for (const [id, command] of commandCapabilities(plan, scenario)) {
     const r = await execInContainer(cfg, `${timed(cfg, `sh -c ${shellQuote(command)}`)} >/dev/null 2>&1`, cfg.cmdTimeoutSecs + 30, true);
     probes[id] = commandProbe(command, r.exitCode);
-    say(colors.dim(`  capability ${id}: ${probes[id].present ? 'present' : 'absent'} (${command}: exit ${r.exitCode})`));
+    say(colors.dim(terminalSafe(`  capability ${id}: ${probes[id].present ? 'present' : 'absent'} (${command}: exit ${r.exitCode})`)));
   }
   return probes;
 }

@@ -2,12 +2,13 @@
  * Writes and reads capture bundles on disk (the layout is the fixed contract in README.md):
  * a single-step scenario keeps its files at the top; a multi-step one has a directory per step.
  */
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, type Stats, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import { type PvLog, PvLogParser } from '../../lib/parse/pv-log.ts';
 import { type BundleMeta, EXTRA_FILES, FILES } from '../../lib/bundle.ts';
 import { UsageError } from '../../lib/errors.ts';
+import { parseBundleMeta } from '../../lib/bundle-meta.ts';
 import type { Scenario } from '../../lib/scenarios.ts';
 
 function stepDir(dir: string, scenario: Scenario, step: string): string {
@@ -97,14 +98,30 @@ function parseLogFile(path: string, size: number): PvLog {
   return parser.finish();
 }
 
+/**
+ * What is at `p` inside a bundle, never through a link: a symbolic link (dangling, or to a host
+ * file or directory) is refused, one line, exit 2; undefined when nothing is there.
+ */
+function bundleEntry(p: string): Stats | undefined {
+  let st;
+  try {
+    st = lstatSync(p);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw new UsageError(`${p} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  if (st.isSymbolicLink()) throw new UsageError(`${p} is a symbolic link: a bundle holds regular files and directories only, never read through a link`);
+  return st;
+}
+
 function readDir(d: string): { files: Record<string, string>; log?: PvLog } {
   const files: Record<string, string> = {};
   let log: PvLog | undefined;
-  for (const name of readdirSync(d)) {
+  for (const name of readdirSync(d).sort()) {
     const p = `${d}/${name}`;
-    // regular files only: a FIFO or a device (or a link to one) is not a gathered file
-    const st = statSync(p);
-    if (!st.isFile() || name === EXTRA_FILES.meta) continue;
+    // regular files only: a FIFO or a device is not a gathered file; a link is refused
+    const st = bundleEntry(p);
+    if (!st?.isFile() || name === EXTRA_FILES.meta) continue;
     if (name === FILES.log) log = parseLogFile(p, st.size);
     else files[name] = readCapped(p, st.size, BUNDLE_CAPS.file);
   }
@@ -113,40 +130,40 @@ function readDir(d: string): { files: Record<string, string>; log?: PvLog } {
 
 /**
  * A bundle directory's files per step, and each step's pantavisor.log already parsed (logs;
- * give it to stateFromFiles: the log's text is not among the files).
+ * give it to stateFromFiles: the log's text is not among the files), and its meta.json, checked
+ * (lib/bundle-meta.ts) before any file is read. SNAPSHOT itself may be a link (the user named
+ * it); nothing inside it is read through one.
  */
-export function readBundle(dir: string, scenario: Scenario): { files: Record<string, Record<string, string>>; logs: Record<string, { log: PvLog; present: boolean }>; meta?: Partial<BundleMeta> } {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`SNAPSHOT=${dir} is not a directory`);
-  // a bundle has its meta.json, or a step's gathered files: anything else (SNAPSHOT=..) is not read
-  const gathered = (d: string) => Object.values(FILES).some((f) => existsSync(`${d}/${f}`));
-  if (!existsSync(`${dir}/${EXTRA_FILES.meta}`) && !scenario.steps.some((st) => gathered(stepDir(dir, scenario, st.id)))) {
-    throw new UsageError(
-      `SNAPSHOT=${dir} is not a bundle of Test ${scenario.id} (no meta.json, no ${FILES.lxcLs}${
-        scenario.steps.length > 1 ? ` in ${scenario.steps[0].id}/` : ''
-      }); give a directory make capture-N or a run wrote`,
-    );
+export function readBundle(dir: string, scenario: Scenario): { files: Record<string, Record<string, string>>; logs: Record<string, { log: PvLog; present: boolean }>; meta: BundleMeta } {
+  let top;
+  try {
+    top = statSync(dir);
+  } catch {
+    top = undefined;
   }
+  if (!top?.isDirectory()) throw new UsageError(`SNAPSHOT=${dir} is not a directory`);
+  const metaFile = `${dir}/${EXTRA_FILES.meta}`;
+  const metaStat = bundleEntry(metaFile);
+  if (!metaStat) {
+    // a bundle has its meta.json: without it neither the test, nor the external host, nor the
+    // capability probes are known, and a guess would judge (or skip) the wrong thing
+    const gathered = (d: string) => Object.values(FILES).some((f) => existsSync(`${d}/${f}`));
+    const why = scenario.steps.some((st) => gathered(stepDir(dir, scenario, st.id)))
+      ? 'it has gathered files but no meta.json (which test, the external host, the capability probes: a bundle cannot be judged without them)'
+      : `no meta.json, no ${FILES.lxcLs}${scenario.steps.length > 1 ? ` in ${scenario.steps[0].id}/` : ''}`;
+    throw new UsageError(`SNAPSHOT=${dir} is not a bundle of Test ${scenario.id} (${why}); give a directory make capture-N or a run wrote`);
+  }
+  if (!metaStat.isFile()) throw new UsageError(`${metaFile} is not a regular file`);
+  const meta = parseBundleMeta(readCapped(metaFile, metaStat.size, BUNDLE_CAPS.meta), metaFile);
+  if (meta.scenario !== scenario.id) throw new UsageError(`${dir} is a bundle of Test ${meta.scenario}, not Test ${scenario.id}`);
   const files: Record<string, Record<string, string>> = {};
   const logs: Record<string, { log: PvLog; present: boolean }> = {};
   for (const step of scenario.steps) {
     const d = stepDir(dir, scenario, step.id);
-    if (existsSync(d) && statSync(d).isDirectory()) {
+    if (d === dir || bundleEntry(d)?.isDirectory()) {
       const r = readDir(d);
       files[step.id] = r.files;
       logs[step.id] = { log: r.log ?? { lines: [], unparsed: [] }, present: r.log !== undefined };
-    }
-  }
-  let meta: Partial<BundleMeta> | undefined;
-  if (existsSync(`${dir}/${EXTRA_FILES.meta}`)) {
-    const metaFile = `${dir}/${EXTRA_FILES.meta}`;
-    const text = readCapped(metaFile, statSync(metaFile).size, BUNDLE_CAPS.meta);
-    try {
-      meta = JSON.parse(text);
-    } catch {
-      throw new UsageError(`${dir}/${EXTRA_FILES.meta} is not valid JSON`);
-    }
-    if (meta?.scenario !== undefined && meta.scenario !== scenario.id) {
-      throw new UsageError(`${dir} is a bundle of Test ${meta.scenario}, not Test ${scenario.id}`);
     }
   }
   return { files, logs, meta };

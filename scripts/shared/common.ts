@@ -8,11 +8,14 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createColors } from 'picocolors';
 import { $ } from 'zx';
-import { type Config, parsePreset, readConfig } from '../../lib/config.ts';
+import { checkRequired, type Config, parsePreset, readConfig } from '../../lib/config.ts';
+import { requiredCapabilities } from '../../lib/verdict.ts';
 import { EnvironmentError, UsageError } from '../../lib/errors.ts';
 import { pathOverlap } from '../../lib/paths.ts';
+import { JSON_BOUNDS } from '../../lib/parse/json-bounded.ts';
 import { parsePlan, type PlanFile } from '../../lib/scenarios.ts';
 import { shellQuote } from '../../lib/shell-quote.ts';
+import { terminalSafe } from '../../lib/report/terminal.ts';
 import type { Colors } from '../../lib/report/console.ts';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -92,15 +95,27 @@ export function requireRunPaths(cfg: Config): void {
   if (overlap) throw new UsageError(overlap);
 }
 
-export function loadPlan(): PlanFile {
+/**
+ * The plan (SCENARIOS, default scenarios.json), and REQUIRE checked against its capabilities;
+ * `make help` (which shows what is set, right or wrong) passes `{ checkVariables: false }`.
+ */
+export function loadPlan(opts: { checkVariables?: boolean } = {}): PlanFile {
   const file = process.env.SCENARIOS || `${ROOT}/scenarios.json`;
   let text: string;
   try {
+    // a regular file within the JSON bound only: SCENARIOS=/dev/zero or a FIFO is never read
+    const st = statSync(file);
+    if (!st.isFile()) throw new UsageError(`SCENARIOS=${file} is not a regular file`);
+    if (st.size > JSON_BOUNDS.bytes) throw new UsageError(`${file} is ${Math.round(st.size / 2 ** 20)} MB, over the ${JSON_BOUNDS.bytes / 2 ** 20} MB a scenarios file may have`);
     text = readFileSync(file, 'utf8');
-  } catch {
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(`cannot read ${file}`);
   }
-  return parsePlan(text, readFileSync(`${ROOT}/scenarios.schema.json`, 'utf8'));
+  const plan = parsePlan(text, readFileSync(`${ROOT}/scenarios.schema.json`, 'utf8'));
+  // REQUIRE names capabilities of this plan: checked here, where the plan is known
+  if (opts.checkVariables !== false) checkRequired(requiredCapabilities(process.env.REQUIRE), Object.keys(plan.capabilities ?? {}));
+  return plan;
 }
 
 /** Colours only when stdout is a terminal (and NO_COLOR is unset), whatever CI says. */
@@ -136,7 +151,7 @@ let progressShown = false;
  * buffered (JOBS=N) run, and not with PROGRESS=0. A pipe or a CI log never sees it.
  */
 export function progress(text: string): void {
-  if (!process.stdout.isTTY || output.getStore() || process.env.PROGRESS === '0') return;
+  if (!process.stdout.isTTY || output.getStore() || process.env.PROGRESS === '0') return; // PROGRESS checked by config()
   process.stdout.write(`\r\x1b[K${colors.dim(text)}`);
   progressShown = true;
 }
@@ -172,12 +187,12 @@ export function uptime(): number {
 
 /** Prints a command the way a user would type it, so it can be copied. */
 export function echoCommand(args: string[]): void {
-  say(colors.dim('+ ' + args.map(shellQuote).join(' ')));
+  say(colors.dim('+ ' + terminalSafe(args.map(shellQuote).join(' '))));
 }
 
 /** Prints a shell command line exactly as it is run (`sh -c`), redirections and all. */
 export function echoShell(line: string): void {
-  say(colors.dim('+ ' + line));
+  say(colors.dim('+ ' + terminalSafe(line)));
 }
 
 /** A path as a user in the current directory would type it (relative when inside it). */
@@ -187,7 +202,7 @@ export function typed(path: string): string {
   return r && !r.startsWith('..') ? (r.startsWith('-') ? `./${r}` : r) : path;
 }
 
-export { shellQuote };
+export { shellQuote, terminalSafe };
 
 // zx quotes what it interpolates into its command lines with the same function
 $.quote = shellQuote;
@@ -203,7 +218,8 @@ export async function main(body: () => Promise<number | void>): Promise<void> {
     process.exitCode = code ?? 0;
   } catch (e) {
     if (e instanceof UsageError || e instanceof EnvironmentError) {
-      process.stderr.write(`pv-ipam-tests: ${e.message}\n`);
+      // one line: a file name or a value inside the message is shown escaped (lib/report/terminal.ts)
+      process.stderr.write(`pv-ipam-tests: ${terminalSafe(e.message)}\n`);
       process.exitCode = e.exitCode;
     } else {
       process.stderr.write(`pv-ipam-tests: internal error: ${(e as Error).stack ?? e}\n`);

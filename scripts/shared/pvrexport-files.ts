@@ -4,6 +4,7 @@
  * present with the right sha256) and gives its state and objects to lib/lint.ts and
  * scripts/derive.ts. A bad export is an EnvironmentError (exit 3) naming the file.
  */
+import { isJsonObject, parseJsonBounded } from '../../lib/parse/json-bounded.ts';
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import type { Buffer } from 'node:buffer';
@@ -90,18 +91,14 @@ export async function openExport(file: string, name: string): Promise<OpenedExpo
     const jsonText = entries.includes('json') && regular(jsonPath, PVREXPORT_CAPS.json) ? readFileSync(jsonPath, 'utf8') : undefined;
     const object = (sha: string) => join(dir, 'objects', sha);
     const shas = new Map<string, string | undefined>();
-    const wanted = jsonText === undefined ? [] : (() => {
-      try {
-        const st = JSON.parse(jsonText) as unknown;
-        return st && typeof st === 'object' && !Array.isArray(st) ? objectRefs(st as State).map(([, sha]) => sha) : [];
-      } catch {
-        return [];
-      }
-    })();
+    // the state parsed once, within the JSON bounds (64 levels; the json cap above for its size)
+    const parsed = jsonText === undefined ? undefined : parseJsonBounded(jsonText, { bytes: PVREXPORT_CAPS.json });
+    const st = parsed && 'value' in parsed ? parsed.value : undefined;
+    const wanted = isJsonObject(st) ? objectRefs(st as State).map(([, sha]) => sha) : [];
     for (const sha of new Set(wanted)) shas.set(sha, regular(object(sha), PVREXPORT_CAPS.object) ? await sha256File(object(sha)) : undefined);
-    const problem = exportProblem(entries, jsonText, (sha) => shas.get(sha));
+    const problem = exportProblem(entries, jsonText, (sha) => shas.get(sha), parsed);
     if (problem) throw bad(problem);
-    const state = JSON.parse(jsonText!) as State;
+    const state = st as State;
     const configs = new Map<string, string>();
     for (const c of containerNames(state)) {
       const sha = state[configKey(c)];

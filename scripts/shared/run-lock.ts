@@ -4,9 +4,10 @@
  * second run with the same names is refused (exit 3) naming the run that holds them; a lock
  * whose process is gone is taken over.
  */
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import type { Config } from '../../lib/config.ts';
-import { EnvironmentError } from '../../lib/errors.ts';
+import { EnvironmentError, UsageError } from '../../lib/errors.ts';
+import { isJsonObject, parseJsonBounded } from '../../lib/parse/json-bounded.ts';
 import { typed } from './common.ts';
 
 interface Holder {
@@ -32,11 +33,32 @@ function alive(pid: number): boolean {
 
 /** The run holding the lock file, if it is another process and alive; a lock that is unreadable or whose holder is gone is stale. */
 function liveHolder(file: string): Holder | undefined {
-  let h: Holder | undefined;
-  try {
-    h = JSON.parse(readFileSync(file, 'utf8')) as Holder;
-  } catch { /* missing, or unreadable: stale */ }
+  const h = readHolder(file);
   return h && h.pid !== process.pid && alive(h.pid) ? h : undefined;
+}
+
+/**
+ * The holder a lock file names; undefined when it is missing or empty (a run killed while
+ * writing it). Anything else than a lock the toolkit wrote (a link, a directory, other content)
+ * is refused, exit 2: it is not the toolkit's to take over or delete.
+ */
+function readHolder(file: string): Holder | undefined {
+  let st;
+  try {
+    st = lstatSync(file);
+  } catch {
+    return undefined;
+  }
+  const foreign = (why: string) => new UsageError(`${typed(file)} ${why}, not a lock pv-ipam-tests wrote; move it away or set PVTXD= to another directory`);
+  if (!st.isFile()) throw foreign(st.isSymbolicLink() ? 'is a symbolic link' : 'is not a regular file');
+  if (st.size === 0) return undefined;
+  if (st.size > 4096) throw foreign(`has ${st.size} bytes`);
+  const r = parseJsonBounded(readFileSync(file, 'utf8'), { depth: 2 });
+  const h = 'value' in r ? r.value : undefined;
+  if (!isJsonObject(h) || !Number.isInteger(h.pid) || (h.pid as number) <= 0 || typeof h.run !== 'string' || typeof h.container !== 'string' || typeof h.since !== 'string') {
+    throw foreign('holds something else');
+  }
+  return h as unknown as Holder;
 }
 
 export function lockFile(cfg: Config): string {
@@ -57,9 +79,8 @@ export function acquireRunLock(cfg: Config, run: string): () => void {
         if (released) return;
         released = true;
         try {
-          const h = JSON.parse(readFileSync(file, 'utf8')) as Holder;
-          if (h.pid === process.pid) rmSync(file, { force: true });
-        } catch { /* gone already */ }
+          if (readHolder(file)?.pid === process.pid) rmSync(file, { force: true });
+        } catch { /* gone already, or no longer ours */ }
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new EnvironmentError(`cannot create ${typed(file)}: ${(e as Error).message}`);

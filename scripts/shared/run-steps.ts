@@ -19,7 +19,7 @@ import { Stability } from '../../lib/settle.ts';
 import { type Ping, type PlanFile, resolveStep, type Scenario, type Step } from '../../lib/scenarios.ts';
 import type { ScenarioReport } from '../../lib/report/model.ts';
 import { Interrupted } from '../../lib/errors.ts';
-import { clearProgress, colors, progress, say, shellQuote, terminalColumns, uptime } from './common.ts';
+import { clearProgress, colors, progress, say, shellQuote, terminalColumns, terminalSafe, uptime } from './common.ts';
 import { lastSeen as seenSoFar, progressLine } from '../../lib/progress.ts';
 import { execInContainer, type ExecResult, timed } from './docker.ts';
 import { readFileSync } from 'node:fs';
@@ -141,7 +141,7 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
         run.saveLog = (path, bytes) => liveLog.saveTo(path, bytes);
         return run;
       }
-      if (r.exitCode !== 0) say(colors.dim(`  ${shown} exited ${r.exitCode}, which step ${step.id} allows: ${step.allowStatusWhy ?? ''}`));
+      if (r.exitCode !== 0) say(colors.dim(terminalSafe(`  ${shown} exited ${r.exitCode}, which step ${step.id} allows: ${step.allowStatusWhy ?? ''}`)));
     }
     // an update may reboot into the new revision, or roll back: as long as a boot
     const waitDeadline = i === 0 || step.update ? cfg.bootTimeoutMs : cfg.stepTimeoutMs;
@@ -176,7 +176,7 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
     run.waits.push({ step: step.id, ok: w.ok, elapsedMs: w.elapsedMs, attempts: w.attempts, lastSeen: w.ok ? undefined : lastSeen });
     const waited = `${(w.elapsedMs / 1000).toFixed(1)} s, ${w.attempts} polls`;
     if (w.ok) say(colors.dim(`  ${step.id}: ready (${step.waitFor.map((c) => c.id).join(', ')}) after ${waited}`));
-    else say(colors.yellow(`  ${step.id}: not ready after ${waited}; last seen: ${lastSeen}`));
+    else say(colors.yellow(terminalSafe(`  ${step.id}: not ready after ${waited}; last seen: ${lastSeen}`)));
 
     let final: { files: Record<string, string>; st: StepState; res: CheckResult[] };
     const round = async () => {
@@ -191,7 +191,7 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
       const first = await round();
       for (const id of logCaps) {
         run.probes[id] = logProbe(plan.capabilities![id], first.st);
-        say(colors.dim(`  capability ${id}: ${run.probes[id].present ? 'present' : 'absent'} (${run.probes[id].probe}: ${run.probes[id].seen})`));
+        say(colors.dim(terminalSafe(`  capability ${id}: ${run.probes[id].present ? 'present' : 'absent'} (${run.probes[id].probe}: ${run.probes[id].seen})`)));
       }
       const absent = logCaps.find((id) => !run.probes[id].present);
       if (absent) {
