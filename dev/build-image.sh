@@ -69,10 +69,14 @@ else
 	SRC_PV=$(find_source pantavisor)
 fi
 if [ -d "$SRC_PV" ]; then
-	for f in CMakeLists.txt plugins/pv_lxc.c appengine/pv-appengine.in appengine/pantavisor.config.in; do
+	for f in CMakeLists.txt plugins/pv_lxc.c; do
 		[ -f "$SRC_PV/$f" ] || usage_error "not a pantavisor tree (no $f): '$SRC_PV'"
 	done
-	grep -q PANTAVISOR_APPENGINE "$SRC_PV/CMakeLists.txt" || usage_error "not a pantavisor tree with the appengine (CMakeLists.txt has no PANTAVISOR_APPENGINE): '$SRC_PV'"
+	# a pantavisor this build cannot make an appengine of (before 932c6c8, December 2025; release 025): exit 3
+	for f in appengine/pv-appengine.in appengine/pantavisor.config.in; do
+		[ -f "$SRC_PV/$f" ] || env_error "this pantavisor has no appengine to build (no $f; it came with 932c6c8, release 025): '$SRC_PV'"
+	done
+	grep -q PANTAVISOR_APPENGINE "$SRC_PV/CMakeLists.txt" || env_error "this pantavisor has no appengine to build (CMakeLists.txt has no PANTAVISOR_APPENGINE): '$SRC_PV'"
 fi
 
 # ================================================================ source identities
@@ -341,7 +345,7 @@ cat >etc/pantavisor-appengine-dev.txt <<EOF
 $DESCRIPTION
 pantavisor commit: $PV_COMMIT
 pantavisor describe: $PV_DESCRIBE (version: /usr/share/pv-ipam-tests/pantavisor-version.json)
-settings given through the environment (dev/compat-env.sh): ${COMPAT_ENV:-none}
+settings given through the environment (dev/compat-env.sh): $(if [ -n "$COMPAT_ENV" ]; then tr "\n" " " <<<"$COMPAT_ENV"; else echo none; fi)
 sources key: $KEY
 built by pv-ipam-tests dev/build-image.sh from: $SRC_PV
 EOF

@@ -194,3 +194,17 @@ test('a tree the build cannot copy (a fifo) is one line naming the file, exit 2,
     assert.equal(r.stderr.trim(), `dev/source-tree.sh: cannot copy '${pv}/a-fifo': not a readable file, directory or link`);
     assert.equal(spawnSync('test', ['-e', `${dir}/cache`]).status, 1, 'nothing was built');
   }));
+
+test('a pantavisor tree without the appengine is one line naming what is missing, exit 3, before anything is built', () =>
+  withDir((dir) => {
+    const pv = `${dir}/pantavisor`;
+    mkdirSync(`${pv}/plugins`, { recursive: true });
+    writeFileSync(`${pv}/CMakeLists.txt`, 'option(PANTAVISOR_APPENGINE "" ON)\n');
+    writeFileSync(`${pv}/plugins/pv_lxc.c`, '\n');
+    const sources = `${dir}/sources`;
+    for (const d of ['libevent', 'libthttp', 'picohttpparser', 'meta-pantavisor']) mkdirSync(`${sources}/${d}`, { recursive: true });
+    const r = bash('dev/build-image.sh', [], { DEV_CACHE: `${dir}/cache`, DEV_APT: '0', PV_SOURCES: sources, PANTAVISOR_SRC: pv });
+    assert.equal(r.status, 3, r.stderr);
+    assert.equal(r.stderr.trim(), `dev/build-image.sh: this pantavisor has no appengine to build (no appengine/pv-appengine.in; it came with 932c6c8, release 025): '${pv}'`);
+    assert.equal(spawnSync('test', ['-e', `${dir}/cache`]).status, 1, 'nothing was built');
+  }));
