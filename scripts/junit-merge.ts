@@ -26,7 +26,7 @@ export function inputFiles(path: string): string[] {
   return all.filter((f) => f === 'report.json' || f.endsWith('/report.json')).map((f) => `${path.replace(/\/$/, '')}/${f}`);
 }
 
-if (isMain(import.meta.url)) {
+if (isMain(import.meta.url, 'junit-merge')) {
   await main(async () => {
     const args = process.argv.slice(2);
     let out = process.env.OUT || undefined;

@@ -10,7 +10,7 @@ import { findScenario } from '../lib/scenarios.ts';
 import { colors, config, isMain, loadPlan, main, say } from './shared/common.ts';
 import { runTests } from './test.ts';
 
-if (isMain(import.meta.url)) {
+if (isMain(import.meta.url, 'rerun')) {
   await main(async () => {
     const given = process.env.REPORT;
     if (!given) throw new UsageError('which run? make rerun REPORT=reports/<run> (a run directory or its report.json)');

@@ -18,6 +18,25 @@ import type { Colors } from '../../lib/report/console.ts';
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 /**
+ * What the single file (make dist, scripts/dist/build.ts) carries in place of the repository's
+ * files: set there by the bundler, undefined when the scripts run from this repository.
+ */
+export interface Embedded {
+  /** scenarios.json and scenarios.schema.json as text: the plan when SCENARIOS is unset */
+  scenarios: string;
+  schema: string;
+  /** <target>/preset.env of the targets that have one (lab, dev), as text */
+  presets: Record<string, string>;
+  /** package.json's version and the commit the file was built from */
+  version: string;
+  commit: string;
+  /** the variables the Makefile passes to the scripts (its VARS) */
+  vars: string[];
+}
+declare const PV_IPAM_EMBEDDED: Embedded | undefined;
+export const EMBEDDED: Embedded | undefined = typeof PV_IPAM_EMBEDDED === 'undefined' ? undefined : PV_IPAM_EMBEDDED;
+
+/**
  * The configuration: environment, then the target's preset (TARGET=lab: lab/preset.env, then
  * what the target's own build wrote in <target>/out/preset.env, e.g. the dev appengine's image
  * tag and pantavisor commit), then defaults; its directories checked (requireRunPaths) before
@@ -25,6 +44,7 @@ export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
  */
 export function config(): Config {
   const target = process.env.TARGET;
+  if (EMBEDDED) return embeddedConfig(EMBEDDED, target);
   const file = target && /^[a-z0-9][a-z0-9-]*$/.test(target) ? `${ROOT}/${target}/preset.env` : undefined;
   const built = file ? `${ROOT}/${target}/out/preset.env` : '';
   const cfg = file && existsSync(file)
@@ -33,6 +53,28 @@ export function config(): Config {
       base: ROOT,
     })
     : readConfig(process.env, process.cwd());
+  requireRunPaths(cfg);
+  return cfg;
+}
+
+/**
+ * config() in the single file: a target's preset is the embedded copy of the repository's, and
+ * a value of it that names a path in the repository (lab/out/deploy, dev/out/...) must be given.
+ */
+function embeddedConfig(embedded: Embedded, target: string | undefined): Config {
+  const text = target ? embedded.presets[target] : undefined;
+  if (!text) {
+    const cfg = readConfig(process.env, process.cwd());
+    requireRunPaths(cfg);
+    return cfg;
+  }
+  const values = parsePreset(text, `${target}/preset.env`);
+  for (const [k, v] of Object.entries(values)) {
+    if (!v.startsWith('/') && /^(ARTIFACTS|IMAGE_TAR|PVTXD|REPORT_DIR|WORK_DIR)$/.test(k) && !process.env[k]) {
+      throw new UsageError(`TARGET=${target}: ${k}=${v} is a folder of the pv-ipam-tests repository; give ${k}=DIR (e.g. the build's exports)`);
+    }
+  }
+  const cfg = readConfig(process.env, process.cwd(), { values, base: process.cwd() });
   requireRunPaths(cfg);
   return cfg;
 }
@@ -93,6 +135,8 @@ export function requireRunPaths(cfg: Config): void {
 }
 
 export function loadPlan(): PlanFile {
+  // the single file: its embedded plan, unless SCENARIOS names another
+  if (EMBEDDED && !process.env.SCENARIOS) return parsePlan(EMBEDDED.scenarios, EMBEDDED.schema);
   const file = process.env.SCENARIOS || `${ROOT}/scenarios.json`;
   let text: string;
   try {
@@ -100,7 +144,7 @@ export function loadPlan(): PlanFile {
   } catch {
     throw new UsageError(`cannot read ${file}`);
   }
-  return parsePlan(text, readFileSync(`${ROOT}/scenarios.schema.json`, 'utf8'));
+  return parsePlan(text, EMBEDDED ? EMBEDDED.schema : readFileSync(`${ROOT}/scenarios.schema.json`, 'utf8'));
 }
 
 /** Colours only when stdout is a terminal (and NO_COLOR is unset), whatever CI says. */
@@ -192,7 +236,13 @@ export { shellQuote };
 // zx quotes what it interpolates into its command lines with the same function
 $.quote = shellQuote;
 
-export function isMain(metaUrl: string): boolean {
+/**
+ * Whether this script is the one being run: its file is the command's, or, in the single file
+ * (where every module shares one import.meta.url), `script` is the one its verb runs
+ * (scripts/dist/verb.ts chooses it before any script is evaluated).
+ */
+export function isMain(metaUrl: string, script?: string): boolean {
+  if (EMBEDDED) return script !== undefined && (globalThis as { pvIpamScript?: string }).pvIpamScript === script;
   return !!process.argv[1] && resolve(process.argv[1]) === fileURLToPath(metaUrl);
 }
 
