@@ -11,7 +11,6 @@ import { execFileSync } from 'node:child_process';
 import { isBuiltin } from 'node:module';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
-import { generateDtsBundle } from 'dts-bundle-generator';
 import { type Embedded, isMain, main, ROOT, say } from '../shared/common.ts';
 import { UsageError } from '../../lib/errors.ts';
 
@@ -47,8 +46,11 @@ export function embedded(root: string): Embedded {
   };
 }
 
-/** Bundles the entry into `out`/pv-ipam-tests.mjs and its types into .d.mts; returns both paths. */
-export async function buildDist(root: string, out: string): Promise<{ js: string; dts: string }> {
+/**
+ * Bundles the entry into `out`/pv-ipam-tests.mjs and its types into .d.mts (unless `types` is
+ * false: the unit tests build the file alone); returns both paths.
+ */
+export async function buildDist(root: string, out: string, types = true): Promise<{ js: string; dts: string }> {
   const data = embedded(root);
   const js = `${out}/${NAME}.mjs`;
   const dts = `${out}/${NAME}.d.mts`;
@@ -61,12 +63,16 @@ export async function buildDist(root: string, out: string): Promise<{ js: string
     platform: 'node',
     format: 'esm',
     target: 'node20',
+    // paths as the tree names them (node_modules may be a link to another tree's): the same bytes wherever it is built
+    preserveSymlinks: true,
     // no source map, no metafile written: nothing of the build machine ends up in the file
     define: { PV_IPAM_EMBEDDED: JSON.stringify(data) },
     banner: {
       // the CommonJS packages (ajv, ip-num, picocolors) call require() for Node's modules
       js: [
         '#!/usr/bin/env node',
+        // Deno type-checks a script that imports the file against its .d.mts, when it is beside it
+        `// @ts-self-types="./${NAME}.d.mts"`,
         `// ${NAME} ${data.version} (commit ${data.commit}): the toolkit as one file, built by make dist from scripts/dist/entry.ts.`,
         `// node ${NAME}.mjs help | deno run -A ${NAME}.mjs help`,
         'import { createRequire as __pvIpamCreateRequire } from "node:module";',
@@ -87,10 +93,13 @@ export async function buildDist(root: string, out: string): Promise<{ js: string
   // one file: every import left in it is one of Node's own modules
   const external = Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => i.path));
   if (external.length) throw new Error(`the bundle imports ${external.join(', ')}: not one file`);
-  const [types] = generateDtsBundle([{ filePath: `${root}/scripts/dist/entry.ts`, output: { noBanner: true, exportReferencedTypes: false }, libraries: { inlinedLibraries: ['ip-num'] } }], {
+  if (!types) return { js, dts };
+  // loads TypeScript's compiler: only when the types are wanted
+  const { generateDtsBundle } = await import('dts-bundle-generator');
+  const [declarations] = generateDtsBundle([{ filePath: `${root}/scripts/dist/entry.ts`, output: { noBanner: true, exportReferencedTypes: false }, libraries: { inlinedLibraries: ['ip-num'] } }], {
     preferredConfigPath: `${root}/tsconfig.json`,
   });
-  writeFileSync(dts, `// ${NAME} ${data.version} (commit ${data.commit}): the types of ${NAME}.mjs, built by make dist.\n${types}`);
+  writeFileSync(dts, `// ${NAME} ${data.version} (commit ${data.commit}): the types of ${NAME}.mjs, built by make dist.\n${declarations}`);
   return { js, dts };
 }
 
