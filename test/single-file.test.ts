@@ -82,6 +82,9 @@ test('the built file, alone in a directory: --version, repository verbs, embedde
     assert.equal(nine.status, 0, nine.err);
     assert.match(nine.out, /^Test 9: PASSED /m);
     assert.deepEqual(spawnSync('ls', ['-A', alone], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean), ['pv-ipam-tests.mjs']);
+    // a file it writes is named as the user gave it (relative to the current directory, not to the file's folder's parent)
+    assert.equal(run('plan', '--out=doc/plan.md').out, 'wrote doc/plan.md\n');
+    assert.match(readFileSync(`${alone}/doc/plan.md`, 'utf8'), /^# .*IPAM/m);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

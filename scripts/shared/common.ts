@@ -15,8 +15,6 @@ import { parsePlan, type PlanFile } from '../../lib/scenarios.ts';
 import { shellQuote } from '../../lib/shell-quote.ts';
 import type { Colors } from '../../lib/report/console.ts';
 
-export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-
 /**
  * What the single file (make dist, scripts/dist/build.ts) carries in place of the repository's
  * files: set there by the bundler, undefined when the scripts run from this repository.
@@ -35,6 +33,9 @@ export interface Embedded {
 }
 declare const PV_IPAM_EMBEDDED: Embedded | undefined;
 export const EMBEDDED: Embedded | undefined = typeof PV_IPAM_EMBEDDED === 'undefined' ? undefined : PV_IPAM_EMBEDDED;
+
+/** The repository's folder; in the single file, which has none, the current directory. */
+export const ROOT = EMBEDDED ? process.cwd() : resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 /**
  * The configuration: environment, then the target's preset (TARGET=lab: lab/preset.env, then
