@@ -77,6 +77,10 @@ test('the built file, alone in a directory: --version, repository verbs, embedde
     const dev = run('test-1', 'TARGET=dev');
     assert.equal(dev.status, 2);
     assert.match(dev.err, /TARGET=dev: ARTIFACTS=dev\/out\/\S+ is a folder of the pv-ipam-tests repository; give ARTIFACTS=DIR/);
+    // and its image is the one the repository's build tagged (dev/out/preset.env), never :latest unasked
+    const image = run('test-1', 'TARGET=dev', `ARTIFACTS=${dir}`);
+    assert.equal(image.status, 2);
+    assert.match(image.err, /TARGET=dev: IMAGE is what the repository's build wrote \(dev\/out\/preset.env\); give IMAGE=/);
     // a fixture bundle: the repository's verdict
     const nine = run('verify-9', `SNAPSHOT=${ROOT}test/fixtures/bundles/test-9`);
     assert.equal(nine.status, 0, nine.err);

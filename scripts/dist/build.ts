@@ -40,6 +40,9 @@ export function embedded(root: string): Embedded {
     scenarios: read('scenarios.json'),
     schema: read('scenarios.schema.json'),
     presets: { lab: read('lab/preset.env'), dev: read('dev/preset.env') },
+    // dev/build-image.sh writes the tag of the image it built (IMAGE=pantavisor-appengine-dev:<commit>)
+    // into dev/out/preset.env, over dev/preset.env's :latest; the file has no dev/out
+    presetsBuilt: { dev: ['IMAGE'] },
     version: JSON.parse(read('package.json')).version,
     commit: commitOf(root),
     vars: makefileVars(read('Makefile')),

@@ -25,6 +25,8 @@ export interface Embedded {
   schema: string;
   /** <target>/preset.env of the targets that have one (lab, dev), as text */
   presets: Record<string, string>;
+  /** by target, the preset's variables that the target's build replaces in the repository (<target>/out/preset.env) */
+  presetsBuilt: Record<string, string[]>;
   /** package.json's version and the commit the file was built from */
   version: string;
   commit: string;
@@ -59,8 +61,9 @@ export function config(): Config {
 }
 
 /**
- * config() in the single file: a target's preset is the embedded copy of the repository's, and
- * a value of it that names a path in the repository (lab/out/deploy, dev/out/...) must be given.
+ * config() in the single file: a target's preset is the embedded copy of the repository's; a
+ * value of it that names a path in the repository (lab/out/deploy, dev/out/...), or that the
+ * target's build replaces there (the dev appengine's image tag), must be given.
  */
 function embeddedConfig(embedded: Embedded, target: string | undefined): Config {
   const text = target ? embedded.presets[target] : undefined;
@@ -74,6 +77,10 @@ function embeddedConfig(embedded: Embedded, target: string | undefined): Config 
     if (!v.startsWith('/') && /^(ARTIFACTS|IMAGE_TAR|PVTXD|REPORT_DIR|WORK_DIR)$/.test(k) && !process.env[k]) {
       throw new UsageError(`TARGET=${target}: ${k}=${v} is a folder of the pv-ipam-tests repository; give ${k}=DIR (e.g. the build's exports)`);
     }
+  }
+  for (const k of embedded.presetsBuilt[target!] ?? []) {
+    if (!process.env[k])
+      throw new UsageError(`TARGET=${target}: ${k} is what the repository's build wrote (${target}/out/preset.env); give ${k}=... (e.g. IMAGE=pantavisor-appengine-${target}:<commit>)`);
   }
   const cfg = readConfig(process.env, process.cwd(), { values, base: process.cwd() });
   requireRunPaths(cfg);
