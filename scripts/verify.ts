@@ -150,7 +150,7 @@ export function bundleMeta(cfg: Config, scenario: Scenario, capabilities?: Recor
   };
 }
 
-if (isMain(import.meta.url)) {
+if (isMain(import.meta.url, 'verify')) {
   await main(async () => {
     const cfg = config();
     const plan = loadPlan();

@@ -18,7 +18,29 @@ import { shellQuote } from '../../lib/shell-quote.ts';
 import { terminalSafe } from '../../lib/report/terminal.ts';
 import type { Colors } from '../../lib/report/console.ts';
 
-export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+/**
+ * What the single file (make dist, scripts/dist/build.ts) carries in place of the repository's
+ * files: set there by the bundler, undefined when the scripts run from this repository.
+ */
+export interface Embedded {
+  /** scenarios.json and scenarios.schema.json as text: the plan when SCENARIOS is unset */
+  scenarios: string;
+  schema: string;
+  /** <target>/preset.env of the targets that have one (lab, dev), as text */
+  presets: Record<string, string>;
+  /** by target, the preset's variables that the target's build replaces in the repository (<target>/out/preset.env) */
+  presetsBuilt: Record<string, string[]>;
+  /** package.json's version and the commit the file was built from */
+  version: string;
+  commit: string;
+  /** the variables the Makefile passes to the scripts (its VARS) */
+  vars: string[];
+}
+declare const PV_IPAM_EMBEDDED: Embedded | undefined;
+export const EMBEDDED: Embedded | undefined = typeof PV_IPAM_EMBEDDED === 'undefined' ? undefined : PV_IPAM_EMBEDDED;
+
+/** The repository's folder; in the single file, which has none, the current directory. */
+export const ROOT = EMBEDDED ? process.cwd() : resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 /**
  * The configuration: environment, then the target's preset (TARGET=lab: lab/preset.env, then
@@ -28,6 +50,7 @@ export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
  */
 export function config(): Config {
   const target = process.env.TARGET;
+  if (EMBEDDED) return embeddedConfig(EMBEDDED, target);
   const file = target && /^[a-z0-9][a-z0-9-]*$/.test(target) ? `${ROOT}/${target}/preset.env` : undefined;
   const built = file ? `${ROOT}/${target}/out/preset.env` : '';
   const cfg = file && existsSync(file)
@@ -36,6 +59,33 @@ export function config(): Config {
       base: ROOT,
     })
     : readConfig(process.env, process.cwd());
+  requireRunPaths(cfg);
+  return cfg;
+}
+
+/**
+ * config() in the single file: a target's preset is the embedded copy of the repository's; a
+ * value of it that names a path in the repository (lab/out/deploy, dev/out/...), or that the
+ * target's build replaces there (the dev appengine's image tag), must be given.
+ */
+function embeddedConfig(embedded: Embedded, target: string | undefined): Config {
+  const text = target ? embedded.presets[target] : undefined;
+  if (!text) {
+    const cfg = readConfig(process.env, process.cwd());
+    requireRunPaths(cfg);
+    return cfg;
+  }
+  const values = parsePreset(text, `${target}/preset.env`);
+  for (const [k, v] of Object.entries(values)) {
+    if (!v.startsWith('/') && /^(ARTIFACTS|IMAGE_TAR|PVTXD|REPORT_DIR|WORK_DIR)$/.test(k) && !process.env[k]) {
+      throw new UsageError(`TARGET=${target}: ${k}=${v} is a folder of the pv-ipam-tests repository; give ${k}=DIR (e.g. the build's exports)`);
+    }
+  }
+  for (const k of embedded.presetsBuilt[target!] ?? []) {
+    if (!process.env[k])
+      throw new UsageError(`TARGET=${target}: ${k} is what the repository's build wrote (${target}/out/preset.env); give ${k}=... (e.g. IMAGE=pantavisor-appengine-${target}:<commit>)`);
+  }
+  const cfg = readConfig(process.env, process.cwd(), { values, base: process.cwd() });
   requireRunPaths(cfg);
   return cfg;
 }
@@ -96,10 +146,18 @@ export function requireRunPaths(cfg: Config): void {
 }
 
 /**
- * The plan (SCENARIOS, default scenarios.json), and REQUIRE checked against its capabilities;
- * `make help` (which shows what is set, right or wrong) passes `{ checkVariables: false }`.
+ * The plan (SCENARIOS, default scenarios.json; in the single file, its embedded plan unless
+ * SCENARIOS names another), and REQUIRE checked against its capabilities; `make help` (which
+ * shows what is set, right or wrong) passes `{ checkVariables: false }`.
  */
 export function loadPlan(opts: { checkVariables?: boolean } = {}): PlanFile {
+  const plan = EMBEDDED && !process.env.SCENARIOS ? parsePlan(EMBEDDED.scenarios, EMBEDDED.schema) : readPlanFile();
+  // REQUIRE names capabilities of this plan: checked here, where the plan is known
+  if (opts.checkVariables !== false) checkRequired(requiredCapabilities(process.env.REQUIRE), Object.keys(plan.capabilities ?? {}));
+  return plan;
+}
+
+function readPlanFile(): PlanFile {
   const file = process.env.SCENARIOS || `${ROOT}/scenarios.json`;
   let text: string;
   try {
@@ -112,10 +170,7 @@ export function loadPlan(opts: { checkVariables?: boolean } = {}): PlanFile {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`cannot read ${file}`);
   }
-  const plan = parsePlan(text, readFileSync(`${ROOT}/scenarios.schema.json`, 'utf8'));
-  // REQUIRE names capabilities of this plan: checked here, where the plan is known
-  if (opts.checkVariables !== false) checkRequired(requiredCapabilities(process.env.REQUIRE), Object.keys(plan.capabilities ?? {}));
-  return plan;
+  return parsePlan(text, EMBEDDED ? EMBEDDED.schema : readFileSync(`${ROOT}/scenarios.schema.json`, 'utf8'));
 }
 
 /** Colours only when stdout is a terminal (and NO_COLOR is unset), whatever CI says. */
@@ -207,7 +262,13 @@ export { shellQuote, terminalSafe };
 // zx quotes what it interpolates into its command lines with the same function
 $.quote = shellQuote;
 
-export function isMain(metaUrl: string): boolean {
+/**
+ * Whether this script is the one being run: its file is the command's, or, in the single file
+ * (where every module shares one import.meta.url), `script` is the one its verb runs
+ * (scripts/dist/verb.ts chooses it before any script is evaluated).
+ */
+export function isMain(metaUrl: string, script?: string): boolean {
+  if (EMBEDDED) return script !== undefined && (globalThis as { pvIpamScript?: string }).pvIpamScript === script;
   return !!process.argv[1] && resolve(process.argv[1]) === fileURLToPath(metaUrl);
 }
 

@@ -10,9 +10,10 @@ import { toJson } from '../../lib/report/json.ts';
 import { toJunit } from '../../lib/report/junit.ts';
 import { exitCodeOf, type RunReport, type ScenarioReport, summarize } from '../../lib/report/model.ts';
 import type { Scenario } from '../../lib/scenarios.ts';
-import { colors, ROOT, say } from './common.ts';
+import { colors, EMBEDDED, ROOT, say } from './common.ts';
 
 export function version(): string {
+  if (EMBEDDED) return EMBEDDED.version;
   try {
     return JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')).version;
   } catch {
