@@ -11,6 +11,8 @@
 #   DEV_CACHE=DIR        build cache (default dev/out/cache), keyed by the sha256 of the sources
 #   DEV_IMAGE=NAME       image repository (default pantavisor-appengine-dev)
 #   DEV_APT=0            do not apt-get install missing build packages (fail naming them instead)
+#   DEV_TAG_LATEST=0     only the <commit> tag: no :latest, dev/out/preset.env left as it is
+#                        (`make bisect` builds many commits and must not change what TARGET=dev runs)
 # A second run with the same sources finds the image (label pv-ipam-tests.dev.key) and only tags it.
 # Exit 2: bad usage (a path that is not what it should be); 3: the environment lacks something.
 set -euo pipefail
@@ -149,6 +151,11 @@ say "pantavisor $PV_COMMIT from $SRC_PV"
 say "sources key $KEY (dependencies $DEPS_KEY)"
 
 tag_latest() {
+	if [ "${DEV_TAG_LATEST:-1}" = 0 ]; then
+		say "$TAG (DEV_TAG_LATEST=0: :latest and dev/out/preset.env unchanged): $DESCRIPTION"
+		say "done in $(($(date +%s) - T0)) s"
+		return 0
+	fi
 	run docker tag "$TAG" "$IMAGE_REPO:latest"
 	# TARGET=dev runs the image this build made, and every report names its pantavisor commit
 	# (dev/out/preset.env overrides dev/preset.env; the environment still wins over both)

@@ -14,7 +14,7 @@ import type { ScenarioReport } from '../lib/report/model.ts';
 import type { Config } from '../lib/config.ts';
 import { existsSync } from 'node:fs';
 import { EXIT, UsageError } from '../lib/errors.ts';
-import { config, isMain, loadPlan, main, stamp, testArg, uptime } from './shared/common.ts';
+import { config, isMain, loadPlan, main, say, stamp, testArg, uptime } from './shared/common.ts';
 import { requireDocker, requireRunning } from './shared/docker.ts';
 import { readBundle, writeLiveBundle } from './shared/bundle-files.ts';
 import { finishRun, printChecks, printHeader, printScenarioEnd, runReport } from './shared/reporting.ts';
@@ -23,6 +23,7 @@ import { logCapabilities, logProbe } from '../lib/capabilities.ts';
 import { judge } from '../lib/verdict.ts';
 import type { CapabilityProbe } from '../lib/capabilities.ts';
 import { type Booted, probeCommands } from './shared/boot.ts';
+import { didNotBootQuote } from '../lib/did-not-boot.ts';
 
 /** Adds to each FAIL/XFAIL result what to look at: a command (live) or the bundle's files (offline). */
 function withEvidence(results: CheckResult[], steps: Step[], see: (check: Check, step: string) => string | undefined): CheckResult[] {
@@ -96,6 +97,7 @@ export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario
   const j = judge(plan, scenario, results, run.probes, cfg.require);
   j.checks = withEvidence(j.checks, run.steps, liveEvidence(cfg, scenario));
   printChecks(j.checks, cfg.strict);
+  if (run.didNotBoot) { for (const line of didNotBootQuote(run.didNotBoot)) say(line); }
   run.clock.verdict = uptime();
   // the bundle of what was judged, written while the container still runs (its log streams from it)
   await writeLiveBundle(bundle, scenario, run.files, bundleMeta(cfg, scenario, run.probes), run.logBytes, run.saveLog);
@@ -106,6 +108,7 @@ export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario
     ...(run.error ?? j.error ? { error: run.error ?? j.error } : {}),
     knownIssue: scenario.knownIssue,
     skip: j.skip,
+    ...(run.didNotBoot ? { didNotBoot: run.didNotBoot } : {}),
     capabilities: run.probes,
     durationMs: Date.now() - started,
     bundle,

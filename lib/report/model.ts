@@ -5,6 +5,7 @@
 import type { CheckResult } from '../evaluate.ts';
 import type { CapabilityProbe } from '../capabilities.ts';
 import type { KnownIssue } from '../scenarios.ts';
+import type { DidNotBoot } from '../did-not-boot.ts';
 import { failsRun, type ScenarioStatus } from '../verdict.ts';
 
 export interface ScenarioReport {
@@ -19,6 +20,8 @@ export interface ScenarioReport {
   error?: string;
   /** the scenario's own known issue, if it has one */
   knownIssue?: KnownIssue;
+  /** the boot never became ready: status error, no check judged, the logs' last lines quoted (lib/did-not-boot.ts) */
+  didNotBoot?: DidNotBoot;
   /** why the scenario was skipped, with the results quoted as evidence */
   skip?: { capability: string; reason: string; evidence: CheckResult[] };
   /** what each capability probe found (also kept in the bundle's meta.json) */

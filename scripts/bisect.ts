@@ -1,0 +1,268 @@
+/**
+ * make bisect PANTAVISOR_SRC=DIR GOOD=<rev> BAD=<rev> ONLY=<test> [PV_SOURCES=DIR]
+ * git bisect over a private clone of DIR (git clone --shared --no-checkout into a temporary
+ * directory: the user's checkout, its HEAD, index and refs are only read), each step built with
+ * the dev build (dev/build-image.sh, DEV_TAG_LATEST=0: image <DEV_IMAGE>:<commit>, :latest and
+ * dev/out/preset.env untouched) and Test ONLY run on that image (TARGET=dev IMAGE=...:<commit>).
+ * A step that does not build, boot or run is `git bisect skip` and shown as SKIPPED. GOOD and BAD
+ * in either order: BAD older asks which commit fixed it (the first where the test passes).
+ * The GOOD end runs first (it must pass; its checks are what the answer is compared with).
+ * Reports: REPORT_DIR/<stamp>-bisect-<test>/NN-<commit>/ per step, and bisect.json + bisect.txt.
+ * Exit: 0 found; 1 the GOOD end does not pass; 2 bad input (nothing started); 3 environment, or
+ * only skipped commits left (the candidates named); 130/143 interrupted (the clone removed).
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { bisectState as bisectStateOf, type Direction, flippedChecks, markFor, onlyOneTest, question, stepLine, type StepOutcome, stepOutcome, type StepRecord } from '../lib/bisect.ts';
+import { EnvironmentError, Interrupted, UsageError } from '../lib/errors.ts';
+import { fromJson } from '../lib/report/json.ts';
+import type { ScenarioReport } from '../lib/report/model.ts';
+import { findScenario } from '../lib/scenarios.ts';
+import { colors, config, isMain, loadPlan, main, ROOT, say, stamp } from './shared/common.ts';
+import { docker, requireDocker } from './shared/docker.ts';
+import { onInterrupt } from './shared/interrupt.ts';
+import { preflightArtifacts } from './stage.ts';
+
+function git(dir: string, args: string[]): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync('git', ['-C', dir, ...args], { encoding: 'utf8' });
+  return { status: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** The commit a rev names in the user's tree (read only), or a UsageError. */
+function resolveRev(src: string, name: string, rev: string | undefined): string {
+  if (!rev) throw new UsageError(`${name} is not set: make bisect needs GOOD=<rev> BAD=<rev> (commits, tags or branches of PANTAVISOR_SRC)`);
+  const r = git(src, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
+  if (r.status !== 0) throw new UsageError(`${name}=${JSON.stringify(rev)} is not a commit of ${src}`);
+  return r.stdout.trim();
+}
+
+export interface BisectInput {
+  src: string;
+  good: string;
+  bad: string;
+  test: string;
+  direction: Direction;
+  pvSources: string;
+}
+
+/** Every input checked before anything starts: one line, exit 2. */
+export function bisectInput(env: Record<string, string | undefined>): BisectInput {
+  let test: string;
+  try {
+    test = onlyOneTest(env.ONLY);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  findScenario(loadPlan(), test);
+  if (env.TARGET && env.TARGET !== 'dev') throw new UsageError(`make bisect builds and runs the dev appengine (TARGET=dev), not TARGET=${env.TARGET}`);
+  const src = env.PANTAVISOR_SRC;
+  if (!src) throw new UsageError('PANTAVISOR_SRC is not set: make bisect needs the pantavisor git checkout to bisect (PANTAVISOR_SRC=DIR)');
+  if (!existsSync(src) || !statSync(src).isDirectory()) throw new UsageError(`PANTAVISOR_SRC is not a directory: ${JSON.stringify(src)}`);
+  if (git(src, ['rev-parse', '--git-dir']).status !== 0) throw new UsageError(`PANTAVISOR_SRC is not a git tree: ${JSON.stringify(src)} (bisect needs its history)`);
+  const good = resolveRev(src, 'GOOD', env.GOOD);
+  const bad = resolveRev(src, 'BAD', env.BAD);
+  if (good === bad) throw new UsageError(`GOOD and BAD are the same commit (${good.slice(0, 12)})`);
+  const isAncestor = (a: string, b: string) => git(src, ['merge-base', '--is-ancestor', a, b]).status === 0;
+  const direction: Direction | undefined = isAncestor(good, bad) ? 'regression' : isAncestor(bad, good) ? 'fix' : undefined;
+  if (!direction) throw new UsageError(`GOOD ${good.slice(0, 12)} and BAD ${bad.slice(0, 12)} are not one the ancestor of the other (bisect needs one line of history)`);
+  const pvSources = env.PV_SOURCES;
+  if (!pvSources) throw new UsageError('PV_SOURCES is not set (the dependency sources of the dev build, e.g. PV_SOURCES=../shared/pantavisor-sources)');
+  if (!existsSync(pvSources) || !statSync(pvSources).isDirectory()) throw new UsageError(`PV_SOURCES is not a directory: ${JSON.stringify(pvSources)}`);
+  return { src, good, bad, test, direction, pvSources };
+}
+
+/** Runs a child with its output in a file; resolves with its exit status; an abort sends it SIGINT. */
+function runLogged(cmd: string, args: string[], env: Record<string, string | undefined>, log: string, signal: AbortSignal, track: (c?: ChildProcess) => void): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const fd = openSync(log, 'w');
+    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', fd, fd] });
+    track(child);
+    const onAbort = () => child.kill('SIGINT');
+    signal.addEventListener('abort', onAbort, { once: true });
+    child.on('error', (e) => {
+      closeSync(fd);
+      reject(e);
+    });
+    child.on('close', (code, sig) => {
+      closeSync(fd);
+      track(undefined);
+      signal.removeEventListener('abort', onAbort);
+      resolve(code ?? (sig === 'SIGINT' ? 130 : 143));
+    });
+  });
+}
+
+function lastLine(file: string): string {
+  const lines = readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.at(-1) ?? '(no output)';
+}
+
+/** The report.json a test run wrote somewhere under dir (one level of run directories). */
+function findReport(dir: string): ScenarioReport | undefined {
+  for (const d of readdirSync(dir)) {
+    const f = `${dir}/${d}/report.json`;
+    if (existsSync(f)) return fromJson(readFileSync(f, 'utf8'), f).scenarios[0];
+  }
+  return undefined;
+}
+
+async function runBisect(input: BisectInput): Promise<number> {
+  process.env.TARGET = 'dev';
+  const cfg = config();
+  const plan = loadPlan();
+  const scenario = findScenario(plan, input.test);
+  await requireDocker();
+  await preflightArtifacts(cfg, plan, [scenario]);
+  const imageRepo = process.env.DEV_IMAGE || 'pantavisor-appengine-dev';
+  const outDir = `${cfg.reportDir}/${stamp()}-bisect-${input.test}`;
+  mkdirSync(outDir, { recursive: true });
+  const clone = mkdtempSync(`${tmpdir()}/pv-bisect-`);
+  let child: ChildProcess | undefined;
+  const interrupt = onInterrupt(async () => {
+    child?.kill('SIGINT');
+    rmSync(clone, { recursive: true, force: true });
+  });
+  const t0 = Date.now();
+  const steps: StepRecord[] = [];
+  const results = new Map<string, ScenarioReport | undefined>();
+  const mk = (older: string, newer: string) => `${older.slice(0, 12)}..${newer.slice(0, 12)}`;
+  const [older, newer] = input.direction === 'regression' ? [input.good, input.bad] : [input.bad, input.good];
+  try {
+    say(colors.bold(`bisect: ${question(input.direction, input.test)}, over ${mk(older, newer)} of ${input.src}`));
+    say(colors.dim(`  private clone ${clone} (git clone --shared --no-checkout: ${input.src} is only read); reports in ${outDir}`));
+    const c = spawnSync('git', ['clone', '--quiet', '--shared', '--no-checkout', input.src, clone], { encoding: 'utf8' });
+    if (c.status !== 0) throw new EnvironmentError(`git clone of ${input.src} failed: ${(c.stderr ?? '').trim().split('\n').pop()}`);
+    const count = Number(git(clone, ['rev-list', '--count', `${older}..${newer}`]).stdout.trim());
+    say(colors.dim(`  ${count} commits after the older end`));
+
+    /** Builds and tests the commit checked out in the clone. */
+    const step = async (role: string): Promise<StepRecord> => {
+      if (interrupt.signal.aborted) throw new Interrupted();
+      const commit = git(clone, ['rev-parse', 'HEAD']).stdout.trim();
+      const subject = git(clone, ['log', '-1', '--format=%s', commit]).stdout.trim();
+      const n = steps.length + 1;
+      const dir = `${outDir}/${String(n).padStart(2, '0')}-${commit.slice(0, 8)}`;
+      mkdirSync(dir, { recursive: true });
+      say(`${colors.bold(`step ${n}`)} ${commit.slice(0, 8)} ${subject}${role === 'step' ? '' : ` (${role})`}`);
+      const tb = Date.now();
+      const buildEnv = { ...process.env, PANTAVISOR_SRC: clone, PV_SOURCES: input.pvSources, DEV_TAG_LATEST: '0', DEV_IMAGE: imageRepo };
+      const bs = await runLogged('bash', [`${ROOT}/dev/build-image.sh`], buildEnv, `${dir}/build.log`, interrupt.signal, (c) => (child = c));
+      if (interrupt.signal.aborted) throw new Interrupted();
+      const buildSecs = (Date.now() - tb) / 1000;
+      if (bs === 2) throw new UsageError(`the dev build refused its input at ${commit.slice(0, 8)}: ${lastLine(`${dir}/build.log`)}`);
+      let outcome: StepOutcome;
+      let testSecs = 0;
+      if (bs !== 0) {
+        outcome = stepOutcome({ ok: false, line: `${lastLine(`${dir}/build.log`)} (exit ${bs}; ${dir}/build.log)` }, undefined);
+      } else {
+        const image = `${imageRepo}:${commit.slice(0, 8)}`;
+        const label = (await docker(['image', 'inspect', '-f', '{{ index .Config.Labels "pv-ipam-tests.dev.description" }}', image])).stdout.trim();
+        const tt = Date.now();
+        // no MAKEFLAGS: a variable given to `make bisect` on its command line would override these in the inner make
+        const { MAKEFLAGS: _f, MAKEOVERRIDES: _o, MFLAGS: _m, ...outer } = process.env;
+        const testEnv = { ...outer, TARGET: 'dev', IMAGE: image, TARGET_LABEL: label || image, REPORT_DIR: dir, KEEP: '' };
+        const ts = await runLogged('make', ['-s', '--no-print-directory', `test-${input.test}`], testEnv, `${dir}/test.log`, interrupt.signal, (c) => (child = c));
+        if (interrupt.signal.aborted) throw new Interrupted();
+        testSecs = (Date.now() - tt) / 1000;
+        const report = findReport(dir);
+        results.set(commit, report);
+        outcome = stepOutcome({ ok: true }, report);
+        if (!report) outcome = { kind: 'skip', why: `the test wrote no report (exit ${ts}): ${lastLine(`${dir}/test.log`)}` };
+      }
+      const rec: StepRecord = { n, commit, subject, role, outcome, mark: '-', buildSecs, testSecs, dir };
+      steps.push(rec);
+      return rec;
+    };
+    const show = (s: StepRecord) => {
+      const paint = s.outcome.kind === 'pass' ? colors.green : s.outcome.kind === 'fail' ? colors.red : colors.yellow;
+      say(
+        `  ${paint(s.outcome.kind === 'skip' ? 'SKIPPED' : s.outcome.kind.toUpperCase())} ${s.outcome.why}  ${
+          colors.dim(`(build ${s.buildSecs.toFixed(0)} s, test ${s.testSecs.toFixed(0)} s${s.mark === '-' ? '' : `; git bisect ${s.mark}`})`)
+        }`,
+      );
+    };
+
+    // the GOOD end: it must pass (else there is nothing to bisect); its checks are the reference
+    git(clone, ['checkout', '--quiet', '--detach', input.good]);
+    const goodEnd = await step('GOOD end');
+    show(goodEnd);
+    if (goodEnd.outcome.kind === 'skip') throw new EnvironmentError(`the GOOD end ${input.good.slice(0, 8)} could not be judged (${goodEnd.outcome.why}): nothing to bisect against`);
+    if (goodEnd.outcome.kind === 'fail') {
+      say(colors.red(`bisect: Test ${input.test} does not pass at GOOD ${input.good.slice(0, 8)} (${goodEnd.outcome.why}); reports in ${outDir}`));
+      return 1;
+    }
+
+    const start = git(clone, ['bisect', 'start', input.direction === 'regression' ? input.bad : input.good, older]);
+    if (start.status !== 0) throw new EnvironmentError(`git bisect start failed: ${start.stderr.trim()}`);
+    let state = bisectStateOf(start.stdout);
+    while (!state.done) {
+      const s = await step('step');
+      s.mark = markFor(s.outcome.kind, input.direction);
+      const r = git(clone, ['bisect', s.mark]);
+      show(s);
+      state = bisectStateOf(r.stdout);
+    }
+    const took = ((Date.now() - t0) / 1000).toFixed(0);
+    let code = 0;
+    const lines: string[] = ['', colors.bold(`bisect of Test ${input.test}: ${question(input.direction, input.test)}`), ...steps.map(stepLine)];
+    let found: string | undefined;
+    if ('first' in state) {
+      found = state.first;
+      // the newer end is never built by git bisect: when it is the answer, run it for its checks
+      if (!results.has(found)) {
+        git(clone, ['checkout', '--quiet', '--detach', found]);
+        const s = await step(input.direction === 'regression' ? 'BAD end' : 'GOOD end');
+        show(s);
+        lines.push(stepLine(s));
+      }
+      const subject = git(clone, ['log', '-1', '--format=%s', found]).stdout.trim();
+      const flips = flippedChecks(results.get(input.good)?.checks ?? [], results.get(found)?.checks ?? []);
+      lines.push(
+        '',
+        colors.bold(`${input.direction === 'regression' ? 'first commit where it fails' : 'first commit where it passes'}: ${found.slice(0, 12)} ${subject}`),
+        `checks whose verdict differs from the GOOD end ${input.good.slice(0, 8)}: ${flips.length ? '' : '(none: the verdicts differ only in which checks were judged)'}`,
+        ...flips.map((f) => `  ${f.step}/${f.id}: ${f.from} -> ${f.to}`),
+      );
+    } else {
+      code = 3;
+      lines.push(
+        '',
+        colors.yellow(
+          `only skipped commits are left: the commit is one of ${state.candidates.map((c) => `${c.slice(0, 12)} ${git(clone, ['log', '-1', '--format=%s', c]).stdout.trim()}`).join('; ')}`,
+        ),
+      );
+    }
+    const skipped = steps.filter((s) => s.outcome.kind === 'skip').length;
+    lines.push(`${steps.length} steps (${skipped} skipped) in ${took} s; each step's build.log, test.log and report in ${outDir}`);
+    for (const l of lines) say(l);
+    writeFileSync(`${outDir}/bisect.txt`, lines.join('\n').replace(/\x1b\[[0-9;]*m/g, '') + '\n');
+    writeFileSync(
+      `${outDir}/bisect.json`,
+      JSON.stringify(
+        {
+          test: input.test,
+          direction: input.direction,
+          good: input.good,
+          bad: input.bad,
+          found: found ?? null,
+          candidates: 'candidates' in state ? state.candidates : [],
+          seconds: Number(took),
+          steps,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    return code;
+  } catch (e) {
+    if (e instanceof Interrupted || interrupt.signal.aborted) return interrupt.code() || 130;
+    throw e;
+  } finally {
+    rmSync(clone, { recursive: true, force: true });
+  }
+}
+
+if (isMain(import.meta.url)) {
+  await main(async () => runBisect(bisectInput(process.env)));
+}
