@@ -11,10 +11,11 @@
  * Exit: 0 found; 1 the GOOD end does not pass; 2 bad input (nothing started); 3 environment, or
  * only skipped commits left (the candidates named); 130/143 interrupted (the clone removed).
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { bisectState as bisectStateOf, type Direction, flippedChecks, markFor, onlyOneTest, question, stepLine, type StepOutcome, stepOutcome, type StepRecord } from '../lib/bisect.ts';
+import { type Direction, onlyOneTest, question, stepLine, type StepOutcome, stepOutcome, type StepRecord } from '../lib/bisect.ts';
+import { bisectLoop, cloneFor, git, type Judged } from './shared/bisect-git.ts';
 import { EnvironmentError, Interrupted, UsageError } from '../lib/errors.ts';
 import { fromJson } from '../lib/report/json.ts';
 import type { ScenarioReport } from '../lib/report/model.ts';
@@ -23,11 +24,6 @@ import { colors, config, isMain, loadPlan, main, ROOT, say, stamp } from './shar
 import { docker, requireDocker } from './shared/docker.ts';
 import { onInterrupt } from './shared/interrupt.ts';
 import { preflightArtifacts } from './stage.ts';
-
-function git(dir: string, args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync('git', ['-C', dir, ...args], { encoding: 'utf8' });
-  return { status: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
-}
 
 /** The commit a rev names in the user's tree (read only), or a UsageError. */
 function resolveRev(src: string, name: string, rev: string | undefined): string {
@@ -124,141 +120,97 @@ async function runBisect(input: BisectInput): Promise<number> {
     rmSync(clone, { recursive: true, force: true });
   });
   const t0 = Date.now();
-  const steps: StepRecord[] = [];
-  const results = new Map<string, ScenarioReport | undefined>();
-  const mk = (older: string, newer: string) => `${older.slice(0, 12)}..${newer.slice(0, 12)}`;
   const [older, newer] = input.direction === 'regression' ? [input.good, input.bad] : [input.bad, input.good];
+  let n = 0;
+
+  /** Builds and tests the commit checked out in the clone. */
+  const runStep = async (commit: string, subject: string, role: string): Promise<Judged> => {
+    if (interrupt.signal.aborted) throw new Interrupted();
+    n += 1;
+    const dir = `${outDir}/${String(n).padStart(2, '0')}-${commit.slice(0, 8)}`;
+    mkdirSync(dir, { recursive: true });
+    say(`${colors.bold(`step ${n}`)} ${commit.slice(0, 8)} ${subject}${role === 'step' ? '' : ` (${role})`}`);
+    const tb = Date.now();
+    const buildEnv = { ...process.env, PANTAVISOR_SRC: clone, PV_SOURCES: input.pvSources, DEV_TAG_LATEST: '0', DEV_IMAGE: imageRepo };
+    const bs = await runLogged('bash', [`${ROOT}/dev/build-image.sh`], buildEnv, `${dir}/build.log`, interrupt.signal, (c) => (child = c));
+    if (interrupt.signal.aborted) throw new Interrupted();
+    const buildSecs = (Date.now() - tb) / 1000;
+    if (bs === 2) throw new UsageError(`the dev build refused its input at ${commit.slice(0, 8)}: ${lastLine(`${dir}/build.log`)}`);
+    let outcome: StepOutcome;
+    let report: ScenarioReport | undefined;
+    let testSecs = 0;
+    if (bs !== 0) {
+      outcome = stepOutcome({ ok: false, line: `${lastLine(`${dir}/build.log`)} (exit ${bs}; ${dir}/build.log)` }, undefined);
+    } else {
+      const image = `${imageRepo}:${commit.slice(0, 8)}`;
+      const label = (await docker(['image', 'inspect', '-f', '{{ index .Config.Labels "pv-ipam-tests.dev.description" }}', image])).stdout.trim();
+      const tt = Date.now();
+      // no MAKEFLAGS: a variable given to `make bisect` on its command line would override these in the inner make
+      const { MAKEFLAGS: _f, MAKEOVERRIDES: _o, MFLAGS: _m, ...outer } = process.env;
+      const testEnv = { ...outer, TARGET: 'dev', IMAGE: image, TARGET_LABEL: label || image, REPORT_DIR: dir, KEEP: '' };
+      const ts = await runLogged('make', ['-s', '--no-print-directory', `test-${input.test}`], testEnv, `${dir}/test.log`, interrupt.signal, (c) => (child = c));
+      if (interrupt.signal.aborted) throw new Interrupted();
+      testSecs = (Date.now() - tt) / 1000;
+      report = findReport(dir);
+      outcome = report ? stepOutcome({ ok: true }, report) : { kind: 'skip', why: `the test wrote no report (exit ${ts}): ${lastLine(`${dir}/test.log`)}` };
+    }
+    return { n, commit, subject, role, outcome, mark: '-', buildSecs, testSecs, dir, report };
+  };
+  const show = (s: StepRecord) => {
+    const paint = s.outcome.kind === 'pass' ? colors.green : s.outcome.kind === 'fail' ? colors.red : colors.yellow;
+    say(
+      `  ${paint(s.outcome.kind === 'skip' ? 'SKIPPED' : s.outcome.kind.toUpperCase())} ${s.outcome.why}  ${
+        colors.dim(`(build ${s.buildSecs.toFixed(0)} s, test ${s.testSecs.toFixed(0)} s${s.mark === '-' ? '' : `; git bisect ${s.mark}`})`)
+      }`,
+    );
+  };
+
   try {
-    say(colors.bold(`bisect: ${question(input.direction, input.test)}, over ${mk(older, newer)} of ${input.src}`));
+    say(colors.bold(`bisect: ${question(input.direction, input.test)}, over ${older.slice(0, 12)}..${newer.slice(0, 12)} of ${input.src}`));
     say(colors.dim(`  private clone ${clone} (git clone --shared --no-checkout: ${input.src} is only read); reports in ${outDir}`));
-    const c = spawnSync('git', ['clone', '--quiet', '--shared', '--no-checkout', input.src, clone], { encoding: 'utf8' });
-    if (c.status !== 0) throw new EnvironmentError(`git clone of ${input.src} failed: ${(c.stderr ?? '').trim().split('\n').pop()}`);
-    const count = Number(git(clone, ['rev-list', '--count', `${older}..${newer}`]).stdout.trim());
-    say(colors.dim(`  ${count} commits after the older end`));
-
-    /** Builds and tests the commit checked out in the clone. */
-    const step = async (role: string): Promise<StepRecord> => {
-      if (interrupt.signal.aborted) throw new Interrupted();
-      const commit = git(clone, ['rev-parse', 'HEAD']).stdout.trim();
-      const subject = git(clone, ['log', '-1', '--format=%s', commit]).stdout.trim();
-      const n = steps.length + 1;
-      const dir = `${outDir}/${String(n).padStart(2, '0')}-${commit.slice(0, 8)}`;
-      mkdirSync(dir, { recursive: true });
-      say(`${colors.bold(`step ${n}`)} ${commit.slice(0, 8)} ${subject}${role === 'step' ? '' : ` (${role})`}`);
-      const tb = Date.now();
-      const buildEnv = { ...process.env, PANTAVISOR_SRC: clone, PV_SOURCES: input.pvSources, DEV_TAG_LATEST: '0', DEV_IMAGE: imageRepo };
-      const bs = await runLogged('bash', [`${ROOT}/dev/build-image.sh`], buildEnv, `${dir}/build.log`, interrupt.signal, (c) => (child = c));
-      if (interrupt.signal.aborted) throw new Interrupted();
-      const buildSecs = (Date.now() - tb) / 1000;
-      if (bs === 2) throw new UsageError(`the dev build refused its input at ${commit.slice(0, 8)}: ${lastLine(`${dir}/build.log`)}`);
-      let outcome: StepOutcome;
-      let testSecs = 0;
-      if (bs !== 0) {
-        outcome = stepOutcome({ ok: false, line: `${lastLine(`${dir}/build.log`)} (exit ${bs}; ${dir}/build.log)` }, undefined);
-      } else {
-        const image = `${imageRepo}:${commit.slice(0, 8)}`;
-        const label = (await docker(['image', 'inspect', '-f', '{{ index .Config.Labels "pv-ipam-tests.dev.description" }}', image])).stdout.trim();
-        const tt = Date.now();
-        // no MAKEFLAGS: a variable given to `make bisect` on its command line would override these in the inner make
-        const { MAKEFLAGS: _f, MAKEOVERRIDES: _o, MFLAGS: _m, ...outer } = process.env;
-        const testEnv = { ...outer, TARGET: 'dev', IMAGE: image, TARGET_LABEL: label || image, REPORT_DIR: dir, KEEP: '' };
-        const ts = await runLogged('make', ['-s', '--no-print-directory', `test-${input.test}`], testEnv, `${dir}/test.log`, interrupt.signal, (c) => (child = c));
-        if (interrupt.signal.aborted) throw new Interrupted();
-        testSecs = (Date.now() - tt) / 1000;
-        const report = findReport(dir);
-        results.set(commit, report);
-        outcome = stepOutcome({ ok: true }, report);
-        if (!report) outcome = { kind: 'skip', why: `the test wrote no report (exit ${ts}): ${lastLine(`${dir}/test.log`)}` };
-      }
-      const rec: StepRecord = { n, commit, subject, role, outcome, mark: '-', buildSecs, testSecs, dir };
-      steps.push(rec);
-      return rec;
-    };
-    const show = (s: StepRecord) => {
-      const paint = s.outcome.kind === 'pass' ? colors.green : s.outcome.kind === 'fail' ? colors.red : colors.yellow;
-      say(
-        `  ${paint(s.outcome.kind === 'skip' ? 'SKIPPED' : s.outcome.kind.toUpperCase())} ${s.outcome.why}  ${
-          colors.dim(`(build ${s.buildSecs.toFixed(0)} s, test ${s.testSecs.toFixed(0)} s${s.mark === '-' ? '' : `; git bisect ${s.mark}`})`)
-        }`,
-      );
-    };
-
-    // the GOOD end: it must pass (else there is nothing to bisect); its checks are the reference
-    git(clone, ['checkout', '--quiet', '--detach', input.good]);
-    const goodEnd = await step('GOOD end');
-    show(goodEnd);
-    if (goodEnd.outcome.kind === 'skip') throw new EnvironmentError(`the GOOD end ${input.good.slice(0, 8)} could not be judged (${goodEnd.outcome.why}): nothing to bisect against`);
-    if (goodEnd.outcome.kind === 'fail') {
-      say(colors.red(`bisect: Test ${input.test} does not pass at GOOD ${input.good.slice(0, 8)} (${goodEnd.outcome.why}); reports in ${outDir}`));
-      return 1;
-    }
-
-    const start = git(clone, ['bisect', 'start', input.direction === 'regression' ? input.bad : input.good, older]);
-    if (start.status !== 0) throw new EnvironmentError(`git bisect start failed: ${start.stderr.trim()}`);
-    let state = bisectStateOf(start.stdout);
-    while (!state.done) {
-      const s = await step('step');
-      s.mark = markFor(s.outcome.kind, input.direction);
-      const r = git(clone, ['bisect', s.mark]);
-      show(s);
-      state = bisectStateOf(r.stdout);
-    }
+    cloneFor(input.src, clone);
+    say(colors.dim(`  ${git(clone, ['rev-list', '--count', `${older}..${newer}`]).stdout.trim()} commits after the older end`));
+    const result = await bisectLoop(input, clone, runStep, show);
     const took = ((Date.now() - t0) / 1000).toFixed(0);
+    const steps = result.steps;
+    if (result.kind === 'good-end-unjudged')
+      throw new EnvironmentError(`the GOOD end ${input.good.slice(0, 8)} could not be judged (${steps[0].outcome.why}): nothing to bisect against; reports in ${outDir}`);
     let code = 0;
-    const lines: string[] = ['', colors.bold(`bisect of Test ${input.test}: ${question(input.direction, input.test)}`), ...steps.map(stepLine)];
-    let found: string | undefined;
-    if ('first' in state) {
-      found = state.first;
-      // the newer end is never built by git bisect: when it is the answer, run it for its checks
-      if (!results.has(found)) {
-        git(clone, ['checkout', '--quiet', '--detach', found]);
-        const s = await step(input.direction === 'regression' ? 'BAD end' : 'GOOD end');
-        show(s);
-        lines.push(stepLine(s));
-      }
-      const subject = git(clone, ['log', '-1', '--format=%s', found]).stdout.trim();
-      const flips = flippedChecks(results.get(input.good)?.checks ?? [], results.get(found)?.checks ?? []);
+    const lines: string[] = ['', colors.bold(`bisect of Test ${input.test}: ${question(input.direction, input.test)}`), ...steps.map(stepLine), ''];
+    if (result.kind === 'good-end-fails') {
+      code = 1;
+      lines.push(colors.red(`Test ${input.test} does not pass at GOOD ${input.good.slice(0, 8)} (${steps[0].outcome.why}): nothing to bisect`));
+    } else if (result.kind === 'found') {
       lines.push(
-        '',
-        colors.bold(`${input.direction === 'regression' ? 'first commit where it fails' : 'first commit where it passes'}: ${found.slice(0, 12)} ${subject}`),
-        `checks whose verdict differs from the GOOD end ${input.good.slice(0, 8)}: ${flips.length ? '' : '(none: the verdicts differ only in which checks were judged)'}`,
-        ...flips.map((f) => `  ${f.step}/${f.id}: ${f.from} -> ${f.to}`),
+        colors.bold(`${input.direction === 'regression' ? 'first commit where it fails' : 'first commit where it passes'}: ${result.found.slice(0, 12)} ${result.subject}`),
+        `checks whose verdict differs from the GOOD end ${input.good.slice(0, 8)}:${result.flips.length ? '' : ' none'}`,
+        ...result.flips.map((f) => `  ${f.step}/${f.id}: ${f.from} -> ${f.to}`),
       );
     } else {
       code = 3;
-      lines.push(
-        '',
-        colors.yellow(
-          `only skipped commits are left: the commit is one of ${state.candidates.map((c) => `${c.slice(0, 12)} ${git(clone, ['log', '-1', '--format=%s', c]).stdout.trim()}`).join('; ')}`,
-        ),
-      );
+      lines.push(colors.yellow(`only skipped commits are left: the commit is one of ${result.candidates.map((c) => `${c.commit.slice(0, 12)} ${c.subject}`).join('; ')}`));
     }
     const skipped = steps.filter((s) => s.outcome.kind === 'skip').length;
     lines.push(`${steps.length} steps (${skipped} skipped) in ${took} s; each step's build.log, test.log and report in ${outDir}`);
     for (const l of lines) say(l);
     writeFileSync(`${outDir}/bisect.txt`, lines.join('\n').replace(/\x1b\[[0-9;]*m/g, '') + '\n');
-    writeFileSync(
-      `${outDir}/bisect.json`,
-      JSON.stringify(
-        {
-          test: input.test,
-          direction: input.direction,
-          good: input.good,
-          bad: input.bad,
-          found: found ?? null,
-          candidates: 'candidates' in state ? state.candidates : [],
-          seconds: Number(took),
-          steps,
-        },
-        null,
-        2,
-      ) + '\n',
-    );
+    const record = {
+      test: input.test,
+      direction: input.direction,
+      good: input.good,
+      bad: input.bad,
+      result: result.kind,
+      seconds: Number(took),
+      ...result,
+      steps: steps.map(({ report: _r, ...s }) => s),
+    };
+    writeFileSync(`${outDir}/bisect.json`, JSON.stringify(record, null, 2) + '\n');
     return code;
   } catch (e) {
     if (e instanceof Interrupted || interrupt.signal.aborted) return interrupt.code() || 130;
     throw e;
   } finally {
+    // the clone and its bisect state; nothing of the user's tree was written
     rmSync(clone, { recursive: true, force: true });
   }
 }
