@@ -19,6 +19,10 @@ export interface KnownIssue {
   seenIn: string;
   checks?: string[];
   intermittent?: boolean;
+  /** the commit or tag that brought it (lib/pv-version.ts): a version without it does not have the issue */
+  since?: string;
+  /** the commit or tag that fixed it: a version with it does not have the issue */
+  fixedIn?: string;
 }
 
 /** The fields every check has, whatever its kind. */
