@@ -34,6 +34,7 @@ STAGES=(
   "chaos|make -s chaos"
   "deno-alone|bash .ci/deno-alone"
   "real|bash .ci/real"
+  "real-029|bash .ci/real-029"
   "leak-check|bash .ci/leak-check --since \"\$LEAK_RECORD\""
 )
 

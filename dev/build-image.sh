@@ -71,15 +71,57 @@ else
 	SRC_PV=$(find_source pantavisor)
 fi
 if [ -d "$SRC_PV" ]; then
-	for f in CMakeLists.txt plugins/pv_lxc.c appengine/pv-appengine.in appengine/pantavisor.config.in; do
+	for f in CMakeLists.txt plugins/pv_lxc.c; do
 		[ -f "$SRC_PV/$f" ] || usage_error "not a pantavisor tree (no $f): '$SRC_PV'"
 	done
-	grep -q PANTAVISOR_APPENGINE "$SRC_PV/CMakeLists.txt" || usage_error "not a pantavisor tree with the appengine (CMakeLists.txt has no PANTAVISOR_APPENGINE): '$SRC_PV'"
+	# a pantavisor this build cannot make an appengine of (before 932c6c8, December 2025; release 025): exit 3
+	for f in appengine/pv-appengine.in appengine/pantavisor.config.in; do
+		[ -f "$SRC_PV/$f" ] || env_error "this pantavisor has no appengine to build (no $f; it came with 932c6c8, release 025): '$SRC_PV'"
+	done
+	grep -q PANTAVISOR_APPENGINE "$SRC_PV/CMakeLists.txt" || env_error "this pantavisor has no appengine to build (CMakeLists.txt has no PANTAVISOR_APPENGINE): '$SRC_PV'"
 fi
 
+# ================================================================ source identities
+# what the build copies of each source and its key: dev/source-tree.sh (st_hash, st_copy, st_is_checkout)
+# shellcheck source=dev/source-tree.sh
+. "$DEV_DIR/source-tree.sh"
+source_hash() { st_hash "$1"; }
+
+# source_commit SRC: a tarball's commit (git archive's pax header), a checkout's HEAD (+ -dirty)
+source_commit() {
+	local src=$1 c
+	if [ -f "$src" ]; then
+		c=$(gzip -dc <"$src" | git get-tar-commit-id 2>/dev/null || true)
+		[ -n "$c" ] && echo "$c" || echo "unknown"
+	elif st_is_checkout "$src"; then
+		c=$(git -C "$src" rev-parse HEAD)
+		if [ -n "$(git -C "$src" status --porcelain --untracked-files=normal 2>/dev/null)" ]; then c="$c-dirty"; fi
+		echo "$c"
+	else
+		echo "unknown"
+	fi
+}
+
+# the recipe: this script (a change is a new build of everything) and the adaptation (of pantavisor)
+RECIPE_HASH=$(cat "$DEV_DIR/build-image.sh" "$DEV_DIR/source-tree.sh" | sha256sum | cut -d' ' -f1)
+ADAPT_HASH=$(cat "$DEV_DIR/pv_lxc-debian-lxc.sed" "$DEV_DIR/adapt-pv-lxc.sh" "$DEV_DIR/peer.sh" "$DEV_DIR/version-info.sh" "$DEV_DIR/compat-env.sh" | sha256sum | cut -d' ' -f1)
+H_LIBEVENT=$(source_hash "$SRC_LIBEVENT")
+H_LIBTHTTP=$(source_hash "$SRC_LIBTHTTP")
+H_PICO=$(source_hash "$SRC_PICO")
+H_META=$(source_hash "$SRC_META")
+H_PV=$(source_hash "$SRC_PV")
+DEPS_KEY=$(printf '%s\n' "$RECIPE_HASH" "$H_LIBEVENT" "$H_LIBTHTTP" "$H_PICO" "$H_META" | sha256sum | cut -c1-16)
+KEY=$(printf '%s\n' "$DEPS_KEY" "$ADAPT_HASH" "$H_PV" | sha256sum | cut -c1-16)
+PV_COMMIT=$(source_commit "$SRC_PV")
+case "$PV_COMMIT" in
+unknown) PV_SHORT="src-${H_PV:0:8}" ;;
+*-dirty) PV_SHORT="${PV_COMMIT:0:8}-dirty" ;;
+*) PV_SHORT=${PV_COMMIT:0:8} ;;
+esac
+TAG="$IMAGE_REPO:$PV_SHORT"
 # ================================================================ host packages
 PACKAGES=(build-essential cmake pkg-config patch libmbedtls-dev zlib1g-dev lxc lxc-dev squashfs-tools
-	nftables iproute2 util-linux netcat-openbsd bash procps git)
+	nftables iproute2 util-linux netcat-openbsd bash procps git jq)
 missing=()
 for p in "${PACKAGES[@]}"; do
 	dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || missing+=("$p")
@@ -96,57 +138,13 @@ fi
 command -v docker >/dev/null || env_error "docker is not installed (apt-get install -y docker.io)"
 docker info >/dev/null 2>&1 || env_error "dockerd is not reachable (is the docker service running?)"
 
-# ================================================================ source identities
-# source_hash SRC: sha256 of a tarball's bytes; of a git checkout, its commit + diff + untracked
-# files; of any other directory, every file's path and content
-source_hash() {
-	local src=$1
-	if [ -f "$src" ]; then
-		sha256sum <"$src" | cut -d' ' -f1
-	elif git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
-		{
-			git -C "$src" rev-parse HEAD
-			git -C "$src" diff HEAD --binary
-			git -C "$src" ls-files -z --others --exclude-standard | (cd "$src" && xargs -0r sha256sum --)
-		} | sha256sum | cut -d' ' -f1
-	else
-		(cd "$src" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum --) | sha256sum | cut -d' ' -f1
-	fi
-}
-
-# source_commit SRC: a tarball's commit (git archive's pax header), a checkout's HEAD (+ -dirty)
-source_commit() {
-	local src=$1 c
-	if [ -f "$src" ]; then
-		c=$(gzip -dc <"$src" | git get-tar-commit-id 2>/dev/null || true)
-		[ -n "$c" ] && echo "$c" || echo "unknown"
-	elif git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
-		c=$(git -C "$src" rev-parse HEAD)
-		if [ -n "$(git -C "$src" status --porcelain --untracked-files=normal 2>/dev/null)" ]; then c="$c-dirty"; fi
-		echo "$c"
-	else
-		echo "unknown"
-	fi
-}
-
-# the recipe: this script (a change is a new build of everything) and the adaptation (of pantavisor)
-RECIPE_HASH=$(sha256sum <"$DEV_DIR/build-image.sh" | cut -d' ' -f1)
-ADAPT_HASH=$(cat "$DEV_DIR/pv_lxc-debian-lxc.sed" "$DEV_DIR/adapt-pv-lxc.sh" "$DEV_DIR/peer.sh" | sha256sum | cut -d' ' -f1)
-H_LIBEVENT=$(source_hash "$SRC_LIBEVENT")
-H_LIBTHTTP=$(source_hash "$SRC_LIBTHTTP")
-H_PICO=$(source_hash "$SRC_PICO")
-H_META=$(source_hash "$SRC_META")
-H_PV=$(source_hash "$SRC_PV")
-DEPS_KEY=$(printf '%s\n' "$RECIPE_HASH" "$H_LIBEVENT" "$H_LIBTHTTP" "$H_PICO" "$H_META" | sha256sum | cut -c1-16)
-KEY=$(printf '%s\n' "$DEPS_KEY" "$ADAPT_HASH" "$H_PV" | sha256sum | cut -c1-16)
-PV_COMMIT=$(source_commit "$SRC_PV")
-case "$PV_COMMIT" in
-unknown) PV_SHORT="src-${H_PV:0:8}" ;;
-*-dirty) PV_SHORT="${PV_COMMIT:0:8}-dirty" ;;
-*) PV_SHORT=${PV_COMMIT:0:8} ;;
-esac
-TAG="$IMAGE_REPO:$PV_SHORT"
-DESCRIPTION="pantavisor-appengine-dev (pantavisor $PV_SHORT, built from source with Debian LXC, not the Yocto image)"
+# which pantavisor (dev/version-info.sh): into the image, its labels and every report's target line
+VERSION_JSON=$(bash "$DEV_DIR/version-info.sh" "$SRC_PV") || env_error "cannot read the version of '$SRC_PV' (dev/version-info.sh)"
+PV_DESCRIBE=$(jq -r .describe <<<"$VERSION_JSON")
+PV_DATE=$(jq -r .date <<<"$VERSION_JSON")
+# the image's key: the sources' and the version's (a new tag on the same commit is a new image, not a new build)
+IMAGE_KEY=$(printf '%s\n' "$KEY" "$VERSION_JSON" | sha256sum | cut -c1-16)
+DESCRIPTION="pantavisor-appengine-dev (pantavisor $PV_SHORT${PV_DESCRIBE:+, $PV_DESCRIBE}${PV_DATE:+ of ${PV_DATE:0:10}}, built from source with Debian LXC, not the Yocto image)"
 say "pantavisor $PV_COMMIT from $SRC_PV"
 say "sources key $KEY (dependencies $DEPS_KEY)"
 
@@ -166,7 +164,7 @@ tag_latest() {
 }
 
 # ================================================================ cached image?
-if [ "$(docker image inspect -f '{{ index .Config.Labels "pv-ipam-tests.dev.key" }}' "$TAG" 2>/dev/null || true)" = "$KEY" ]; then
+if [ "$(docker image inspect -f '{{ index .Config.Labels "pv-ipam-tests.dev.key" }}' "$TAG" 2>/dev/null || true)" = "$IMAGE_KEY" ]; then
 	say "cached: $TAG was built from these sources"
 	tag_latest
 	exit 0
@@ -175,20 +173,8 @@ fi
 mkdir -p "$CACHE"
 CACHE=$(cd "$CACHE" && pwd)
 
-# unpack SRC DEST: a tarball (its one top directory stripped) or a copy of a directory (a git
-# checkout: its tracked and untracked-not-ignored files, as hashed; else everything)
-unpack() {
-	local src=$1 dst=$2
-	rm -rf "$dst"
-	mkdir -p "$dst"
-	if [ -f "$src" ]; then
-		tar -xzf "$src" -C "$dst" --strip-components=1
-	elif git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
-		(cd "$src" && git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf -) | tar -xf - -C "$dst"
-	else
-		cp -a "$src/." "$dst/"
-	fi
-}
+# unpack SRC DEST: what source_hash keyed (dev/source-tree.sh)
+unpack() { st_copy "$1" "$2"; }
 
 # ================================================================ dependencies (own cache key)
 DEPS=$CACHE/deps-$DEPS_KEY
@@ -257,9 +243,16 @@ INSTALL=$PVB/install
 [ -x "$INSTALL/usr/bin/pantavisor" ] || fail "the pantavisor install tree has no usr/bin/pantavisor: $INSTALL"
 [ -x "$INSTALL/usr/bin/pv-appengine" ] || fail "the pantavisor install tree has no usr/bin/pv-appengine: $INSTALL"
 # the toolkit mounts pvtx.d here, as on the Yocto image (Debian's GNUInstallDirs would say lib/<multiarch>)
-grep -q '^[[:space:]]*for d in /usr/lib/pantavisor/pvtx.d ' "$INSTALL/usr/bin/pv-appengine" ||
-	fail "pv-appengine does not deploy from /usr/lib/pantavisor/pvtx.d (where the toolkit mounts PVTXD): $INSTALL/usr/bin/pv-appengine"
-[ -f "$INSTALL/etc/pantavisor-appengine.config" ] || fail "the pantavisor install tree has no etc/pantavisor-appengine.config: $INSTALL"
+# (August on: `for d in /usr/lib/pantavisor/pvtx.d ...`; 028/029: `ls /usr/lib/pantavisor/pvtx.d/*`)
+grep -q '/usr/lib/pantavisor/pvtx\.d\b' "$INSTALL/usr/bin/pv-appengine" ||
+	env_error "pv-appengine does not deploy from /usr/lib/pantavisor/pvtx.d (where the toolkit mounts PVTXD): $INSTALL/usr/bin/pv-appengine"
+[ -f "$INSTALL/etc/pantavisor-appengine.config" ] || env_error "the pantavisor install tree has no etc/pantavisor-appengine.config: $INSTALL"
+# what the Yocto appengine of this pantavisor's time gave it through the environment (dev/compat-env.sh)
+COMPAT_ENV=$(bash "$DEV_DIR/compat-env.sh" "$INSTALL")
+[ -z "$COMPAT_ENV" ] || say "settings its config lacks, given as the pvtest harness of its time did: $(tr '\n' ' ' <<<"$COMPAT_ENV")"
+# the source of pv-appengine's /volumes bind mount (@CMAKE_INSTALL_RUNSTATEDIR@/pv/volumes): before
+# 328025df pv-appengine did not create it (the Yocto harness mounted a tmpfs on /volumes instead)
+VOLUMES_SRC=$(sed -n 's|^[[:space:]]*mount --bind \(/[^ ]*\) /volumes.*|\1|p' "$INSTALL/usr/bin/pv-appengine" | head -n 1)
 
 # ================================================================ rootfs
 ROOTFS=$CACHE/rootfs-$KEY
@@ -352,9 +345,14 @@ printf 'root:x:0:0:root:/root:/bin/sh\n' >etc/passwd
 printf 'root:x:0:\n' >etc/group
 printf 'hosts: files\npasswd: files\ngroup: files\n' >etc/nsswitch.conf
 printf '127.0.0.1 localhost\n' >etc/hosts
+[ -z "$VOLUMES_SRC" ] || mkdir -p ".$VOLUMES_SRC"
+install -d usr/share/pv-ipam-tests
+printf '%s\n' "$VERSION_JSON" >usr/share/pv-ipam-tests/pantavisor-version.json
 cat >etc/pantavisor-appengine-dev.txt <<EOF
 $DESCRIPTION
 pantavisor commit: $PV_COMMIT
+pantavisor describe: $PV_DESCRIBE (version: /usr/share/pv-ipam-tests/pantavisor-version.json)
+settings given through the environment (dev/compat-env.sh): $(if [ -n "$COMPAT_ENV" ]; then tr "\n" " " <<<"$COMPAT_ENV"; else echo none; fi)
 sources key: $KEY
 built by pv-ipam-tests dev/build-image.sh from: $SRC_PV
 EOF
@@ -362,7 +360,14 @@ EOF
 # pv-appengine first on PATH makes it, then runs the real one
 install -D -m 0755 "$DEV_DIR/peer.sh" usr/lib/pv-ipam-tests/peer.sh
 mkdir -p usr/local/bin
-printf '#!/bin/sh\n# pv-ipam-tests: the external host of Test 3 first (dev/peer.sh), then the real pv-appengine\nexec /usr/lib/pv-ipam-tests/peer.sh /usr/bin/pv-appengine "$@"\n' >usr/local/bin/pv-appengine
+{
+	printf '#!/bin/sh\n# pv-ipam-tests: the settings the config of this pantavisor lacks (dev/compat-env.sh; the environment wins),\n'
+	printf '# then the external host of Test 3 (dev/peer.sh), then the real pv-appengine\n'
+	while IFS= read -r kv; do
+		[ -n "$kv" ] && printf '[ -n "${%s+set}" ] || export %s\n' "${kv%%=*}" "$kv"
+	done <<<"$COMPAT_ENV"
+	printf 'exec /usr/lib/pv-ipam-tests/peer.sh /usr/bin/pv-appengine "$@"\n'
+} >usr/local/bin/pv-appengine
 chmod 0755 usr/local/bin/pv-appengine
 
 cd "$REPO"
@@ -379,8 +384,10 @@ run docker import \
 	--change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
 	--change 'WORKDIR /' \
 	--change 'CMD ["/usr/bin/pv-appengine"]' \
-	--change "LABEL pv-ipam-tests.dev.key=$KEY" \
+	--change "LABEL pv-ipam-tests.dev.key=$IMAGE_KEY" \
 	--change "LABEL pv-ipam-tests.dev.pantavisor-commit=$PV_COMMIT" \
+	--change "LABEL pv-ipam-tests.dev.pantavisor-describe=$PV_DESCRIBE" \
+	--change "LABEL pv-ipam-tests.dev.pantavisor-date=$PV_DATE" \
 	--change "LABEL pv-ipam-tests.dev.description=\"$DESCRIPTION\"" \
 	--message "$DESCRIPTION" \
 	"$CACHE/rootfs-$KEY.tar" "$TAG"

@@ -20,6 +20,8 @@ export interface Config {
   imageTar: string;
   kas: string;
   kasConfig: string;
+  /** the meta-pantavisor checkout `make build` runs kas in (its kas config is found there) */
+  metaPantavisor: string;
   dockerRunOpts: string[];
   externalHost: string;
   bootTimeoutMs: number;
@@ -68,6 +70,7 @@ export const DEFAULTS: Record<string, string> = {
   IMAGE_TAR: '', // defaults to $ARTIFACTS/pantavisor-appengine-docker.tar
   KAS: './kas-container',
   KAS_CONFIG: '.github/configs/release/docker-x86_64-scarthgap.yaml:kas/with-workspace.yaml',
+  META_PANTAVISOR: '.',
   DOCKER_RUN_OPTS: '--privileged',
   EXTERNAL_HOST: '8.8.8.8',
   BOOT_TIMEOUT: '90',
@@ -105,7 +108,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   ARTIFACTS: 'directory holding the built pvrexports',
   IMAGE_TAR: 'docker tar for `make load` (default $ARTIFACTS/pantavisor-appengine-docker.tar)',
   KAS: 'kas-container command for `make build`',
-  KAS_CONFIG: 'kas config for `make build`',
+  KAS_CONFIG: 'kas config for `make build` (unset: the release config META_PANTAVISOR has, kas/build-configs/release/ or, before 2026-04-01, .github/configs/release/)',
+  META_PANTAVISOR: 'the meta-pantavisor checkout `make build` runs kas in',
   DOCKER_RUN_OPTS: 'extra `docker run` options',
   EXTERNAL_HOST: 'host pinged to prove NAT egress (Test 3)',
   BOOT_TIMEOUT: 'seconds to wait for the boot to settle (READY or refusal)',
@@ -200,6 +204,7 @@ export function readConfig(env: Record<string, string | undefined>, cwd: string,
     imageTar: v('IMAGE_TAR') ? abs(v('IMAGE_TAR')) : `${artifacts}/pantavisor-appengine-docker.tar`,
     kas: v('KAS'),
     kasConfig: v('KAS_CONFIG'),
+    metaPantavisor: abs(v('META_PANTAVISOR')),
     dockerRunOpts: shellWords(v('DOCKER_RUN_OPTS')),
     externalHost: v('EXTERNAL_HOST'),
     bootTimeoutMs: seconds('BOOT_TIMEOUT', v('BOOT_TIMEOUT')),

@@ -1,12 +1,18 @@
 /**
- * build: the plan's Prerequisites build (every artifact the scenarios stage, plus the image):
- *   ./kas-container build <KAS_CONFIG> --target pv-example-device-ipam ... --target pantavisor-appengine
- * DRY_RUN=1 prints the command instead of running it.
+ * build: the plan's Prerequisites build (every artifact the scenarios stage, plus the image), run
+ * in the meta-pantavisor checkout META_PANTAVISOR:
+ *   ./kas-container build <release config>:kas/with-workspace.yaml --target pv-example-device-ipam ... --target pantavisor-appengine
+ * The release config is the one the checkout has (lib/kas-config.ts: meta-pantavisor moved it from
+ * .github/configs/release/ to kas/build-configs/release/ on 2026-04-01; the plan gives the old
+ * path); KAS_CONFIG=... overrides it. It says which it used. A config file the checkout lacks:
+ * one line naming it, exit 3. DRY_RUN=1 prints the command instead of running it.
  */
+import { existsSync } from 'node:fs';
 import { $ } from 'zx';
 import { EnvironmentError } from '../lib/errors.ts';
+import { chooseKasConfig } from '../lib/kas-config.ts';
 import { builtArtifacts } from '../lib/scenarios.ts';
-import { config, echoCommand, isMain, loadPlan, main } from './shared/common.ts';
+import { config, echoCommand, isMain, loadPlan, main, say } from './shared/common.ts';
 
 export function kasCommand(kas: string, kasConfig: string, targets: string[]): string[] {
   return [kas, 'build', kasConfig, ...targets.flatMap((t) => ['--target', t])];
@@ -19,10 +25,17 @@ if (isMain(import.meta.url)) {
     // the plan's own target list; anything a scenario stages that it lacks is added
     const targets = [...new Set([...(plan.plan.buildTargets ?? []), ...builtArtifacts(plan)])];
     if (!targets.includes('pantavisor-appengine')) targets.push('pantavisor-appengine');
-    const cmd = kasCommand(cfg.kas, cfg.kasConfig, targets);
+    const meta = cfg.metaPantavisor;
+    if (!existsSync(meta)) throw new EnvironmentError(`META_PANTAVISOR is not a directory: ${meta}`);
+    const kas = chooseKasConfig(process.env.KAS_CONFIG || undefined, (p) => existsSync(`${meta}/${p}`));
+    if (kas.missing.length > 0) {
+      throw new EnvironmentError(`${meta} has no ${kas.missing.join(' nor ')} (is META_PANTAVISOR a meta-pantavisor checkout? KAS_CONFIG=... names another config)`);
+    }
+    say(`${kas.note}, in ${meta}`);
+    const cmd = kasCommand(cfg.kas, kas.config, targets);
     echoCommand(cmd);
     if (cfg.dryRun) return 0;
-    const r = await $({ nothrow: true, stdio: 'inherit' })`${cmd}`;
+    const r = await $({ nothrow: true, stdio: 'inherit', cwd: meta })`${cmd}`;
     if (r.exitCode === 127 || /ENOENT/.test(r.message ?? '')) throw new EnvironmentError(`${cfg.kas} not found; run make build from the meta-pantavisor checkout or set KAS=`);
     return r.exitCode === 0 ? 0 : 3;
   });

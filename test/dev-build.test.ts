@@ -90,3 +90,121 @@ test('build-image.sh refuses bad input with exit 2 and one line, before installi
     assert.match(r.stderr, /more than one libevent source/);
     assert.equal(spawnSync('test', ['-e', cache]).status, 1, 'nothing was built');
   }));
+
+// ---- what the build copies and its cache key (dev/source-tree.sh; issue 21.5)
+function sh(cwd: string, cmd: string) {
+  const r = spawnSync('bash', ['-c', cmd], { cwd, encoding: 'utf8' });
+  assert.equal(r.status, 0, `${cmd}: ${r.stderr}`);
+  return r.stdout;
+}
+function tree(op: 'hash' | 'list', src: string) {
+  return bash('dev/source-tree.sh', [op, src]);
+}
+function keyOf(src: string): string {
+  const r = tree('hash', src);
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+const GIT = 'git -c user.email=t@example.invalid -c user.name=t';
+/** a git checkout with a file, a tracked link and an ignored folder holding a plain directory */
+function checkout(dir: string): string {
+  const repo = `${dir}/repo`;
+  mkdirSync(`${repo}/ignored/plain`, { recursive: true });
+  sh(repo, `git init -q . && echo a >a.c && echo b >b.c && ln -s a.c link && printf 'ignored/\\n' >.gitignore && ${GIT} add . && ${GIT} commit -qm init`);
+  writeFileSync(`${repo}/ignored/plain/f.c`, 'f\n');
+  return repo;
+}
+
+test('the dev build key changes with a link target, a mode and an untracked file of a checkout', () =>
+  withDir((dir) => {
+    const repo = checkout(dir);
+    const k0 = keyOf(repo);
+    assert.equal(keyOf(repo), k0, 'the same tree, the same key');
+    sh(repo, 'ln -sfn b.c link'); // a tracked link, retargeted
+    const k1 = keyOf(repo);
+    assert.notEqual(k1, k0, 'a changed link target');
+    sh(repo, 'echo u >untracked.c && chmod 0644 untracked.c');
+    const k2 = keyOf(repo);
+    assert.notEqual(k2, k1, 'an untracked file');
+    sh(repo, 'chmod 0755 untracked.c'); // a mode git does not show for an untracked file
+    const k3 = keyOf(repo);
+    assert.notEqual(k3, k2, 'the mode of an untracked file');
+    sh(repo, 'echo a >same-as-a.c && ln -s a.c ulink');
+    const k4 = keyOf(repo);
+    sh(repo, 'ln -sfn same-as-a.c ulink'); // an untracked link to a file of the same content (sha256sum followed it before)
+    assert.notEqual(keyOf(repo), k4, 'a changed untracked link target');
+  }));
+
+test('the dev build key of a plain directory covers links and modes', () =>
+  withDir((dir) => {
+    const plain = `${dir}/plain`;
+    mkdirSync(plain);
+    sh(plain, 'echo a >a.c && echo b >b.c && ln -s a.c link');
+    const k0 = keyOf(plain);
+    sh(plain, 'ln -sfn b.c link');
+    const k1 = keyOf(plain);
+    assert.notEqual(k1, k0, 'a changed link target (find -type f skipped links before)');
+    sh(plain, 'chmod 0755 a.c');
+    assert.notEqual(keyOf(plain), k1, 'a mode');
+  }));
+
+test('a plain directory inside an ignored folder of another repository is keyed and copied as itself', () =>
+  withDir((dir) => {
+    const repo = checkout(dir);
+    const plain = `${repo}/ignored/plain`;
+    const listed = tree('list', plain);
+    assert.equal(listed.status, 0, listed.stderr);
+    assert.deepEqual(listed.stdout.split('\0').filter(Boolean), ['f.c'], 'its own files, not the outer repository');
+    const k0 = keyOf(plain);
+    writeFileSync(`${plain}/f.c`, 'changed\n');
+    assert.notEqual(keyOf(plain), k0, 'a change inside it (the outer repository does not see it: ignored)');
+    const r = bash('dev/source-tree.sh', ['copy', plain, `${dir}/copy`]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(readFileSync(`${dir}/copy/f.c`, 'utf8'), 'changed\n');
+  }));
+
+test('an untracked dangling link and a deleted tracked file: keyed and copied as the work tree has them', () =>
+  withDir((dir) => {
+    const repo = checkout(dir);
+    sh(repo, 'ln -s nowhere dangling && rm b.c');
+    const k = tree('hash', repo);
+    assert.equal(k.status, 0, k.stderr);
+    const r = bash('dev/source-tree.sh', ['copy', repo, `${dir}/copy`]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(sh(dir, 'readlink copy/dangling').trim(), 'nowhere');
+    assert.equal(spawnSync('test', ['-e', `${dir}/copy/b.c`]).status, 1, 'the deleted file is not copied');
+    assert.equal(readFileSync(`${dir}/copy/a.c`, 'utf8'), 'a\n');
+  }));
+
+test('a tree the build cannot copy (a fifo) is one line naming the file, exit 2, before anything is built', () =>
+  withDir((dir) => {
+    const pv = `${dir}/pantavisor`;
+    mkdirSync(`${pv}/plugins`, { recursive: true });
+    mkdirSync(`${pv}/appengine`);
+    writeFileSync(`${pv}/CMakeLists.txt`, 'option(PANTAVISOR_APPENGINE "" ON)\n');
+    for (const f of ['plugins/pv_lxc.c', 'appengine/pv-appengine.in', 'appengine/pantavisor.config.in']) writeFileSync(`${pv}/${f}`, '\n');
+    sh(pv, 'mkfifo a-fifo');
+    let r = tree('hash', pv);
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr.trim(), `dev/source-tree.sh: cannot copy '${pv}/a-fifo': not a readable file, directory or link`);
+    const sources = `${dir}/sources`;
+    for (const d of ['libevent', 'libthttp', 'picohttpparser', 'meta-pantavisor']) mkdirSync(`${sources}/${d}`, { recursive: true });
+    r = bash('dev/build-image.sh', [], { DEV_CACHE: `${dir}/cache`, DEV_APT: '0', PV_SOURCES: sources, PANTAVISOR_SRC: pv });
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr.trim(), `dev/source-tree.sh: cannot copy '${pv}/a-fifo': not a readable file, directory or link`);
+    assert.equal(spawnSync('test', ['-e', `${dir}/cache`]).status, 1, 'nothing was built');
+  }));
+
+test('a pantavisor tree without the appengine is one line naming what is missing, exit 3, before anything is built', () =>
+  withDir((dir) => {
+    const pv = `${dir}/pantavisor`;
+    mkdirSync(`${pv}/plugins`, { recursive: true });
+    writeFileSync(`${pv}/CMakeLists.txt`, 'option(PANTAVISOR_APPENGINE "" ON)\n');
+    writeFileSync(`${pv}/plugins/pv_lxc.c`, '\n');
+    const sources = `${dir}/sources`;
+    for (const d of ['libevent', 'libthttp', 'picohttpparser', 'meta-pantavisor']) mkdirSync(`${sources}/${d}`, { recursive: true });
+    const r = bash('dev/build-image.sh', [], { DEV_CACHE: `${dir}/cache`, DEV_APT: '0', PV_SOURCES: sources, PANTAVISOR_SRC: pv });
+    assert.equal(r.status, 3, r.stderr);
+    assert.equal(r.stderr.trim(), `dev/build-image.sh: this pantavisor has no appengine to build (no appengine/pv-appengine.in; it came with 932c6c8, release 025): '${pv}'`);
+    assert.equal(spawnSync('test', ['-e', `${dir}/cache`]).status, 1, 'nothing was built');
+  }));
