@@ -41,7 +41,7 @@ export function parseVersion(text: string | undefined): PvVersion | undefined {
 
 /** The line a report names the version with. */
 export function versionLine(v: PvVersion | undefined): string {
-  if (!v) return `version unknown (no ${VERSION_FILE}: a Yocto image, the lab, or a dev image built before it existed)`;
+  if (!v) return `version unknown (no ${VERSION_FILE} naming a commit: a Yocto image, the lab, a dev image of a plain directory or one built before the file existed)`;
   return `${v.commit.slice(0, 12)} (${v.describe}${v.date ? `, ${v.date}` : ''}, from ${v.source === 'git' ? 'a git tree' : 'a tarball'})${v.subject ? ` ${v.subject}` : ''}`;
 }
 
