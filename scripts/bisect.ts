@@ -183,7 +183,9 @@ async function runBisect(input: BisectInput): Promise<number> {
     } else if (result.kind === 'found') {
       lines.push(
         colors.bold(`${input.direction === 'regression' ? 'first commit where it fails' : 'first commit where it passes'}: ${result.found.slice(0, 12)} ${result.subject}`),
-        `checks whose verdict differs from the GOOD end ${input.good.slice(0, 8)}:${result.flips.length ? '' : ' none'}`,
+        `checks whose verdict differs from ${result.against === input.good ? 'the GOOD end' : result.against === input.bad ? 'the BAD end' : 'the last failing step'} ${result.against.slice(0, 8)}:${
+          result.flips.length ? '' : ' none'
+        }`,
         ...result.flips.map((f) => `  ${f.step}/${f.id}: ${f.from} -> ${f.to}`),
       );
     } else {

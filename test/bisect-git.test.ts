@@ -89,6 +89,7 @@ test(
     assert.equal(r.found, c[4]);
     assert.equal(r.subject, 'c4 fail');
     assert.deepEqual(r.flips, [{ id: 'c', step: 'boot', from: 'pass', to: 'fail' }]);
+    assert.equal(r.against, c[0]);
     assert.equal(r.steps[0].role, 'GOOD end');
     assert.equal(userState(user), before);
     assert.ok(!existsSync(`${user}/.git/BISECT_LOG`) && !existsSync(`${user}/.git/worktrees`) && !existsSync(`${user}/.git/refs/bisect`));
@@ -105,7 +106,10 @@ test(
     cloneFor(user, clone);
     const r = await bisectLoop({ src: user, good: c[5], bad: c[0], direction: 'fix' }, clone, fakeStep(clone));
     assert.equal(r.kind, 'found');
-    if (r.kind === 'found') assert.equal(r.found, c[3]);
+    assert.equal(r.kind === 'found' && r.found, c[3]);
+    // a fix: the flips are against the failing side (the last step marked good, c2 or an older one)
+    assert.ok(r.kind === 'found' && [c[0], c[1], c[2]].includes(r.against));
+    assert.deepEqual(r.kind === 'found' && r.flips, [{ id: 'c', step: 'boot', from: 'fail', to: 'pass' }]);
     assert.equal(userState(user), before);
   }),
 );

@@ -30,7 +30,7 @@ export type RunStep = (commit: string, subject: string, role: string) => Promise
 export type BisectResult =
   | { kind: 'good-end-fails'; steps: Judged[] }
   | { kind: 'good-end-unjudged'; steps: Judged[] }
-  | { kind: 'found'; steps: Judged[]; found: string; subject: string; flips: Flip[] }
+  | { kind: 'found'; steps: Judged[]; found: string; subject: string; against: string; flips: Flip[] }
   | { kind: 'only-skipped'; steps: Judged[]; candidates: { commit: string; subject: string }[] };
 
 export function cloneFor(src: string, clone: string): void {
@@ -79,5 +79,14 @@ export async function bisectLoop(range: BisectRange, clone: string, runStep: Run
     judged = await at(found, range.direction === 'regression' ? 'BAD end' : 'GOOD end', false);
     onStep(judged);
   }
-  return { kind: 'found', steps, found, subject: subjectOf(found), flips: flippedChecks(goodEnd.report?.checks ?? [], judged.report?.checks ?? []) };
+  // what flipped: against the GOOD end for a regression; for a fix the GOOD end passes like the
+  // answer, so against the failing side: the last step git was told was `good` (the older end's
+  // verdict), else the BAD end itself, run for it
+  let reference: Judged = goodEnd;
+  if (range.direction === 'fix') {
+    const older = steps.filter((s) => s.mark === 'good').at(-1);
+    reference = older ?? await at(range.bad, 'BAD end', false);
+    if (!older) onStep(reference);
+  }
+  return { kind: 'found', steps, found, subject: subjectOf(found), against: reference.commit, flips: flippedChecks(reference.report?.checks ?? [], judged.report?.checks ?? []) };
 }
