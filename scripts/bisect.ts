@@ -72,9 +72,17 @@ export function bisectInput(env: Record<string, string | undefined>): BisectInpu
 function runLogged(cmd: string, args: string[], env: Record<string, string | undefined>, log: string, signal: AbortSignal, track: (c?: ChildProcess) => void): Promise<number> {
   return new Promise((resolve, reject) => {
     const fd = openSync(log, 'w');
-    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', fd, fd] });
+    // its own process group: an interrupt reaches the whole build (cmake, gcc) or test (make and
+    // the test script, which tears its container down), not only the process started here
+    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', fd, fd], detached: true });
     track(child);
-    const onAbort = () => child.kill('SIGINT');
+    const onAbort = () => {
+      try {
+        process.kill(-child.pid!, 'SIGINT');
+      } catch {
+        // already gone
+      }
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     child.on('error', (e) => {
       closeSync(fd);
@@ -116,7 +124,13 @@ async function runBisect(input: BisectInput): Promise<number> {
   const clone = mkdtempSync(`${tmpdir()}/pv-bisect-`);
   let child: ChildProcess | undefined;
   const interrupt = onInterrupt(async () => {
-    child?.kill('SIGINT');
+    if (child?.pid) {
+      try {
+        process.kill(-child.pid, 'SIGINT');
+      } catch {
+        // already gone
+      }
+    }
     rmSync(clone, { recursive: true, force: true });
   });
   const t0 = Date.now();
