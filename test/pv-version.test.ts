@@ -79,3 +79,28 @@ test('scenarioForVersion: before its since-commit a scenario becomes a known pre
   assert.ok(unknown.scenario.steps[0].checks[1].knownIssue, 'applies as written');
   assert.ok(unknown.notes.some((n) => /Test 8: expected since 99e2fbad: version unknown, judged as written/.test(n)));
 });
+
+test('the report names the version: junit property, the summary line, report.json run field', async () => {
+  const { toJunit } = await import('../lib/report/junit.ts');
+  const { summaryLine } = await import('../lib/report/console.ts');
+  const { summarize } = await import('../lib/report/model.ts');
+  const { pantavisorOf } = await import('../scripts/shared/reporting.ts');
+  const line = versionLine(version('99e2fbad2310', AT_19E.slice(2)));
+  const scenarios = [{ id: '8', title: 't', status: 'passed' as const, durationMs: 1, timings: {}, waits: [], checks: [], pantavisor: line }];
+  const r = {
+    tool: 'pv-ipam-tests' as const,
+    version: '0',
+    mode: 'live' as const,
+    target: { name: 'dev', label: 'dev' },
+    startedAt: 'a',
+    finishedAt: 'b',
+    exitCode: 0,
+    pantavisor: pantavisorOf(scenarios),
+    summary: summarize(scenarios),
+    scenarios,
+  };
+  assert.equal(r.pantavisor, line);
+  assert.ok(toJunit(r).includes(`<property name="pantavisor" value="${line}"/>`));
+  assert.match(summaryLine(r), /; pantavisor 99e2fbad2310 \(/);
+  assert.equal(pantavisorOf([{ ...scenarios[0], pantavisor: undefined }]), undefined);
+});
