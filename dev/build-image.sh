@@ -145,7 +145,9 @@ PV_DESCRIBE=$(jq -r .describe <<<"$VERSION_JSON")
 PV_DATE=$(jq -r .date <<<"$VERSION_JSON")
 # the image's key: the sources' and the version's (a new tag on the same commit is a new image, not a new build)
 IMAGE_KEY=$(printf '%s\n' "$KEY" "$VERSION_JSON" | sha256sum | cut -c1-16)
-DESCRIPTION="pantavisor-appengine-dev (pantavisor $PV_SHORT${PV_DESCRIBE:+, $PV_DESCRIBE}${PV_DATE:+ of ${PV_DATE:0:10}}, built from source with Debian LXC, not the Yocto image)"
+# (a tarball's describe is its commit: not said twice)
+case "$PV_COMMIT" in "$PV_DESCRIBE"*) SHOWN_DESCRIBE="" ;; *) SHOWN_DESCRIBE=$PV_DESCRIBE ;; esac
+DESCRIPTION="pantavisor-appengine-dev (pantavisor $PV_SHORT${SHOWN_DESCRIBE:+, $SHOWN_DESCRIBE}${PV_DATE:+ of ${PV_DATE:0:10}}, built from source with Debian LXC, not the Yocto image)"
 say "pantavisor $PV_COMMIT from $SRC_PV"
 say "sources key $KEY (dependencies $DEPS_KEY)"
 

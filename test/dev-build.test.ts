@@ -208,3 +208,64 @@ test('a pantavisor tree without the appengine is one line naming what is missing
     assert.equal(r.stderr.trim(), `dev/build-image.sh: this pantavisor has no appengine to build (no appengine/pv-appengine.in; it came with 932c6c8, release 025): '${pv}'`);
     assert.equal(spawnSync('test', ['-e', `${dir}/cache`]).status, 1, 'nothing was built');
   }));
+
+// ---- which pantavisor the image holds (dev/version-info.sh) and what an older tree is given (dev/compat-env.sh)
+test('version-info: a checkout gives its commit, describe, date, subject, the tags it contains and its 12-hex history', () =>
+  withDir((dir) => {
+    const repo = checkout(dir);
+    sh(
+      repo,
+      `git tag 028 && echo c >c.c && ${GIT} add c.c && ${GIT} commit -qm 'feat: second' && git tag 029 && git checkout -q -b later && echo d >d.c && ${GIT} add d.c && ${GIT} commit -qm third && git tag 030 && git checkout -q 029`,
+    );
+    const r = bash('dev/version-info.sh', [repo]);
+    assert.equal(r.status, 0, r.stderr);
+    const v = JSON.parse(r.stdout);
+    assert.equal(v.commit, sh(repo, 'git rev-parse HEAD').trim());
+    assert.equal(v.describe, '029');
+    assert.equal(v.subject, 'feat: second');
+    assert.equal(v.source, 'git');
+    assert.match(v.date, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
+    assert.deepEqual(v.tags, ['028', '029'], 'only the tags HEAD contains');
+    assert.deepEqual(v.history, sh(repo, 'git rev-list HEAD').trim().split('\n').map((c) => c.slice(0, 12)));
+    sh(repo, 'echo x >>a.c');
+    assert.equal(JSON.parse(bash('dev/version-info.sh', [repo]).stdout).describe, '029-dirty');
+  }));
+
+test('version-info: a git-archive tarball gives its commit and date, history [commit], no tags', () =>
+  withDir((dir) => {
+    const repo = checkout(dir);
+    sh(repo, `git archive --format=tar.gz --prefix=pantavisor/ -o ${dir}/pv.tar.gz HEAD`);
+    const v = JSON.parse(bash('dev/version-info.sh', [`${dir}/pv.tar.gz`]).stdout);
+    const commit = sh(repo, 'git rev-parse HEAD').trim();
+    assert.deepEqual([v.commit, v.describe, v.source, v.tags, v.history], [commit, commit.slice(0, 12), 'tarball', [], [commit.slice(0, 12)]]);
+    assert.equal(new Date(v.date).getTime(), Number(sh(repo, 'git log -1 --format=%ct').trim()) * 1000);
+  }));
+
+test('compat-env: the pvtest settings the installed config lacks and the installed pantavisor knows, nothing else', () =>
+  withDir((dir) => {
+    mkdirSync(`${dir}/etc`);
+    mkdirSync(`${dir}/usr/bin`, { recursive: true });
+    // a 029-like tree: its config sets none of them; its binary knows all but PV_DEBUG_SSH
+    writeFileSync(`${dir}/etc/pantavisor-appengine.config`, 'PV_SYSTEM_INIT_MODE=appengine\nPV_WDT_ENABLED=0\n');
+    writeFileSync(`${dir}/usr/bin/pantavisor`, '\0PV_CONTROL_REMOTE\0PV_LOG_CAPTURE_DMESG\0PV_UPDATER_GOALS_TIMEOUT\0PV_UPDATER_COMMIT_DELAY\0PV_SECUREBOOT_MODE\0PV_WDT_MODE\0PV_LOG_DIR_MAXSIZE\0');
+    let r = bash('dev/compat-env.sh', [dir]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n'), [
+      'PV_CONTROL_REMOTE=0',
+      'PV_LOG_CAPTURE_DMESG=0',
+      'PV_UPDATER_GOALS_TIMEOUT=10',
+      'PV_UPDATER_COMMIT_DELAY=5',
+      'PV_SECUREBOOT_MODE=disabled',
+      'PV_WDT_MODE=disabled',
+      'PV_LOG_DIR_MAXSIZE=2147483647',
+    ]);
+    // a 303584a7-like config sets them itself: nothing is given
+    writeFileSync(
+      `${dir}/etc/pantavisor-appengine.config`,
+      'PV_WDT_MODE=disabled\nPV_LOG_CAPTURE_DMESG=0\nPV_SECUREBOOT_MODE=disabled\nPV_DEBUG_SSH=1\nPV_CONTROL_REMOTE=0\nPV_UPDATER_GOALS_TIMEOUT=10\nPV_UPDATER_COMMIT_DELAY=5\nPV_LOG_DIR_MAXSIZE=2147483647\n',
+    );
+    r = bash('dev/compat-env.sh', [dir]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.equal(bash('dev/compat-env.sh', [`${dir}/nothing`]).status, 2);
+  }));
