@@ -25,7 +25,7 @@ VARS := TARGET TARGET_LABEL IMAGE CONTAINER VOLUME PVTXD ARTIFACTS IMAGE_TAR KAS
 	DOCKER_RUN_OPTS EXTERNAL_HOST BOOT_TIMEOUT STEP_TIMEOUT SETTLE_TIMEOUT SETTLE_STABLE POLL_INTERVAL \
 	CMD_TIMEOUT PING_WAIT REPORT_DIR WORK_DIR KEEP DRY_RUN LABEL SNAPSHOT CAPTURE_DIR CMD LOG FOLLOW \
 	SCENARIOS LAB_FAULTS LAB_VARIANTS ONLY JOBS STRICT REQUIRE VERBOSE REPORT PROGRESS BENCH_ONLY BENCH_JOBS \
-	PV_SOURCES PANTAVISOR_SRC DEV_CACHE DEV_IMAGE DEV_APT \
+	PV_SOURCES PANTAVISOR_SRC DEV_CACHE DEV_IMAGE DEV_APT GOOD BAD \
 	REPORTS OUT FORCE
 # A value given on the command line is kept as typed (OUT='$$(shell ...)' is a file name, not
 # make's $$(shell)): it becomes a simple variable holding its own unexpanded text.
@@ -126,9 +126,11 @@ lab:
 	bash lab/build.sh
 # the DEV APPENGINE: real Pantavisor built from PANTAVISOR_SRC (a checkout; default the tarball in
 # PV_SOURCES) against Debian's LXC, without Yocto: image pantavisor-appengine-dev:<commit> and :latest
-.PHONY: appengine-dev exports-dev
+.PHONY: appengine-dev exports-dev bisect
 appengine-dev:
 	@bash dev/build-image.sh
+bisect:               # make bisect PANTAVISOR_SRC=DIR GOOD=<rev> BAD=<rev> ONLY=<test> PV_SOURCES=DIR (git bisect with the dev build; README "Bisect a verdict")
+	@$(RUN) scripts/bisect.ts
 exports-dev:          # the 12 example pvrexports for the dev appengine, real squashfs roots (PV_SOURCES=DIR; dev/build-exports.sh)
 	bash dev/build-exports.sh
 lab-if-stale:

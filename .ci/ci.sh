@@ -37,6 +37,7 @@ STAGES=(
   "deno-alone|bash .ci/deno-alone"
   "real|bash .ci/real"
   "real-029|bash .ci/real-029"
+  "bisect-ipam|bash .ci/bisect-ipam"
   "leak-check|bash .ci/leak-check --since \"\$LEAK_RECORD\""
 )
 

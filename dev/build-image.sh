@@ -11,6 +11,9 @@
 #   DEV_CACHE=DIR        build cache (default dev/out/cache), keyed by the sha256 of the sources
 #   DEV_IMAGE=NAME       image repository (default pantavisor-appengine-dev)
 #   DEV_APT=0            do not apt-get install missing build packages (fail naming them instead)
+#   DEV_CCACHE=0         do not compile pantavisor through ccache (used when the host has it)
+#   DEV_TAG_LATEST=0     only the <commit> tag: no :latest, dev/out/preset.env left as it is
+#                        (`make bisect` builds many commits and must not change what TARGET=dev runs)
 # A second run with the same sources finds the image (label pv-ipam-tests.dev.key) and only tags it.
 # Exit 2: bad usage (a path that is not what it should be); 3: the environment lacks something.
 set -euo pipefail
@@ -149,6 +152,11 @@ say "pantavisor $PV_COMMIT from $SRC_PV"
 say "sources key $KEY (dependencies $DEPS_KEY)"
 
 tag_latest() {
+	if [ "${DEV_TAG_LATEST:-1}" = 0 ]; then
+		say "$TAG (DEV_TAG_LATEST=0: :latest and dev/out/preset.env unchanged): $DESCRIPTION"
+		say "done in $(($(date +%s) - T0)) s"
+		return 0
+	fi
 	run docker tag "$TAG" "$IMAGE_REPO:latest"
 	# TARGET=dev runs the image this build made, and every report names its pantavisor commit
 	# (dev/out/preset.env overrides dev/preset.env; the environment still wins over both)
@@ -220,13 +228,21 @@ if [ ! -f "$PVB/.done" ]; then
 	mkdir -p "$PVB"
 	unpack "$SRC_PV" "$PVB/src"
 	run bash "$DEV_DIR/adapt-pv-lxc.sh" "$PVB/src/plugins/pv_lxc.c"
+	# ccache when the host has it (DEV_CCACHE=0: never): builds of neighbouring commits, as `make
+	# bisect` makes, recompile only the files that changed; paths under $PVB hashed relative
+	LAUNCHER=()
+	if [ "${DEV_CCACHE:-1}" != 0 ] && command -v ccache >/dev/null; then
+		export CCACHE_DIR=$CACHE/ccache CCACHE_BASEDIR=$PVB CCACHE_NOHASHDIR=1
+		LAUNCHER=(-DCMAKE_C_COMPILER_LAUNCHER=ccache)
+		say "ccache in ${CCACHE_DIR#"$REPO"/}"
+	fi
 	CFLAGS_PV="-I$PREFIX/include -Wno-unused-result -ldl -Wno-error=implicit-function-declaration -Wno-error=deprecated-declarations"
 	run_logged "$PVB/configure.log" cmake -S "$PVB/src" -B "$PVB/build" \
 		-DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_INSTALL_SYSCONFDIR=/etc \
 		-DCMAKE_INSTALL_LOCALSTATEDIR=/var -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_PREFIX_PATH="$PREFIX" \
 		-DCMAKE_C_FLAGS="$CFLAGS_PV" -DCMAKE_EXE_LINKER_FLAGS="-L$PREFIX/lib" -DCMAKE_SHARED_LINKER_FLAGS="-L$PREFIX/lib" \
 		-DPANTAVISOR_APPENGINE=ON -DPANTAVISOR_PVTX=ON -DPANTAVISOR_RUNTIME=ON -DPANTAVISOR_PVTEST=OFF \
-		-DPANTAVISOR_E2FSGROW_ENABLE=OFF -DPANTAVISOR_XCONNECT=OFF
+		-DPANTAVISOR_E2FSGROW_ENABLE=OFF -DPANTAVISOR_XCONNECT=OFF "${LAUNCHER[@]}"
 	run_logged "$PVB/build.log" cmake --build "$PVB/build" --parallel "$(nproc)"
 	run_logged "$PVB/install.log" make -C "$PVB/build" install DESTDIR="$PVB/install"
 	rm -rf "$PVB/src"

@@ -10,6 +10,7 @@ import { parsePing, type PingSummary } from './parse/ping.ts';
 import { parsePvLog, type PvLog } from './parse/pv-log.ts';
 import { iptablesProblem, type IptablesRule, parseIptablesS } from './parse/iptables.ts';
 import { quoteOutput } from './parse/lines.ts';
+import type { PvVersion } from './pv-version.ts';
 import { parseProgress, type UpdateProgress } from './parse/pv-progress.ts';
 import { isJsonObject, parseJsonBounded } from './parse/json-bounded.ts';
 import type { CapabilityProbe } from './capabilities.ts';
@@ -145,6 +146,8 @@ export interface BundleMeta {
   steps: string[];
   /** what the capability probes found (command probes cannot be re-run offline) */
   capabilities?: Record<string, CapabilityProbe>;
+  /** the image's pantavisor-version.json as read at boot (lib/pv-version.ts): offline, known issues are judged for it again */
+  pantavisorVersion?: PvVersion;
 }
 
 export interface PoolDef {

@@ -54,6 +54,8 @@ if (isMain(import.meta.url)) {
     say(`  TARGET=lab       run any target against the lab instead of a real appengine`);
     say(`  make appengine-dev   real Pantavisor from your checkout, no Yocto: PANTAVISOR_SRC=DIR PV_SOURCES=DIR`);
     say(`                   (image pantavisor-appengine-dev:<commit>; dev/README.md)`);
+    say(`  make bisect          the commit that changed a test's verdict: PANTAVISOR_SRC=DIR GOOD=<rev> BAD=<rev> ONLY=<test>`);
+    say(`                   (git bisect on a private clone, each step built and tested on the dev appengine; README "Bisect a verdict")`);
     say(`  make exports-dev the 12 example pvrexports for it (PV_SOURCES=DIR)`);
     say(`  TARGET=dev       run any target against the dev appengine and its exports`);
     say();

@@ -14,7 +14,7 @@ import type { ScenarioReport } from '../lib/report/model.ts';
 import type { Config } from '../lib/config.ts';
 import { lstatSync } from 'node:fs';
 import { EXIT, UsageError } from '../lib/errors.ts';
-import { config, isMain, loadPlan, main, stamp, testArg, uptime } from './shared/common.ts';
+import { colors, config, isMain, loadPlan, main, say, stamp, testArg, uptime } from './shared/common.ts';
 import { requireDocker, requireRunning } from './shared/docker.ts';
 import { readBundle, writeLiveBundle } from './shared/bundle-files.ts';
 import { finishRun, printChecks, printHeader, printScenarioEnd, runReport } from './shared/reporting.ts';
@@ -23,6 +23,9 @@ import { logCapabilities, logProbe } from '../lib/capabilities.ts';
 import { judge } from '../lib/verdict.ts';
 import type { CapabilityProbe } from '../lib/capabilities.ts';
 import { type Booted, probeCommands } from './shared/boot.ts';
+import { didNotBootQuote } from '../lib/did-not-boot.ts';
+import { versionLine } from '../lib/pv-version.ts';
+import { scenarioForVersion } from '../lib/version-gate.ts';
 
 /** Adds to each FAIL/XFAIL result what to look at: a command (live) or the bundle's files (offline). */
 function withEvidence(results: CheckResult[], steps: Step[], see: (check: Check, step: string) => string | undefined): CheckResult[] {
@@ -73,7 +76,8 @@ export function verifyBundle(cfg: Config, plan: PlanFile, scenario: Scenario, di
   if (boot) { for (const id of logCapabilities(plan, scenario)) probes[id] = logProbe(plan.capabilities![id], boot); }
   const skippedAt = logCapabilities(plan, scenario).some((id) => !probes[id]?.present);
   const checks = evaluateScenario(scenario, skippedAt ? steps.slice(0, 1) : steps, states, plan);
-  const j = judge(plan, scenario, checks, probes, cfg.require);
+  const versioned = scenarioForVersion(scenario, meta?.pantavisorVersion);
+  const j = judge(plan, versioned.scenario, checks, probes, cfg.require);
   const inBundle = (check: Check, step: string) => {
     const d = scenario.steps.length > 1 ? `${dir}/${step}` : dir;
     const files = filesOfCheck(check);
@@ -84,8 +88,10 @@ export function verifyBundle(cfg: Config, plan: PlanFile, scenario: Scenario, di
     title: scenario.title,
     status: j.status,
     ...(j.error ? { error: j.error } : {}),
-    knownIssue: scenario.knownIssue,
+    knownIssue: versioned.scenario.knownIssue,
     skip: j.skip,
+    pantavisor: versionLine(meta?.pantavisorVersion),
+    ...(versioned.notes.length ? { versionNotes: versioned.notes } : {}),
     capabilities: probes,
     durationMs: Date.now() - started,
     bundle: dir,
@@ -109,19 +115,25 @@ export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario
     : await runSteps(cfg, plan, scenario, { evaluate: true, signal, probes });
   const bundle = `${runDir}/test-${scenario.id}`;
   const results = run.results.map((r) => ({ ...r, actual: explainMissing(r.actual, run.rc[r.step] ?? {}, cfg.cmdTimeoutSecs) }));
-  const j = judge(plan, scenario, results, run.probes, cfg.require);
+  const versioned = scenarioForVersion(scenario, boot?.version);
+  for (const n of versioned.notes) say(colors.dim(`  version: ${n}`));
+  const j = judge(plan, versioned.scenario, results, run.probes, cfg.require);
   j.checks = withEvidence(j.checks, run.steps, liveEvidence(cfg, scenario));
   printChecks(j.checks, cfg.strict);
+  if (run.didNotBoot) { for (const line of didNotBootQuote(run.didNotBoot)) say(line); }
   run.clock.verdict = uptime();
   // the bundle of what was judged, written while the container still runs (its log streams from it)
-  await writeLiveBundle(bundle, scenario, run.files, bundleMeta(cfg, scenario, run.probes), run.logBytes, run.saveLog);
+  await writeLiveBundle(bundle, scenario, run.files, { ...bundleMeta(cfg, scenario, run.probes), ...(boot?.version ? { pantavisorVersion: boot.version } : {}) }, run.logBytes, run.saveLog);
   return {
     id: scenario.id,
     title: scenario.title,
     status: run.error ? 'error' : j.status,
     ...(run.error ?? j.error ? { error: run.error ?? j.error } : {}),
-    knownIssue: scenario.knownIssue,
+    knownIssue: versioned.scenario.knownIssue,
     skip: j.skip,
+    ...(run.didNotBoot ? { didNotBoot: run.didNotBoot } : {}),
+    ...(boot ? { pantavisor: versionLine(boot.version) } : {}),
+    ...(versioned.notes.length ? { versionNotes: versioned.notes } : {}),
     capabilities: run.probes,
     durationMs: Date.now() - started,
     bundle,

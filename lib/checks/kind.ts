@@ -25,6 +25,10 @@ export interface KnownIssue {
   failure?: object;
   /** on a scenario: the failure of each check it names, by check id */
   failures?: Record<string, object>;
+  /** the commit or tag that brought it (lib/pv-version.ts): a version without it does not have the issue */
+  since?: string;
+  /** the commit or tag that fixed it: a version with it does not have the issue */
+  fixedIn?: string;
 }
 
 /**

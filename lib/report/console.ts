@@ -73,7 +73,9 @@ export function summaryLine(r: RunReport): string {
   ].filter(Boolean);
   // the first line starts with "N passed, N failed" so that CI log readers recognise it
   return `${s.checks - s.checksFailed - s.checksXfail - s.checksXpass - errors - unjudged} passed, ${s.checksFailed} failed${extra.length ? `, ${extra.join(', ')}` : ''}\n` +
-    `${s.passed}/${s.scenarios} tests passed${tests.length ? `, ${tests.join(', ')}` : ''} (${r.mode}; target: ${t(r.target.label)}${r.strict ? '; STRICT=1' : ''})`;
+    `${s.passed}/${s.scenarios} tests passed${tests.length ? `, ${tests.join(', ')}` : ''} (${r.mode}; target: ${t(r.target.label)}${r.pantavisor ? `; pantavisor ${t(r.pantavisor)}` : ''}${
+      r.strict ? '; STRICT=1' : ''
+    })`;
 }
 
 /** The line that opens a scenario: its id and title, how it runs and on what. */

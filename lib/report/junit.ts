@@ -69,8 +69,8 @@ export function toJunit(r: RunReport): string {
     );
     out.push(
       `    <properties><property name="target" value="${xml(r.target.name)}"/><property name="target.label" value="${xml(r.target.label)}"/><property name="mode" value="${r.mode}"/>${
-        s.knownIssue ? `<property name="knownIssue" value="${xml(issueText(s.knownIssue))}"/>` : ''
-      }</properties>`,
+        s.pantavisor ? `<property name="pantavisor" value="${xml(s.pantavisor)}"/>` : ''
+      }${s.knownIssue ? `<property name="knownIssue" value="${xml(issueText(s.knownIssue))}"/>` : ''}</properties>`,
     );
     if (runError(s)) {
       out.push(`    <testcase classname="test-${xml(s.id)}" name="run"><error message="${xml(s.error ?? 'error')}"/></testcase>`);

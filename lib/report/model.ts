@@ -5,6 +5,7 @@
 import type { CheckResult } from '../evaluate.ts';
 import type { CapabilityProbe } from '../capabilities.ts';
 import type { KnownIssue } from '../scenarios.ts';
+import type { DidNotBoot } from '../did-not-boot.ts';
 import { failsRun, type ScenarioStatus } from '../verdict.ts';
 
 export interface ScenarioReport {
@@ -19,6 +20,12 @@ export interface ScenarioReport {
   error?: string;
   /** the scenario's own known issue, if it has one */
   knownIssue?: KnownIssue;
+  /** the Pantavisor version it ran on (lib/pv-version.ts versionLine; "version unknown ..." without the image's version file) */
+  pantavisor?: string;
+  /** what the version decided about known issues and since-gated expectations, or could not */
+  versionNotes?: string[];
+  /** the boot never became ready: status error, no check judged, the logs' last lines quoted (lib/did-not-boot.ts) */
+  didNotBoot?: DidNotBoot;
   /** why the scenario was skipped, with the results quoted as evidence */
   skip?: { capability: string; reason: string; evidence: CheckResult[] };
   /** what each capability probe found (also kept in the bundle's meta.json) */
@@ -47,6 +54,8 @@ export interface RunReport {
   startedAt: string;
   finishedAt: string;
   exitCode: number;
+  /** the Pantavisor version(s) the scenarios ran on (their distinct \`pantavisor\` lines) */
+  pantavisor?: string;
   /** STRICT=1: XFAIL and XPASS count as failures */
   strict?: boolean;
   /** REQUIRE=...: capabilities whose absence fails instead of skipping */

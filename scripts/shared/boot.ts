@@ -17,6 +17,15 @@ import { execInContainer, timed } from './docker.ts';
 import { missingTools, missingToolsLine, preflightScript, scenarioTools } from '../../lib/preflight.ts';
 import { stage } from '../stage.ts';
 import { createContainer, startAppengine } from '../up.ts';
+import { parseVersion, type PvVersion, VERSION_FILE, versionLine } from '../../lib/pv-version.ts';
+
+/** The Pantavisor version the image says it carries (one cat; absent on a Yocto image or the lab: unknown). */
+export async function readVersion(cfg: Config): Promise<PvVersion | undefined> {
+  const r = await execInContainer(cfg, `cat ${VERSION_FILE} 2>/dev/null; true`, cfg.cmdTimeoutSecs + 30);
+  const v = parseVersion(r.stdout);
+  say(colors.dim(`  pantavisor: ${versionLine(v)}`));
+  return v;
+}
 
 export type Action = NonNullable<ScenarioReport['actions']>[number];
 
@@ -25,6 +34,8 @@ export interface Booted {
   actions: Action[];
   /** false when a required capability was found absent before the boot (nothing started) */
   started: boolean;
+  /** the image's /usr/share/pv-ipam-tests/pantavisor-version.json (undefined: version unknown) */
+  version?: PvVersion;
   /** host uptime (s) when pv-appengine was started */
   appengineStart?: number;
   /** host uptime (s) around the plan's docker commands (volume create, run, before-boot, probes) */
@@ -76,14 +87,15 @@ export async function bootScenario(cfg: Config, plan: PlanFile, scenario: Scenar
   const dockerStart = uptime();
   await createContainer(cfg, runId);
   stop();
+  const version = await readVersion(cfg);
   const actions: Action[] = [];
   await runBeforeBoot(cfg, scenario, actions);
   const probes = await probeCommands(cfg, plan, scenario);
   stop();
-  if (Object.values(probes).some((p) => !p.present)) return { probes, actions, started: false, dockerStart, dockerEnd: uptime() };
+  if (Object.values(probes).some((p) => !p.present)) return { probes, actions, started: false, version, dockerStart, dockerEnd: uptime() };
   await preflightTools(cfg, scenario);
   stop();
   await startAppengine(cfg);
   const appengineStart = uptime();
-  return { probes, actions, started: true, appengineStart, dockerStart, dockerEnd: appengineStart };
+  return { probes, actions, started: true, version, appengineStart, dockerStart, dockerEnd: appengineStart };
 }

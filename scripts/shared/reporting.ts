@@ -34,6 +34,12 @@ export function printScenarioEnd(s: ScenarioReport): void {
   for (const line of scenarioEndLines(s, colors)) say(line);
 }
 
+/** The distinct Pantavisor versions the scenarios name, in one line (undefined when none names one). */
+export function pantavisorOf(scenarios: ScenarioReport[]): string | undefined {
+  const seen = [...new Set(scenarios.map((s) => s.pantavisor).filter((p): p is string => !!p))];
+  return seen.length ? seen.join('; ') : undefined;
+}
+
 export function runReport(cfg: Config, mode: RunReport['mode'], startedAt: Date, scenarios: ScenarioReport[], errorCodes: number[], snapshot?: string): RunReport {
   return {
     tool: 'pv-ipam-tests',
@@ -46,6 +52,7 @@ export function runReport(cfg: Config, mode: RunReport['mode'], startedAt: Date,
     exitCode: exitCodeOf(scenarios, errorCodes, cfg.strict),
     strict: cfg.strict,
     require: [...cfg.require],
+    ...(pantavisorOf(scenarios) ? { pantavisor: pantavisorOf(scenarios) } : {}),
     summary: summarize(scenarios),
     scenarios,
   };

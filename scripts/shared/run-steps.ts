@@ -27,6 +27,7 @@ import { actionOutcome } from '../../lib/step-outcome.ts';
 import { commandLine, hostLine, type UpdateCommand, updateCommands } from '../../lib/update-step.ts';
 import { exportFile } from '../stage.ts';
 import { actionFailed } from '../../lib/verdict.ts';
+import { type DidNotBoot, didNotBootLine, parseTails, tailsScript } from '../../lib/did-not-boot.ts';
 
 /** polls in a row on which a wait's evidence could not be read before the wait gives up */
 const UNREADABLE_POLLS = 3;
@@ -52,6 +53,8 @@ export interface LiveRun {
   actions: { step: string; command: string; exitCode: number; output: string }[];
   /** set when a step's action failed (lib/step-outcome.ts): the run is an ERROR, that step's checks and the later ones are unjudged */
   error?: string;
+  /** set when the boot step never became ready: the run is one ERROR, no check is judged (lib/did-not-boot.ts) */
+  didNotBoot?: DidNotBoot;
 }
 
 /** One command of an update step, echoed as a user types it; `pvtx add -` reads the export from the host. */
@@ -177,6 +180,18 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
     const waited = `${(w.elapsedMs / 1000).toFixed(1)} s, ${w.attempts} polls`;
     if (w.ok) say(colors.dim(`  ${step.id}: ready (${step.waitFor.map((c) => c.id).join(', ')}) after ${waited}`));
     else say(colors.yellow(terminalSafe(`  ${step.id}: not ready after ${waited}; last seen: ${lastSeen}`)));
+    if (i === 0 && !w.ok && opts.evaluate) {
+      // the target never became ready: one verdict (ERROR "did not boot"), the tails quoted, no check judged
+      const t = await execInContainer(cfg, tailsScript(cfg.appengineOut, cfg.logFile), cfg.cmdTimeoutSecs + 30);
+      run.didNotBoot = { waitedMs: w.elapsedMs, lastSeen, ...parseTails(t.stdout) };
+      run.error = didNotBootLine(run.didNotBoot);
+      run.states[step.id] = w.value.st;
+      run.files[step.id] = w.value.files;
+      run.rc[step.id] = lastRc;
+      run.logBytes[step.id] = lastLog?.present ? lastLog.judgedBytes : undefined;
+      run.saveLog = (path, bytes) => liveLog.saveTo(path, bytes);
+      return run;
+    }
 
     let final: { files: Record<string, string>; st: StepState; res: CheckResult[] };
     const round = async () => {
