@@ -59,7 +59,10 @@ export function withStatus(results: CheckResult[], scenario: Scenario, issueOf: 
     if (r.status === 'unjudged') return r;
     const own = issueOf(r.id);
     const scenarioIssue = scenario.knownIssue?.checks?.includes(r.id) ? scenario.knownIssue : undefined;
-    const match = !r.pass && !r.error && (own || scenarioIssue) ? failureMatch({ ...r, observed: _observed }, describedFailure(r.id, own, scenarioIssue)) : true;
+    // a version gate (lib/version-gate.ts) excuses any failure of its checks: on a version older
+    // than its ref, the expectation does not exist; every other known issue must match its failure
+    const gate = !own && scenarioIssue?.beforeSince !== undefined;
+    const match = !r.pass && !r.error && !gate && (own || scenarioIssue) ? failureMatch({ ...r, observed: _observed }, describedFailure(r.id, own, scenarioIssue)) : true;
     const status = r.error ? 'error' : checkStatus(r.pass, own, scenarioIssue, match === true);
     const knownIssue = status === 'xfail' || status === 'xpass' ? own ?? scenarioIssue : undefined;
     return { ...r, status, ...(match !== true ? { actual: `${r.actual}; ${match}` } : {}), ...(knownIssue ? { knownIssue } : {}) };

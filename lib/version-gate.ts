@@ -62,6 +62,7 @@ export function scenarioForVersion(scenario: Scenario, v: PvVersion | undefined)
         summary: `not in this version: expected only since ${scenario.since.ref} (${scenario.since.why}); ${shortOf(v)} predates it, so a failure is the known behaviour before it`,
         seenIn: `the history of pantavisor (${scenario.since.ref})`,
         checks: scenario.since.checks ?? steps.flatMap((s) => s.checks.map((x) => x.id)),
+        beforeSince: scenario.since.ref,
       };
       notes.push(
         `Test ${scenario.id}: expected only since ${scenario.since.ref}, which ${shortOf(v)} does not contain: the failures of ${
