@@ -39,6 +39,7 @@ need sha256sum coreutils
 need tar tar
 need gzip gzip
 need ldd libc-bin
+[ -f "$REPO/lab/pvrexport.jq" ] || die "$REPO/lab/pvrexport.jq is missing (the export json this build shares with the lab's)"
 [ -n "$BUSYBOX" ] && [ -x "$BUSYBOX" ] || die "no busybox: BUSYBOX='$BUSYBOX' is not an executable (apt-get install -y busybox-static, or set BUSYBOX=FILE)"
 BUSYBOX=$(readlink -f "$BUSYBOX")
 applets=$("$BUSYBOX" --list)
@@ -206,7 +207,7 @@ run mkdir -p "$DEPLOY_DIR"
 for d in "${DEVICES[@]}"; do
 	w=$WORK/pv-example-$d
 	mkdir -p "$w"
-	jq -cS '{"#spec": "pantavisor-service-system@1", "device.json": .}' "$EXAMPLES/files/$d.json" >"$w/json"
+	jq -cS -L "$REPO/lab" 'include "pvrexport"; device_export' "$EXAMPLES/files/$d.json" >"$w/json"
 	pack "$w" "$DEPLOY_DIR/pv-example-$d.pvrexport.tgz"
 done
 

@@ -165,7 +165,7 @@ pack() {
 for d in "${DEVICES[@]}"; do
 	w=$WORK/pv-example-$d
 	mkdir -p "$w"
-	jq -S '{"#spec": "pantavisor-service-system@1", "device.json": .}' "$EXAMPLES/$d.json" >"$w/json"
+	jq -S -L "$LAB_DIR" 'include "pvrexport"; device_export' "$EXAMPLES/$d.json" >"$w/json"
 	pack "$w" "$DEPLOY/pv-example-$d.pvrexport.tgz"
 done
 

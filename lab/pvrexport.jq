@@ -1,7 +1,11 @@
-# The json of an example container's pvrexport, as pvr's builtin-lxc-docker template renders it
-# from the example's args.json. One file for both export builders: lab/build.sh (owner) and
-# dev/build-exports.sh read it with `jq -L <lab dir> 'include "pvrexport"; ...'`; each passes what
-# its pvr writes besides ($extra). Both print with -S, so the key order here does not matter.
+# The json of the example pvrexports: a device's, and a container's as pvr's builtin-lxc-docker
+# template renders it from the example's args.json. One file for both export builders:
+# lab/build.sh (owner) and dev/build-exports.sh read it with `jq -L <lab dir> 'include
+# "pvrexport"; ...'`; each passes what its pvr writes besides ($extra). Both print with -S, so
+# the key order here does not matter.
+
+# a device export's json, from the device.json it holds (the input)
+def device_export: {"#spec": "pantavisor-service-system@1", "device.json": .};
 
 # <PN>/run.json: the template's fields, the builder's $extra, then PV_RESTART_POLICY and the
 # PV_NETWORK_* patch of meta-pantavisor's pvr
