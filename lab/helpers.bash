@@ -51,7 +51,8 @@ need_lab() { # NAME-OF-THE-CALLER
 # boot EXPORTS [FAULTS] [VARIANTS]: a fresh container with these exports (names in lab/out/deploy,
 # derived names, or files) and pv-appengine started in it. From the environment: MODE=pipe (the
 # plan's bare '&'; default: output to /tmp/pv-appengine.out), PRE (a command run in the container
-# before pv-appengine, e.g. hiding nft), NOLOOP=1 (no /dev/loop-control), STOP_DELAY (LAB_STOP_DELAY).
+# before pv-appengine, e.g. hiding nft), NOLOOP=1 (no /dev/loop-control), STOP_DELAY and
+# FIRST_BOOT_DELAY (LAB_STOP_DELAY, LAB_FIRST_BOOT_DELAY for this boot).
 boot() {
 	local e loopopts=(--device /dev/loop-control --device-cgroup-rule 'b 7:* rmw')
 	[ "${NOLOOP:-0}" = 1 ] && loopopts=()
@@ -62,7 +63,8 @@ boot() {
 	docker volume create --label pv-ipam-tests=1 "$V" >/dev/null
 	docker run --name "$C" -d --label pv-ipam-tests=1 --network none --cap-add NET_ADMIN --cap-add SYS_ADMIN \
 		--cap-add NET_RAW "${loopopts[@]}" -e LAB_FAULTS="${2:-}" -e LAB_VARIANTS="${3:-}" \
-		-e LAB_FIRST_BOOT_DELAY -e LAB_RESTART_DELAY -e LAB_STOP_DELAY="${STOP_DELAY:-$LAB_STOP_DELAY}" \
+		-e LAB_FIRST_BOOT_DELAY="${FIRST_BOOT_DELAY:-$LAB_FIRST_BOOT_DELAY}" -e LAB_RESTART_DELAY \
+		-e LAB_STOP_DELAY="${STOP_DELAY:-$LAB_STOP_DELAY}" \
 		-v "$WORK/pvtx.d:/usr/lib/pantavisor/pvtx.d" -v "$V:$S" \
 		--entrypoint /bin/sh "$IMAGE" -c "sleep infinity" >/dev/null || return 1
 	[ -n "${PRE:-}" ] && docker exec "$C" sh -c "$PRE"
