@@ -39,6 +39,7 @@ need sha256sum coreutils
 need tar tar
 need gzip gzip
 need ldd libc-bin
+[ -f "$REPO/lab/pvrexport.jq" ] || die "$REPO/lab/pvrexport.jq is missing (the export json this build shares with the lab's)"
 [ -n "$BUSYBOX" ] && [ -x "$BUSYBOX" ] || die "no busybox: BUSYBOX='$BUSYBOX' is not an executable (apt-get install -y busybox-static, or set BUSYBOX=FILE)"
 BUSYBOX=$(readlink -f "$BUSYBOX")
 applets=$("$BUSYBOX" --list)
@@ -206,7 +207,7 @@ run mkdir -p "$DEPLOY_DIR"
 for d in "${DEVICES[@]}"; do
 	w=$WORK/pv-example-$d
 	mkdir -p "$w"
-	jq -cS '{"#spec": "pantavisor-service-system@1", "device.json": .}' "$EXAMPLES/files/$d.json" >"$w/json"
+	jq -cS -L "$REPO/lab" 'include "pvrexport"; device_export' "$EXAMPLES/files/$d.json" >"$w/json"
 	pack "$w" "$DEPLOY_DIR/pv-example-$d.pvrexport.tgz"
 done
 
@@ -222,43 +223,18 @@ for pn in "${CONTAINERS[@]}"; do
 	make_root "$script" "$entry"
 	root_sha=$(add_object "$w" "$ROOT_FILE")
 	# run.json as the template renders it (+ the PV_NETWORK_* patch of meta-pantavisor's pvr),
-	# src.json as pvr writes it plus the class's pv_build_origin; pvr exports keys sorted, compact
-	jq -cS -n --arg pn "$pn" --slurpfile args "$args" --arg entry "$entry" --arg conf "$conf_sha" --arg root "$root_sha" '
+	# src.json as pvr writes it plus the class's pv_build_origin (both from lab/pvrexport.jq, shared
+	# with the lab's build); pvr exports keys sorted, compact
+	jq -cS -n -L "$REPO/lab" --arg pn "$pn" --slurpfile args "$args" --arg entry "$entry" --arg conf "$conf_sha" --arg root "$root_sha" '
+		include "pvrexport";
 		($args[0]) as $a
 		# the pvs@2 header pvr writes (pvtx reads its include/exclude patterns), base64url
 		| ({"alg": "RS256", "pvs": {"include": [($pn + "/**"), ("_config/" + $pn + "/**")], "exclude": [($pn + "/src.json"), ("_sigs/" + $pn + ".json")]}, "typ": "PVS"}
 			| tojson | @base64 | gsub("[+]"; "-") | gsub("/"; "_") | gsub("="; "")) as $prot
-		| {
-			"#spec": "pantavisor-service-system@1",
-			($pn + "/run.json"): ({
-				"#spec": "service-manifest-run@1",
-				"name": $pn,
-				"config": "lxc.container.conf",
-				"drivers": {"manual": [], "required": [], "optional": []},
-				"group": "root",
-				"storage": {"lxc-overlay": {"persistence": "boot"}},
-				"exports": [],
-				"logs": [],
-				"type": "lxc",
-				"root-volume": "root.squashfs",
-				"volumes": []
-			}
-			+ (if $a.PV_RESTART_POLICY then {"restart_policy": $a.PV_RESTART_POLICY} else {} end)
-			+ (if $a.PV_NETWORK_POOL then {"network": ({"pool": $a.PV_NETWORK_POOL, "hostname": ($a.PV_NETWORK_HOSTNAME // $pn)}
-				+ (if $a.PV_NETWORK_IP then {"ip": $a.PV_NETWORK_IP} else {} end)
-				+ (if $a.PV_NETWORK_MAC then {"mac": $a.PV_NETWORK_MAC} else {} end))} else {} end)),
-			($pn + "/src.json"): {
-				"#spec": "service-manifest-src@1",
-				"template": "builtin-lxc-docker",
-				"args": $a,
-				"config": {"Entrypoint": $entry},
-				"persistence": {},
-				"pv_build_origin": "yocto"
-			},
-			($pn + "/lxc.container.conf"): $conf,
-			($pn + "/root.squashfs"): $root,
-			("_sigs/" + $pn + ".json"): {"#spec": "pvs@2", "protected": $prot, "signature": "UNSIGNED-pv-ipam-tests-dev-build"}
-		}' >"$w/json"
+		| container_json($pn;
+			run_json($pn; $a; {"storage": {"lxc-overlay": {"persistence": "boot"}}, "exports": []});
+			src_json($a; {"config": {"Entrypoint": $entry}});
+			$conf; $root; $prot; "UNSIGNED-pv-ipam-tests-dev-build")' >"$w/json"
 	pack "$w" "$DEPLOY_DIR/$pn.pvrexport.tgz"
 done
 

@@ -165,7 +165,7 @@ pack() {
 for d in "${DEVICES[@]}"; do
 	w=$WORK/pv-example-$d
 	mkdir -p "$w"
-	jq -S '{"#spec": "pantavisor-service-system@1", "device.json": .}' "$EXAMPLES/$d.json" >"$w/json"
+	jq -S -L "$LAB_DIR" 'include "pvrexport"; device_export' "$EXAMPLES/$d.json" >"$w/json"
 	pack "$w" "$DEPLOY/pv-example-$d.pvrexport.tgz"
 done
 
@@ -231,40 +231,13 @@ for pn in "${CONTAINERS[@]}"; do
 	conf_sha=$(add_object "$w" "$w/lxc.container.conf")
 	root_sha=$(add_object "$w" "$placeholder")
 	protected=$(jq -cn --arg pn "$pn" '{"alg":"RS256","typ":"PVS","pvs.include":[($pn + "/**"), ("_config/" + $pn + "/**")],"pvs.exclude":[($pn + "/src.json")]}' | b64url)
-	jq -S -n --arg pn "$pn" --slurpfile args "$args" --arg conf "$conf_sha" --arg root "$root_sha" --arg prot "$protected" '
+	jq -S -n -L "$LAB_DIR" --arg pn "$pn" --slurpfile args "$args" --arg conf "$conf_sha" --arg root "$root_sha" --arg prot "$protected" '
+		include "pvrexport";
 		($args[0]) as $a
-		| {
-			"#spec": "pantavisor-service-system@1",
-			($pn + "/run.json"): ({
-				"#spec": "service-manifest-run@1",
-				"name": $pn,
-				"config": "lxc.container.conf",
-				"type": "lxc",
-				"root-volume": "root.squashfs",
-				"group": "root",
-				"storage": {"docker--etc-volume": {"persistence": "permanent"}, "lxc-overlay": {"persistence": "boot"}},
-				"drivers": {"manual": [], "optional": [], "required": []},
-				"logs": [],
-				"volumes": []
-			}
-			+ (if $a.PV_RESTART_POLICY then {"restart_policy": $a.PV_RESTART_POLICY} else {} end)
-			+ (if $a.PV_NETWORK_POOL then {"network": ({"pool": $a.PV_NETWORK_POOL, "hostname": ($a.PV_NETWORK_HOSTNAME // $pn)}
-				+ (if $a.PV_NETWORK_IP then {"ip": $a.PV_NETWORK_IP} else {} end)
-				+ (if $a.PV_NETWORK_MAC then {"mac": $a.PV_NETWORK_MAC} else {} end))} else {} end)),
-			($pn + "/src.json"): {
-				"#spec": "service-manifest-src@1",
-				"template": "builtin-lxc-docker",
-				"args": $a,
-				"config": {},
-				"docker_name": ("pv-ipam-tests-lab/" + $pn),
-				"docker_tag": "lab",
-				"persistence": {},
-				"pv_build_origin": "yocto"
-			},
-			($pn + "/lxc.container.conf"): $conf,
-			($pn + "/root.squashfs"): $root,
-			("_sigs/" + $pn + ".json"): {"#spec": "pvs@2", "protected": $prot, "signature": "PV-IPAM-TESTS-LAB-PLACEHOLDER-NOT-A-SIGNATURE"}
-		}' >"$w/json"
+		| container_json($pn;
+			run_json($pn; $a; {"storage": {"docker--etc-volume": {"persistence": "permanent"}, "lxc-overlay": {"persistence": "boot"}}});
+			src_json($a; {"config": {}, "docker_name": ("pv-ipam-tests-lab/" + $pn), "docker_tag": "lab"});
+			$conf; $root; $prot; "PV-IPAM-TESTS-LAB-PLACEHOLDER-NOT-A-SIGNATURE")' >"$w/json"
 	pack "$w" "$DEPLOY/$pn.pvrexport.tgz"
 done
 

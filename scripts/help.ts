@@ -65,6 +65,7 @@ if (isMain(import.meta.url)) {
     say(`  make lint-ts     deno lint over lib/, scripts/, test/ (rules: deno.json "lint")`);
     say(`  make fmt-check   deno fmt --check over their TypeScript (options: deno.json "fmt"); make fmt applies it`);
     say(`  make mutation    each lab fault against its guards' tests (MUTATION=full: the whole matrix)`);
+    say(`  make lab-selftest  the lab's own selftests: what the scenarios cannot say (mechanics, variants, faults)`);
     say(`  make chaos       the toolkit's own failure modes (signals, hangs, bad input, hostile output)`);
     say(`  make hostile     hostile values and files, whole commands, offline (one line, exit 2, nothing touched)`);
     say(`  make bench       speed and memory targets, the live overhead per test, the JOBS speed-up`);
