@@ -421,13 +421,14 @@ function awaitNoneRunning(file: string, deadlineMs: number): number[] {
 }
 
 // the shells a round meets: dash (sh here), bash (sh of the dev and Yocto appengines), busybox sh (the lab's)
-const shells: { name: string; argv: string[]; setsid?: string; hostTimeout?: boolean }[] = [
+const shells: { name: string; argv: string[]; setsid?: string; timeout?: string; hostTimeout?: boolean }[] = [
   { name: 'sh', argv: ['sh'] },
   // GNU timeout (the Yocto appengine's) makes a process group of its own unless it leads one
   { name: 'sh, the host timeout', argv: ['sh'], hostTimeout: true },
   { name: 'bash', argv: ['bash'] },
-  // busybox's own setsid applet, as on the lab and the dev appengine
-  { name: 'busybox sh', argv: ['busybox', 'sh'], setsid: 'exec busybox setsid "$@"' },
+  // busybox's own setsid and timeout applets, as on the lab and the dev appengine (its timeout
+  // watches from a daemon of its own: the group's leader is the command it runs)
+  { name: 'busybox sh', argv: ['busybox', 'sh'], setsid: 'exec busybox setsid "$@"', timeout: 'exec busybox timeout "$@"' },
 ];
 const hasProgram = (p: string) => {
   try {
@@ -461,6 +462,7 @@ for (const shell of shells) {
     ]);
     if (shell.setsid) exe('setsid', [shell.setsid]);
     if (shell.hostTimeout) rmSync(join(box.bin, 'timeout'));
+    if (shell.timeout) exe('timeout', [shell.timeout]);
     const dir = mkdtempSync(join(box.root, 'st-'));
     const paths: GatherPaths = { deviceJsonFile: join(dir, 'device.json'), logFile: join(dir, 'pantavisor.log'), appengineOut: join(dir, 'pv-appengine.out') };
     writeFileSync(paths.deviceJsonFile, '{}');
