@@ -197,8 +197,11 @@ export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: 
   of('pvcontrol').forEach(emit);
   for (const i of of('background')) {
     // its own session and process group (setsid does not fork: a background job of a non-interactive
-    // shell is no group leader, so $! leads the group), with timeout as the leader: GNU timeout
-    // moves itself into a group of its own unless it leads one already, busybox timeout stays
+    // shell is no group leader, so $! leads the group), with timeout as the leader: GNU timeout (the
+    // Yocto appengine's) moves itself and the command into a group of its own unless it leads one
+    // already; busybox timeout (the lab's, the dev appengine's) execs the command, which leads the
+    // group, and watches it from a daemon of its own that only signals that pid (as for every command
+    // of a round, it ends about 1 s after the pid is gone)
     const inner = `${cmds[i][1]} > "$1" 2>/dev/null; echo $? > "$1.rc"`;
     lines.push(GROUP_ALIVE, `setsid timeout -k 1 ${Math.min(2, cmdTimeoutSecs)} sh -c ${q(inner)} sh "$d/${i}" 2>/dev/null & pvc=$!`);
   }
