@@ -38,7 +38,7 @@ need pgrep procps
 [ -x /usr/sbin/nft ] || die "missing host tool 'nft' (apt-get install -y nftables)"
 [ -x /usr/sbin/xtables-nft-multi ] || die "missing host tool 'xtables-nft-multi' (apt-get install -y iptables)"
 applets=$(busybox --list)
-for a in sh ip ping nsenter unshare timeout tar sha256sum hostname; do
+for a in sh ip ping nsenter unshare timeout setsid tar sha256sum hostname; do
 	grep -qx "$a" <<<"$applets" || die "host busybox lacks the '$a' applet (apt-get install -y busybox-static)"
 done
 docker info >/dev/null 2>&1 || die "dockerd is not reachable (is the docker service running?)"

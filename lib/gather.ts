@@ -113,6 +113,34 @@ function baseCommands(paths: GatherPaths, pings: Ping[]): [file: string, command
 }
 
 /**
+ * A sh function: does process group $1 still have a process that is not a zombie? Killed members
+ * whose parent died first become orphan zombies that only the container's init reaps (maybe
+ * never): they run nothing, so they do not count. Without /proc, any member counts (kill -0).
+ */
+const GROUP_ALIVE = [
+  `pv_group_alive() { kill -0 -"$1" 2>/dev/null || return 1; [ -r /proc/self/stat ] || return 0`,
+  `for pv_s in /proc/[0-9]*/stat; do { read -r pv_l < "$pv_s"; } 2>/dev/null || continue; set -- "$1" \${pv_l##*') '}`,
+  `[ "$4" = "$1" ] && [ "$2" != Z ] && return 0; done; return 1; }`,
+].join('; ');
+
+/**
+ * Lines that stop the background process group $pvc (its leader, timeout, and everything under
+ * it: pvcontrol, pvcurl, nc) and poll, with a deadline, until none of it runs: SIGTERM, up to
+ * ~1 s (GNU timeout's own -k 1 of a TERM-deaf child fits in it), then SIGKILL, up to ~1 s more.
+ * If the group is not there yet (setsid not run, the file `rcFile` not written), its leader is
+ * signalled by pid. A group still there after that is said on stderr.
+ */
+function stopGroup(rcFile: string): string[] {
+  const poll = `n=0; while pv_group_alive "$pvc" && [ $n -lt 20 ]; do sleep 0.05 2>/dev/null; n=$((n + 1)); done`;
+  return [
+    `kill -TERM -"$pvc" 2>/dev/null || { [ -f ${rcFile} ] || kill -TERM "$pvc" 2>/dev/null; }`,
+    poll,
+    `if pv_group_alive "$pvc"; then kill -KILL -"$pvc" 2>/dev/null; ${poll}; fi`,
+    `pv_group_alive "$pvc" && echo "pv-ipam-tests: process group $pvc of the background pvcontrol still runs after SIGKILL" >&2`,
+  ];
+}
+
+/**
  * A POSIX sh script printing each command's output between markers. Pings go to temp files
  * printed after `wait`: pings from different containers run in parallel, pings from the SAME
  * container one after another (on a real build pventer's helper keys a temp file `/env-<pid>`
@@ -139,7 +167,11 @@ export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: 
   // by the end of the round (plus a short grace); else it is stopped (exit 143), so that a target
   // too stuck to answer does not hold the round. One tearing down never answers: waiting 2 s for
   // it was most of make bench's overhead on the dev appengine (collision 2.5 s, pool-exhaustion
-  // 2.1 s). Its timeout bounds what the kill leaves running.
+  // 2.1 s). The stop ends its whole process tree, and the round waits (a poll with a deadline)
+  // until nothing of it runs: pvcontrol's pvcurl writes and at its end deletes FIXED files
+  // (/tmp/http_req, /tmp/http_res, /tmp/nc_err), so a pvcurl left running by a round deleted
+  // /tmp/http_res under the next step's `pvcontrol containers start` (exit 255, `head:
+  // /tmp/http_res: No such file or directory`, dev appengine at high load, pantavisor 029 and 303584a7).
   // Pantavisor's control socket serves one request at a time: two pvcontrol calls at once (the
   // background `containers ls` and a `steps show-progress`) got each other's answer, an empty one
   // (exit 1) or a 255 on the dev appengine (pantavisor 303584a7, 13 of 80 overlapping calls). So every other
@@ -151,7 +183,8 @@ export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: 
       // a poll with a deadline, not a wait for state: up to ~0.25 s more for the background answer
       // (a real one takes ~0.1 s and started with the round; a sleep without fractions just ends the loop)
       lines.push(`n=0; while [ ! -f "$d/${i}.rc" ] && [ $n -lt 5 ]; do sleep 0.05 2>/dev/null; n=$((n + 1)); done`);
-      lines.push(`if [ -f "$d/${i}.rc" ]; then cat "$d/${i}"; rc=$(cat "$d/${i}.rc"); else kill "$pvc" 2>/dev/null; rc=143; fi`);
+      lines.push(...stopGroup(`"$d/${i}.rc"`));
+      lines.push(`rc=$(cat "$d/${i}.rc" 2>/dev/null); case "$rc" in '' | *[!0-9]*) rc=143 ;; *) cat "$d/${i}" ;; esac`);
     } else if (file.startsWith('ping-')) {
       lines.push(`[ -f "$d/${i}.rc" ] || wait`, `cat "$d/${i}"; rc=$(cat "$d/${i}.rc")`);
     } else {
@@ -162,7 +195,16 @@ export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: 
   const part = ([file, cmd]: [string, string]) => (file === EXTRA_FILES.pvcontrol ? 'background' : /^pvcontrol\s/.test(cmd) ? 'pvcontrol' : 'rest');
   const of = (p: string) => [...cmds.keys()].filter((i) => part(cmds[i]) === p);
   of('pvcontrol').forEach(emit);
-  for (const i of of('background')) lines.push(`( timeout -k 1 ${Math.min(2, cmdTimeoutSecs)} ${cmds[i][1]} > "$d/${i}" 2>/dev/null; echo $? > "$d/${i}.rc" ) & pvc=$!`);
+  for (const i of of('background')) {
+    // its own session and process group (setsid does not fork: a background job of a non-interactive
+    // shell is no group leader, so $! leads the group), with timeout as the leader: GNU timeout (the
+    // Yocto appengine's) moves itself and the command into a group of its own unless it leads one
+    // already; busybox timeout (the lab's, the dev appengine's) execs the command, which leads the
+    // group, and watches it from a daemon of its own that only signals that pid (as for every command
+    // of a round, it ends about 1 s after the pid is gone)
+    const inner = `${cmds[i][1]} > "$1" 2>/dev/null; echo $? > "$1.rc"`;
+    lines.push(GROUP_ALIVE, `setsid timeout -k 1 ${Math.min(2, cmdTimeoutSecs)} sh -c ${q(inner)} sh "$d/${i}" 2>/dev/null & pvc=$!`);
+  }
   of('rest').forEach(emit);
   // the background answer prints last: it has the rest of the round to come
   of('background').forEach(emit);

@@ -12,8 +12,12 @@ import { programsOf } from './shell-words.ts';
 import { UPDATE_PROGRAMS } from './update-step.ts';
 import { shellQuote } from './shell-quote.ts';
 
-/** The programs the toolkit's own reading uses: `timeout -k` around every command, the log read incrementally. */
-const GATHER_BASE = ['timeout', 'cat', 'tail', 'wc'];
+/**
+ * The programs the toolkit's own reading uses: `timeout -k` around every command, the log read
+ * incrementally, setsid for the background `pvcontrol containers ls` (its own process group, so
+ * that stopping it stops its pvcurl too: lib/gather.ts).
+ */
+const GATHER_BASE = ['timeout', 'cat', 'tail', 'wc', 'setsid'];
 
 /** Each program the scenario needs, with what needs it first ("step after-relaunch: kill -9 ..."). */
 export function scenarioTools(scenario: Scenario, paths: GatherPaths): Map<string, string> {
@@ -21,7 +25,7 @@ export function scenarioTools(scenario: Scenario, paths: GatherPaths): Map<strin
   const add = (tools: string[], by: string) => {
     for (const t of tools) if (!need.has(t)) need.set(t, by);
   };
-  add(GATHER_BASE, 'the gathering (every command runs under timeout -k; pantavisor.log is read with tail)');
+  add(GATHER_BASE, 'the gathering (every command runs under timeout -k; pantavisor.log is read with tail; the background pvcontrol runs under setsid)');
   for (const step of scenario.steps) if (step.run !== undefined) add(programsOf(step.run), `step ${step.id}: ${step.run}`);
   for (const step of scenario.steps) if (step.update) add(UPDATE_PROGRAMS, `step ${step.id}: the update to ${step.update.revision} (pvtx, pvcontrol cmd run)`);
   // only the files some check or wait reads: a tool whose output nothing judges is not needed

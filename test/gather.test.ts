@@ -108,8 +108,9 @@ test('gatherScript puts every command under timeout -k 2 N', () => {
   for (const cmd of ['lxc-ls -f', 'cat /d', 'cat /l', 'ip addr show', 'nft list ruleset', 'cat /o', 'pventer -c a ping -c 2 -W 1 b']) {
     assert.ok(script.includes(`timeout -k 2 7 ${cmd}`), cmd);
   }
-  // pvcontrol (for people, not checks) runs in the background, kept only if it came in time
-  assert.ok(script.includes('( timeout -k 1 2 pvcontrol containers ls > "$d/'), script);
+  // pvcontrol (for people, not checks) runs in the background, kept only if it came in time, in
+  // a process group of its own (stopped as a whole)
+  assert.ok(script.includes(`setsid timeout -k 1 2 sh -c 'pvcontrol containers ls > "$1" 2>/dev/null; echo $? > "$1.rc"' sh "$d/`), script);
 });
 
 test('a real sh run of the script splits back into the exact file contents', () => {
@@ -383,3 +384,109 @@ test('no two pvcontrol calls at once: show-progress runs before the background c
     assert.match(g.files[EXTRA_FILES.pvcontrol], /pv-example-net-server/);
   }
 });
+
+/** The state letter of a process (R, S, Z, ...), or undefined when there is none. */
+function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The pids of `file` (one a line) that still run: a zombie runs nothing, so it does not count. */
+function running(file: string): number[] {
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').filter(Boolean).map(Number).filter((pid) => {
+    const state = processState(pid);
+    return state !== undefined && state !== 'Z';
+  });
+}
+
+/** Polls (deadline, never a fixed wait) until no pid of `file` runs; returns those still running. */
+function awaitNoneRunning(file: string, deadlineMs: number): number[] {
+  const end = Date.now() + deadlineMs;
+  let left = running(file);
+  while (left.length && Date.now() < end) {
+    execFileSync('sleep', ['0.05']);
+    left = running(file);
+  }
+  return left;
+}
+
+// the shells a round meets: dash (sh here), bash (sh of the dev and Yocto appengines), busybox sh (the lab's)
+const shells: { name: string; argv: string[]; setsid?: string; timeout?: string; hostTimeout?: boolean }[] = [
+  { name: 'sh', argv: ['sh'] },
+  // GNU timeout (the Yocto appengine's) makes a process group of its own unless it leads one
+  { name: 'sh, the host timeout', argv: ['sh'], hostTimeout: true },
+  { name: 'bash', argv: ['bash'] },
+  // busybox's own setsid and timeout applets, as on the lab and the dev appengine (its timeout
+  // watches from a daemon of its own: the group's leader is the command it runs)
+  { name: 'busybox sh', argv: ['busybox', 'sh'], setsid: 'exec busybox setsid "$@"', timeout: 'exec busybox timeout "$@"' },
+];
+const hasProgram = (p: string) => {
+  try {
+    execFileSync('sh', ['-c', 'command -v "$1"', 'sh', p], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+for (const shell of shells) {
+  test(`a background pvcontrol stopped at the end of the round leaves no process of its tree behind, so its pvcurl cannot delete the next command's /tmp/http_res (${shell.name})`, (t) => {
+    if (!hasProgram(shell.argv[0]) || !hasProgram('setsid')) return t.skip(`no ${shell.argv[0]} or setsid on this machine`);
+    const box = fakeBox({ lxcLs: EMPTY, ip: EMPTY, nft: EMPTY, pvcontrol: EMPTY });
+    // pantavisor's tools/pvcurl: FIXED temp files, deleted at its end; pvcontrol runs it as a child
+    const fixed = join(box.data, 'tmp');
+    mkdirSync(fixed);
+    const pids = join(box.data, 'tree.pids');
+    const release = join(box.data, 'release');
+    const exe = (name: string, lines: string[]) => {
+      writeFileSync(join(box.bin, name), ['#!/bin/sh', ...lines].join('\n') + '\n');
+      chmodSync(join(box.bin, name), 0o755);
+    };
+    exe('pvcontrol', [`echo $$ >> "${pids}"`, '[ "$*" = "containers ls" ] || exit 99', 'pvcurl --unix-socket /pv/pv-ctrl http://localhost/containers']);
+    exe('pvcurl', [
+      `echo $$ >> "${pids}"`,
+      `printf 'GET /containers HTTP/1.0\\r\\n' > "${fixed}/http_req"`,
+      // pantavisor does not answer (nc -w 5 waits): until the test releases it, with a deadline
+      `i=0; while [ ! -e "${release}" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done`,
+      `rm -f "${fixed}/http_req" "${fixed}/http_res" "${fixed}/nc_err"`,
+    ]);
+    if (shell.setsid) exe('setsid', [shell.setsid]);
+    if (shell.hostTimeout) rmSync(join(box.bin, 'timeout'));
+    if (shell.timeout) exe('timeout', [shell.timeout]);
+    const dir = mkdtempSync(join(box.root, 'st-'));
+    const paths: GatherPaths = { deviceJsonFile: join(dir, 'device.json'), logFile: join(dir, 'pantavisor.log'), appengineOut: join(dir, 'pv-appengine.out') };
+    writeFileSync(paths.deviceJsonFile, '{}');
+    try {
+      const out = execFileSync(shell.argv[0], [...shell.argv.slice(1), '-c', gatherScript(paths, 5)], {
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `${box.bin}:${process.env.PATH}` },
+        timeout: 30_000,
+      });
+      const g = parseGatherOutput(out);
+      assert.equal(g.rc[EXTRA_FILES.pvcontrol], 143, 'stopped: it never answered');
+      assert.equal(g.files[FILES.deviceJson], '{}');
+      // the round's script has ended: nothing of the background call may still run
+      assert.equal(readFileSync(pids, 'utf8').trim().split('\n').length, 2, 'pvcontrol and its pvcurl both started');
+      assert.deepEqual(running(pids), [], 'pvcontrol/pvcurl of the round still running after its script ended');
+      // the next step's `pvcontrol containers start` gets its answer in /tmp/http_res ...
+      writeFileSync(join(fixed, 'http_res'), 'HTTP/1.0 200 OK\r\n\r\n');
+      // ... and whatever of the round could still act has acted (a leftover pvcurl deletes it here)
+      writeFileSync(release, '');
+      assert.deepEqual(awaitNoneRunning(pids, 20_000), [], 'the leftovers never ended');
+      assert.equal(readFileSync(join(fixed, 'http_res'), 'utf8'), 'HTTP/1.0 200 OK\r\n\r\n', "the next command's /tmp/http_res");
+    } finally {
+      writeFileSync(release, '');
+      for (const pid of awaitNoneRunning(pids, 20_000)) process.kill(pid, 'SIGKILL');
+    }
+  });
+}

@@ -55,9 +55,9 @@ test('preflight: the tools of every scenario (steps, the gathering of what its c
   const plan = loadPlanFile();
   const paths = { deviceJsonFile: '/var/pantavisor/storage/trails/0/device.json', logFile: '/l', appengineOut: '/o' };
   const tools = (id: string) => [...scenarioTools(plan.scenarios.find((s) => s.id === id)!, paths).keys()];
-  assert.deepEqual(tools('relaunch'), ['timeout', 'cat', 'tail', 'wc', 'pgrep', 'lxc-ls', 'nft', 'pventer']);
-  assert.deepEqual(tools('auto-recovery'), ['timeout', 'cat', 'tail', 'wc', 'lxc-info', 'lxc-ls']);
-  assert.deepEqual(tools('6'), ['timeout', 'cat', 'tail', 'wc', 'pvcontrol', 'lxc-ls']);
+  assert.deepEqual(tools('relaunch'), ['timeout', 'cat', 'tail', 'wc', 'setsid', 'pgrep', 'lxc-ls', 'nft', 'pventer']);
+  assert.deepEqual(tools('auto-recovery'), ['timeout', 'cat', 'tail', 'wc', 'setsid', 'lxc-info', 'lxc-ls']);
+  assert.deepEqual(tools('6'), ['timeout', 'cat', 'tail', 'wc', 'setsid', 'pvcontrol', 'lxc-ls']);
   // no-nat-backend gathers the ruleset with the nft its before-boot command hid
   assert.ok(tools('no-nat-backend').includes('nft.hidden') && !tools('no-nat-backend').includes('nft'));
   // only iptables-fallback reads iptables (and requires the capability: probed, SKIPPED when absent)
