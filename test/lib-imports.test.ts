@@ -63,3 +63,54 @@ test('lib/ has no import circle (type-only imports included)', () => {
   const circle = findCircle(graph);
   assert.equal(circle, undefined, `import circle: ${circle?.join(' -> ')}`);
 });
+
+/**
+ * The rooms of docs/architecture.md and what each may import (relative imports, type-only ones
+ * included). A rule names a room by path prefix; `may` lists the prefixes it may import besides
+ * its own room.
+ */
+export const IMPORT_RULES: { room: string; may: string[]; why: string }[] = [
+  { room: 'lib/parse/', may: ['lib/ip.ts', 'lib/source-match.ts'], why: 'a parser reads text into typed values and needs nothing of the engine' },
+  {
+    room: 'lib/checks/',
+    may: ['lib/bundle.ts', 'lib/evidence.ts', 'lib/log-match.ts', 'lib/shell-quote.ts', 'lib/ip.ts', 'lib/source-match.ts', 'lib/parse/'],
+    why: 'a check kind judges a gathered state: it never runs, gathers, polls or reports',
+  },
+  {
+    room: 'lib/report/',
+    may: [
+      'lib/evaluate.ts',
+      'lib/verdict.ts',
+      'lib/scenarios.ts',
+      'lib/errors.ts',
+      'lib/did-not-boot.ts',
+      'lib/capabilities.ts',
+      'lib/statuses.ts',
+      'lib/parse/json-bounded.ts',
+      'lib/checks/kind.ts',
+      'lib/checks/types.ts',
+    ],
+    why: 'a renderer turns a finished RunReport into text: it never judges or gathers',
+  },
+  { room: 'lib/', may: ['lib/'], why: 'lib/ is the engine and its pure functions: it never imports an entry script, a test or the single-file build' },
+];
+
+/** The imports of `file` that break a rule: [import, why]. */
+export function brokenRules(file: string, imports: string[]): [string, string][] {
+  const rule = IMPORT_RULES.find((r) => file.startsWith(r.room));
+  if (!rule) return [];
+  return imports.filter((i) => !i.startsWith(rule.room) && !rule.may.some((m) => i === m || (m.endsWith('/') && i.startsWith(m)))).map((i) => [i, rule.why]);
+}
+
+test('the import rules catch an import that crosses a room', () => {
+  assert.deepEqual(brokenRules('lib/verdict.ts', ['scripts/shared/common.ts']).map(([i]) => i), ['scripts/shared/common.ts']);
+  assert.deepEqual(brokenRules('lib/checks/ping-loss.ts', ['lib/gather.ts', 'lib/bundle.ts']).map(([i]) => i), ['lib/gather.ts']);
+  assert.deepEqual(brokenRules('lib/parse/lxc-ls.ts', ['lib/checks/kind.ts', 'lib/parse/lines.ts']).map(([i]) => i), ['lib/checks/kind.ts']);
+  assert.deepEqual(brokenRules('lib/report/junit.ts', ['lib/gather.ts']).map(([i]) => i), ['lib/gather.ts']);
+  assert.deepEqual(brokenRules('scripts/test.ts', ['scripts/down.ts']), [], 'scripts/ has no rule here yet');
+});
+
+test("every lib/ module keeps to its room's imports (docs/architecture.md)", () => {
+  const broken = files(lib).flatMap((f) => brokenRules(relative(root, f), importsOf(f, readFileSync(f, 'utf8'))).map(([i, why]) => `${relative(root, f)} imports ${i}: ${why}`));
+  assert.deepEqual(broken, []);
+});
