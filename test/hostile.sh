@@ -27,10 +27,19 @@ snapshot() { (cd "$work" && find guard -printf '%p %s %m %l\n' 2>/dev/null | sor
 # line to $work/results, printed in order at the end.
 seq=0
 mkdir -p "$work/results"
+# A case that names guard/ runs alone: the guarded tree is one snapshot for every case, and a
+# refused run may still hold its lock there for a moment (stage with PVTXD=guard/pvtx.d takes
+# guard/pvtx.d.lock, then releases it), which a guard case running beside it saw as "a guarded
+# file changed" (make ci, once). Cases that do not name guard/ never write there.
 run() {
   local name=$1
   want "$name" || return 0
   seq=$((seq + 1))
+  if [[ " $* " == *guard/* ]]; then
+    wait
+    one_case "$@" >"$work/results/$(printf %03d $seq)" 2>&1
+    return
+  fi
   while [ "$(jobs -rp | wc -l)" -ge "${HOSTILE_JOBS:-4}" ]; do wait -n; done
   one_case "$@" >"$work/results/$(printf %03d $seq)" 2>&1 &
 }
