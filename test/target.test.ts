@@ -33,6 +33,15 @@ test('docker user lines: the hand-written forms they replace, quoting included',
   );
 });
 
+test('the docker driver: host argv for streams and terminals, and which failures mean the container is gone', () => {
+  const live = targetDriver({ container: 'pva-test' });
+  assert.deepEqual(live.hostArgv(['sh', '-c', 'x y']), ['docker', 'exec', 'pva-test', 'sh', '-c', 'x y']);
+  assert.deepEqual(live.hostArgv(['sh'], { stdin: true, tty: true }).slice(0, 4), ['docker', 'exec', '-it', 'pva-test']);
+  assert.deepEqual(live.hostArgv(['cat', 'f'], { tty: true }).slice(2, 3), ['-t']);
+  assert.match(String(live.failure({ stdout: '', stderr: 'Error response from daemon: container abc is not running', exitCode: 1 })), /container pva-test went away/);
+  assert.equal(live.failure({ stdout: '', stderr: 'grep: x', exitCode: 1 }), undefined);
+});
+
 test('the update step lines through the driver: as before for docker', () => {
   const cmds = updateCommands({ revision: 'locals/r1', add: ['pv-x'], remove: ['old'] } as never, (n) => `/a/${n}.pvrexport.tgz`);
   assert.deepEqual(cmds.map((c) => hostLine(dockerLines('pva-test'), c)), [
@@ -79,6 +88,8 @@ function fakeEntry(): DriverEntry & { ran: string[] } {
       name: 'fake',
       description: `fake ${v.container}`,
       ...lines(v),
+      hostArgv: (words) => ['fake', v.container, ...words],
+      failure: () => undefined,
       exec: (command, o) => {
         ran.push(command);
         return Promise.resolve(command.startsWith('cat ') ? ok(files.get(command.slice(4)) ?? '') : ok(o.stdin?.toString() ?? ''));

@@ -54,6 +54,8 @@ export function dockerDriver(v: TargetValues): TargetDriver {
     name: 'docker',
     description: `docker container ${v.container}`,
     ...dockerLines(v.container),
+    hostArgv: (words, o = {}) => ['docker', 'exec', ...(o.stdin && o.tty ? ['-it'] : o.stdin ? ['-i'] : o.tty ? ['-t'] : []), v.container, ...words],
+    failure: (r) => dockerGone(v.container, r),
     exec: (command, o) => run(o.stdin === undefined ? ['exec', v.container, 'sh', '-c', command] : ['exec', '-i', v.container, 'sh', '-c', command], o.timeoutSecs, o.stdin),
     copyIn: (hostPath, targetPath, o) => run(['cp', hostPath, `${v.container}:${targetPath}`], o.timeoutSecs),
     copyOut: (targetPath, hostPath, o) => run(['cp', `${v.container}:${targetPath}`, hostPath], o.timeoutSecs),

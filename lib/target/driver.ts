@@ -48,6 +48,13 @@ export interface TargetDriver extends UserLines {
   readonly description: string;
   /** runs a shell line in the target under a host-side deadline; a target gone is an EnvironmentError (exit 3) */
   exec(command: string, o: ExecOptions): Promise<ExecResult>;
+  /**
+   * The host command (argv, no shell) that runs `words` in the target, for what streams or takes
+   * the terminal (the live log, `make shell`, `make logs`); `stdin`/`tty` as `docker exec -i`/`-t`.
+   */
+  hostArgv(words: string[], o?: { stdin?: boolean; tty?: boolean }): string[];
+  /** why a call of hostArgv that ended with `r` means the target is gone or unreachable (exit 3), or undefined */
+  failure(r: ExecResult): Error | undefined;
   /** copies a host file or directory into the target, and back */
   copyIn(hostPath: string, targetPath: string, o: { timeoutSecs: number }): Promise<ExecResult>;
   copyOut(targetPath: string, hostPath: string, o: { timeoutSecs: number }): Promise<ExecResult>;
