@@ -10,6 +10,10 @@ export interface Config {
   /** preset name; only used for labelling output and reports */
   target: string;
   targetLabel: string;
+  /** the preset's DRIVER= (lib/target/registry.ts); not a variable: a target is reached one way */
+  driver: string;
+  /** the preset's HINT_IMAGE= and HINT_ARTIFACTS=: how to get this target's image and exports */
+  hints: { image?: string; artifacts?: string };
   image: string;
   container: string;
   volume: string;
@@ -226,6 +230,15 @@ export function shellWords(text: string): string[] {
 }
 
 /**
+ * TARGET names the default (unset or DEFAULTS.TARGET) or a preset that exists (`known`): a
+ * mistyped one is refused naming them, never run as the defaults.
+ */
+export function checkTarget(target: string | undefined, known: string[]): void {
+  if (!target || target === DEFAULTS.TARGET || known.includes(target)) return;
+  throw new UsageError(`TARGET=${JSON.stringify(target)} is not a target (known: ${[DEFAULTS.TARGET, ...known].join(', ')})`);
+}
+
+/**
  * A target preset (`<name>/preset.env` for TARGET=<name>): KEY=VALUE lines, `#` comments.
  * Values become defaults: the environment still wins.
  */
@@ -254,6 +267,8 @@ export function readConfig(env: Record<string, string | undefined>, cwd: string,
   return {
     target: v('TARGET'),
     targetLabel: v('TARGET_LABEL'),
+    driver: preset?.values.DRIVER || 'docker',
+    hints: { image: preset?.values.HINT_IMAGE || undefined, artifacts: preset?.values.HINT_ARTIFACTS || undefined },
     image: v('IMAGE'),
     container: v('CONTAINER'),
     volume: v('VOLUME'),

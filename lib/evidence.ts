@@ -11,6 +11,7 @@
 import { revisionLogFileName, revisionLogPath } from './bundle.ts';
 import type { LogPattern } from './log-match.ts';
 import { shellQuote as shq } from './shell-quote.ts';
+import type { UserLines } from './target/driver.ts';
 
 export interface EvidencePaths {
   /** the appengine container's name (CONTAINER) */
@@ -25,7 +26,12 @@ export interface EvidencePaths {
   gather?: Record<string, string>;
   /** PING_WAIT: the pings are bounded with `ping -W N` as the toolkit runs them */
   pingWaitSecs?: number;
+  /** the target driver's user lines (lib/target/registry.ts userLinesOf); default: the default driver's for `container` */
+  target?: UserLines;
 }
+
+/** The host line that runs `command` (one sh line) in the target: the driver's userLine. */
+export type Exec = (command: string) => string;
 
 /** Escapes a literal for a POSIX extended regular expression. */
 export function ereEscape(s: string): string {
@@ -132,26 +138,26 @@ export function grepOf(patterns: LogPattern[]): Grep {
 }
 
 /** What shows a bundle file: its command in the container, or the scenario's override of it. */
-export function show(file: string, command: string, p: EvidencePaths, exec: string): string {
+export function show(file: string, command: string, p: EvidencePaths, exec: Exec): string {
   const override = p.gather?.[file];
-  return override === undefined ? `${exec} ${command}` : `${exec} sh -c ${shq(override)}`;
+  return exec(override === undefined ? command : `sh -c ${shq(override)}`);
 }
 
 /**
  * grep over pantavisor.log (or, with `revision`, that revision's log under STORAGE_PATH): in the
  * container, or on the host when the scenario gathers the log its own way.
  */
-export function grepLog(g: Grep, p: EvidencePaths, exec: string, revision?: string): string {
+export function grepLog(g: Grep, p: EvidencePaths, exec: Exec, revision?: string): string {
   const unique = [...new Set(g.patterns)];
   const args = unique.length === 1 ? shq(unique[0]) : unique.map((x) => `-e ${shq(x)}`).join(' ');
   const file = revisionLogFileName(revision);
   const override = p.gather?.[file];
-  if (override !== undefined) return `${exec} sh -c ${shq(override)} | grep -${g.mode} ${args}`;
-  return `${exec} grep -${g.mode} ${args} ${shq(file === 'pantavisor.log' ? p.logFile : revisionLogPath(p, revision!))}`;
+  if (override !== undefined) return `${exec(`sh -c ${shq(override)}`)} | grep -${g.mode} ${args}`;
+  return exec(`grep -${g.mode} ${args} ${shq(file === 'pantavisor.log' ? p.logFile : revisionLogPath(p, revision!))}`);
 }
 
 /** The evidence commands of the bundle files most kinds read (a kind's `evidence`, lib/checks/<kind>.ts). */
-export const lxcLs = (_c: unknown, p: EvidencePaths, exec: string): string[] => [show('lxc-ls.txt', 'lxc-ls -f', p, exec)];
-export const deviceJson = (_c: unknown, p: EvidencePaths, exec: string): string[] => [show('device.json', `cat ${shq(p.deviceJsonFile)}`, p, exec)];
-export const nftRuleset = (_c: unknown, p: EvidencePaths, exec: string): string[] => [show('nft-ruleset.txt', 'nft list ruleset', p, exec)];
-export const logGrep = (c: { line: LogPattern; revision?: string }, p: EvidencePaths, exec: string): string[] => [grepLog(grepOf([c.line]), p, exec, c.revision)];
+export const lxcLs = (_c: unknown, p: EvidencePaths, exec: Exec): string[] => [show('lxc-ls.txt', 'lxc-ls -f', p, exec)];
+export const deviceJson = (_c: unknown, p: EvidencePaths, exec: Exec): string[] => [show('device.json', `cat ${shq(p.deviceJsonFile)}`, p, exec)];
+export const nftRuleset = (_c: unknown, p: EvidencePaths, exec: Exec): string[] => [show('nft-ruleset.txt', 'nft list ruleset', p, exec)];
+export const logGrep = (c: { line: LogPattern; revision?: string }, p: EvidencePaths, exec: Exec): string[] => [grepLog(grepOf([c.line]), p, exec, c.revision)];

@@ -12,6 +12,8 @@ import { evidenceCommands, kindOf } from './checks/index.ts';
 import { shellQuote as shq } from './shell-quote.ts';
 import { describePattern } from './log-match.ts';
 import { hostLine, updateCommands } from './update-step.ts';
+import { appengineStartLine } from './target/docker.ts';
+import { userLinesOf } from './target/registry.ts';
 import { builtArtifacts, type Capability, type Check, type KnownIssue, type PlanFile, resolveStep, type Scenario, type Step } from './scenarios.ts';
 
 /** The plan file as the document reads it (every optional field of scenarios.json). */
@@ -134,8 +136,7 @@ function dockerRunLines(st: DocSettings): string[] {
 }
 
 function startAppengineLine(st: DocSettings): string {
-  const dir = st.appengineOut.replace(/\/[^/]*$/, '') || '/';
-  return `docker exec ${shq(st.container)} sh -c ${shq(`mkdir -p ${shq(dir)} && pv-appengine > ${shq(st.appengineOut)} 2>&1 &`)}`;
+  return userLinesOf(st).userLine(`sh -c ${shq(appengineStartLine(st.appengineOut))}`);
 }
 
 /** A readiness condition in words. */
@@ -191,9 +192,9 @@ function setupSection(plan: DocPlan, s: Scenario, st: DocSettings, h: string): s
 }
 
 function executeSection(plan: DocPlan, s: Scenario, steps: Step[], st: DocSettings, h: string): string[] {
-  const exec = `docker exec ${shq(st.container)}`;
+  const exec = (cmd: string) => userLinesOf(st).userLine(cmd);
   const lines = [...dockerRunLines(st)];
-  for (const cmd of s.beforeBoot ?? []) lines.push(`${exec} sh -c ${shq(cmd)}`);
+  for (const cmd of s.beforeBoot ?? []) lines.push(exec(`sh -c ${shq(cmd)}`));
   lines.push(startAppengineLine(st));
   const out = [`${h} Execute`, '', ...sh(lines), ''];
   if (s.beforeBoot?.length)
@@ -204,14 +205,14 @@ function executeSection(plan: DocPlan, s: Scenario, steps: Step[], st: DocSettin
   steps.forEach((step, i) => {
     if (i > 0) {
       out.push(`Step ${code(step.id)}:`, '');
-      if (step.run !== undefined) out.push(...sh([`${exec} sh -c ${shq(step.run)}`]), '');
+      if (step.run !== undefined) out.push(...sh([exec(`sh -c ${shq(step.run)}`)]), '');
       if (step.update) {
         const file = (name: string) => `${plan.derivedArtifacts?.[name] ? st.workDir : st.artifacts}/${name}.pvrexport.tgz`;
         out.push(
           `The update: a transaction on the running device, committed as ${code(step.update.revision)} and run (each line one ${code('docker exec')}; the transaction survives between them):`,
           '',
         );
-        out.push(...sh(updateCommands(step.update, file).map((c) => hostLine(st.container, c))), '');
+        out.push(...sh(updateCommands(step.update, file).map((c) => hostLine(userLinesOf(st), c))), '');
       }
       if (step.allowStatus)
         out.push(

@@ -11,6 +11,7 @@
  */
 import type { Update } from './scenarios.ts';
 import { shellQuote as q } from './shell-quote.ts';
+import type { UserLines } from './target/driver.ts';
 
 export interface UpdateCommand {
   /** the command inside the container, as words */
@@ -35,9 +36,9 @@ export function commandLine(c: UpdateCommand): string {
   return c.argv.map(q).join(' ');
 }
 
-/** The line a user types on the host: `docker exec [-i] CONTAINER CMD [< FILE]`. */
-export function hostLine(container: string, c: UpdateCommand): string {
-  return `docker exec${c.stdinFrom !== undefined ? ' -i' : ''} ${q(container)} ${commandLine(c)}${c.stdinFrom !== undefined ? ` < ${q(c.stdinFrom)}` : ''}`;
+/** The line a user types on the host, the target driver's (docker: `docker exec [-i] CONTAINER CMD [< FILE]`). */
+export function hostLine(target: UserLines, c: UpdateCommand): string {
+  return target.userLine(commandLine(c), { stdinFrom: c.stdinFrom });
 }
 
 /** The programs an update step runs in the container (tool preflight). */

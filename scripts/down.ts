@@ -14,13 +14,14 @@ import { existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { colors, config, echoShell, isMain, main, say, shellQuote, terminalSafe, typed } from './shared/common.ts';
 import { containerPresence, docker, requireDocker, volumePresence } from './shared/docker.ts';
 import { clearStaleLock } from './shared/run-lock.ts';
+import { userLinesOf } from '../lib/target/registry.ts';
 import { readStageMarker, stageMarkerPath } from './stage.ts';
 
 /** Detaches the loop devices the running container attached (see lib/loop-devices.ts). */
 export async function releaseLoops(cfg: Config, self: string): Promise<void> {
   const others = (await docker(['ps', '-q', '--filter', `label=${cfg.label}`, '--filter', 'status=running'])).stdout.split('\n').filter(Boolean);
   const alone = others.every((id) => self.startsWith(id));
-  echoShell(`docker exec ${cfg.container} sh -c '<detach the loop devices mounted here${alone ? ` or backed by ${cfg.storagePath}/...` : ''}>'  # lib/loop-devices.ts`);
+  echoShell(`${userLinesOf(cfg).userLine('sh -c')} '<detach the loop devices mounted here${alone ? ` or backed by ${cfg.storagePath}/...` : ''}>'  # lib/loop-devices.ts`);
   const r = await docker(['exec', cfg.container, 'sh', '-c', releaseLoopsScript(cfg.storagePath, alone)], { timeoutSecs: cfg.cmdTimeoutSecs + 10 });
   for (const l of parseReleased(r.stdout)) say(colors.dim(terminalSafe(`  released ${l.device} (${l.file})`)));
 }

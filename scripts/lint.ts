@@ -21,7 +21,7 @@ if (isMain(import.meta.url, 'lint')) {
   await main(async () => {
     const cfg = config();
     const plan = loadPlan();
-    if (!existsSync(cfg.artifacts)) throw new EnvironmentError(`ARTIFACTS=${typed(cfg.artifacts)} does not exist${cfg.target === 'lab' ? '; run `make lab`' : ''}`);
+    if (!existsSync(cfg.artifacts)) throw new EnvironmentError(`ARTIFACTS=${typed(cfg.artifacts)} does not exist${cfg.hints.artifacts ? `; ${cfg.hints.artifacts}` : ''}`);
     const names = readdirSync(cfg.artifacts).filter((f) => f.endsWith('.pvrexport.tgz')).map((f) => f.slice(0, -'.pvrexport.tgz'.length)).sort();
     const opened: OpenedExport[] = [];
     let total = 0;

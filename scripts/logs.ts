@@ -6,6 +6,7 @@
 import { $ } from 'zx';
 import { config, echoCommand, isMain, main } from './shared/common.ts';
 import { requireDocker, requireRunning } from './shared/docker.ts';
+import { targetDriver } from '../lib/target/registry.ts';
 
 if (isMain(import.meta.url)) {
   await main(async () => {
@@ -14,7 +15,7 @@ if (isMain(import.meta.url)) {
     await requireRunning(cfg);
     const file = cfg.log === 'appengine' ? cfg.appengineOut : cfg.logFile;
     const follow = cfg.follow;
-    const args = ['docker', 'exec', ...(process.stdout.isTTY ? ['-t'] : []), cfg.container, ...(follow ? ['tail', '-n', '+1', '-f', file] : ['cat', file])];
+    const args = targetDriver(cfg).hostArgv(follow ? ['tail', '-n', '+1', '-f', file] : ['cat', file], { tty: !!process.stdout.isTTY });
     echoCommand(args);
     const r = await $({ nothrow: true, stdio: 'inherit' })`${args}`;
     return r.exitCode === 130 ? 0 : r.exitCode ?? 0;

@@ -100,7 +100,7 @@ export function exportFile(cfg: Config, plan: PlanFile, name: string): string {
 export function requireArtifacts(cfg: Config, plan: PlanFile, scenario: Scenario): void {
   const missing = sourceArtifacts([...scenario.artifacts, ...updateArtifacts(scenario)], plan.derivedArtifacts ?? {}).filter((a) => !existsSync(artifactPath(cfg, a)));
   if (missing.length) {
-    const how = cfg.target === 'lab' ? 'run `make lab`' : 'build them with `make build`, or set ARTIFACTS= to where they are';
+    const how = cfg.hints.artifacts ?? 'build them with `make build`, or set ARTIFACTS= to where they are';
     throw new EnvironmentError(`Test ${scenario.id} needs ${missing.map((m) => `${m}.pvrexport.tgz`).join(', ')} in ${typed(cfg.artifacts)}; ${how}`);
   }
 }

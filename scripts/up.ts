@@ -14,11 +14,13 @@ import { findLines } from '../lib/log-match.ts';
 import type { PvLog } from '../lib/parse/pv-log.ts';
 import { LiveLog } from './shared/live-log.ts';
 import { pollUntil } from '../lib/poll.ts';
-import { clearProgress, colors, config, isMain, main, progress, say, shellQuote, stamp, terminalColumns, terminalSafe } from './shared/common.ts';
+import { clearProgress, colors, config, echoShell, isMain, main, progress, say, shellQuote, stamp, terminalColumns, terminalSafe } from './shared/common.ts';
 import { progressLine } from '../lib/progress.ts';
 import { acquireRunLock } from './shared/run-lock.ts';
 import { removeContainer, removeVolume } from './down.ts';
-import { containerPresence, docker, execInContainer, requireDocker, requireImage, volumePresence } from './shared/docker.ts';
+import { containerPresence, docker, requireDocker, requireImage, volumePresence } from './shared/docker.ts';
+import { appengineStartLine } from '../lib/target/docker.ts';
+import { targetDriver } from '../lib/target/registry.ts';
 
 /**
  * Removes a leftover container/volume of an earlier toolkit run (one killed before its teardown),
@@ -74,10 +76,11 @@ export async function createContainer(cfg: Config, runId: string): Promise<void>
 
 /** pv-appengine in the background, its output kept in the storage volume. */
 export async function startAppengine(cfg: Config): Promise<void> {
-  const dir = cfg.appengineOut.replace(/\/[^/]*$/, '') || '/';
   // pantavisor reads PV_* settings from its environment (config_parser.c), pv-appengine reaps its band
-  const env = cfg.loopIndexBase !== undefined ? `PV_LOOP_INDEX_BASE=${cfg.loopIndexBase} ` : '';
-  const r = await execInContainer(cfg, `mkdir -p ${shellQuote(dir)} && ${env}pv-appengine > ${shellQuote(cfg.appengineOut)} 2>&1 &`, 30, true);
+  const env = cfg.loopIndexBase !== undefined ? { PV_LOOP_INDEX_BASE: String(cfg.loopIndexBase) } : undefined;
+  const driver = targetDriver(cfg);
+  echoShell(driver.userLine(`sh -c ${shellQuote(appengineStartLine(cfg.appengineOut, env))}`));
+  const r = await driver.startAppengine({ outFile: cfg.appengineOut, env });
   if (r.exitCode !== 0) throw new EnvironmentError(`starting pv-appengine failed: ${r.stderr.trim()}`);
 }
 

@@ -8,6 +8,7 @@ import { type BundleMeta, stateFromFiles, type StepState } from '../lib/bundle.t
 import { evaluateScenario } from '../lib/evaluate.ts';
 import { type Check, findScenario, type PlanFile, resolveStep, type Scenario, type Step } from '../lib/scenarios.ts';
 import { evidenceCommand } from '../lib/checks/index.ts';
+import { userLinesOf } from '../lib/target/registry.ts';
 import { explainMissing, filesOfCheck } from '../lib/gather.ts';
 import type { CheckResult } from '../lib/evaluate.ts';
 import type { ScenarioReport } from '../lib/report/model.ts';
@@ -57,6 +58,7 @@ export function liveEvidence(cfg: Config, scenario: Scenario) {
       deviceJsonFile: cfg.deviceJsonFile,
       gather: scenario.gather,
       pingWaitSecs: cfg.pingWaitSecs,
+      target: userLinesOf(cfg),
     });
 }
 

@@ -52,7 +52,7 @@ const TOY: CheckKind<HostnameCheck> = {
     const row = current(ctx).lxc.find((r) => r.name === c.container);
     return { pass: row?.name === c.name, expected: `${c.container} named ${c.name}`, actual: row ? row.name : 'not listed' };
   },
-  evidence: (c, _p, exec) => [`${exec} pventer -c ${shq(c.container)} hostname`],
+  evidence: (c, _p, exec) => [exec(`pventer -c ${shq(c.container)} hostname`)],
   validate: (c) => (c.name === '' ? `scenarios.json: check '${c.id}' names no hostname` : undefined),
   condition: (c, code) => `${code(c.container)} answers to ${code(c.name)}`,
   expectsNoOutput: () => false,

@@ -98,6 +98,9 @@ run require-empty-parts 0 '^Test 1: PASSED' -- env REQUIRE=' iptables,,isolation
 for j in 0 1e1; do
   run "jobs=$j" 2 '^pv-ipam-tests: JOBS must be a whole number from 1 to 16' one -- env JOBS="$j" SNAPSHOT="$R/test/fixtures/bundles/test-1" "${NODE[@]}" "$R/scripts/verify.ts" 1
 done
+# a mistyped TARGET is refused naming the known ones, never run as the defaults (issue 23)
+run target-typo 2 '^pv-ipam-tests: TARGET="lba" is not a target \(known: appengine, dev, lab\)$' one -- make -s --no-print-directory -C "$R" verify-1 TARGET=lba SNAPSHOT="$R/test/fixtures/bundles/test-1"
+run target-path 2 '^pv-ipam-tests: TARGET="\.\./lab" is not a target' one -- env TARGET=../lab SNAPSHOT="$R/test/fixtures/bundles/test-1" "${NODE[@]}" "$R/scripts/verify.ts" 1
 run log-unknown 2 '^pv-ipam-tests: LOG must be one of pantavisor, appengine' one -- env LOG=pv-appengine "${NODE[@]}" "$R/scripts/logs.ts"
 run runtime-unknown 2 "RUNTIME must be node or deno \(or empty for node\), got 'bun'" one -- make -s --no-print-directory -C "$R" help RUNTIME=bun
 run runtime-not-expanded 2 "got '\\\$\(shell touch canary\)'" one -- make -s --no-print-directory -C "$R" help 'RUNTIME=$(shell touch canary)'

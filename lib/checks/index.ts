@@ -8,7 +8,7 @@
  * Adding a check to the plan needs no code; adding a kind needs one file and its line in KINDS.
  */
 import type { EvidencePaths } from '../evidence.ts';
-import { shellQuote as shq } from '../shell-quote.ts';
+import { userLinesOf } from '../target/registry.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import type { EvalContext, Outcome } from './types.ts';
 import { KIND as containerState } from './container-state.ts';
@@ -132,9 +132,9 @@ export function evaluateCheck(check: CheckBase, ctx: EvalContext): Outcome {
 
 /** The commands, one per file the check reads (e.g. lxc-ls and device.json), in order. */
 export function evidenceCommands(check: CheckBase, paths: EvidencePaths): string[] {
-  const exec = `docker exec ${shq(paths.container)}`;
+  const lines = paths.target ?? userLinesOf({ container: paths.container });
   const k = kindOf(check.kind);
-  return k ? k.evidence(check, paths, exec) : [`docker exec -it ${shq(paths.container)} sh`];
+  return k ? k.evidence(check, paths, (command) => lines.userLine(command)) : [lines.userLine('sh', { tty: true })];
 }
 
 /**

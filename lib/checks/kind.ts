@@ -4,7 +4,7 @@
  * readiness poll gathers, the evidence commands, the schema's check branches, the cross-field
  * validation, the plan document's wording) is derived from the registry.
  */
-import type { EvidencePaths } from '../evidence.ts';
+import type { EvidencePaths, Exec } from '../evidence.ts';
 import type { LogPattern } from '../log-match.ts';
 import type { PvLog, PvLogLine } from '../parse/pv-log.ts';
 import type { EvalContext, Outcome } from './types.ts';
@@ -93,7 +93,7 @@ export interface CheckKind<C extends CheckBase = CheckBase> {
   files(check: C): string[];
   evaluate(check: C, ctx: EvalContext): Outcome;
   /** the host commands that show what it judges (`see:`, the plan's Verify sections) */
-  evidence(check: C, paths: EvidencePaths, exec: string): string[];
+  evidence(check: C, paths: EvidencePaths, exec: Exec): string[];
   /** the steps whose state it reads, when not only its own */
   steps?(check: C, ctx: EvalContext): string[];
   /** a cross-field problem scenarios.json has with it, in one line, or undefined */

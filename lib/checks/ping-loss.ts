@@ -47,6 +47,6 @@ export const KIND: CheckKind<PingLossCheck> = {
   schema: { properties: { from: { $ref: '#/definitions/name' }, to: { type: 'string' }, lossPercent: { type: 'number', minimum: 0, maximum: 100 } }, required: ['from', 'to', 'lossPercent'] },
   files: (c) => [pingFileName(c.from, c.to)],
   evaluate: pingLoss,
-  evidence: (c, p, exec) => [`${exec} pventer -c ${shq(c.from)} ping -c 2${p.pingWaitSecs ? ` -W ${p.pingWaitSecs}` : ''} ${shq(c.to)}`],
+  evidence: (c, p, exec) => [exec(`pventer -c ${shq(c.from)} ping -c 2${p.pingWaitSecs ? ` -W ${p.pingWaitSecs}` : ''} ${shq(c.to)}`)],
   validate: (c, where) => (where.pings.has(`${c.from} ${c.to}`) ? undefined : `scenarios.json: check '${c.id}' needs a ping from ${c.from} to ${c.to}; add it to the step's pings`),
 };

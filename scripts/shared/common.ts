@@ -2,13 +2,14 @@
  * Glue shared by the scripts: config from the environment, the plan file, colours, the
  * transcript of commands, and `main()` which turns errors into the documented exit codes.
  */
-import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createColors } from 'picocolors';
 import { $ } from 'zx';
-import { checkRequired, type Config, parsePreset, readConfig } from '../../lib/config.ts';
+import { checkRequired, checkTarget, type Config, parsePreset, readConfig } from '../../lib/config.ts';
+import { driverEntry } from '../../lib/target/registry.ts';
 import { requiredCapabilities } from '../../lib/verdict.ts';
 import { EnvironmentError, UsageError } from '../../lib/errors.ts';
 import { pathOverlap } from '../../lib/paths.ts';
@@ -50,7 +51,11 @@ export const ROOT = EMBEDDED ? process.cwd() : resolve(fileURLToPath(new URL('..
  */
 export function config(): Config {
   const target = process.env.TARGET;
-  if (EMBEDDED) return embeddedConfig(EMBEDDED, target);
+  if (EMBEDDED) {
+    checkTarget(target, Object.keys(EMBEDDED.presets));
+    return embeddedConfig(EMBEDDED, target);
+  }
+  checkTarget(target, presetTargets());
   const file = target && /^[a-z0-9][a-z0-9-]*$/.test(target) ? `${ROOT}/${target}/preset.env` : undefined;
   const built = file ? `${ROOT}/${target}/out/preset.env` : '';
   const cfg = file && existsSync(file)
@@ -59,8 +64,17 @@ export function config(): Config {
       base: ROOT,
     })
     : readConfig(process.env, process.cwd());
+  driverEntry(cfg.driver, `${target}/preset.env: DRIVER`);
   requireRunPaths(cfg);
   return cfg;
+}
+
+/** The targets with a preset in the repository: the folders holding a preset.env (lab, dev). */
+export function presetTargets(): string[] {
+  return readdirSync(ROOT, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && /^[a-z0-9][a-z0-9-]*$/.test(e.name) && existsSync(`${ROOT}/${e.name}/preset.env`))
+    .map((e) => e.name)
+    .sort();
 }
 
 /**
@@ -86,6 +100,7 @@ function embeddedConfig(embedded: Embedded, target: string | undefined): Config 
       throw new UsageError(`TARGET=${target}: ${k} is what the repository's build wrote (${target}/out/preset.env); give ${k}=... (e.g. IMAGE=pantavisor-appengine-${target}:<commit>)`);
   }
   const cfg = readConfig(process.env, process.cwd(), { values, base: process.cwd() });
+  driverEntry(cfg.driver, `${target}/preset.env: DRIVER`);
   requireRunPaths(cfg);
   return cfg;
 }

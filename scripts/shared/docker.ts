@@ -1,32 +1,21 @@
 /**
- * Everything that reaches Docker. One exec wrapper runs every command inside the appengine
- * container under `timeout -k` (killing `docker exec` on the host would not stop it inside)
- * with a host-side timeout as a last resort.
+ * The scripts' side of the target: execInContainer runs through the configuration's driver
+ * (lib/target/); the rest is what the docker target's up, down and clean need of the daemon.
  */
 import { $ } from 'zx';
 import type { Config } from '../../lib/config.ts';
 import { EnvironmentError } from '../../lib/errors.ts';
-import { echoCommand } from './common.ts';
+import type { ExecResult } from '../../lib/target/driver.ts';
+import { docker as dockerCli } from '../../lib/target/docker.ts';
+import { targetDriver } from '../../lib/target/registry.ts';
+import { echoCommand, echoShell, shellQuote } from './common.ts';
 
-$.verbose = false;
-$.quiet = true;
+export type { ExecResult };
 
-export interface ExecResult {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
-
+/** One docker CLI call (lib/target/docker.ts), echoed first when asked. */
 export async function docker(args: string[], opts: { echo?: boolean; timeoutSecs?: number; input?: string | Buffer } = {}): Promise<ExecResult> {
   if (opts.echo) echoCommand(['docker', ...args]);
-  // in its own process group: a terminal's Ctrl-C (or a signal to the whole group) must not kill
-  // the docker client mid-call, since the daemon would carry on without it (a `docker run` cut
-  // short still creates its container, and its -v re-creates the volume teardown just removed);
-  // the interrupt handler waits for the call instead, then tears down
-  const p = $({ nothrow: true, input: opts.input, detached: true })`docker ${args}`;
-  if (opts.timeoutSecs) p.timeout(`${opts.timeoutSecs}s`);
-  const r = await p;
-  return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? -1 };
+  return dockerCli(args, opts);
 }
 
 export async function requireDocker(): Promise<void> {
@@ -40,7 +29,7 @@ export async function requireDocker(): Promise<void> {
 export async function requireImage(cfg: Config): Promise<void> {
   const r = await docker(['image', 'inspect', '--format', '{{.Id}}', cfg.image]);
   if (r.exitCode !== 0) {
-    const how = cfg.target === 'lab' ? 'build it with `make lab`' : 'build it with `make build` and load it with `make load`';
+    const how = cfg.hints.image ?? 'build it with `make build` and load it with `make load`';
     throw new EnvironmentError(`image ${cfg.image} not found; ${how}`);
   }
 }
@@ -69,18 +58,11 @@ export async function volumePresence(cfg: Config): Promise<Presence> {
   return { exists: true, running: false, mountpoint, ours: !!label && label !== '<no value>' };
 }
 
-/** Runs a shell script inside the container; each command in it carries its own `timeout -k`. */
+/** Runs a shell script in the target (its driver's exec), echoed as the user line; each command in it carries its own `timeout -k`. */
 export async function execInContainer(cfg: Config, script: string, hostTimeoutSecs: number, echo = false, stdin?: Buffer): Promise<ExecResult> {
-  if (echo) echoCommand(['docker', 'exec', cfg.container, 'sh', '-c', script]);
-  const args = stdin === undefined ? ['exec', cfg.container, 'sh', '-c', script] : ['exec', '-i', cfg.container, 'sh', '-c', script];
-  const r = await docker(args, { timeoutSecs: hostTimeoutSecs, input: stdin });
-  if (r.exitCode !== 0 && /is not running|No such container|is restarting|is paused/.test(r.stderr)) {
-    throw new EnvironmentError(`container ${cfg.container} went away (docker: ${r.stderr.trim().split('\n').pop()}); nothing was judged after that`);
-  }
-  if (r.exitCode !== 0 && /Cannot connect to the Docker daemon|error during connect/i.test(r.stderr)) {
-    throw new EnvironmentError(`docker daemon not reachable (${r.stderr.trim().split('\n').pop()})`);
-  }
-  return r;
+  const driver = targetDriver(cfg);
+  if (echo) echoShell(driver.userLine(`sh -c ${shellQuote(script)}`));
+  return driver.exec(script, { timeoutSecs: hostTimeoutSecs, stdin });
 }
 
 /** Wraps one command for execution inside the container with an inner timeout. */

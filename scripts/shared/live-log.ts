@@ -14,6 +14,8 @@ import type { Config } from '../../lib/config.ts';
 import { EnvironmentError } from '../../lib/errors.ts';
 import { type PvLog, PvLogParser } from '../../lib/parse/pv-log.ts';
 import { shellQuote as q } from '../../lib/shell-quote.ts';
+import type { TargetDriver } from '../../lib/target/driver.ts';
+import { targetDriver } from '../../lib/target/registry.ts';
 
 export interface LogSnapshot {
   log: PvLog;
@@ -32,7 +34,11 @@ export class LiveLog {
   private complete = 0;
   private present = false;
 
-  constructor(private readonly cfg: Config) {}
+  private readonly driver: TargetDriver;
+
+  constructor(private readonly cfg: Config) {
+    this.driver = targetDriver(cfg);
+  }
 
   /** The command a round runs (what VERBOSE=1 shows). */
   command(): string {
@@ -47,7 +53,8 @@ export class LiveLog {
       `if [ "$s" -lt ${this.offset} ]; then echo FROM 0; timeout -k 2 ${this.cfg.cmdTimeoutSecs} cat ${f}; ` +
       `else echo FROM ${this.offset}; timeout -k 2 ${this.cfg.cmdTimeoutSecs} tail -c +${this.offset + 1} ${f}; fi`;
     await new Promise<void>((resolve, reject) => {
-      const child = spawn('docker', ['exec', this.cfg.container, 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const [cmd, ...args] = this.driver.hostArgv(['sh', '-c', script]);
+      const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
       let head = Buffer.alloc(0);
       let headerDone = false;
       let stderr = '';
@@ -74,15 +81,13 @@ export class LiveLog {
       });
       child.on('error', (e) => {
         clearTimeout(timer);
-        reject(new EnvironmentError(`docker exec failed: ${e.message}`));
+        reject(new EnvironmentError(`${cmd} exec failed: ${e.message}`));
       });
       child.on('close', (code) => {
         clearTimeout(timer);
-        if (code !== 0 && /is not running|No such container|is restarting|is paused/.test(stderr)) {
-          reject(new EnvironmentError(`container ${this.cfg.container} went away (docker: ${stderr.trim().split('\n').pop()}); nothing was judged after that`));
-        } else if (code !== 0 && /Cannot connect to the Docker daemon|error during connect/i.test(stderr)) {
-          reject(new EnvironmentError(`docker daemon not reachable (${stderr.trim().split('\n').pop()})`));
-        } else resolve();
+        const failed = this.driver.failure({ stdout: '', stderr, exitCode: code ?? -1 });
+        if (failed) reject(failed);
+        else resolve();
       });
     });
     return { log: this.parser.snapshot(), present: this.present, bytes: this.offset, judgedBytes: this.complete };
@@ -108,7 +113,8 @@ export class LiveLog {
     mkdirSync(dirname(path), { recursive: true });
     await new Promise<void>((resolve, reject) => {
       const out = createWriteStream(path);
-      const child = spawn('docker', ['exec', this.cfg.container, 'head', '-c', String(bytes), this.cfg.logFile], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const [cmd, ...args] = this.driver.hostArgv(['head', '-c', String(bytes), this.cfg.logFile]);
+      const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'] });
       child.stdout.pipe(out);
       child.on('error', reject);
       out.on('finish', resolve);

@@ -19,12 +19,13 @@ import { Stability } from '../../lib/settle.ts';
 import { type Ping, type PlanFile, resolveStep, type Scenario, type Step } from '../../lib/scenarios.ts';
 import type { ScenarioReport } from '../../lib/report/model.ts';
 import { Interrupted } from '../../lib/errors.ts';
-import { clearProgress, colors, progress, say, shellQuote, terminalColumns, terminalSafe, uptime } from './common.ts';
+import { clearProgress, colors, progress, say, terminalColumns, terminalSafe, uptime } from './common.ts';
 import { lastSeen as seenSoFar, progressLine } from '../../lib/progress.ts';
 import { execInContainer, type ExecResult, timed } from './docker.ts';
 import { readFileSync } from 'node:fs';
 import { actionOutcome } from '../../lib/step-outcome.ts';
 import { commandLine, hostLine, type UpdateCommand, updateCommands } from '../../lib/update-step.ts';
+import { userLinesOf } from '../../lib/target/registry.ts';
 import { exportFile } from '../stage.ts';
 import { actionFailed } from '../../lib/verdict.ts';
 import { type DidNotBoot, didNotBootLine, parseTails, tailsScript } from '../../lib/did-not-boot.ts';
@@ -59,7 +60,7 @@ export interface LiveRun {
 
 /** One command of an update step, echoed as a user types it; `pvtx add -` reads the export from the host. */
 async function execUpdateCommand(cfg: Config, c: UpdateCommand): Promise<ExecResult> {
-  say(colors.dim(`+ ${hostLine(cfg.container, c)}`));
+  say(colors.dim(`+ ${hostLine(userLinesOf(cfg), c)}`));
   const script = `${timed(cfg, commandLine(c))}`;
   if (c.stdinFrom === undefined) return execInContainer(cfg, script, cfg.cmdTimeoutSecs + 30);
   return execInContainer(cfg, script, cfg.cmdTimeoutSecs + 30, false, readFileSync(c.stdinFrom));
@@ -83,9 +84,9 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
     const needRest = !rest || rest.size > 0 || pings.length > 0;
     if (cfg.verbose) {
       // VERBOSE=1: each command of the round as a user would type it (the round runs them in one exec)
-      say(colors.dim(`+ docker exec ${shellQuote(cfg.container)} ${liveLog.command()}`));
+      say(colors.dim(`+ ${userLinesOf(cfg).userLine(liveLog.command())}`));
       for (const [file, cmd] of gatherCommands(paths, pings, extras)) {
-        if (file !== FILES.log && needRest && (!rest || rest.has(file) || file.startsWith('ping-'))) say(colors.dim(`+ docker exec ${shellQuote(cfg.container)} ${cmd}`));
+        if (file !== FILES.log && needRest && (!rest || rest.has(file) || file.startsWith('ping-'))) say(colors.dim(`+ ${userLinesOf(cfg).userLine(cmd)}`));
       }
     }
     const mark = newMark();
@@ -109,8 +110,8 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
     const actions = step.update
       ? updateCommands(step.update, (name) => exportFile(cfg, plan, name)).map((c) => ({
         c,
-        shown: hostLine(cfg.container, c),
-        as: { ...step, run: hostLine(cfg.container, c), allowStatus: undefined },
+        shown: hostLine(userLinesOf(cfg), c),
+        as: { ...step, run: hostLine(userLinesOf(cfg), c), allowStatus: undefined },
       }))
       : step.run
       ? [{ c: undefined, shown: step.run, as: step }]
