@@ -51,6 +51,13 @@ export function planSchema(kinds: CheckKind[] = checkKinds()): object {
           properties: { from: { $ref: '#/definitions/name' }, why: { type: 'string' }, edits: { type: 'array', minItems: 1, items: { $ref: '#/definitions/edit' } } },
         },
       },
+      waits: {
+        description:
+          'shared readiness conditions by name: a step\'s waitFor names one ("waitFor": ["boot-settled"]) instead of copying its conditions; resolved when the plan is loaded (lib/scenarios.ts resolveWaits)',
+        type: 'object',
+        propertyNames: { $ref: '#/definitions/waitName' },
+        additionalProperties: { type: 'array', minItems: 1, items: { $ref: '#/definitions/check' } },
+      },
       capabilities: {
         description: 'what a scenario may require of the target, probed once per run',
         type: 'object',
@@ -154,11 +161,16 @@ export function planSchema(kinds: CheckKind[] = checkKinds()): object {
             items: { type: 'integer', minimum: 0, maximum: 255, not: { enum: [126, 127] } },
           },
           allowStatusWhy: { description: 'why allowStatus allows more than 0: what the real system does', type: 'string', minLength: 1 },
-          waitFor: { description: 'readiness conditions, polled with a deadline', type: 'array', items: { $ref: '#/definitions/check' } },
+          waitFor: {
+            description: 'readiness conditions, polled with a deadline: a condition, or the name of a shared one in the top-level waits (its conditions, in its place)',
+            type: 'array',
+            items: { if: { type: 'string' }, then: { $ref: '#/definitions/waitName' }, else: { $ref: '#/definitions/check' } },
+          },
           pings: { type: 'array', items: { type: 'object', required: ['from', 'to'], additionalProperties: false, properties: { from: { $ref: '#/definitions/name' }, to: { type: 'string' } } } },
           checks: { type: 'array', minItems: 1, items: { $ref: '#/definitions/check' } },
         },
       },
+      waitName: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' },
       logPattern: {
         type: 'object',
         additionalProperties: false,
