@@ -12,6 +12,7 @@ import type { Capability } from './capabilities.ts';
 import { type Check, checkKinds, checkSchemaBranches, kindOf, type KnownIssue } from './checks/index.ts';
 import { regexRisk } from './log-match.ts';
 import { type DerivedArtifact, sourceArtifacts } from './derive.ts';
+import { planSchema } from './plan-schema.ts';
 
 export interface Ping {
   from: string;
@@ -262,10 +263,15 @@ export function updateArtifacts(s: Scenario): string[] {
   return [...new Set(s.steps.flatMap((st) => st.update?.add ?? []))];
 }
 
-export function parsePlan(text: string, schemaText: string): PlanFile {
+/**
+ * The plan of scenarios.json's text, validated against the schema lib/plan-schema.ts gives (the
+ * one make plan writes to scenarios.schema.json; never that file, which a hand edit or a merge
+ * can break), or against `schemaText` when given.
+ */
+export function parsePlan(text: string, schemaText?: string): PlanFile {
   const parsed = parseJsonBounded(text);
   if ('problem' in parsed) throw new UsageError(`scenarios.json is ${parsed.problem.startsWith('not valid JSON') ? `not valid JSON: ${parsed.problem.slice(16, -1)}` : parsed.problem}`);
-  return validatePlan(parsed.value, JSON.parse(schemaText));
+  return validatePlan(parsed.value, schemaText === undefined ? planSchema() : JSON.parse(schemaText));
 }
 
 export function findScenario(plan: PlanFile, id: string): Scenario {

@@ -79,3 +79,8 @@ test('resolveWaits on its own: the written plan is left as it was', () => {
   assert.deepEqual(plan.scenarios[0].steps[0].waitFor, [settled]);
   assert.deepEqual(w, copy);
 });
+
+test('the plan is validated against lib/plan-schema.ts, so a broken scenarios.schema.json cannot stop make plan from rewriting it', () => {
+  assert.deepStrictEqual(parsePlan(planText), parsePlan(planText, schemaText));
+  assert.throws(() => parsePlan(written(['boot-setled'], { 'boot-settled': [settled] })), /waits for 'boot-setled', which is not in waits/);
+});
