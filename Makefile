@@ -76,9 +76,9 @@ capture-%:
 # --- the plan as a document; CI on GitHub Actions (see README) ------------------------------
 .PHONY: plan plan-check ci-matrix junit-merge workflow-lint deno-alone dist
 
-plan:                 # docs/testplan-ipam.md and deno.json's tasks, from scenarios.json
+plan:                 # docs/testplan-ipam.md and deno.json's tasks from scenarios.json; scenarios.schema.json from the check kinds
 	@$(RUN) scripts/plan.ts
-plan-check:           # fails if either is out of date with scenarios.json
+plan-check:           # fails if one of them is out of date
 	@$(RUN) scripts/plan.ts --check
 ci-matrix:            # the scenario ids as a GitHub Actions strategy.matrix
 	@$(RUN) scripts/ci-matrix.ts

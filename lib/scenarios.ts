@@ -2,6 +2,8 @@
  * scenarios.json: the plan as data. Parsed, validated against scenarios.schema.json and
  * cross-checked (ids unique, hints exist, pings referenced by checks are declared) before
  * anything runs; a bad file is a UsageError (exit 2) with one line saying what is wrong.
+ * Named waits (top-level `waits`, a name in a step's `waitFor`) are resolved here, once: what
+ * validatePlan returns has every condition inline and no `waits`, so nothing after it knows them.
  */
 import AjvModule from 'ajv';
 import { UsageError } from './errors.ts';
@@ -10,6 +12,7 @@ import type { Capability } from './capabilities.ts';
 import { type Check, checkKinds, checkSchemaBranches, kindOf, type KnownIssue } from './checks/index.ts';
 import { regexRisk } from './log-match.ts';
 import { type DerivedArtifact, sourceArtifacts } from './derive.ts';
+import { planSchema } from './plan-schema.ts';
 
 export interface Ping {
   from: string;
@@ -71,6 +74,42 @@ export interface Hint {
   fix: string;
 }
 
+/** A step's waitFor as scenarios.json states it: a condition, or the name of one of `waits`. */
+export type WaitItem = Check | string;
+
+/** scenarios.json as written, before resolveWaits: named waits and steps that name them. */
+export interface WrittenPlanFile extends Omit<PlanFile, 'scenarios'> {
+  /** name -> the conditions a step's waitFor gets in the name's place */
+  waits?: Record<string, Check[]>;
+  scenarios: (Omit<Scenario, 'steps'> & { steps: (Omit<Step, 'waitFor'> & { waitFor: WaitItem[] })[] })[];
+}
+
+/**
+ * The plan with each named wait replaced by a copy of its conditions, and without `waits`. A
+ * name `waits` does not hold, and a named wait no step names, are UsageErrors.
+ */
+export function resolveWaits(written: WrittenPlanFile): PlanFile {
+  const { waits = {}, ...rest } = written;
+  const used = new Set<string>();
+  const scenarios = rest.scenarios.map((s) => ({
+    ...s,
+    steps: s.steps.map((st) => ({
+      ...st,
+      waitFor: st.waitFor.flatMap((w): Check[] => {
+        if (typeof w !== 'string') return [w];
+        if (!Object.hasOwn(waits, w)) {
+          throw new UsageError(`scenarios.json: Test ${s.id} step '${st.id}' waits for '${w}', which is not in waits (${Object.keys(waits).join(', ') || 'none'})`);
+        }
+        used.add(w);
+        return structuredClone(waits[w]);
+      }),
+    })),
+  }));
+  const unused = Object.keys(waits).find((name) => !used.has(name));
+  if (unused !== undefined) throw new UsageError(`scenarios.json: waits '${unused}' is named by no step's waitFor; remove it`);
+  return { ...rest, scenarios };
+}
+
 export interface PlanFile {
   plan: { title: string; version: string; source?: string; buildTargets?: string[]; notes?: string[] };
   troubleshooting: Record<string, Hint>;
@@ -82,7 +121,7 @@ export interface PlanFile {
 // deno-lint-ignore no-explicit-any
 const Ajv: any = (AjvModule as any).default ?? AjvModule;
 
-/** The schema with its check branches made from the registry (the file's own are held to them by a unit test). */
+/** The schema with its check branches made from the registry (the file's own are the same: make plan writes them from it, plan-check checks). */
 export function withCheckKinds(schema: object): object {
   const s = schema as { definitions?: { check?: object } };
   if (!s.definitions?.check) return schema;
@@ -114,7 +153,6 @@ export function validatePlan(raw: unknown, schema: object): PlanFile {
       }`,
     );
   }
-  const plan = raw as PlanFile;
   // every user regex (checks, capabilities' log probes) is bounded: no catastrophic backtracking
   const regexes = (v: unknown, path: string): void => {
     if (Array.isArray(v)) v.forEach((x, i) => regexes(x, `${path}/${i}`));
@@ -127,6 +165,7 @@ export function validatePlan(raw: unknown, schema: object): PlanFile {
     }
   };
   regexes(raw, '');
+  const plan = resolveWaits(raw as WrittenPlanFile);
   const derived = plan.derivedArtifacts ?? {};
   const built = plan.plan.buildTargets;
   for (const [name, d] of Object.entries(derived)) {
@@ -224,10 +263,15 @@ export function updateArtifacts(s: Scenario): string[] {
   return [...new Set(s.steps.flatMap((st) => st.update?.add ?? []))];
 }
 
-export function parsePlan(text: string, schemaText: string): PlanFile {
+/**
+ * The plan of scenarios.json's text, validated against the schema lib/plan-schema.ts gives (the
+ * one make plan writes to scenarios.schema.json; never that file, which a hand edit or a merge
+ * can break), or against `schemaText` when given.
+ */
+export function parsePlan(text: string, schemaText?: string): PlanFile {
   const parsed = parseJsonBounded(text);
   if ('problem' in parsed) throw new UsageError(`scenarios.json is ${parsed.problem.startsWith('not valid JSON') ? `not valid JSON: ${parsed.problem.slice(16, -1)}` : parsed.problem}`);
-  return validatePlan(parsed.value, JSON.parse(schemaText));
+  return validatePlan(parsed.value, schemaText === undefined ? planSchema() : JSON.parse(schemaText));
 }
 
 export function findScenario(plan: PlanFile, id: string): Scenario {

@@ -1,7 +1,8 @@
 /**
  * plan: writes the test plan as Markdown (docs/testplan-ipam.md) and deno.json's tasks from
- * scenarios.json (SCENARIOS=FILE for another). --check writes nothing and exits 1 naming each
- * file that is out of date. --out FILE and --deno-json FILE write (or check) other files.
+ * scenarios.json (SCENARIOS=FILE for another), and scenarios.schema.json from the check kinds'
+ * definitions (lib/plan-schema.ts). --check writes nothing and exits 1 naming each file that is
+ * out of date. --out FILE, --deno-json FILE and --schema FILE write (or check) other files.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
@@ -9,34 +10,42 @@ import { parseArgs as utilParseArgs } from 'node:util';
 import { UsageError } from '../lib/errors.ts';
 import { denoTasks, withTasks } from '../lib/deno-tasks.ts';
 import { type DocPlan, planMarkdown } from '../lib/plan-markdown.ts';
+import { planSchemaText } from '../lib/plan-schema.ts';
 import { EMBEDDED, isMain, loadPlan, main, ROOT, say } from './shared/common.ts';
 
 export interface PlanArgs {
   check: boolean;
   out: string;
   denoJson: string;
+  schema: string;
 }
 
-const USAGE = 'plan.ts [--check] [--out FILE] [--deno-json FILE]';
+const USAGE = 'plan.ts [--check] [--out FILE] [--deno-json FILE] [--schema FILE]';
 
 export function parseArgs(args: string[]): PlanArgs {
-  let values: { check?: boolean; out?: string; 'deno-json'?: string };
+  let values: { check?: boolean; out?: string; 'deno-json'?: string; schema?: string };
   try {
-    ({ values } = utilParseArgs({ args, strict: true, allowPositionals: false, options: { check: { type: 'boolean' }, out: { type: 'string' }, 'deno-json': { type: 'string' } } }));
+    ({ values } = utilParseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: { check: { type: 'boolean' }, out: { type: 'string' }, 'deno-json': { type: 'string' }, schema: { type: 'string' } },
+    }));
   } catch (e) {
     const code = (e as { code?: string }).code;
-    const a = args.find((x) => x.startsWith('-') && !['--check', '--out', '--deno-json'].includes(x.split('=')[0])) ?? args.find((x) => !x.startsWith('-'));
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${args.find((x) => x === '--out' || x === '--deno-json') ?? '--out'} needs a file`);
+    const a = args.find((x) => x.startsWith('-') && !['--check', '--out', '--deno-json', '--schema'].includes(x.split('=')[0])) ?? args.find((x) => !x.startsWith('-'));
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${args.find((x) => x === '--out' || x === '--deno-json' || x === '--schema') ?? '--out'} needs a file`);
     throw new UsageError(`unknown argument '${a ?? args.join(' ')}' (${USAGE})`);
   }
-  for (const [name, v] of [['--out', values.out], ['--deno-json', values['deno-json']]] as const) {
+  for (const [name, v] of [['--out', values.out], ['--deno-json', values['deno-json']], ['--schema', values.schema]] as const) {
     if (v === '') throw new UsageError(`${name} needs a file`);
   }
-  // the single file (make dist) has no docs/ nor deno.json: the Markdown goes to stdout unless --out
+  // the single file (make dist) has no docs/, deno.json nor schema file: the Markdown goes to stdout unless --out
   return {
     check: values.check ?? false,
     out: values.out ? resolve(values.out) : EMBEDDED ? '' : `${ROOT}/docs/testplan-ipam.md`,
     denoJson: values['deno-json'] ? resolve(values['deno-json']) : EMBEDDED ? '' : `${ROOT}/deno.json`,
+    schema: values.schema ? resolve(values.schema) : EMBEDDED ? '' : `${ROOT}/scenarios.schema.json`,
   };
 }
 
@@ -69,10 +78,14 @@ if (isMain(import.meta.url, 'plan')) {
     const wanted: [file: string, text: string, what: string][] = [
       [args.out, planMarkdown(plan), shown(args.out)],
       ...(args.denoJson ? [[args.denoJson, withTasks(denoText, denoTasks(plan)), `${shown(args.denoJson)} tasks`] as [string, string, string]] : []),
+      ...(args.schema ? [[args.schema, planSchemaText(), shown(args.schema)] as [string, string, string]] : []),
     ];
     if (args.check) {
       const stale = wanted.filter(([file, text]) => read(file) !== text);
-      for (const [, , what] of stale) say(`${what} ${what.endsWith('tasks') ? 'are' : 'is'} out of date with ${source}; run make plan`);
+      for (const [file, , what] of stale) {
+        const from = file === args.schema ? 'lib/plan-schema.ts and the check kinds (lib/checks/)' : source;
+        say(`${what} ${what.endsWith('tasks') ? 'are' : 'is'} out of date with ${from}; run make plan`);
+      }
       return stale.length ? 1 : 0;
     }
     for (const [file, text, what] of wanted) {

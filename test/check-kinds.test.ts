@@ -1,6 +1,6 @@
 /**
  * The check-kind registry (lib/checks/index.ts): every module in lib/checks/ is a complete kind,
- * scenarios.schema.json's check branches are the registry's, and a kind added as one module plus
+ * scenarios.schema.json is written from the registry (lib/plan-schema.ts), and a kind added as one module plus
  * its registration reaches the schema, gather, evidence, evaluation and the plan document.
  */
 import { test } from 'node:test';
@@ -13,6 +13,7 @@ import { shellQuote as shq } from '../lib/shell-quote.ts';
 import { filesFor, filesOfCheck, gatherScript } from '../lib/gather.ts';
 import { describeCondition, planMarkdown } from '../lib/plan-markdown.ts';
 import { parsePlan, type PlanFile } from '../lib/scenarios.ts';
+import { planSchemaText } from '../lib/plan-schema.ts';
 
 const schemaText = readFileSync(new URL('../scenarios.schema.json', import.meta.url), 'utf8');
 const planText = readFileSync(new URL('../scenarios.json', import.meta.url), 'utf8');
@@ -31,7 +32,8 @@ test('every module in lib/checks/ is a registered kind named as its file, with e
   }
 });
 
-test("scenarios.schema.json's check branches are the registry's (edit lib/checks/<kind>.ts, then the schema)", () => {
+test("scenarios.schema.json is lib/plan-schema.ts's, its check branches the registry's (edit lib/checks/<kind>.ts, then make plan)", () => {
+  assert.equal(schemaText, planSchemaText(), 'scenarios.schema.json is out of date; run make plan');
   const schema = JSON.parse(schemaText);
   const byKind = (bs: { properties: { kind: { const: string } } }[]) => Object.fromEntries(bs.map((b) => [b.properties.kind.const, b]));
   assert.deepEqual(byKind(schema.definitions.check.oneOf), byKind(checkSchemaBranches() as never));
@@ -74,6 +76,7 @@ test('a toy kind registered in one place reaches the schema, validation, gather,
   try {
     assert.ok(checkKinds().includes(TOY as unknown as CheckKind));
     assert.ok(checkSchemaBranches().some((b) => JSON.stringify(b).includes('"const":"toy-hostname"')));
+    assert.ok(planSchemaText().includes('"const": "toy-hostname"'), 'make plan would write the new kind into scenarios.schema.json');
     const plan = parsePlan(text('pv-example-random'), schemaText);
     assert.throws(() => parsePlan(text(''), schemaText), /check 'toy-check' names no hostname/);
     assert.throws(

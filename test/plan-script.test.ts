@@ -24,13 +24,15 @@ test('plan --check passes on the files plan wrote and fails, naming the file, on
     const scenarios = `${dir}/scenarios.json`;
     const md = `${dir}/testplan-ipam.md`;
     const deno = `${dir}/deno.json`;
+    const schema = `${dir}/scenarios.schema.json`;
     copyFileSync(`${ROOT}scenarios.json`, scenarios);
     copyFileSync(`${ROOT}deno.json`, deno);
-    const files = ['--out', md, '--deno-json', deno];
+    const files = ['--out', md, '--deno-json', deno, '--schema', schema];
 
     let r = plan(files, scenarios);
     assert.equal(r.status, 0, r.out);
     assert.equal(readFileSync(md, 'utf8'), readFileSync(`${ROOT}docs/testplan-ipam.md`, 'utf8'), 'the same scenarios give the committed document');
+    assert.equal(readFileSync(schema, 'utf8'), readFileSync(`${ROOT}scenarios.schema.json`, 'utf8'), 'the same kinds give the committed schema');
     r = plan(['--check', ...files], scenarios);
     assert.equal(r.status, 0, r.out);
     assert.equal(r.out, '');
@@ -56,6 +58,14 @@ test('plan --check passes on the files plan wrote and fails, naming the file, on
     assert.ok(JSON.parse(readFileSync(deno, 'utf8')).tasks['test-10']);
     assert.ok(readFileSync(md, 'utf8').includes('Container status: both RUNNING (reworded)'));
     assert.equal(plan(['--check', ...files], scenarios).status, 0);
+
+    // a hand edit of the schema file is drift too: it is written from lib/plan-schema.ts and the kinds
+    writeFileSync(schema, readFileSync(schema, 'utf8').replace('"ip-unchanged"', '"ip-unchanged-edited"'));
+    r = plan(['--check', ...files], scenarios);
+    assert.equal(r.status, 1, r.out);
+    assert.equal(r.out, `${schema} is out of date with lib/plan-schema.ts and the check kinds (lib/checks/); run make plan\n`);
+    assert.equal(plan(files, scenarios).status, 0);
+    assert.equal(readFileSync(schema, 'utf8'), readFileSync(`${ROOT}scenarios.schema.json`, 'utf8'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

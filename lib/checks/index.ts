@@ -2,8 +2,8 @@
  * The registry of check kinds: each kind is one module lib/checks/<kind>.ts exporting its
  * CheckKind (kind.ts), and is listed here once. Everything keyed by kind is derived from this
  * list: the evaluators, the bundle files a readiness poll gathers (gather.ts), the evidence
- * commands (`see:`), the schema's check branches (scenarios.schema.json, held to this list by a
- * unit test), the cross-field validation (scenarios.ts), the plan document's wording
+ * commands (`see:`), the schema's check branches (scenarios.schema.json, written from this list by
+ * make plan: lib/plan-schema.ts), the cross-field validation (scenarios.ts), the plan document's wording
  * (plan-markdown.ts) and make bench's log events (overhead.ts).
  * Adding a check to the plan needs no code; adding a kind needs one file and its line in KINDS.
  */

@@ -1,6 +1,6 @@
 /**
  * make dist: the toolkit as one file, dist/pv-ipam-tests.mjs (scripts/dist/entry.ts with its npm
- * dependencies, bundled by esbuild; scenarios.json, its schema, the target presets and the
+ * dependencies, bundled by esbuild; scenarios.json (its schema is code: lib/plan-schema.ts), the target presets and the
  * Makefile's variables embedded), and its types, dist/pv-ipam-tests.d.mts (dts-bundle-generator).
  * Reproducible: the same commit gives the same bytes (no time stamps, no absolute paths; the
  * commit is `git rev-parse HEAD`, "-dirty" added when the tree has changes).
@@ -38,7 +38,6 @@ export function embedded(root: string): Embedded {
   const read = (f: string) => readFileSync(`${root}/${f}`, 'utf8');
   return {
     scenarios: read('scenarios.json'),
-    schema: read('scenarios.schema.json'),
     presets: { lab: read('lab/preset.env'), dev: read('dev/preset.env') },
     // dev/build-image.sh writes the tag of the image it built (IMAGE=pantavisor-appengine-dev:<commit>)
     // into dev/out/preset.env, over dev/preset.env's :latest; the file has no dev/out

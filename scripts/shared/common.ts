@@ -24,9 +24,8 @@ import type { Colors } from '../../lib/report/console.ts';
  * files: set there by the bundler, undefined when the scripts run from this repository.
  */
 export interface Embedded {
-  /** scenarios.json and scenarios.schema.json as text: the plan when SCENARIOS is unset */
+  /** scenarios.json as text: the plan when SCENARIOS is unset (its schema is lib/plan-schema.ts's) */
   scenarios: string;
-  schema: string;
   /** <target>/preset.env of the targets that have one (lab, dev), as text */
   presets: Record<string, string>;
   /** by target, the preset's variables that the target's build replaces in the repository (<target>/out/preset.env) */
@@ -166,7 +165,7 @@ export function requireRunPaths(cfg: Config): void {
  * shows what is set, right or wrong) passes `{ checkVariables: false }`.
  */
 export function loadPlan(opts: { checkVariables?: boolean } = {}): PlanFile {
-  const plan = EMBEDDED && !process.env.SCENARIOS ? parsePlan(EMBEDDED.scenarios, EMBEDDED.schema) : readPlanFile();
+  const plan = EMBEDDED && !process.env.SCENARIOS ? parsePlan(EMBEDDED.scenarios) : readPlanFile();
   // REQUIRE names capabilities of this plan: checked here, where the plan is known
   if (opts.checkVariables !== false) checkRequired(requiredCapabilities(process.env.REQUIRE), Object.keys(plan.capabilities ?? {}));
   return plan;
@@ -185,7 +184,7 @@ function readPlanFile(): PlanFile {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`cannot read ${file}`);
   }
-  return parsePlan(text, EMBEDDED ? EMBEDDED.schema : readFileSync(`${ROOT}/scenarios.schema.json`, 'utf8'));
+  return parsePlan(text);
 }
 
 /** Colours only when stdout is a terminal (and NO_COLOR is unset), whatever CI says. */
