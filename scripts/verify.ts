@@ -8,7 +8,8 @@ import { type BundleMeta, stateFromFiles, type StepState } from '../lib/bundle.t
 import { evaluateScenario } from '../lib/evaluate.ts';
 import { type Check, findScenario, type PlanFile, resolveStep, type Scenario, type Step } from '../lib/scenarios.ts';
 import { evidenceCommand } from '../lib/checks/index.ts';
-import { explainMissing, filesOfCheck } from '../lib/gather.ts';
+import { filesOfCheck } from '../lib/gather.ts';
+import { explainMissing } from '../lib/exit-status.ts';
 import type { CheckResult } from '../lib/evaluate.ts';
 import type { ScenarioReport } from '../lib/report/model.ts';
 import type { Config } from '../lib/config.ts';
