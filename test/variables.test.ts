@@ -4,9 +4,22 @@ import { readFileSync } from 'node:fs';
 import { VARIABLES } from '../lib/variables.ts';
 import { DEFAULTS, readConfig, valueOf } from '../lib/config.ts';
 import { UsageError } from '../lib/errors.ts';
-import { makefileVars } from '../scripts/dist/build.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
+
+/** The Makefile's VARS: the variables make passes to the scripts, over its continuation lines. */
+function makefileVars(makefile: string): string[] {
+  const m = /^VARS := ((?:.*\\\n)*.*)$/m.exec(makefile);
+  if (!m) throw new Error('Makefile: no VARS := line');
+  return m[1].replace(/\\\n/g, ' ').split(/\s+/).filter(Boolean);
+}
+
+test("makefileVars reads every variable of the Makefile's VARS, over its continuation lines", () => {
+  const vars = makefileVars(readFileSync(`${ROOT}Makefile`, 'utf8'));
+  for (const v of ['TARGET', 'SNAPSHOT', 'SCENARIOS', 'REPORTS', 'OUT', 'REPORT', 'JOBS', 'FORCE']) assert.ok(vars.includes(v), v);
+  assert.ok(!vars.some((v) => v.includes('\\')));
+  assert.deepEqual(makefileVars('VARS := A B \\\n\tC\nX := 1\n'), ['A', 'B', 'C']);
+});
 
 test("the Makefile's VARS are exactly the variables of lib/variables.ts that make passes", () => {
   const inMakefile = makefileVars(readFileSync(`${ROOT}Makefile`, 'utf8'));

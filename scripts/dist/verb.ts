@@ -8,8 +8,8 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EXIT, UsageError } from '../../lib/errors.ts';
-import { DEFAULTS, DESCRIPTIONS } from '../../lib/config.ts';
-import { variableNamed } from '../../lib/variables.ts';
+import { DEFAULTS } from '../../lib/config.ts';
+import { VARIABLES } from '../../lib/variables.ts';
 import { describeAny, verbBase, verbNamed, VERBS } from '../../lib/verbs.ts';
 import { colors, EMBEDDED, loadPlan, main, say } from '../shared/common.ts';
 
@@ -79,7 +79,7 @@ export function parseCommand(argv: string[], vars: string[]): Command {
   return { script: base, env, args };
 }
 
-function help(vars: string[]): void {
+function help(): void {
   const plan = loadPlan();
   const b = colors.bold;
   say(b('pv-ipam-tests.mjs') + ` — the ${plan.plan.title} (${plan.plan.version}) as one file (Node >= 20 or Deno)`);
@@ -94,9 +94,9 @@ function help(vars: string[]): void {
   for (const s of plan.scenarios) say(`  ${s.id.padEnd(24)}${s.title}`);
   say();
   say(b('Variables') + colors.dim(" (environment, NAME=value or --name=value; TARGET=lab|dev use the repository's presets, their folders given)"));
-  for (const k of vars) {
-    const d = DESCRIPTIONS[k];
-    if (d && !variableNamed(k)?.repositoryOnly) say(`  ${k.padEnd(16)} ${d}${DEFAULTS[k] ? colors.dim(` (default: ${DEFAULTS[k]})`) : ''}`);
+  // what make passes (VARS), but not the variables of the repository's own tools
+  for (const { name: k, description: d, make, repositoryOnly } of VARIABLES) {
+    if (make && !repositoryOnly) say(`  ${k.padEnd(16)} ${d}${DEFAULTS[k] ? colors.dim(` (default: ${DEFAULTS[k]})`) : ''}`);
   }
   say();
   say(b('Exit status') + ': 0 passed, 1 a check failed, 2 bad usage or input, 3 environment, 130/143 interrupted');
@@ -116,9 +116,9 @@ if (EMBEDDED && isCommand()) {
   const embedded = EMBEDDED;
   let command: Command | undefined;
   await main(async () => {
-    command = parseCommand(process.argv.slice(2), [...new Set([...embedded.vars, ...Object.keys(DESCRIPTIONS)])]);
+    command = parseCommand(process.argv.slice(2), VARIABLES.map((v) => v.name));
     if (command.script === 'version') say(`pv-ipam-tests ${embedded.version} (commit ${embedded.commit})`);
-    if (command.script === 'help') help(embedded.vars);
+    if (command.script === 'help') help();
     return EXIT.pass;
   });
   if (command && process.exitCode === EXIT.pass && command.script !== 'help' && command.script !== 'version') {
