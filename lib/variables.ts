@@ -26,7 +26,7 @@ export interface Variable {
   kind: VariableKind;
   /** the Makefile passes it from its command line (VARS); false: only a preset or the environment sets it */
   make: boolean;
-  /** read only by the repository's own tools (the lab, the dev build, make bench): the single file (make dist) does not list it */
+  /** read only by the repository's own tools (the lab, the dev build, make bench, make shell): the single file (make dist) does not list it */
   repositoryOnly?: boolean;
 }
 
@@ -91,7 +91,7 @@ export const VARIABLES: readonly Variable[] = [
   v('SCENARIOS', 'path', undefined, "the plan file to load instead of the repository's scenarios.json (the single file: its embedded plan)"),
   v('SNAPSHOT', 'path', undefined, 'verify-N checks this captured bundle offline (verify-all: a run directory) instead of the running container'),
   v('CAPTURE_DIR', 'path', undefined, "where capture-N writes Test N's bundle (default REPORT_DIR/<time>-capture-<id>)"),
-  v('CMD', 'text', undefined, '`make shell` runs this one command in the container instead of a shell'),
+  repositoryOnly(v('CMD', 'text', undefined, '`make shell` runs this one command in the container instead of a shell')),
   v('REPORT', 'path', undefined, 'rerun: the earlier run directory (or its report.json) whose failed tests run again'),
   v('REPORTS', 'text', undefined, 'junit-merge: the report.json files (or run directories) to merge, space-separated'),
   v('OUT', 'path', undefined, 'junit-merge: the JUnit file to write'),
