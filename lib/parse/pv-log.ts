@@ -157,8 +157,3 @@ export function parsePvLog(text: string): PvLog {
   p.push(text);
   return p.finish();
 }
-
-/** Parses one line (without its newline); undefined when it is not a log line. */
-export function parsePvLogLine(raw: string, lineNo: number): PvLogLine | undefined {
-  return new PvLogParser().parse(raw, lineNo);
-}

@@ -1,7 +1,7 @@
 /**
  * make dist: the toolkit as one file, dist/pv-ipam-tests.mjs (scripts/dist/entry.ts with its npm
- * dependencies, bundled by esbuild; scenarios.json (its schema is code: lib/plan-schema.ts), the target presets and the
- * Makefile's variables embedded), and its types, dist/pv-ipam-tests.d.mts (dts-bundle-generator).
+ * dependencies, bundled by esbuild; scenarios.json (its schema is code: lib/plan-schema.ts) and
+ * the target presets embedded), and its types, dist/pv-ipam-tests.d.mts (dts-bundle-generator).
  * Reproducible: the same commit gives the same bytes (no time stamps, no absolute paths; the
  * commit is `git rev-parse HEAD`, "-dirty" added when the tree has changes).
  *   node --import tsx scripts/dist/build.ts [--out DIR]
@@ -27,13 +27,6 @@ export function commitOf(dir: string): string {
   }
 }
 
-/** The Makefile's VARS: the variables make passes to the scripts. */
-export function makefileVars(makefile: string): string[] {
-  const m = /^VARS := ((?:.*\\\n)*.*)$/m.exec(makefile);
-  if (!m) throw new Error('Makefile: no VARS := line');
-  return m[1].replace(/\\\n/g, ' ').split(/\s+/).filter(Boolean);
-}
-
 export function embedded(root: string): Embedded {
   const read = (f: string) => readFileSync(`${root}/${f}`, 'utf8');
   return {
@@ -44,7 +37,6 @@ export function embedded(root: string): Embedded {
     presetsBuilt: { dev: ['IMAGE'] },
     version: JSON.parse(read('package.json')).version,
     commit: commitOf(root),
-    vars: makefileVars(read('Makefile')),
   };
 }
 

@@ -8,45 +8,25 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EXIT, UsageError } from '../../lib/errors.ts';
-import { DEFAULTS, DESCRIPTIONS } from '../../lib/config.ts';
+import { DEFAULTS } from '../../lib/config.ts';
+import { VARIABLES } from '../../lib/variables.ts';
+import { describeAny, verbBase, verbNamed, VERBS } from '../../lib/verbs.ts';
 import { colors, EMBEDDED, loadPlan, main, say } from '../shared/common.ts';
 
-/** The verbs of the single file: name (or name-<id>) → the script that runs it. */
-const SCRIPTS: Record<string, string> = { 'test': 'test', 'verify': 'verify', 'capture': 'capture', 'plan': 'plan', 'lint': 'lint', 'junit-merge': 'junit-merge', 'rerun': 'rerun' };
+/** The verbs of the single file (lib/verbs.ts, place `anywhere`): name (or name-<id>) → the script that runs it. */
+const SCRIPTS: Record<string, string> = Object.fromEntries(VERBS.filter((v) => v.place === 'anywhere' && v.script && !v.byPattern && v.target !== 'help').map((v) => [verbBase(v), v.script!]));
 /** The verbs that take a test id (test-1, verify-all, capture-9). */
-const WITH_ID = new Set(['test', 'verify', 'capture']);
+const WITH_ID = new Set(VERBS.filter((v) => v.place === 'anywhere' && v.target.endsWith('-%')).map(verbBase));
 /** Options that are the script's own, not variables. */
 const OPTIONS: Record<string, string[]> = { plan: ['--check', '--out', '--deno-json'], 'junit-merge': ['--out'] };
+/** What the single file runs, as its refusals name them. */
+const RUNS = [...VERBS.filter((v) => v.place === 'anywhere' && !v.byPattern && v.target !== 'help').map((v) => v.target.replace(/-%$/, '-N')), 'help'].join(', ');
 
-/** The Makefile's targets that the single file does not carry, and why. */
+/** The Makefile's targets that the single file does not carry (lib/verbs.ts place), and why. */
 export function repositoryOnly(verb: string): string | undefined {
-  const name = verb.replace(/-.*$/, '');
-  if (
-    [
-      'lab',
-      'lab-if-stale',
-      'appengine-dev',
-      'exports-dev',
-      'demo',
-      'setup',
-      'mutation',
-      'chaos',
-      'bench',
-      'ci',
-      'unit',
-      'typecheck',
-      'lint-ts',
-      'fmt',
-      'fmt-check',
-      'plan-check',
-      'workflow-lint',
-      'deno-alone',
-      'ci-matrix',
-    ].includes(verb)
-  ) {
-    return `${verb} needs the pv-ipam-tests repository (make ${verb} there); the single file runs: test-N, test-all, verify-N, capture-N, plan, lint, junit-merge, rerun, help`;
-  }
-  if (['build', 'load', 'up', 'down', 'shell', 'logs', 'clean', 'stage', 'derive'].includes(name)) {
+  const v = verbNamed(verb);
+  if (v?.place === 'repository') return `${verb} needs the pv-ipam-tests repository (make ${verb} there); the single file runs: ${RUNS}`;
+  if (v?.place === 'makefile-step') {
     return `${verb} is a step of the pv-ipam-tests repository's Makefile (make ${verb} there); the single file runs whole tests: test-N (stage, up, verify, down), verify-N SNAPSHOT=DIR, capture-N`;
   }
   return undefined;
@@ -99,20 +79,14 @@ export function parseCommand(argv: string[], vars: string[]): Command {
   return { script: base, env, args };
 }
 
-function help(vars: string[]): void {
+function help(): void {
   const plan = loadPlan();
   const b = colors.bold;
   say(b('pv-ipam-tests.mjs') + ` — the ${plan.plan.title} (${plan.plan.version}) as one file (Node >= 20 or Deno)`);
   say(`  node pv-ipam-tests.mjs <verb> [NAME=value | --name=value]...      (deno run -A pv-ipam-tests.mjs ... the same)`);
   say();
   say(b('Verbs'));
-  say(`  test-N, test-all      stage, boot, verify and tear down Test N (or every test; ONLY="1 3") on a real appengine: IMAGE=, ARTIFACTS=`);
-  say(`  verify-N SNAPSHOT=DIR re-check a captured bundle offline (verify-all SNAPSHOT=RUN: a whole run); live against CONTAINER when no SNAPSHOT`);
-  say(`  capture-N             write Test N's bundle (the running container, or one booted for it)`);
-  say(`  plan [--out FILE] [--check]   the plan as Markdown (stdout without --out)`);
-  say(`  lint                  predict Pantavisor's refusals in ARTIFACTS' pvrexports, without docker`);
-  say(`  junit-merge REPORTS="a/report.json b/" OUT=merged.xml   one JUnit file of several runs`);
-  say(`  rerun REPORT=DIR      run again the tests that failed or errored in that run`);
+  for (const v of VERBS.filter((x) => x.place === 'anywhere' && x.target !== 'help')) say(`  ${v.target.replace(/-%$/, '-N').padEnd(21)} ${describeAny(v)}`);
   say(`  help, --version       this text; the version and the commit the file was built from`);
   say(colors.dim(`  the lab, the dev build and the Makefile's single steps (up, down, stage, ...) need the repository`));
   say();
@@ -120,9 +94,9 @@ function help(vars: string[]): void {
   for (const s of plan.scenarios) say(`  ${s.id.padEnd(24)}${s.title}`);
   say();
   say(b('Variables') + colors.dim(" (environment, NAME=value or --name=value; TARGET=lab|dev use the repository's presets, their folders given)"));
-  for (const k of vars) {
-    const d = DESCRIPTIONS[k];
-    if (d) say(`  ${k.padEnd(16)} ${d}${DEFAULTS[k] ? colors.dim(` (default: ${DEFAULTS[k]})`) : ''}`);
+  // what make passes (VARS), but not the variables of the repository's own tools
+  for (const { name: k, description: d, make, repositoryOnly } of VARIABLES) {
+    if (make && !repositoryOnly) say(`  ${k.padEnd(16)} ${d}${DEFAULTS[k] ? colors.dim(` (default: ${DEFAULTS[k]})`) : ''}`);
   }
   say();
   say(b('Exit status') + ': 0 passed, 1 a check failed, 2 bad usage or input, 3 environment, 130/143 interrupted');
@@ -142,9 +116,9 @@ if (EMBEDDED && isCommand()) {
   const embedded = EMBEDDED;
   let command: Command | undefined;
   await main(async () => {
-    command = parseCommand(process.argv.slice(2), [...new Set([...embedded.vars, ...Object.keys(DESCRIPTIONS)])]);
+    command = parseCommand(process.argv.slice(2), VARIABLES.map((v) => v.name));
     if (command.script === 'version') say(`pv-ipam-tests ${embedded.version} (commit ${embedded.commit})`);
-    if (command.script === 'help') help(embedded.vars);
+    if (command.script === 'help') help();
     return EXIT.pass;
   });
   if (command && process.exitCode === EXIT.pass && command.script !== 'help' && command.script !== 'version') {

@@ -33,8 +33,6 @@ export interface Embedded {
   /** package.json's version and the commit the file was built from */
   version: string;
   commit: string;
-  /** the variables the Makefile passes to the scripts (its VARS) */
-  vars: string[];
 }
 declare const PV_IPAM_EMBEDDED: Embedded | undefined;
 export const EMBEDDED: Embedded | undefined = typeof PV_IPAM_EMBEDDED === 'undefined' ? undefined : PV_IPAM_EMBEDDED;

@@ -1,0 +1,31 @@
+/**
+ * What a gathering command's exit status says about its output: the one table of reasons, used
+ * by a bundle's unreadable evidence (bundle.ts) and by a check that found a file missing
+ * (verify's results, explainMissing).
+ */
+
+/** The statuses of a command killed by its `timeout -k 2 N` (124, or 137/143 from the kill). */
+const KILLED_BY_TIMEOUT = [124, 137, 143];
+
+/**
+ * Why an exit status means the output is not what the command would print; `cmdTimeoutSecs`
+ * names the timeout's length when known.
+ */
+export function exitReason(code: number, cmdTimeoutSecs?: number): string {
+  if (KILLED_BY_TIMEOUT.includes(code)) return `killed by its ${cmdTimeoutSecs === undefined ? '' : `${cmdTimeoutSecs} s `}timeout (CMD_TIMEOUT), exit ${code}`;
+  if (code === 127) return 'command not found (exit 127)';
+  if (code === 126) return 'command not executable (exit 126)';
+  return `its command exited ${code}`;
+}
+
+/**
+ * A check that says "lxc-ls.txt missing" learns why from the round's exit statuses (exitReason);
+ * a reason already given without the timeout's length gets it.
+ */
+export function explainMissing(actual: string, rc: Record<string, number>, cmdTimeoutSecs: number): string {
+  return actual.replace(/^(\S+) missing\b(?!:)/, (whole, file: string) => {
+    const code = rc[file];
+    if (code === undefined || code === 0) return whole;
+    return `${whole}: ${exitReason(code, cmdTimeoutSecs)}`;
+  }).replace(exitReason(124).replace(', exit 124', ''), `killed by its ${cmdTimeoutSecs} s timeout (CMD_TIMEOUT)`);
+}
