@@ -152,7 +152,9 @@ if want_case hang-boot; then
   boot=$(jq -r '.scenarios[0].clock | (.verdict - .appengineStart) | floor' "$rep" 2>/dev/null)
   extra=""; [ "${boot:-99}" -le 10 ] || extra="verdict ${boot:-?} s after pv-appengine started (> BOOT_TIMEOUT + 5)"
   [ -n "$seen" ] || extra="${extra:+$extra; }report.json has no lastSeen"
-  verdict "hang-boot (BOOT_TIMEOUT=5; verdict at ${boot:-?} s, $took s in all)" 1 $rc "boot: not ready after .*last seen: .*IPAM subsystem initialized" "$out" "$extra"
+  # a target that never becomes ready is one ERROR "did not boot" (exit 3) quoting the last
+  # state seen and the logs' last lines, not a FAIL of every check
+  verdict "hang-boot (BOOT_TIMEOUT=5; verdict at ${boot:-?} s, $took s in all)" 3 $rc "ERROR \\(did not boot: not ready after .*last seen: .*IPAM subsystem initialized" "$out" "$extra"
   rm -rf "$REPORT_DIR"
 fi
 if want_case hang-lxc-ls; then
