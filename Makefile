@@ -80,8 +80,10 @@ capture-%:
 .PHONY: plan plan-check ci-matrix junit-merge workflow-lint deno-alone dist
 
 plan:
+	@$(RUN) scripts/registries.ts
 	@$(RUN) scripts/plan.ts
 plan-check:
+	@$(RUN) scripts/registries.ts --check
 	@$(RUN) scripts/plan.ts --check
 ci-matrix:
 	@$(RUN) scripts/ci-matrix.ts

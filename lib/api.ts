@@ -35,5 +35,6 @@ export * from './errors.ts';
 // the report renderers
 export * from './report/model.ts';
 export * from './report/console.ts';
-export * from './report/json.ts';
-export * from './report/junit.ts';
+export { fromJson, toJson } from './report/json.ts';
+export { type JunitCounts, junitTotals, suiteCounts, toJunit } from './report/junit.ts';
+export { FORMATS } from './report/formats.gen.ts';

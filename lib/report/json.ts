@@ -1,12 +1,15 @@
 /** The JSON renderer: a run report as report.json, and report.json read back. Pure. */
 import { UsageError } from '../errors.ts';
 import { isJsonObject, parseJsonBounded } from '../parse/json-bounded.ts';
-import type { RunReport } from './model.ts';
+import type { ReportFormat, RunReport } from './model.ts';
 import { reportShapeProblem } from './report-schema.ts';
 
 export function toJson(r: RunReport): string {
   return JSON.stringify(r, null, 2) + '\n';
 }
+
+/** report.json, one of the files a run writes (formats.gen.ts). */
+export const FORMAT: ReportFormat = { file: 'report.json', render: toJson };
 
 /**
  * A report.json read back, parsed once within the JSON bounds (lib/parse/json-bounded.ts) and

@@ -1,6 +1,6 @@
 /** The JUnit renderer: a run report as one JUnit XML document. Pure: returns a string. */
 import type { CheckResult } from '../evaluate.ts';
-import { issueText, type RunReport, type ScenarioReport, statusOf } from './model.ts';
+import { issueText, type ReportFormat, type RunReport, type ScenarioReport, statusOf } from './model.ts';
 import { terminalSafe } from './terminal.ts';
 
 function xml(s: string): string {
@@ -111,3 +111,6 @@ export function toJunit(r: RunReport): string {
   out.push('</testsuites>');
   return out.join('\n') + '\n';
 }
+
+/** junit.xml, one of the files a run writes (formats.gen.ts). */
+export const FORMAT: ReportFormat = { file: 'junit.xml', render: toJunit };

@@ -66,6 +66,16 @@ export interface RunReport {
   scenarios: ScenarioReport[];
 }
 
+/**
+ * A file every run writes next to the console output (report.json, junit.xml): one module of
+ * lib/report/ exporting it as FORMAT; make plan lists it in formats.gen.ts.
+ */
+export interface ReportFormat {
+  /** the file name in the run's report directory */
+  file: string;
+  render(r: RunReport): string;
+}
+
 export interface Summary {
   scenarios: number;
   passed: number;

@@ -74,4 +74,4 @@ export function appengineStartLine(outFile: string, env: Record<string, string> 
   return `mkdir -p ${q(dir)} && ${vars}pv-appengine > ${q(outFile)} 2>&1 &`;
 }
 
-export const DOCKER: DriverEntry = { description: 'an appengine container on the host docker daemon (docker exec)', lines: (v) => dockerLines(v.container), create: dockerDriver };
+export const DRIVER: DriverEntry = { description: 'an appengine container on the host docker daemon (docker exec)', lines: (v) => dockerLines(v.container), create: dockerDriver };

@@ -1,14 +1,13 @@
 /**
  * The target drivers by name: a preset's `DRIVER=` picks one (none: docker). A new driver is
- * its own file (lib/target/<name>.ts exporting a DriverEntry) and one line here.
+ * its own file, lib/target/<name>.ts exporting its DriverEntry as DRIVER; make plan lists it in
+ * drivers.gen.ts under its file name.
  */
 import { UsageError } from '../errors.ts';
 import type { DriverEntry, TargetDriver, TargetValues, UserLines } from './driver.ts';
-import { DOCKER } from './docker.ts';
+import { DRIVERS as GENERATED } from './drivers.gen.ts';
 
-export const DRIVERS: Record<string, DriverEntry> = {
-  docker: DOCKER,
-};
+export const DRIVERS: Record<string, DriverEntry> = GENERATED;
 
 export const DEFAULT_DRIVER = 'docker';
 

@@ -1,13 +1,12 @@
 /**
  * Prints results as they come (lib/report/console.ts) and writes report.json + junit.xml for a
- * run (lib/report/json.ts, lib/report/junit.ts).
+ * run (each format of lib/report/formats.gen.ts: report.json, junit.xml).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Config } from '../../lib/config.ts';
 import type { CheckResult } from '../../lib/evaluate.ts';
 import { checkLine, headerLine, runEndLines, scenarioEndLines } from '../../lib/report/console.ts';
-import { toJson } from '../../lib/report/json.ts';
-import { toJunit } from '../../lib/report/junit.ts';
+import { FORMATS } from '../../lib/report/formats.gen.ts';
 import { exitCodeOf, type RunReport, type ScenarioReport, summarize } from '../../lib/report/model.ts';
 import type { Scenario } from '../../lib/scenarios.ts';
 import { colors, EMBEDDED, ROOT, say } from './common.ts';
@@ -58,11 +57,10 @@ export function runReport(cfg: Config, mode: RunReport['mode'], startedAt: Date,
   };
 }
 
-/** Writes report.json and junit.xml into dir and prints the closing lines. */
+/** Writes each report format's file (report.json, junit.xml: lib/report/formats.gen.ts) into dir and prints the closing lines. */
 export function finishRun(dir: string, report: RunReport): number {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}/report.json`, toJson(report));
-  writeFileSync(`${dir}/junit.xml`, toJunit(report));
-  for (const line of runEndLines(report, [`${dir}/report.json`, `${dir}/junit.xml`], colors)) say(line);
+  for (const f of FORMATS) writeFileSync(`${dir}/${f.file}`, f.render(report));
+  for (const line of runEndLines(report, FORMATS.map((f) => `${dir}/${f.file}`), colors)) say(line);
   return report.exitCode;
 }
