@@ -164,16 +164,16 @@ test('a real sh run of the script splits back into the exact file contents', () 
   assert.deepEqual(st.lxc.map((r) => r.ipv4), [['10.0.5.2'], ['10.0.5.3']]);
 });
 
+// no wall-clock bound (a loaded machine made a 3 s one flake): a pvcontrol that hangs for 10 minutes
+// ends with 143 only if the round stopped it, and runScript's 30 s timeout fails a round that waited
 test('a pvcontrol that does not answer by the end of the round is stopped (143) and does not hold the round', () => {
   const box = fakeBox({ lxcLs: EMPTY, ip: { out: sample('two-containers-one-pool/ip-addr.txt') }, nft: EMPTY, pvcontrol: EMPTY });
   // a pantavisor tearing down: pvcontrol hangs (the fake timeout drops the cap, so only the kill ends it)
-  writeFileSync(join(box.bin, 'pvcontrol'), '#!/bin/sh\nexec sleep 5\n');
+  writeFileSync(join(box.bin, 'pvcontrol'), '#!/bin/sh\nexec sleep 600\n');
   const dir = mkdtempSync(join(box.root, 'st-'));
   const paths: GatherPaths = { deviceJsonFile: join(dir, 'device.json'), logFile: join(dir, 'pantavisor.log'), appengineOut: join(dir, 'pv-appengine.out') };
   writeFileSync(paths.deviceJsonFile, '{}');
-  const started = Date.now();
   const g = parseGatherOutput(runScript(box.bin, gatherScript(paths, 5)));
-  assert.ok(Date.now() - started < 3000, `the round took ${Date.now() - started} ms`);
   assert.equal(g.rc[EXTRA_FILES.pvcontrol], 143);
   assert.equal(g.files[EXTRA_FILES.pvcontrol], undefined);
   assert.equal(g.files[FILES.deviceJson], '{}');
@@ -236,9 +236,7 @@ test('pings from different containers run together, from one container one after
     { from: 'pv-example-net-gone', to: '10.0.5.2' },
   ];
   const paths: GatherPaths = { deviceJsonFile: join(box.root, 'x'), logFile: join(box.root, 'y'), appengineOut: join(box.root, 'z') };
-  const started = Date.now();
   const g = parseGatherOutput(runScript(box.bin, gatherScript(paths, 10, pings)));
-  assert.ok(Date.now() - started < 15_000);
 
   const ok = g.files[pingFileName('pv-example-net-client', '10.0.5.3')];
   assert.equal(ok, 'together\n' + sample('ping/busybox-success.txt'));
