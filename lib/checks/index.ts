@@ -7,7 +7,7 @@
  * (plan-markdown.ts) and make bench's log events (overhead.ts).
  * Adding a check to the plan needs no code; adding a kind needs one file and its line in KINDS.
  */
-import type { EvidencePaths } from '../evidence.ts';
+import type { EvidencePaths } from '../evidence/user-lines.ts';
 import { userLinesOf } from '../target/registry.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import type { EvalContext, Outcome } from './types.ts';
