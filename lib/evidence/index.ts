@@ -15,6 +15,7 @@ import { IPTABLES_NAT } from './iptables.ts';
 import { LXC_LS } from './lxc-ls.ts';
 import { NFT } from './nft.ts';
 import { PANTAVISOR_LOG } from './pantavisor-log.ts';
+import { PING } from './ping.ts';
 import { PROGRESS } from './progress.ts';
 import { PVCONTROL_LS } from './pvcontrol-ls.ts';
 import { REVISION_LOG } from './revision-log.ts';
@@ -24,7 +25,7 @@ import { UPDATE_LOGS } from './update-logs.ts';
 
 /**
  * The sources, in gathering order: `always` ones first, then the `when-read` ones a scenario asks
- * for, then the `capture` ones (the pings of a step come last: lib/evidence/ping.ts).
+ * for, then the `capture` ones, then the step's pings (lib/evidence/ping.ts).
  */
 export const SOURCES: readonly EvidenceSource[] = [
   LXC_LS,
@@ -39,6 +40,7 @@ export const SOURCES: readonly EvidenceSource[] = [
   REVISION_LOG,
   PVCONTROL_LS,
   APPENGINE_OUT,
+  PING,
 ] as EvidenceSource[];
 
 /** The sources gathered `when`, in order. */

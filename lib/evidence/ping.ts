@@ -26,8 +26,9 @@ export function isPingFile(file: string): boolean {
 }
 
 /**
- * The ping source: its file parameter is `FROM TO` (the gather script runs the step's pings in
- * parallel per source container: lib/gather.ts); not in the registry's fixed order.
+ * The ping source: its file parameter is `FROM TO`; a file name does not give it back (names may
+ * hold `-`), so the step's pings say which files there are. The gather script runs them in
+ * parallel per source container (lib/gather.ts), after every other command of the round.
  */
 export const PING: EvidenceSource<PingSummary | undefined> = {
   name: 'ping',
@@ -38,7 +39,7 @@ export const PING: EvidenceSource<PingSummary | undefined> = {
     },
     param: () => undefined,
   },
-  gathered: 'always',
+  gathered: 'per-ping',
   command: (p, pair) => {
     const [from, to] = pair.split(' ');
     return pingCommand({ from, to }, p.pingWaitSecs);

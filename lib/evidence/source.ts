@@ -36,9 +36,10 @@ export type SourceFile = string | {
 /**
  * When a source is gathered: `always` every round (the evidence of most checks), `when-read`
  * only when a check or wait reads it (a command the target may lack, or one per revision),
- * `capture` every full round for the people reading a bundle (no check reads it).
+ * `capture` every full round for the people reading a bundle (no check reads it), `per-ping`
+ * one file per ping of the step (the step's `pings` say which: lib/evidence/ping.ts).
  */
-export type Gathered = 'always' | 'when-read' | 'capture';
+export type Gathered = 'always' | 'when-read' | 'capture' | 'per-ping';
 
 export interface EvidenceSource<T = unknown> {
   /** the source's name: its module's, lib/evidence/<name>.ts */
