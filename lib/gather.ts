@@ -3,15 +3,19 @@
  * script (every command under `timeout -k 2 N` inside the container, since killing docker exec
  * on the host does not stop what runs inside) and splits its output back into bundle files.
  */
-import { EXTRA_FILES, FILES, OPTIONAL_FILES, pingFileName, progressFileRevision, revisionLogFileRevision, revisionLogPath, storageOf, UPDATE_FILES, updateLogsFileRevision } from './bundle.ts';
+import { EXTRA_FILES } from './bundle.ts';
 import { filesOfCheck, kindOf } from './checks/index.ts';
+import { sourcesGathered } from './evidence/index.ts';
+import { isPingFile, pingCommand, pingFileName } from './evidence/ping.ts';
+import { type CommandPaths, fileOf, paramOf } from './evidence/source.ts';
+import { revisionLogPath, storageOf } from './evidence/storage.ts';
 import type { Check, Ping } from './scenarios.ts';
 import { shellQuote as q } from './shell-quote.ts';
 
 /** The bundle files one check reads (its kind's `files`, lib/checks/<kind>.ts). */
 export { filesOfCheck };
 
-export { revisionLogPath, storageOf };
+export { pingCommand, revisionLogPath, storageOf };
 
 /** Files the checks need (readiness polls gather only these); undefined (= everything) if a kind is not registered. */
 export function filesFor(checks: Check[]): Set<string> | undefined {
@@ -30,48 +34,31 @@ export function newMark(random: () => number = Math.random): string {
   return `${MARK}${Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0')}@@`;
 }
 
-export interface GatherPaths {
-  deviceJsonFile: string;
-  logFile: string;
-  /** STORAGE_PATH (the update files' commands read under it); default: LOG_FILE's, see storageOf */
-  storagePath?: string;
+/** Where the round's commands read (lib/evidence/source.ts CommandPaths), pv-appengine's output file required. */
+export interface GatherPaths extends CommandPaths {
   appengineOut: string;
-  /** busybox/iputils `ping -W`: seconds to wait for a reply once the pings are sent (default 1) */
-  pingWaitSecs?: number;
 }
 
-/**
- * The ping a step runs: the plan's `ping -c 2 HOST`, bounded with `-W` so that a ping the plan
- * expects to fail costs about 2 s instead of busybox's ~10 s default wait.
- */
-export function pingCommand(p: Ping, waitSecs = 1): string {
-  return `pventer -c ${q(p.from)} ping -c 2 -W ${waitSecs} ${q(p.to)}`;
-}
-
-/** The commands of the optional files (gathered only when a check reads them). */
-export const OPTIONAL_COMMANDS: Record<string, string> = {
-  [OPTIONAL_FILES.iptablesNat]: 'iptables -t nat -S',
-};
+/** The commands of the optional files with a fixed name (the `when-read` sources), for the default paths: optionalCommand gives them for a target's. */
+export const OPTIONAL_COMMANDS: Record<string, string> = Object.fromEntries(
+  sourcesGathered('when-read').filter((s) => typeof s.file === 'string').map((s) => [fileOf(s), s.command({ logFile: '', deviceJsonFile: '' }, '')]),
+);
 
 /**
- * The command of an optional file: OPTIONAL_COMMANDS, or an update file (bundle.ts UPDATE_FILES),
- * whose name carries the revision. Undefined for a file that is not optional.
+ * The command of an optional file: the `when-read` source (lib/evidence/) the file is of, with
+ * the revision its name carries. Undefined for a file that is not optional.
  */
 export function optionalCommand(file: string, paths: { storagePath?: string; logFile: string }): string | undefined {
-  if (OPTIONAL_COMMANDS[file]) return OPTIONAL_COMMANDS[file];
-  if (file === UPDATE_FILES.logsCurrent) return `readlink ${q(`${storageOf(paths)}/logs/current`)}`;
-  const progressRev = progressFileRevision(file);
-  if (progressRev !== undefined) return `pvcontrol steps show-progress ${q(progressRev)}`;
-  const updateLogsRev = updateLogsFileRevision(file);
-  if (updateLogsRev !== undefined) return `cat ${q(`${storageOf(paths)}/trails/${updateLogsRev}/.pv/logs`)}`;
-  const logRev = revisionLogFileRevision(file);
-  if (logRev !== undefined) return `cat ${q(revisionLogPath(paths, logRev))}`;
+  for (const s of sourcesGathered('when-read')) {
+    const param = paramOf(s, file);
+    if (param !== undefined) return s.command({ deviceJsonFile: '', ...paths }, param);
+  }
   return undefined;
 }
 
 /** An optional file: gathered only when a check reads it. */
 export function isOptionalFile(file: string): boolean {
-  return optionalCommand(file, { logFile: '' }) !== undefined;
+  return sourcesGathered('when-read').some((s) => paramOf(s, file) !== undefined);
 }
 
 /** The optional files a scenario's checks read (give its waitFor conditions too). */
@@ -80,7 +67,7 @@ export function optionalFilesFor(checks: Check[]): string[] {
 }
 
 export interface GatherExtras {
-  /** optional files to gather too (OPTIONAL_COMMANDS) */
+  /** optional files to gather too (the `when-read` sources) */
   optional?: string[];
   /** bundle file -> the command that gathers it instead (scenario `gather`) */
   overrides?: Record<string, string>;
@@ -88,28 +75,20 @@ export interface GatherExtras {
   exclude?: string[];
 }
 
-/** The commands a capture runs, by bundle file name (what a user would type by hand). */
+/**
+ * The commands a capture runs, by bundle file name (what a user would type by hand), in the
+ * registry's order: the `always` sources, the optional files asked for, the `capture` sources,
+ * then the step's pings.
+ */
 export function gatherCommands(paths: GatherPaths, pings: Ping[] = [], extras: GatherExtras = {}): [file: string, command: string][] {
-  const base = baseCommands(paths, pings);
+  const fixed = (when: 'always' | 'capture') => sourcesGathered(when).map((s): [string, string] => [fileOf(s), s.command(paths, '')]);
   const optional = [...new Set(extras.optional ?? [])].flatMap((f): [string, string][] => {
     const cmd = optionalCommand(f, paths);
     return cmd === undefined ? [] : [[f, cmd]];
   });
-  const all = [...base.slice(0, 5), ...optional, ...base.slice(5)].filter(([f]) => !extras.exclude?.includes(f));
+  const ping = pings.map((p): [string, string] => [pingFileName(p.from, p.to), pingCommand(p, paths.pingWaitSecs)]);
+  const all = [...fixed('always'), ...optional, ...fixed('capture'), ...ping].filter(([f]) => !extras.exclude?.includes(f));
   return all.map(([f, c]) => [f, extras.overrides?.[f] ?? c]);
-}
-
-function baseCommands(paths: GatherPaths, pings: Ping[]): [file: string, command: string][] {
-  return [
-    [FILES.lxcLs, 'lxc-ls -f'],
-    [FILES.deviceJson, `cat ${q(paths.deviceJsonFile)}`],
-    [FILES.log, `cat ${q(paths.logFile)}`],
-    [FILES.ipAddr, 'ip addr show'],
-    [FILES.nft, 'nft list ruleset'],
-    [EXTRA_FILES.pvcontrol, 'pvcontrol containers ls'],
-    [EXTRA_FILES.appengineOut, `cat ${q(paths.appengineOut)}`],
-    ...pings.map((p): [string, string] => [pingFileName(p.from, p.to), pingCommand(p, paths.pingWaitSecs)]),
-  ];
 }
 
 /**
@@ -154,7 +133,7 @@ export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: 
   // an optional file a poll asks for is gathered even when the scenario's list lacks it (a wait's own condition)
   const asked = only ? [...only].filter(isOptionalFile) : [];
   const withAsked = asked.length ? { ...extras, optional: [...(extras.optional ?? []), ...asked] } : extras;
-  const cmds = gatherCommands(paths, pings, withAsked).filter(([file]) => !only || only.has(file) || file.startsWith('ping-'));
+  const cmds = gatherCommands(paths, pings, withAsked).filter(([file]) => !only || only.has(file) || isPingFile(file));
   const sourceOf = new Map(pings.map((p) => [pingFileName(p.from, p.to), p.from]));
   const bySource = new Map<string, string[]>();
   cmds.forEach(([file, cmd], i) => {
@@ -185,7 +164,7 @@ export function gatherScript(paths: GatherPaths, cmdTimeoutSecs: number, pings: 
       lines.push(`n=0; while [ ! -f "$d/${i}.rc" ] && [ $n -lt 5 ]; do sleep 0.05 2>/dev/null; n=$((n + 1)); done`);
       lines.push(...stopGroup(`"$d/${i}.rc"`));
       lines.push(`rc=$(cat "$d/${i}.rc" 2>/dev/null); case "$rc" in '' | *[!0-9]*) rc=143 ;; *) cat "$d/${i}" ;; esac`);
-    } else if (file.startsWith('ping-')) {
+    } else if (isPingFile(file)) {
       lines.push(`[ -f "$d/${i}.rc" ] || wait`, `cat "$d/${i}"; rc=$(cat "$d/${i}.rc")`);
     } else {
       lines.push(`${t} ${cmd} 2>/dev/null; rc=$?`);

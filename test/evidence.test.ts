@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { longestLiteral, toEre } from '../lib/evidence.ts';
+import { longestLiteral, toEre } from '../lib/evidence/user-lines.ts';
 import { shellQuote as shq } from '../lib/shell-quote.ts';
 import { evaluateCheck, EVALUATORS, evidenceCommand, evidenceCommands, kindOf } from '../lib/checks/index.ts';
 import { stateFromFiles } from '../lib/bundle.ts';

@@ -72,9 +72,15 @@ test('lib/ has no import circle (type-only imports included)', () => {
 export const IMPORT_RULES: { room: string; may: string[]; why: string }[] = [
   { room: 'lib/parse/', may: ['lib/ip.ts', 'lib/source-match.ts'], why: 'a parser reads text into typed values and needs nothing of the engine' },
   {
+    room: 'lib/evidence/',
+    // lib/log-match.ts: a log pattern's type, for the grep a user types; lib/target/driver.ts: the UserLines type
+    may: ['lib/parse/', 'lib/shell-quote.ts', 'lib/log-match.ts', 'lib/target/driver.ts'],
+    why: 'an evidence source says what is gathered and how it is read: it never judges (checks) or runs (run, scripts)',
+  },
+  {
     room: 'lib/checks/',
     // lib/target/registry.ts: only for the line a user types to see a check's evidence (the driver's userLine)
-    may: ['lib/bundle.ts', 'lib/evidence.ts', 'lib/log-match.ts', 'lib/shell-quote.ts', 'lib/ip.ts', 'lib/source-match.ts', 'lib/parse/', 'lib/target/registry.ts'],
+    may: ['lib/bundle.ts', 'lib/evidence/', 'lib/log-match.ts', 'lib/shell-quote.ts', 'lib/ip.ts', 'lib/source-match.ts', 'lib/parse/', 'lib/target/registry.ts'],
     why: 'a check kind judges a gathered state: it never runs, gathers, polls or reports',
   },
   {
@@ -108,6 +114,12 @@ test('the import rules catch an import that crosses a room', () => {
   assert.deepEqual(brokenRules('lib/checks/ping-loss.ts', ['lib/gather.ts', 'lib/bundle.ts']).map(([i]) => i), ['lib/gather.ts']);
   assert.deepEqual(brokenRules('lib/parse/lxc-ls.ts', ['lib/checks/kind.ts', 'lib/parse/lines.ts']).map(([i]) => i), ['lib/checks/kind.ts']);
   assert.deepEqual(brokenRules('lib/report/junit.ts', ['lib/gather.ts']).map(([i]) => i), ['lib/gather.ts']);
+  assert.deepEqual(brokenRules('lib/evidence/lxc-ls.ts', ['lib/checks/index.ts', 'lib/run/gather.ts', 'lib/bundle.ts', 'lib/parse/lxc-ls.ts']).map(([i]) => i), [
+    'lib/checks/index.ts',
+    'lib/run/gather.ts',
+    'lib/bundle.ts',
+  ]);
+  assert.deepEqual(brokenRules('lib/checks/ping-loss.ts', ['lib/evidence/ping.ts']), [], 'a check kind may read an evidence source');
   assert.deepEqual(brokenRules('scripts/test.ts', ['scripts/down.ts']), [], 'scripts/ has no rule here yet');
 });
 

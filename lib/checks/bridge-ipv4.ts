@@ -1,6 +1,6 @@
 /** kind "bridge-ipv4": `ip addr show` lists the interface with this IPv4 address/prefix. */
 import { FILES } from '../bundle.ts';
-import { show } from '../evidence.ts';
+import { show } from '../evidence/user-lines.ts';
 import { shellQuote as shq } from '../shell-quote.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { findIface } from '../parse/ip-addr.ts';

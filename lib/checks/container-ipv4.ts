@@ -4,7 +4,7 @@
  * `inPool` a pool name whose subnet comes from the captured device.json.
  */
 import { FILES } from '../bundle.ts';
-import { deviceJson, lxcLs } from '../evidence.ts';
+import { deviceJson, lxcLs } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { poolsOf } from '../bundle.ts';
 import { inSubnet, sameIp } from '../ip.ts';

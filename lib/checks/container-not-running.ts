@@ -4,7 +4,7 @@
  * is not final: a stop under way is waited for within the step's deadline.
  */
 import { FILES } from '../bundle.ts';
-import { lxcLs } from '../evidence.ts';
+import { lxcLs } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { current, describeLxc, type EvalContext, lxcRow, type Outcome } from './types.ts';
 

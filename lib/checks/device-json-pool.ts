@@ -1,6 +1,6 @@
 /** kind "device-json-pool": trails/0/device.json declares network.pools.<pool> with these fields. */
 import { FILES } from '../bundle.ts';
-import { deviceJson } from '../evidence.ts';
+import { deviceJson } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { poolsOf } from '../bundle.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';

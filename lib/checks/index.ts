@@ -8,7 +8,7 @@
  * Adding a check to the plan needs no code; adding a kind is one file exporting KIND (make plan
  * lists it in kinds.gen.ts, lib/registries.ts).
  */
-import type { EvidencePaths } from '../evidence.ts';
+import type { EvidencePaths } from '../evidence/user-lines.ts';
 import { userLinesOf } from '../target/registry.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import type { EvalContext, Outcome } from './types.ts';

@@ -5,7 +5,7 @@
  * With `revision`, the log of that revision (logs/<rev>/pantavisor/pantavisor.log; "0" = pantavisor.log).
  */
 import { FILES, revisionLogFileName } from '../bundle.ts';
-import { ereEscape, grepLog, lxcLs } from '../evidence.ts';
+import { ereEscape, grepLog, lxcLs } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { bareIp, sameIp } from '../ip.ts';
 import type { PvLogLine } from '../parse/pv-log.ts';

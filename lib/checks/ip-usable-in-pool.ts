@@ -3,7 +3,7 @@
  * pool's subnet and is not the network, broadcast or gateway address.
  */
 import { FILES } from '../bundle.ts';
-import { deviceJson, lxcLs } from '../evidence.ts';
+import { deviceJson, lxcLs } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { poolsOf } from '../bundle.ts';
 import { classifyInPool } from '../ip.ts';

@@ -5,7 +5,8 @@
  * read `! -o <bridge>`. A rule covering only part of the pool fails; one not understood is an ERROR.
  */
 import { OPTIONAL_FILES } from '../bundle.ts';
-import { show } from '../evidence.ts';
+import { IPTABLES_NAT } from '../evidence/iptables.ts';
+import { showSource } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { type Count, countSatisfied, describeCount } from '../log-match.ts';
 import { rulesForPool } from '../source-match.ts';
@@ -48,6 +49,6 @@ export const KIND: CheckKind<IptablesMasqueradeCheck> = {
   schema: { properties: { chain: { type: 'string' }, subnet: { type: 'string' }, notOutputInterface: { type: 'string' }, count: { $ref: '#/definitions/count' } }, required: ['count'] },
   files: () => [OPTIONAL_FILES.iptablesNat],
   evaluate: iptablesMasquerade,
-  evidence: (_c, p, exec) => [show('iptables-nat.txt', 'iptables -t nat -S', p, exec)],
+  evidence: (_c, p, exec) => [showSource(IPTABLES_NAT, p, exec)],
   expectsNoOutput: (c) => c.count?.eq === 0,
 };

@@ -4,7 +4,7 @@
  * readiness poll gathers, the evidence commands, the schema's check branches, the cross-field
  * validation, the plan document's wording) is derived from the registry.
  */
-import type { EvidencePaths, Exec } from '../evidence.ts';
+import type { EvidencePaths, Exec } from '../evidence/user-lines.ts';
 import type { LogPattern } from '../log-match.ts';
 import type { PvLog, PvLogLine } from '../parse/pv-log.ts';
 import type { EvalContext, Outcome } from './types.ts';

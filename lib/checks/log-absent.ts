@@ -6,7 +6,7 @@
  * line found that none of them describes, is not that failure.
  */
 import { revisionLogFileName } from '../bundle.ts';
-import { logGrep } from '../evidence.ts';
+import { logGrep } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind, KnownFailure } from './kind.ts';
 import { type Count, countSatisfied, describeCount, describePattern, findLines, lineMatches, type LogPattern, shortLine } from '../log-match.ts';
 import type { PvLogLine } from '../parse/pv-log.ts';

@@ -3,7 +3,7 @@
  * With `revision`, the log of that revision (logs/<rev>/pantavisor/pantavisor.log; "0" = pantavisor.log).
  */
 import { revisionLogFileName } from '../bundle.ts';
-import { logGrep } from '../evidence.ts';
+import { logGrep } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { type Count, countSatisfied, describeCount, describePattern, findLines, type LogPattern, shortLine } from '../log-match.ts';
 import { REVISION_SCHEMA } from './update-progress.ts';

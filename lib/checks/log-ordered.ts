@@ -6,7 +6,7 @@
  * "0" = pantavisor.log).
  */
 import { revisionLogFileName } from '../bundle.ts';
-import { grepLog, grepOf } from '../evidence.ts';
+import { grepLog, grepOf } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { describePattern, type LogPattern, orderedSubsequence, orderedWithinLaunch, shortLine } from '../log-match.ts';
 import { REVISION_SCHEMA } from './update-progress.ts';

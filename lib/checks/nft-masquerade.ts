@@ -10,7 +10,7 @@
  * part of the pool is not that failure.
  */
 import { FILES } from '../bundle.ts';
-import { nftRuleset } from '../evidence.ts';
+import { nftRuleset } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind, KnownFailure } from './kind.ts';
 import { type Count, countSatisfied, describeCount } from '../log-match.ts';
 import { findMasqueradeRules } from '../parse/nft.ts';

@@ -4,7 +4,7 @@
  * `table inet pv_ipam`, chain `forward`).
  */
 import { FILES } from '../bundle.ts';
-import { nftRuleset } from '../evidence.ts';
+import { nftRuleset } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { type Count, countSatisfied, describeCount } from '../log-match.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';

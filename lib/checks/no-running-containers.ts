@@ -8,7 +8,7 @@
  * one of them in one of its states.
  */
 import { FILES } from '../bundle.ts';
-import { lxcLs } from '../evidence.ts';
+import { lxcLs } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind, KnownFailure } from './kind.ts';
 import { current, describeLxc, type EvalContext, notStopped, type Outcome } from './types.ts';
 import { LXC_STATES } from '../parse/lxc-ls.ts';

@@ -4,9 +4,9 @@
  * pv_storage_set_active: `symlink(rev, ".../logs/current")`), so it reads `0` or `locals/X`, as
  * the lab's does; an absolute or relative path is taken from its `logs/` component on.
  */
-import { storageOf, UPDATE_FILES } from '../bundle.ts';
-import { show } from '../evidence.ts';
-import { shellQuote as shq } from '../shell-quote.ts';
+import { UPDATE_FILES } from '../bundle.ts';
+import { RUNNING_REVISION } from '../evidence/running-revision.ts';
+import { showSource } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { REVISION_SCHEMA } from './update-progress.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
@@ -36,6 +36,6 @@ export const KIND: CheckKind<RunningRevisionCheck> = {
   },
   files: () => [UPDATE_FILES.logsCurrent],
   evaluate: runningRevision,
-  evidence: (_c, p, exec) => [show(UPDATE_FILES.logsCurrent, `readlink ${shq(`${storageOf(p)}/logs/current`)}`, p, exec)],
+  evidence: (_c, p, exec) => [showSource(RUNNING_REVISION, p, exec)],
   condition: (c, code) => `the device runs revision ${code(c.equals)} (${code('readlink logs/current')} names it)`,
 };

@@ -12,7 +12,7 @@
  * With `revision`, the log of that revision (logs/<rev>/pantavisor/pantavisor.log; "0" = pantavisor.log).
  */
 import { FILES, revisionLogFileName } from '../bundle.ts';
-import { logGrep, lxcLs } from '../evidence.ts';
+import { logGrep, lxcLs } from '../evidence/user-lines.ts';
 import { describePattern, lineMatches, type LogPattern, shortLine, splitLaunches } from '../log-match.ts';
 import type { PvLog, PvLogLine } from '../parse/pv-log.ts';
 import type { CheckBase, CheckKind } from './kind.ts';

@@ -10,10 +10,10 @@
  * reports: every matching entry found must match one of them (and their number COUNT).
  */
 import { progressFileName } from '../bundle.ts';
-import { show } from '../evidence.ts';
+import { PROGRESS } from '../evidence/progress.ts';
+import { showSource } from '../evidence/user-lines.ts';
 import { type Count, countSatisfied, describeCount, REGEX_MESSAGE_CAP } from '../log-match.ts';
 import { isFinalStatus, parseProgressLogs, type ProgressLogEntry } from '../parse/pv-progress.ts';
-import { shellQuote as shq } from '../shell-quote.ts';
 import type { CheckBase, CheckKind, KnownFailure } from './kind.ts';
 import { REVISION_SCHEMA } from './update-progress.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
@@ -140,7 +140,7 @@ export const KIND: CheckKind<UpdateLogsCheck> = {
   files: (c) => [progressFileName(c.revision)],
   evaluate: updateLogs,
   knownFailure: UPDATE_LOGS_FAILURE,
-  evidence: (c, p, exec) => [show(progressFileName(c.revision), `pvcontrol steps show-progress ${shq(c.revision)}`, p, exec)],
+  evidence: (c, p, exec) => [showSource(PROGRESS, p, exec, c.revision)],
   condition: (c, code) =>
     `the logs of ${code(`pvcontrol steps show-progress ${c.revision}`)} have ${describeCount(c.count ?? { ge: 1 })} ${entries(c.count ?? { ge: 1 })} with ${code(describeEntry(c.entry))}`,
 };

@@ -7,9 +7,9 @@
  * stays: the check has failed for good.
  */
 import { progressFileName, updateLogsFileName } from '../bundle.ts';
-import { show } from '../evidence.ts';
+import { PROGRESS } from '../evidence/progress.ts';
+import { showSource } from '../evidence/user-lines.ts';
 import { describeProgress, isFinalStatus } from '../parse/pv-progress.ts';
-import { shellQuote as shq } from '../shell-quote.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
 
@@ -82,7 +82,7 @@ export const KIND: CheckKind<UpdateProgressCheck> = {
   },
   files: (c) => [progressFileName(c.revision), ...(c.complete ? [updateLogsFileName(c.revision)] : [])],
   evaluate: updateProgress,
-  evidence: (c, p, exec) => [show(progressFileName(c.revision), `pvcontrol steps show-progress ${shq(c.revision)}`, p, exec)],
+  evidence: (c, p, exec) => [showSource(PROGRESS, p, exec, c.revision)],
   condition: (c, code) => {
     const s = statuses(c);
     const st = s.length === 1 ? `status ${code(s[0])}` : `a status of ${s.slice(0, -1).map(code).join(', ')} or ${code(s[s.length - 1])}`;

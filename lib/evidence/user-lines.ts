@@ -6,12 +6,19 @@
  * the pattern's literal text, or `grep -E` with its regex translated to POSIX ERE (the grep
  * runs inside the container, which may be busybox: no \d, \w, \s).
  * These are the pieces; each kind's `evidence` (lib/checks/<kind>.ts) puts its command
- * together from them, and evidenceCommand (lib/checks/index.ts) picks the kind's.
+ * together from them, and evidenceCommand (lib/checks/index.ts) picks the kind's. A file's
+ * command is its evidence source's (lib/evidence/<source>.ts), the one the toolkit gathers with.
  */
-import { revisionLogFileName, revisionLogPath } from './bundle.ts';
-import type { LogPattern } from './log-match.ts';
-import { shellQuote as shq } from './shell-quote.ts';
-import type { UserLines } from './target/driver.ts';
+import type { LogPattern } from '../log-match.ts';
+import { shellQuote as shq } from '../shell-quote.ts';
+import type { UserLines } from '../target/driver.ts';
+import { DEVICE_JSON } from './device-json.ts';
+import { LXC_LS } from './lxc-ls.ts';
+import { NFT } from './nft.ts';
+import { PANTAVISOR_LOG } from './pantavisor-log.ts';
+import { revisionLogFileName } from './revision-log.ts';
+import { type EvidenceSource, fileOf } from './source.ts';
+import { revisionLogPath } from './storage.ts';
 
 export interface EvidencePaths {
   /** the appengine container's name (CONTAINER) */
@@ -20,7 +27,7 @@ export interface EvidencePaths {
   logFile: string;
   /** the trail's device.json inside the container (DEVICE_JSON) */
   deviceJsonFile: string;
-  /** STORAGE_PATH (a revision's log is under it); default: LOG_FILE's (gather.ts storageOf) */
+  /** STORAGE_PATH (a revision's log is under it); default: LOG_FILE's (lib/evidence/storage.ts storageOf) */
   storagePath?: string;
   /** the scenario's gather overrides (scenarios.json `gather`: bundle file -> command) */
   gather?: Record<string, string>;
@@ -143,6 +150,11 @@ export function show(file: string, command: string, p: EvidencePaths, exec: Exec
   return exec(override === undefined ? command : `sh -c ${shq(override)}`);
 }
 
+/** What shows an evidence source's file (of `param`, a revision): the command the toolkit gathers it with, or the scenario's override. */
+export function showSource(source: EvidenceSource, p: EvidencePaths, exec: Exec, param = ''): string {
+  return show(fileOf(source, param), source.command(p, param), p, exec);
+}
+
 /**
  * grep over pantavisor.log (or, with `revision`, that revision's log under STORAGE_PATH): in the
  * container, or on the host when the scenario gathers the log its own way.
@@ -153,11 +165,11 @@ export function grepLog(g: Grep, p: EvidencePaths, exec: Exec, revision?: string
   const file = revisionLogFileName(revision);
   const override = p.gather?.[file];
   if (override !== undefined) return `${exec(`sh -c ${shq(override)}`)} | grep -${g.mode} ${args}`;
-  return exec(`grep -${g.mode} ${args} ${shq(file === 'pantavisor.log' ? p.logFile : revisionLogPath(p, revision!))}`);
+  return exec(`grep -${g.mode} ${args} ${shq(file === fileOf(PANTAVISOR_LOG) ? p.logFile : revisionLogPath(p, revision!))}`);
 }
 
 /** The evidence commands of the bundle files most kinds read (a kind's `evidence`, lib/checks/<kind>.ts). */
-export const lxcLs = (_c: unknown, p: EvidencePaths, exec: Exec): string[] => [show('lxc-ls.txt', 'lxc-ls -f', p, exec)];
-export const deviceJson = (_c: unknown, p: EvidencePaths, exec: Exec): string[] => [show('device.json', `cat ${shq(p.deviceJsonFile)}`, p, exec)];
-export const nftRuleset = (_c: unknown, p: EvidencePaths, exec: Exec): string[] => [show('nft-ruleset.txt', 'nft list ruleset', p, exec)];
+export const lxcLs = (_c: unknown, p: EvidencePaths, exec: Exec): string[] => [showSource(LXC_LS, p, exec)];
+export const deviceJson = (_c: unknown, p: EvidencePaths, exec: Exec): string[] => [showSource(DEVICE_JSON, p, exec)];
+export const nftRuleset = (_c: unknown, p: EvidencePaths, exec: Exec): string[] => [showSource(NFT, p, exec)];
 export const logGrep = (c: { line: LogPattern; revision?: string }, p: EvidencePaths, exec: Exec): string[] => [grepLog(grepOf([c.line]), p, exec, c.revision)];
