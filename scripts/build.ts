@@ -12,7 +12,9 @@ import { $ } from 'zx';
 import { EnvironmentError } from '../lib/errors.ts';
 import { chooseKasConfig } from '../lib/kas-config.ts';
 import { builtArtifacts } from '../lib/scenarios.ts';
-import { config, echoCommand, isMain, loadPlan, main, say } from './shared/common.ts';
+import { config, loadPlan } from '../lib/run/inputs.ts';
+import { echoCommand, say } from '../lib/run/output.ts';
+import { isMain, main } from '../lib/run/cli.ts';
 
 export function kasCommand(kas: string, kasConfig: string, targets: string[]): string[] {
   return [kas, 'build', kasConfig, ...targets.flatMap((t) => ['--target', t])];

@@ -1,7 +1,9 @@
 /** help: the make targets (lib/verbs.ts) and the variables (lib/variables.ts), with their defaults and current values. */
 import { DEFAULTS, DESCRIPTIONS, SWITCHES } from '../lib/config.ts';
 import { describeAny, HELP_SECTIONS, VERBS } from '../lib/verbs.ts';
-import { colors, isMain, loadPlan, main, say, terminalSafe } from './shared/common.ts';
+import { loadPlan } from '../lib/run/inputs.ts';
+import { colors, say, terminalSafe } from '../lib/run/output.ts';
+import { isMain, main } from '../lib/run/cli.ts';
 
 if (isMain(import.meta.url)) {
   await main(async () => {

@@ -14,7 +14,9 @@ import { UsageError } from '../lib/errors.ts';
 import { switchOn } from '../lib/config.ts';
 import { JSON_BOUNDS } from '../lib/parse/json-bounded.ts';
 import { Buffer } from 'node:buffer';
-import { isMain, main, notCreatable, realPath, say, shellQuote } from './shared/common.ts';
+import { notCreatable, realPath } from '../lib/run/inputs.ts';
+import { say, shellQuote } from '../lib/run/output.ts';
+import { isMain, main } from '../lib/run/cli.ts';
 
 /**
  * The files a REPORTS entry stands for: a file itself; a directory, every report.json under it

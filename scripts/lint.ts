@@ -7,10 +7,12 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { lintSet, type LintWarning, poolsDefined, poolsUsed } from '../lib/lint.ts';
-import { colors, config, isMain, loadPlan, main, say, terminalSafe, typed } from './shared/common.ts';
-import { derive } from './derive.ts';
-import { type OpenedExport, openExport } from './shared/pvrexport-files.ts';
-import { artifactPath } from './stage.ts';
+import { config, loadPlan } from '../lib/run/inputs.ts';
+import { colors, say, terminalSafe, typed } from '../lib/run/output.ts';
+import { isMain, main } from '../lib/run/cli.ts';
+import { derive } from '../lib/run/derive.ts';
+import { type OpenedExport, openExport } from '../lib/run/pvrexport-files.ts';
+import { artifactPath } from '../lib/run/stage.ts';
 import { EnvironmentError } from '../lib/errors.ts';
 
 function show(warnings: LintWarning[]): void {

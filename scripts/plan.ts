@@ -11,7 +11,9 @@ import { UsageError } from '../lib/errors.ts';
 import { denoTasks, withTasks } from '../lib/deno-tasks.ts';
 import { type DocPlan, planMarkdown } from '../lib/plan-markdown.ts';
 import { planSchemaText } from '../lib/plan-schema.ts';
-import { EMBEDDED, isMain, loadPlan, main, ROOT, say } from './shared/common.ts';
+import { EMBEDDED, loadPlan, ROOT } from '../lib/run/inputs.ts';
+import { say } from '../lib/run/output.ts';
+import { isMain, main } from '../lib/run/cli.ts';
 
 export interface PlanArgs {
   check: boolean;

@@ -9,8 +9,10 @@ import { UsageError } from '../lib/errors.ts';
 import { idsToRerun } from '../lib/rerun.ts';
 import { fromJson } from '../lib/report/json.ts';
 import { findScenario } from '../lib/scenarios.ts';
-import { colors, config, isMain, loadPlan, main, say, terminalSafe } from './shared/common.ts';
-import { runTests } from './test.ts';
+import { config, loadPlan } from '../lib/run/inputs.ts';
+import { colors, say, terminalSafe } from '../lib/run/output.ts';
+import { isMain, main } from '../lib/run/cli.ts';
+import { runTests } from '../lib/run/test.ts';
 
 function statOf(path: string): Stats | undefined {
   try {

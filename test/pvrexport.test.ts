@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { containerNames, exportProblem, objectRefs, tarFailure } from '../lib/pvrexport.ts';
-import { openExport } from '../scripts/shared/pvrexport-files.ts';
-import { derive } from '../scripts/derive.ts';
+import { openExport } from '../lib/run/pvrexport-files.ts';
+import { derive } from '../lib/run/derive.ts';
 import { readConfig } from '../lib/config.ts';
 import { EnvironmentError } from '../lib/errors.ts';
 

@@ -4,18 +4,18 @@
  * present with the right sha256) and gives its state and objects to lib/lint.ts and
  * scripts/derive.ts. A bad export is an EnvironmentError (exit 3) naming the file.
  */
-import { isJsonObject, parseJsonBounded } from '../../lib/parse/json-bounded.ts';
+import { isJsonObject, parseJsonBounded } from '../parse/json-bounded.ts';
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import type { Buffer } from 'node:buffer';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $ } from 'zx';
-import { EnvironmentError } from '../../lib/errors.ts';
-import { configKey } from '../../lib/derive.ts';
-import type { ExportView } from '../../lib/lint.ts';
-import { containerNames, exportProblem, memberProblem, objectRefs, parseTarListing, PVREXPORT_CAPS, type State, tarFailure } from '../../lib/pvrexport.ts';
-import { shellQuote, typed } from './common.ts';
+import { EnvironmentError } from '../errors.ts';
+import { configKey } from '../derive.ts';
+import type { ExportView } from '../lint.ts';
+import { containerNames, exportProblem, memberProblem, objectRefs, parseTarListing, PVREXPORT_CAPS, type State, tarFailure } from '../pvrexport.ts';
+import { shellQuote, typed } from './output.ts';
 
 export interface OpenedExport extends ExportView {
   file: string;
