@@ -10,7 +10,7 @@
 import type { Config } from '../config.ts';
 import { FILES, stateFromFiles, type StepState } from '../bundle.ts';
 import { LiveLog, type LogSnapshot } from './live-log.ts';
-import { allPass, allSettled, type CheckResult, evaluateChecks, evaluateStep } from '../evaluate.ts';
+import { allPass, allSettled, type CheckResult, evaluateChecks, evaluateStep, unjudgedChecks } from '../evaluate.ts';
 import { filesFor, gatherCommands, gatherScript, newMark, optionalFilesFor, parseGatherOutput } from '../gather.ts';
 import { logCapabilities, logProbe } from '../capabilities.ts';
 import type { CapabilityProbe } from '../capabilities.ts';
@@ -126,22 +126,7 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
         // the action did not happen as the scenario needs: nothing after it speaks of Pantavisor
         run.error = outcome.line;
         const why = actionFailed(step.id);
-        run.results.push(
-          ...steps.slice(i).flatMap((st) =>
-            st.checks.map((c): CheckResult => ({
-              id: c.id,
-              scenario: scenario.id,
-              step: st.id,
-              kind: c.kind,
-              row: c.row,
-              pass: false,
-              status: 'unjudged',
-              notJudged: why,
-              expected: c.row ?? c.kind,
-              actual: 'not judged',
-            }))
-          ),
-        );
+        run.results.push(...unjudgedChecks(steps.slice(i), scenario.id, why));
         run.saveLog = (path, bytes) => liveLog.saveTo(path, bytes);
         return run;
       }

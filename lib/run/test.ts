@@ -9,7 +9,7 @@
 import { type Config, jobsOf as jobsOfText } from '../config.ts';
 import { EnvironmentError, EXIT, Interrupted, UsageError } from '../errors.ts';
 import { findScenario, type PlanFile, type Scenario, selectScenarios } from '../scenarios.ts';
-import type { ScenarioReport } from '../report/model.ts';
+import { type ScenarioReport, scenarioReport } from '../report/model.ts';
 import { colors, runBuffered, say, terminalSafe, uptime } from './output.ts';
 import { stamp } from './cli.ts';
 import { bootHooks } from './exec.ts';
@@ -82,7 +82,7 @@ export async function runOne(
     if (e instanceof Interrupted || signal.aborted) throw new Interrupted();
     if (!(e instanceof EnvironmentError || e instanceof UsageError)) throw e;
     say(colors.red(`error: ${terminalSafe(e.message)}`));
-    outcome = { report: { id: scenario.id, title: scenario.title, status: 'error', error: e.message, durationMs: Date.now() - started, timings: {}, waits: [], checks: [] }, errorCode: e.exitCode };
+    outcome = { report: scenarioReport(scenario, undefined, { error: e.message, durationMs: Date.now() - started, timings: {}, waits: [], checks: [] }), errorCode: e.exitCode };
   } finally {
     // only a run that holds the names tears down: another run's container is not ours to touch
     if (release) {

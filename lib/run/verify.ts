@@ -12,7 +12,7 @@ import { userLinesOf } from '../target/registry.ts';
 import { filesOfCheck } from '../gather.ts';
 import { explainMissing } from '../exit-status.ts';
 import type { CheckResult } from '../evaluate.ts';
-import type { ScenarioReport } from '../report/model.ts';
+import { type ScenarioReport, scenarioReport } from '../report/model.ts';
 import type { Config } from '../config.ts';
 import { lstatSync } from 'node:fs';
 import { EXIT, UsageError } from '../errors.ts';
@@ -87,22 +87,14 @@ export function verifyBundle(cfg: Config, plan: PlanFile, scenario: Scenario, di
     const files = filesOfCheck(check);
     return files.length ? `in the bundle: ${files.map((f) => `${d}/${f}`).join(', ')}` : undefined;
   };
-  const report: ScenarioReport = {
-    id: scenario.id,
-    title: scenario.title,
-    status: j.status,
-    ...(j.error ? { error: j.error } : {}),
-    knownIssue: versioned.scenario.knownIssue,
-    skip: j.skip,
+  const report = scenarioReport(scenario, { judgement: j, versioned, capabilities: probes }, {
     pantavisor: versionLine(meta?.pantavisorVersion),
-    ...(versioned.notes.length ? { versionNotes: versioned.notes } : {}),
-    capabilities: probes,
     durationMs: Date.now() - started,
     bundle: dir,
     timings: {},
     waits: [],
     checks: withEvidence(j.checks, steps, inBundle),
-  };
+  });
   return { report, meta };
 }
 
@@ -128,17 +120,9 @@ export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario
   run.clock.verdict = uptime();
   // the bundle of what was judged, written while the container still runs (its log streams from it)
   await writeLiveBundle(bundle, scenario, run.files, { ...bundleMeta(cfg, scenario, run.probes), ...(boot?.version ? { pantavisorVersion: boot.version } : {}) }, run.logBytes, run.saveLog);
-  return {
-    id: scenario.id,
-    title: scenario.title,
-    status: run.error ? 'error' : j.status,
-    ...(run.error ?? j.error ? { error: run.error ?? j.error } : {}),
-    knownIssue: versioned.scenario.knownIssue,
-    skip: j.skip,
+  return scenarioReport(scenario, { judgement: j, versioned, capabilities: run.probes, error: run.error }, {
     ...(run.didNotBoot ? { didNotBoot: run.didNotBoot } : {}),
     ...(boot ? { pantavisor: versionLine(boot.version) } : {}),
-    ...(versioned.notes.length ? { versionNotes: versioned.notes } : {}),
-    capabilities: run.probes,
     durationMs: Date.now() - started,
     bundle,
     timings: Object.fromEntries(run.waits.map((w) => [`wait.${w.step}`, w.elapsedMs])),
@@ -150,7 +134,7 @@ export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario
       ...(boot?.dockerStart !== undefined ? { dockerStart: boot.dockerStart, dockerEnd: boot.dockerEnd! } : {}),
       ...run.clock,
     },
-  };
+  });
 }
 
 export function bundleMeta(cfg: Config, scenario: Scenario, capabilities?: Record<string, CapabilityProbe>): BundleMeta {
