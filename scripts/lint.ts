@@ -11,7 +11,7 @@ import { config, loadPlan } from '../lib/run/inputs.ts';
 import { colors, say, terminalSafe, typed } from '../lib/run/output.ts';
 import { isMain, main } from '../lib/run/cli.ts';
 import { derive } from '../lib/run/derive.ts';
-import { type OpenedExport, openExport } from '../lib/run/pvrexport-files.ts';
+import { checkedExport, type CheckedExports, type OpenedExport } from '../lib/run/pvrexport-files.ts';
 import { artifactPath } from '../lib/run/stage.ts';
 import { EnvironmentError } from '../lib/errors.ts';
 
@@ -26,9 +26,10 @@ if (isMain(import.meta.url, 'lint')) {
     if (!existsSync(cfg.artifacts)) throw new EnvironmentError(`ARTIFACTS=${typed(cfg.artifacts)} does not exist${cfg.hints.artifacts ? `; ${cfg.hints.artifacts}` : ''}`);
     const names = readdirSync(cfg.artifacts).filter((f) => f.endsWith('.pvrexport.tgz')).map((f) => f.slice(0, -'.pvrexport.tgz'.length)).sort();
     const opened: OpenedExport[] = [];
+    const checked: CheckedExports = new Map();
     let total = 0;
     {
-      for (const n of names) opened.push(await openExport(artifactPath(cfg, n), n));
+      for (const n of names) opened.push(await checkedExport(checked, artifactPath(cfg, n), n));
       const devices = opened.filter((x) => 'device.json' in x.state);
       const containers = opened.filter((x) => !('device.json' in x.state));
       say(colors.bold(`lint: ${opened.length} pvrexports in ${typed(cfg.artifacts)} (${devices.length} device, ${containers.length} container)`) + colors.dim(`  [target: ${cfg.targetLabel}]`));
@@ -58,7 +59,7 @@ if (isMain(import.meta.url, 'lint')) {
           const spec = plan.derivedArtifacts?.[a];
           if (!spec && !names.includes(a)) throw new EnvironmentError(`Test ${s.id} needs ${a}.pvrexport.tgz in ${typed(cfg.artifacts)}`);
           const file = spec ? await derive(cfg, a, spec, artifactPath(cfg, spec.from), () => {}) : artifactPath(cfg, a);
-          set.push(await openExport(file, a));
+          set.push(await checkedExport(checked, file, a));
         }
         const w = lintSet(set);
         total += w.length;

@@ -6,7 +6,7 @@
  * (lib/run/derive.ts). Then the staged set is linted: a WARN line per refusal it predicts.
  * A missing or broken artifact stops the run (exit 3) before pvtx.d is touched. Each pvrexport
  * is opened and checked once per run: preflightArtifacts keeps what it checked (CheckedExports)
- * and every stage of the run reuses it.
+ * and every stage of the run reuses it (a derived export, rewritten, is checked again).
  */
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Config } from '../config.ts';
@@ -19,7 +19,9 @@ import { requireRunPaths } from './inputs.ts';
 import { colors, echoCommand, say, shellQuote, terminalSafe, typed } from './output.ts';
 import { derive, derivedPath } from './derive.ts';
 import { acquireRunLock } from './run-lock.ts';
-import { type OpenedExport, openExport, requireHostTools } from './pvrexport-files.ts';
+import { checkedExport, type CheckedExports, type OpenedExport, requireHostTools } from './pvrexport-files.ts';
+
+export type { CheckedExports };
 
 /**
  * What stage put in pvtx.d, kept there as a dot file (pv-appengine installs `pvtx.d/*`, which
@@ -108,19 +110,6 @@ export function requireArtifacts(cfg: Config, plan: PlanFile, scenario: Scenario
   }
 }
 
-/** The pvrexports a run has opened and checked, by host file: each is checked once per run. */
-export type CheckedExports = Map<string, OpenedExport>;
-
-/** The export `file`, opened and checked the first time the run asks for it. */
-async function checkedExport(checked: CheckedExports, file: string, name: string): Promise<OpenedExport> {
-  let opened = checked.get(file);
-  if (!opened) {
-    opened = await openExport(file, name);
-    checked.set(file, opened);
-  }
-  return opened;
-}
-
 /**
  * Before anything starts: every artifact the scenarios stage (the sources of derived ones) is
  * present and a valid pvrexport; the first problem stops the run (exit 3, one line naming the file).
@@ -160,7 +149,6 @@ export async function stage(cfg: Config, plan: PlanFile, scenario: Scenario, che
     if (spec) {
       await checkedExport(checked, artifactPath(cfg, spec.from), spec.from);
       const out = await derive(cfg, a, spec, artifactPath(cfg, spec.from));
-      checked.delete(out);
       files.push({ name: a, file: out });
     } else {
       files.push({ name: a, file: artifactPath(cfg, a) });
@@ -172,7 +160,7 @@ export async function stage(cfg: Config, plan: PlanFile, scenario: Scenario, che
     const spec = derived[a];
     if (spec && !scenario.artifacts.includes(a)) {
       await checkedExport(checked, artifactPath(cfg, spec.from), spec.from);
-      checked.delete(await derive(cfg, a, spec, artifactPath(cfg, spec.from)));
+      await derive(cfg, a, spec, artifactPath(cfg, spec.from));
     }
     await checkedExport(checked, exportFile(cfg, plan, a), a);
   }
