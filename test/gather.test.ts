@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { explainMissing } from '../lib/exit-status.ts';
+import { explainMissing } from '../lib/evidence/exit-status.ts';
 import { gatherCommands, type GatherPaths, gatherScript, MARK, newMark, parseGatherOutput } from '../lib/gather.ts';
 import { EXTRA_FILES, FILES, pingFileName, progressFileName, stateFromFiles } from '../lib/bundle.ts';
 
@@ -490,7 +490,7 @@ for (const shell of shells) {
   });
 }
 
-test('explainMissing and a bundle tell an exit status with the one table (lib/exit-status.ts): 126 is not executable', () => {
+test('explainMissing and a bundle tell an exit status with the one table (lib/evidence/exit-status.ts): 126 is not executable', () => {
   assert.equal(explainMissing('lxc-ls.txt missing', { 'lxc-ls.txt': 126 }, 5), 'lxc-ls.txt missing: command not executable (exit 126)');
   assert.equal(explainMissing('lxc-ls.txt missing: killed by its timeout (CMD_TIMEOUT), exit 137', {}, 7), 'lxc-ls.txt missing: killed by its 7 s timeout (CMD_TIMEOUT), exit 137');
 });

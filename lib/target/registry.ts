@@ -3,6 +3,7 @@
  * its own file, lib/target/<name>.ts exporting its DriverEntry as DRIVER; make plan lists it in
  * drivers.gen.ts under its file name.
  */
+import type { Config } from '../config.ts';
 import { UsageError } from '../errors.ts';
 import type { DriverEntry, TargetDriver, TargetValues, UserLines } from './driver.ts';
 import { DRIVERS as GENERATED } from './drivers.gen.ts';
@@ -24,6 +25,6 @@ export function userLinesOf(v: TargetValues & { driver?: string }): UserLines {
 }
 
 /** The live driver of a configuration. */
-export function targetDriver(v: TargetValues & { driver?: string }): TargetDriver {
-  return driverEntry(v.driver).create(v);
+export function targetDriver(cfg: Config): TargetDriver {
+  return driverEntry(cfg.driver).create(cfg);
 }

@@ -3,13 +3,14 @@
  * run (each format of lib/report/formats.gen.ts: report.json, junit.xml).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Config } from '../../lib/config.ts';
-import type { CheckResult } from '../../lib/evaluate.ts';
-import { checkLine, headerLine, runEndLines, scenarioEndLines } from '../../lib/report/console.ts';
-import { FORMATS } from '../../lib/report/formats.gen.ts';
-import { exitCodeOf, type RunReport, type ScenarioReport, summarize } from '../../lib/report/model.ts';
-import type { Scenario } from '../../lib/scenarios.ts';
-import { colors, EMBEDDED, ROOT, say } from './common.ts';
+import type { Config } from '../config.ts';
+import type { CheckResult } from '../evaluate.ts';
+import { checkLine, headerLine, runEndLines, scenarioEndLines } from '../report/console.ts';
+import { FORMATS } from '../report/formats.gen.ts';
+import { exitCodeOf, type RunReport, type ScenarioReport, summarize } from '../report/model.ts';
+import type { Scenario } from '../scenarios.ts';
+import { EMBEDDED, ROOT } from './inputs.ts';
+import { colors, say } from './output.ts';
 
 export function version(): string {
   if (EMBEDDED) return EMBEDDED.version;
