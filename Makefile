@@ -1,8 +1,8 @@
 # pv-ipam-tests: Pantavisor's IPAM Networking Test Plan, automated.
 # `make help` lists everything. Each target calls one small script in scripts/ (tsx, or Deno
 # with RUNTIME=deno); variables set here or on the command line reach them as environment.
-# What each target does is lib/verbs.ts (one line each; make help, deno.json's tasks and the
-# single file's verbs come from it), what each variable means lib/variables.ts: a target or a
+# What each target does is lib/tooling/verbs.ts (one line each; make help, deno.json's tasks and the
+# single file's verbs come from it), what each variable means lib/tooling/variables.ts: a target or a
 # VARS name added here and not there fails make unit (test/verbs.test.ts, test/variables.test.ts).
 
 RUNTIME ?= node

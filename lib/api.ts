@@ -21,17 +21,17 @@ export * from './log-match.ts';
 // the check kinds and their evaluation
 export * from './checks/index.ts';
 export type { CheckBase, CheckKind, KnownIssue } from './checks/kind.ts';
-export * from './evaluate.ts';
-export * from './verdict.ts';
+export * from './judge/evaluate.ts';
+export * from './judge/verdict.ts';
 // the plan (scenarios.json) and a bundle's files
-export * from './scenarios.ts';
-export * from './bundle.ts';
+export * from './plan/scenarios.ts';
+export * from './bundle/bundle.ts';
 // both name a function unreadableEvidence: the bundle's files (by file), the results' error line
-export { unreadableEvidence as unreadableFiles } from './bundle.ts';
-export { unreadableEvidence } from './verdict.ts';
+export { unreadableEvidence as unreadableFiles } from './bundle/bundle.ts';
+export { unreadableEvidence } from './judge/verdict.ts';
 // the variables (configuration) and errors with their exit codes
-export * from './config.ts';
-export * from './errors.ts';
+export * from './tooling/config.ts';
+export * from './tooling/errors.ts';
 // the report renderers
 export * from './report/model.ts';
 export * from './report/console.ts';

@@ -10,7 +10,7 @@
  * Reports: REPORT_DIR/<stamp>-bisect-<test>/NN-<commit>/ per step, and bisect.json + bisect.txt.
  * Exit: 0 found; 1 the GOOD end does not pass; 2 bad input (nothing started); 3 environment, or
  * only skipped commits left (the candidates named); 130/143 interrupted (the clone removed).
- * The engine: lib/run/bisect.ts (its git side lib/run/bisect-git.ts, its pure parts lib/bisect.ts).
+ * The engine: lib/run/bisect.ts (its git side lib/run/bisect-git.ts, its pure parts lib/tooling/bisect.ts).
  */
 import { isMain, main } from '../lib/run/cli.ts';
 import { bisectInput, runBisect } from '../lib/run/bisect.ts';

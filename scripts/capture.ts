@@ -3,7 +3,7 @@
  * container if there is one (e.g. after KEEP=1 make test-N), else from one booted and torn down
  * for it (unless KEEP=1). Re-check it with: make verify-N SNAPSHOT=DIR
  */
-import { findScenario } from '../lib/scenarios.ts';
+import { findScenario } from '../lib/plan/scenarios.ts';
 import { captureCommand } from '../lib/run/capture.ts';
 import { isMain, main, testArg } from '../lib/run/cli.ts';
 import { config, loadPlan } from '../lib/run/inputs.ts';

@@ -1,4 +1,4 @@
-/** help: the make targets (lib/verbs.ts) and the variables (lib/variables.ts), with their defaults and current values. */
+/** help: the make targets (lib/tooling/verbs.ts) and the variables (lib/tooling/variables.ts), with their defaults and current values. */
 import { isMain, main } from '../lib/run/cli.ts';
 import { helpCommand } from '../lib/run/help.ts';
 

@@ -1,6 +1,6 @@
 /** load: docker load < $IMAGE_TAR (the appengine image the kas build deployed). DRY_RUN=1 prints it. */
 import { existsSync } from 'node:fs';
-import { EnvironmentError } from '../lib/errors.ts';
+import { EnvironmentError } from '../lib/tooling/errors.ts';
 import { config } from '../lib/run/inputs.ts';
 import { echoCommand, say } from '../lib/run/output.ts';
 import { isMain, main } from '../lib/run/cli.ts';

@@ -1,7 +1,7 @@
 /**
  * plan: writes the test plan as Markdown (docs/testplan-ipam.md) and deno.json's tasks from
  * scenarios.json (SCENARIOS=FILE for another), and scenarios.schema.json from the check kinds'
- * definitions (lib/plan-schema.ts). --check writes nothing and exits 1 naming each file that is
+ * definitions (lib/plan/plan-schema.ts). --check writes nothing and exits 1 naming each file that is
  * out of date. --out FILE, --deno-json FILE and --schema FILE write (or check) other files.
  */
 import { isMain, main } from '../lib/run/cli.ts';

@@ -1,5 +1,5 @@
 /**
- * registries: writes the generated registries (lib/registries.ts: the check kinds, target drivers
+ * registries: writes the generated registries (lib/tooling/registries.ts: the check kinds, target drivers
  * and report formats their folders hold) before `make plan` writes the plan's files; --check
  * writes nothing and exits 1 naming each registry that is out of date. It imports nothing that
  * imports a registry, so it still runs when a listed module was removed.
@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { REGISTRIES, registryText } from '../lib/registries.ts';
+import { REGISTRIES, registryText } from '../lib/tooling/registries.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');

@@ -4,7 +4,7 @@
  *   cp $ARTIFACTS/<artifact>.pvrexport.tgz pvtx.d/      (for each artifact of Test N)
  * A missing or broken artifact stops the run (exit 3) before pvtx.d is touched.
  */
-import { findScenario } from '../lib/scenarios.ts';
+import { findScenario } from '../lib/plan/scenarios.ts';
 import { isMain, main, testArg } from '../lib/run/cli.ts';
 import { config, loadPlan } from '../lib/run/inputs.ts';
 import { stageCommand } from '../lib/run/stage.ts';

@@ -1,7 +1,7 @@
 /**
  * make bench, live part (the lab by default; any TARGET): runs scenarios through the real CLI
  * and prints, per test, the target's own time (from its log), the plan's own commands (docker,
- * pings, the re-check window of a step that ends failing), the toolkit's time to verdict, and the overhead in seconds and as a ratio (lib/overhead.ts);
+ * pings, the re-check window of a step that ends failing), the toolkit's time to verdict, and the overhead in seconds and as a ratio (lib/tooling/overhead.ts);
  * then the wall time of the same scenarios with JOBS=1, 2 and 4. First, how fast a broken
  * pvrexport is refused: `make test-1` on a copy of ARTIFACTS whose net-client export is cut in
  * half must exit 3 (make says 2) with one line in under 2 s. Exit 1 when a test's overhead passes 1 s or the
@@ -11,12 +11,12 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { $ } from 'zx';
-import { type OverheadRow, overheadRow } from '../lib/overhead.ts';
+import { type OverheadRow, overheadRow } from '../lib/tooling/overhead.ts';
 import { parsePing } from '../lib/parse/ping.ts';
 import { parsePvLog, type PvLog } from '../lib/parse/pv-log.ts';
-import { pingFileName } from '../lib/bundle.ts';
+import { pingFileName } from '../lib/bundle/bundle.ts';
 import type { RunReport } from '../lib/report/model.ts';
-import { findScenario } from '../lib/scenarios.ts';
+import { findScenario } from '../lib/plan/scenarios.ts';
 import { config, loadPlan } from '../lib/run/inputs.ts';
 
 $.verbose = false;

@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { parsePvLog } from '../lib/parse/pv-log.ts';
-import { stateFromFiles } from '../lib/bundle.ts';
-import { evaluateChecks } from '../lib/evaluate.ts';
-import { parsePlan } from '../lib/scenarios.ts';
+import { stateFromFiles } from '../lib/bundle/bundle.ts';
+import { evaluateChecks } from '../lib/judge/evaluate.ts';
+import { parsePlan } from '../lib/plan/scenarios.ts';
 
 const sample = (p: string) => readFileSync(new URL(`./samples/${p}`, import.meta.url), 'utf8');
 const realLog = sample('static-ip-outside-subnet/pantavisor.log');

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import type { StepKind } from '../lib/bisect.ts';
+import type { StepKind } from '../lib/tooling/bisect.ts';
 import { bisectLoop, cloneFor, git, type Judged } from '../lib/run/bisect-git.ts';
 
 function sh(dir: string, ...args: string[]): string {

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { bisectInput } from '../lib/run/bisect.ts';
-import { UsageError } from '../lib/errors.ts';
+import { UsageError } from '../lib/tooling/errors.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 

@@ -1,10 +1,10 @@
-// make bisect's pure logic (lib/bisect.ts): the mark of each outcome in both directions, a step
+// make bisect's pure logic (lib/tooling/bisect.ts): the mark of each outcome in both directions, a step
 // that did not build or boot is a skip (never blamed), git bisect's answers as git 2.39 prints
 // them, and the checks that flipped between the GOOD end and the commit found.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bisectState, flippedChecks, markFor, onlyOneTest, stepLine, stepOutcome } from '../lib/bisect.ts';
-import type { CheckResult } from '../lib/evaluate.ts';
+import { bisectState, flippedChecks, markFor, onlyOneTest, stepLine, stepOutcome } from '../lib/tooling/bisect.ts';
+import type { CheckResult } from '../lib/judge/evaluate.ts';
 import type { ScenarioReport } from '../lib/report/model.ts';
 
 const check = (id: string, status: CheckResult['status'], step = 'boot'): CheckResult => ({

@@ -7,14 +7,14 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type BundleMeta, stateFromFiles, type StepState } from '../lib/bundle.ts';
-import { logCapabilities, logProbe } from '../lib/capabilities.ts';
-import { judge, type Judgement } from '../lib/verdict.ts';
-import { type CheckResult, evaluateScenario } from '../lib/evaluate.ts';
+import { type BundleMeta, stateFromFiles, type StepState } from '../lib/bundle/bundle.ts';
+import { logCapabilities, logProbe } from '../lib/plan/capabilities.ts';
+import { judge, type Judgement } from '../lib/judge/verdict.ts';
+import { type CheckResult, evaluateScenario } from '../lib/judge/evaluate.ts';
 import { parsePvLog } from '../lib/parse/pv-log.ts';
 import { checkLine, NO_COLORS } from '../lib/report/console.ts';
-import type { CapabilityProbe } from '../lib/capabilities.ts';
-import { findScenario, parsePlan, resolveStep, type Scenario } from '../lib/scenarios.ts';
+import type { CapabilityProbe } from '../lib/plan/capabilities.ts';
+import { findScenario, parsePlan, resolveStep, type Scenario } from '../lib/plan/scenarios.ts';
 
 const path = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
 export const plan = parsePlan(readFileSync(path('../scenarios.json'), 'utf8'), readFileSync(path('../scenarios.schema.json'), 'utf8'));
@@ -69,7 +69,7 @@ export function evaluate(id: string, files: Record<string, StepFiles>, meta: Bun
 /**
  * The scenario's verdict on the bundle's files, as scripts/verify.ts verifyBundle gives it:
  * command probes as meta.json recorded them, log probes judged again on the boot step's log
- * (absent: only the boot step is evaluated, as evidence), then lib/capabilities.ts judge().
+ * (absent: only the boot step is evaluated, as evidence), then lib/plan/capabilities.ts judge().
  */
 export function verdict(id: string, files: Record<string, StepFiles>, meta: BundleMeta, require: Set<string> = new Set()): Judgement {
   const scenario = findScenario(plan, id);

@@ -1,6 +1,6 @@
 /**
  * The check-kind registry (lib/checks/index.ts): every module in lib/checks/ is a complete kind,
- * scenarios.schema.json is written from the registry (lib/plan-schema.ts), and a kind added as one module plus
+ * scenarios.schema.json is written from the registry (lib/plan/plan-schema.ts), and a kind added as one module plus
  * its registration reaches the schema, gather, evidence, evaluation and the plan document.
  */
 import { test } from 'node:test';
@@ -8,12 +8,12 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { type CheckBase, type CheckKind, checkKinds, checkSchemaBranches, evaluateCheck, evidenceCommand, KINDS, registerKind } from '../lib/checks/index.ts';
 import { current } from '../lib/checks/types.ts';
-import { FILES, stateFromFiles } from '../lib/bundle.ts';
-import { shellQuote as shq } from '../lib/shell-quote.ts';
-import { filesFor, filesOfCheck, gatherScript } from '../lib/gather.ts';
-import { describeCondition, planMarkdown } from '../lib/plan-markdown.ts';
-import { parsePlan, type PlanFile } from '../lib/scenarios.ts';
-import { planSchemaText } from '../lib/plan-schema.ts';
+import { FILES, stateFromFiles } from '../lib/bundle/bundle.ts';
+import { shellQuote as shq } from '../lib/tooling/shell-quote.ts';
+import { filesFor, filesOfCheck, gatherScript } from '../lib/bundle/gather.ts';
+import { describeCondition, planMarkdown } from '../lib/plan/plan-markdown.ts';
+import { parsePlan, type PlanFile } from '../lib/plan/scenarios.ts';
+import { planSchemaText } from '../lib/plan/plan-schema.ts';
 
 const schemaText = readFileSync(new URL('../scenarios.schema.json', import.meta.url), 'utf8');
 const planText = readFileSync(new URL('../scenarios.json', import.meta.url), 'utf8');
@@ -32,7 +32,7 @@ test('every module in lib/checks/ is a registered kind named as its file, with e
   }
 });
 
-test("scenarios.schema.json is lib/plan-schema.ts's, its check branches the registry's (edit lib/checks/<kind>.ts, then make plan)", () => {
+test("scenarios.schema.json is lib/plan/plan-schema.ts's, its check branches the registry's (edit lib/checks/<kind>.ts, then make plan)", () => {
   assert.equal(schemaText, planSchemaText(), 'scenarios.schema.json is out of date; run make plan');
   const schema = JSON.parse(schemaText);
   const byKind = (bs: { properties: { kind: { const: string } } }[]) => Object.fromEntries(bs.map((b) => [b.properties.kind.const, b]));

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { pingFileName, stateFromFiles, type StepState } from '../lib/bundle.ts';
+import { pingFileName, stateFromFiles, type StepState } from '../lib/bundle/bundle.ts';
 import { type EvalContext, evaluateCheck, EVALUATORS, type Outcome } from '../lib/checks/index.ts';
 import { assignedIp } from '../lib/checks/ip-matches-log.ts';
 import { parsePvLog } from '../lib/parse/pv-log.ts';
-import type { Check } from '../lib/scenarios.ts';
+import type { Check } from '../lib/plan/scenarios.ts';
 
 const sample = (path: string) => readFileSync(new URL(`./samples/${path}`, import.meta.url), 'utf8');
 
@@ -295,7 +295,7 @@ test('"not running" is STOPPED: every other state lxc-ls prints counts as runnin
     const none = ev({ kind: 'no-running-containers' }, lxc);
     assert.deepEqual([none.pass, none.actual], [false, `not STOPPED: pv-b ${st}`], st);
     assert.deepEqual(none.observed, { present: [{ name: 'pv-b', state: st }] });
-    // not final: a stop under way is waited for within the step's deadline (lib/settle.ts)
+    // not final: a stop under way is waited for within the step's deadline (lib/run/settle.ts)
     assert.equal(none.final, undefined);
     const one = ev({ kind: 'container-not-running', container: 'pv-b' }, lxc);
     assert.deepEqual([one.pass, one.actual], [false, `pv-b ${st}`], st);

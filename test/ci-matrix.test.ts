@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ciMatrix, ciMatrixJson } from '../lib/ci-matrix.ts';
-import { parsePlan, type PlanFile } from '../lib/scenarios.ts';
+import { ciMatrix, ciMatrixJson } from '../lib/plan/ci-matrix.ts';
+import { parsePlan, type PlanFile } from '../lib/plan/scenarios.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const plan = parsePlan(readFileSync(`${ROOT}scenarios.json`, 'utf8'), readFileSync(`${ROOT}scenarios.schema.json`, 'utf8'));

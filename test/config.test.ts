@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { variableNamed } from '../lib/variables.ts';
-import { checkRequired, type Config, DEFAULTS, DESCRIPTIONS, jobsOf, parsePreset, readConfig, shellWords, SWITCHES } from '../lib/config.ts';
-import { UsageError } from '../lib/errors.ts';
+import { variableNamed } from '../lib/tooling/variables.ts';
+import { checkRequired, type Config, DEFAULTS, DESCRIPTIONS, jobsOf, parsePreset, readConfig, shellWords, SWITCHES } from '../lib/tooling/config.ts';
+import { UsageError } from '../lib/tooling/errors.ts';
 import { isIPv4 } from '../lib/ip.ts';
 
 const CWD = '/home/u/meta-pantavisor';

@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { denoTasks, withTasks } from '../lib/deno-tasks.ts';
-import { parsePlan, type PlanFile } from '../lib/scenarios.ts';
+import { denoTasks, withTasks } from '../lib/plan/deno-tasks.ts';
+import { parsePlan, type PlanFile } from '../lib/plan/scenarios.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const json = (f: string) => JSON.parse(readFileSync(`${ROOT}${f}`, 'utf8'));

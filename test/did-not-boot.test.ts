@@ -1,11 +1,11 @@
-// "did not boot" (lib/did-not-boot.ts): the tails of pv-appengine.out and pantavisor.log, fetched
+// "did not boot" (lib/judge/did-not-boot.ts): the tails of pv-appengine.out and pantavisor.log, fetched
 // in one shell and split back, and the scenario's one ERROR line that quotes them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { didNotBootLine, didNotBootQuote, parseTails, tailsScript } from '../lib/did-not-boot.ts';
+import { didNotBootLine, didNotBootQuote, parseTails, tailsScript } from '../lib/judge/did-not-boot.ts';
 
 test('tailsScript + parseTails: the last lines of each file; an absent or empty file says so', () => {
   const dir = mkdtempSync(`${tmpdir()}/pv-dnb-`);

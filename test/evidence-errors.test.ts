@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { stateFromFiles, unreadableEvidence } from '../lib/bundle.ts';
+import { stateFromFiles, unreadableEvidence } from '../lib/bundle/bundle.ts';
 import { evaluateCheck } from '../lib/checks/index.ts';
 import { readLxcLs } from '../lib/parse/lxc-ls.ts';
 import { ipAddrProblem } from '../lib/parse/ip-addr.ts';
@@ -18,7 +18,7 @@ import { coverage } from '../lib/source-match.ts';
 import { checkLine, NO_COLORS } from '../lib/report/console.ts';
 import { toJunit } from '../lib/report/junit.ts';
 import { exitCodeOf, type RunReport, type ScenarioReport, summarize } from '../lib/report/model.ts';
-import type { Check } from '../lib/scenarios.ts';
+import type { Check } from '../lib/plan/scenarios.ts';
 import { bundle, type StepFiles, verdict } from './bundle-helpers.ts';
 
 const sample = (path: string) => readFileSync(new URL(`./samples/${path}`, import.meta.url), 'utf8');

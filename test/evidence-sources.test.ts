@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { requiredFiles, sourceOfFile, SOURCES, sourcesGathered, unreadableEvidence } from '../lib/evidence/index.ts';
 import { type EvidenceSource, fileOf, paramOf, valueOf } from '../lib/evidence/source.ts';
-import { EXTRA_FILES, FILES, OPTIONAL_FILES, progressFileName, stateFromFiles, UPDATE_FILES } from '../lib/bundle.ts';
-import { gatherCommands, isOptionalFile, optionalCommand } from '../lib/gather.ts';
+import { EXTRA_FILES, FILES, OPTIONAL_FILES, progressFileName, stateFromFiles, UPDATE_FILES } from '../lib/bundle/bundle.ts';
+import { gatherCommands, isOptionalFile, optionalCommand } from '../lib/bundle/gather.ts';
 import { LXC_LS } from '../lib/evidence/lxc-ls.ts';
 import { PROGRESS } from '../lib/evidence/progress.ts';
 

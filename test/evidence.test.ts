@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { longestLiteral, toEre } from '../lib/evidence/user-lines.ts';
-import { shellQuote as shq } from '../lib/shell-quote.ts';
+import { shellQuote as shq } from '../lib/tooling/shell-quote.ts';
 import { evaluateCheck, EVALUATORS, evidenceCommand, evidenceCommands, kindOf } from '../lib/checks/index.ts';
-import { stateFromFiles } from '../lib/bundle.ts';
-import { DEFAULTS } from '../lib/config.ts';
-import { type Check, parsePlan, resolveStep } from '../lib/scenarios.ts';
+import { stateFromFiles } from '../lib/bundle/bundle.ts';
+import { DEFAULTS } from '../lib/tooling/config.ts';
+import { type Check, parsePlan, resolveStep } from '../lib/plan/scenarios.ts';
 
 const paths = { container: 'pva-test', logFile: DEFAULTS.LOG_FILE, deviceJsonFile: DEFAULTS.DEVICE_JSON };
 const LOG = '/var/pantavisor/storage/logs/0/pantavisor/pantavisor.log';

@@ -5,8 +5,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { explainMissing } from '../lib/evidence/exit-status.ts';
-import { gatherCommands, type GatherPaths, gatherScript, MARK, newMark, parseGatherOutput } from '../lib/gather.ts';
-import { EXTRA_FILES, FILES, pingFileName, progressFileName, stateFromFiles } from '../lib/bundle.ts';
+import { gatherCommands, type GatherPaths, gatherScript, MARK, newMark, parseGatherOutput } from '../lib/bundle/gather.ts';
+import { EXTRA_FILES, FILES, pingFileName, progressFileName, stateFromFiles } from '../lib/bundle/bundle.ts';
 
 const sample = (path: string) => readFileSync(new URL(`./samples/${path}`, import.meta.url), 'utf8');
 

@@ -11,15 +11,15 @@ import { fileURLToPath } from 'node:url';
 import { JSON_BOUNDS, jsonDepth, parseJsonBounded } from '../lib/parse/json-bounded.ts';
 import { parseProgress } from '../lib/parse/pv-progress.ts';
 import { fromJson } from '../lib/report/json.ts';
-import { idsToRerun } from '../lib/rerun.ts';
+import { idsToRerun } from '../lib/report/rerun.ts';
 import { terminalSafe } from '../lib/report/terminal.ts';
 import { checkLine, headerLine, NO_COLORS, scenarioEndLines } from '../lib/report/console.ts';
 import { toJunit } from '../lib/report/junit.ts';
-import { parseBundleMeta } from '../lib/bundle-meta.ts';
-import { stateFromFiles } from '../lib/bundle.ts';
-import { UsageError } from '../lib/errors.ts';
+import { parseBundleMeta } from '../lib/bundle/bundle-meta.ts';
+import { stateFromFiles } from '../lib/bundle/bundle.ts';
+import { UsageError } from '../lib/tooling/errors.ts';
 import type { RunReport, ScenarioReport } from '../lib/report/model.ts';
-import type { CheckResult } from '../lib/evaluate.ts';
+import type { CheckResult } from '../lib/judge/evaluate.ts';
 
 const FIXTURE_REPORT = fileURLToPath(new URL('./fixtures/report/report.json', import.meta.url));
 const good = (): RunReport => JSON.parse(readFileSync(FIXTURE_REPORT, 'utf8'));
@@ -151,7 +151,7 @@ test('evidence in JUnit: no control character, C1 or bidi override survives raw'
 });
 
 test("a pvrexport's json nested 100000 deep is refused by the depth scan, never parsed", async () => {
-  const { exportProblem } = await import('../lib/pvrexport.ts');
+  const { exportProblem } = await import('../lib/artifacts/pvrexport.ts');
   const deep = '{"a":' + '['.repeat(100000) + ']'.repeat(100000) + '}';
   assert.equal(exportProblem(['json'], deep, () => undefined), "its 'json' entry is nested over 64 levels deep, more than a JSON input may be");
   assert.match(exportProblem(['json'], '{nope', () => undefined)!, /^its 'json' entry is not valid JSON \(/);

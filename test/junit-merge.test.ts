@@ -4,13 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { stateFromFiles, type StepState } from '../lib/bundle.ts';
-import { evaluateScenario } from '../lib/evaluate.ts';
-import { mergeReports } from '../lib/junit-merge.ts';
+import { stateFromFiles, type StepState } from '../lib/bundle/bundle.ts';
+import { evaluateScenario } from '../lib/judge/evaluate.ts';
+import { mergeReports } from '../lib/report/junit-merge.ts';
 import { junitTotals, toJunit } from '../lib/report/junit.ts';
 import { type RunReport, type ScenarioReport, summarize } from '../lib/report/model.ts';
-import { findScenario, parsePlan, resolveStep } from '../lib/scenarios.ts';
-import { UsageError } from '../lib/errors.ts';
+import { findScenario, parsePlan, resolveStep } from '../lib/plan/scenarios.ts';
+import { UsageError } from '../lib/tooling/errors.ts';
 import { readBundle } from '../lib/run/bundle-files.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -1,4 +1,4 @@
-// make build's kas config (lib/kas-config.ts, scripts/build.ts): meta-pantavisor moved its release
+// make build's kas config (lib/artifacts/kas-config.ts, scripts/build.ts): meta-pantavisor moved its release
 // config on 2026-04-01; make build finds the one the user's checkout has and says which it used.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chooseKasConfig } from '../lib/kas-config.ts';
+import { chooseKasConfig } from '../lib/artifacts/kas-config.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NEW = 'kas/build-configs/release/docker-x86_64-scarthgap.yaml';

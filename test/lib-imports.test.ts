@@ -123,25 +123,25 @@ export const IMPORT_RULES: { room: string; may: string[]; why: string }[] = [
   {
     room: 'lib/evidence/',
     // lib/log-match.ts: a log pattern's type, for the grep a user types; lib/target/driver.ts: the UserLines type
-    may: ['lib/parse/', 'lib/shell-quote.ts', 'lib/log-match.ts', 'lib/target/driver.ts'],
+    may: ['lib/parse/', 'lib/tooling/shell-quote.ts', 'lib/log-match.ts', 'lib/target/driver.ts'],
     why: 'an evidence source says what is gathered and how it is read: it never judges (checks) or runs (run, scripts)',
   },
   {
     room: 'lib/checks/',
     // lib/target/registry.ts: only for the line a user types to see a check's evidence (the driver's userLine)
-    may: ['lib/bundle.ts', 'lib/evidence/', 'lib/log-match.ts', 'lib/shell-quote.ts', 'lib/ip.ts', 'lib/source-match.ts', 'lib/parse/', 'lib/target/registry.ts'],
+    may: ['lib/bundle/bundle.ts', 'lib/evidence/', 'lib/log-match.ts', 'lib/tooling/shell-quote.ts', 'lib/ip.ts', 'lib/source-match.ts', 'lib/parse/', 'lib/target/registry.ts'],
     why: 'a check kind judges a gathered state: it never runs, gathers, polls or reports',
   },
   {
     room: 'lib/report/',
     may: [
-      'lib/evaluate.ts',
-      'lib/verdict.ts',
-      'lib/scenarios.ts',
-      'lib/errors.ts',
-      'lib/did-not-boot.ts',
-      'lib/capabilities.ts',
-      'lib/statuses.ts',
+      'lib/judge/evaluate.ts',
+      'lib/judge/verdict.ts',
+      'lib/plan/scenarios.ts',
+      'lib/tooling/errors.ts',
+      'lib/judge/did-not-boot.ts',
+      'lib/plan/capabilities.ts',
+      'lib/judge/statuses.ts',
       'lib/parse/json-bounded.ts',
       'lib/checks/kind.ts',
       'lib/checks/types.ts',
@@ -151,7 +151,7 @@ export const IMPORT_RULES: { room: string; may: string[]; why: string }[] = [
   {
     room: 'lib/target/',
     // lib/run/output.ts: a driver's lifecycle hooks echo the commands they run, as the engine does
-    may: ['lib/errors.ts', 'lib/shell-quote.ts', 'lib/config.ts', 'lib/loop-devices.ts', 'lib/run/output.ts'],
+    may: ['lib/tooling/errors.ts', 'lib/tooling/shell-quote.ts', 'lib/tooling/config.ts', 'lib/target/loop-devices.ts', 'lib/run/output.ts'],
     why: 'a driver reaches a target (runs a command, makes and removes it): it never stages, judges or reports',
   },
   { room: 'lib/', may: ['lib/'], why: 'lib/ is the engine and its pure functions: it never imports an entry script, a test or the single-file build' },
@@ -165,14 +165,14 @@ export function brokenRules(file: string, imports: string[]): [string, string][]
 }
 
 test('the import rules catch an import that crosses a room', () => {
-  assert.deepEqual(brokenRules('lib/verdict.ts', ['scripts/up.ts']).map(([i]) => i), ['scripts/up.ts']);
-  assert.deepEqual(brokenRules('lib/checks/ping-loss.ts', ['lib/gather.ts', 'lib/bundle.ts']).map(([i]) => i), ['lib/gather.ts']);
+  assert.deepEqual(brokenRules('lib/judge/verdict.ts', ['scripts/up.ts']).map(([i]) => i), ['scripts/up.ts']);
+  assert.deepEqual(brokenRules('lib/checks/ping-loss.ts', ['lib/bundle/gather.ts', 'lib/bundle/bundle.ts']).map(([i]) => i), ['lib/bundle/gather.ts']);
   assert.deepEqual(brokenRules('lib/parse/lxc-ls.ts', ['lib/checks/kind.ts', 'lib/parse/lines.ts']).map(([i]) => i), ['lib/checks/kind.ts']);
-  assert.deepEqual(brokenRules('lib/report/junit.ts', ['lib/gather.ts']).map(([i]) => i), ['lib/gather.ts']);
-  assert.deepEqual(brokenRules('lib/evidence/lxc-ls.ts', ['lib/checks/index.ts', 'lib/run/gather.ts', 'lib/bundle.ts', 'lib/parse/lxc-ls.ts']).map(([i]) => i), [
+  assert.deepEqual(brokenRules('lib/report/junit.ts', ['lib/bundle/gather.ts']).map(([i]) => i), ['lib/bundle/gather.ts']);
+  assert.deepEqual(brokenRules('lib/evidence/lxc-ls.ts', ['lib/checks/index.ts', 'lib/run/gather.ts', 'lib/bundle/bundle.ts', 'lib/parse/lxc-ls.ts']).map(([i]) => i), [
     'lib/checks/index.ts',
     'lib/run/gather.ts',
-    'lib/bundle.ts',
+    'lib/bundle/bundle.ts',
   ]);
   assert.deepEqual(brokenRules('lib/checks/ping-loss.ts', ['lib/evidence/ping.ts']), [], 'a check kind may read an evidence source');
   assert.deepEqual(brokenRules('lib/target/docker.ts', ['lib/run/stage.ts', 'lib/run/output.ts']).map(([i]) => i), ['lib/run/stage.ts']);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type ExportView, lintSet, lxcLines, poolsDefined, poolsUsed } from '../lib/lint.ts';
+import { type ExportView, lintSet, lxcLines, poolsDefined, poolsUsed } from '../lib/artifacts/lint.ts';
 
 const INTERNAL = { type: 'bridge', bridge: 'pvbr0', subnet: '10.0.5.0/24', gateway: '10.0.5.1', nat: true };
 const LAB = { type: 'bridge', bridge: 'pvbr1', subnet: '10.0.6.0/24', gateway: '10.0.6.1', nat: false };

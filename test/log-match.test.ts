@@ -273,7 +273,7 @@ test("regexRisk refuses the patterns that backtrack catastrophically, and none o
 
 test('a plan with a catastrophic regex is refused at load, one line; a long message is matched on its first 1024 characters', async () => {
   const { readFileSync } = await import('node:fs');
-  const { parsePlan } = await import('../lib/scenarios.ts');
+  const { parsePlan } = await import('../lib/plan/scenarios.ts');
   const { lineMatches } = await import('../lib/log-match.ts');
   const root = new URL('../', import.meta.url);
   const plan = JSON.parse(readFileSync(new URL('scenarios.json', root), 'utf8'));

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import type { ContainerStateCheck } from '../lib/checks/container-state.ts';
 import type { LogContainsCheck } from '../lib/checks/log-contains.ts';
 import type { TeardownFinishedCheck } from '../lib/checks/teardown-finished.ts';
-import type { Check } from '../lib/scenarios.ts';
-import { eventPattern, eventTime, overheadRow, pingSeconds } from '../lib/overhead.ts';
+import type { Check } from '../lib/plan/scenarios.ts';
+import { eventPattern, eventTime, overheadRow, pingSeconds } from '../lib/tooling/overhead.ts';
 import { parsePvLog } from '../lib/parse/pv-log.ts';
-import type { Scenario } from '../lib/scenarios.ts';
+import type { Scenario } from '../lib/plan/scenarios.ts';
 import type { ScenarioReport } from '../lib/report/model.ts';
 
 const L = (t: number, mod: string, msg: string) => `[pantavisor] ${t} INFO\t -- [${mod}]: (f:1) ${msg}`;

@@ -8,7 +8,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deviceJsonProblem, stateFromFiles } from '../lib/bundle.ts';
+import { deviceJsonProblem, stateFromFiles } from '../lib/bundle/bundle.ts';
 import { ipAddrProblem } from '../lib/parse/ip-addr.ts';
 import { readNftJson } from '../lib/parse/nft-json.ts';
 import { parsePing, pingProblem } from '../lib/parse/ping.ts';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pathOverlap } from '../lib/paths.ts';
+import { pathOverlap } from '../lib/run/paths.ts';
 
 const base = { PVTXD: '/w/pvtx.d', ARTIFACTS: '/w/build/deploy', REPORT_DIR: '/w/reports', WORK_DIR: '/w/.work' };
 

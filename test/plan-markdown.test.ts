@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { buildTargets, type DocPlan, docSettings, inline, planMarkdown, sourceArtifact } from '../lib/plan-markdown.ts';
-import { type Check, parsePlan } from '../lib/scenarios.ts';
-import { DEFAULTS } from '../lib/config.ts';
+import { buildTargets, type DocPlan, docSettings, inline, planMarkdown, sourceArtifact } from '../lib/plan/plan-markdown.ts';
+import { type Check, parsePlan } from '../lib/plan/scenarios.ts';
+import { DEFAULTS } from '../lib/tooling/config.ts';
 
 const planText = readFileSync(new URL('../scenarios.json', import.meta.url), 'utf8');
 const schemaText = readFileSync(new URL('../scenarios.schema.json', import.meta.url), 'utf8');

@@ -59,11 +59,11 @@ test('plan --check passes on the files plan wrote and fails, naming the file, on
     assert.ok(readFileSync(md, 'utf8').includes('Container status: both RUNNING (reworded)'));
     assert.equal(plan(['--check', ...files], scenarios).status, 0);
 
-    // a hand edit of the schema file is drift too: it is written from lib/plan-schema.ts and the kinds
+    // a hand edit of the schema file is drift too: it is written from lib/plan/plan-schema.ts and the kinds
     writeFileSync(schema, readFileSync(schema, 'utf8').replace('"ip-unchanged"', '"ip-unchanged-edited"'));
     r = plan(['--check', ...files], scenarios);
     assert.equal(r.status, 1, r.out);
-    assert.equal(r.out, `${schema} is out of date with lib/plan-schema.ts and the check kinds (lib/checks/); run make plan\n`);
+    assert.equal(r.out, `${schema} is out of date with lib/plan/plan-schema.ts and the check kinds (lib/checks/); run make plan\n`);
     assert.equal(plan(files, scenarios).status, 0);
     assert.equal(readFileSync(schema, 'utf8'), readFileSync(`${ROOT}scenarios.schema.json`, 'utf8'));
   } finally {

@@ -7,9 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parsePlan, resolveWaits, type WrittenPlanFile } from '../lib/scenarios.ts';
-import { planMarkdown } from '../lib/plan-markdown.ts';
-import { UsageError } from '../lib/errors.ts';
+import { parsePlan, resolveWaits, type WrittenPlanFile } from '../lib/plan/scenarios.ts';
+import { planMarkdown } from '../lib/plan/plan-markdown.ts';
+import { UsageError } from '../lib/tooling/errors.ts';
 
 const read = (p: string) => readFileSync(new URL(p, import.meta.url), 'utf8');
 const schemaText = read('../scenarios.schema.json');
@@ -80,7 +80,7 @@ test('resolveWaits on its own: the written plan is left as it was', () => {
   assert.deepEqual(w, copy);
 });
 
-test('the plan is validated against lib/plan-schema.ts, so a broken scenarios.schema.json cannot stop make plan from rewriting it', () => {
+test('the plan is validated against lib/plan/plan-schema.ts, so a broken scenarios.schema.json cannot stop make plan from rewriting it', () => {
   assert.deepStrictEqual(parsePlan(planText), parsePlan(planText, schemaText));
   assert.throws(() => parsePlan(written(['boot-setled'], { 'boot-settled': [settled] })), /waits for 'boot-setled', which is not in waits/);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pollUntil } from '../lib/poll.ts';
+import { pollUntil } from '../lib/run/poll.ts';
 
 /** A fake clock: delay() advances it instead of waiting; probes may cost time too. */
 function fakeClock(start = 1_000_000) {

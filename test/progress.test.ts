@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { lastSeen, progressLine } from '../lib/progress.ts';
-import { stateFromFiles } from '../lib/bundle.ts';
+import { lastSeen, progressLine } from '../lib/run/progress.ts';
+import { stateFromFiles } from '../lib/bundle/bundle.ts';
 
 test('progressLine: what, elapsed/deadline, last state; cut to the terminal width', () => {
   assert.equal(progressLine('boot', 4200, 90_000, '2 containers, no READY line yet'), 'boot: 4.2/90 s — 2 containers, no READY line yet');

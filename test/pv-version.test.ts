@@ -1,11 +1,11 @@
 // Verdicts per version: the image's pantavisor-version.json (the contract with dev/build-image.sh),
 // refs resolved against it, known issues with since/fixedIn and scenarios expected only since a
-// commit (lib/pv-version.ts, lib/version-gate.ts). History: pantavisor's IPAM commits of 2026-05-04.
+// commit (lib/judge/pv-version.ts, lib/judge/version-gate.ts). History: pantavisor's IPAM commits of 2026-05-04.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contains, parseVersion, type PvVersion, versionLine } from '../lib/pv-version.ts';
-import { issueApplies, scenarioForVersion } from '../lib/version-gate.ts';
-import type { Scenario } from '../lib/scenarios.ts';
+import { contains, parseVersion, type PvVersion, versionLine } from '../lib/judge/pv-version.ts';
+import { issueApplies, scenarioForVersion } from '../lib/judge/version-gate.ts';
+import type { Scenario } from '../lib/plan/scenarios.ts';
 
 // git rev-list --abbrev=12 of the bundle, newest first, at e25ef924 and at 19e227ea
 const AT_E25 = ['e25ef924d0b1', 'bf8359fe0c6e', '2f3c9d0a1b2c'];

@@ -9,9 +9,9 @@ import { linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, tru
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { memberProblem, parseTarListing, PVREXPORT_CAPS } from '../lib/pvrexport.ts';
+import { memberProblem, parseTarListing, PVREXPORT_CAPS } from '../lib/artifacts/pvrexport.ts';
 import { openExport } from '../lib/run/pvrexport-files.ts';
-import { EnvironmentError } from '../lib/errors.ts';
+import { EnvironmentError } from '../lib/tooling/errors.ts';
 
 const sha = (b: string) => createHash('sha256').update(b).digest('hex');
 const CONF = 'lxc.uts.name = c\n';

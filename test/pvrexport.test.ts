@@ -5,11 +5,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, tr
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { containerNames, exportProblem, objectRefs, tarFailure } from '../lib/pvrexport.ts';
+import { containerNames, exportProblem, objectRefs, tarFailure } from '../lib/artifacts/pvrexport.ts';
 import { checkedExport, type CheckedExports, openExport } from '../lib/run/pvrexport-files.ts';
 import { derive } from '../lib/run/derive.ts';
-import { readConfig } from '../lib/config.ts';
-import { EnvironmentError } from '../lib/errors.ts';
+import { readConfig } from '../lib/tooling/config.ts';
+import { EnvironmentError } from '../lib/tooling/errors.ts';
 
 const NAME = 'pv-example-net-pvcnet';
 const sha = (b: string | Uint8Array) => createHash('sha256').update(b).digest('hex');

@@ -1,11 +1,11 @@
 /**
- * The generated registries (lib/registries.ts; make plan writes them): a folder's modules that
+ * The generated registries (lib/tooling/registries.ts; make plan writes them): a folder's modules that
  * export the registry's name are listed, others not, and the files in the tree are current.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { identifierOf, registeredModules, REGISTRIES, type RegistrySpec, registryText } from '../lib/registries.ts';
+import { identifierOf, registeredModules, REGISTRIES, type RegistrySpec, registryText } from '../lib/tooling/registries.ts';
 
 const root = new URL('../', import.meta.url);
 

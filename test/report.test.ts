@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { checkLine, type Colors, NO_COLORS, skipLine, summaryLine } from '../lib/report/console.ts';
 import { toJunit } from '../lib/report/junit.ts';
 import { exitCodeOf, type RunReport, type ScenarioReport, summarize } from '../lib/report/model.ts';
-import type { CheckResult } from '../lib/evaluate.ts';
+import type { CheckResult } from '../lib/judge/evaluate.ts';
 
 const hint = { symptom: 'No IPs assigned', cause: 'Missing device.json', fix: 'Ensure pv-example-device-ipam.pvrexport.tgz is in pvtx.d' };
 

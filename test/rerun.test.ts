@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { idsToRerun } from '../lib/rerun.ts';
+import { idsToRerun } from '../lib/report/rerun.ts';
 import { fromJson } from '../lib/report/json.ts';
-import { UsageError } from '../lib/errors.ts';
+import { UsageError } from '../lib/tooling/errors.ts';
 import { type RunReport, type ScenarioReport, summarize } from '../lib/report/model.ts';
 
 const sc = (id: string, status: ScenarioReport['status']): ScenarioReport => ({ id, title: id, status, durationMs: 1, timings: {}, waits: [], checks: [] });

@@ -1,7 +1,7 @@
 /**
  * The nine scenarios beyond the plan (scenarios.json `section: beyond-plan`) against their
  * fixture bundles, the way scenario-bundles.test.ts does it for Tests 1–9: what each bundle gives
- * (every check, and the verdict of lib/capabilities.ts judge()), and failure variants that
+ * (every check, and the verdict of lib/plan/capabilities.ts judge()), and failure variants that
  * together make every check id of these scenarios fail at least once.
  *
  * The bundles show what today's real Pantavisor (303584a7) did in each case, and only that:
@@ -24,11 +24,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { type BundleMeta, pingFileName, stateFromFiles } from '../lib/bundle.ts';
-import { logProbe } from '../lib/capabilities.ts';
-import { optionalFilesFor } from '../lib/gather.ts';
+import { type BundleMeta, pingFileName, stateFromFiles } from '../lib/bundle/bundle.ts';
+import { logProbe } from '../lib/plan/capabilities.ts';
+import { optionalFilesFor } from '../lib/bundle/gather.ts';
 import { parsePvLog } from '../lib/parse/pv-log.ts';
-import { findScenario, resolveStep } from '../lib/scenarios.ts';
+import { findScenario, resolveStep } from '../lib/plan/scenarios.ts';
 import { beyondPlanBundles, bundleFiles, BUNDLES_DIR, OBSERVED_EXTERNAL_HOST } from './fixtures/beyond-plan.ts';
 import {
   assertRealFormats,
@@ -120,7 +120,7 @@ for (const e of BUNDLES) {
   test(`${e.dir}: the bundle is in the real formats, with what a capture of ${e.id} gathers`, () => {
     const b = bundle(e.id, e.dir);
     // nft hidden before the boot and no gather override: `nft list ruleset` cannot run, and a
-    // gather command that cannot run leaves its file out (lib/gather.ts parseGatherOutput)
+    // gather command that cannot run leaves its file out (lib/bundle/gather.ts parseGatherOutput)
     const nftHidden = (scenario.beforeBoot ?? []).some((c) => /\bnft\b/.test(c)) && !scenario.gather?.['nft-ruleset.txt'];
     let previousLog = '';
     for (const step of scenario.steps.map((s) => resolveStep(s, { EXTERNAL_HOST: b.meta.externalHost }))) {
@@ -227,7 +227,7 @@ test('5: the isolation line alone is not isolation (HEAD plus the line: FAILED, 
   assert.deepEqual(j.checks.filter((c) => c.status === 'fail').map((c) => c.id).sort(), ISOLATION_CHECKS.filter((id) => id !== 't5-log-isolation').sort());
 });
 
-test('5: meta.json records the isolation probe as a live run does (lib/capabilities.ts logProbe)', () => {
+test('5: meta.json records the isolation probe as a live run does (lib/plan/capabilities.ts logProbe)', () => {
   for (const dir of ['test-5', 'test-5-isolation']) {
     const b = bundle('5', dir);
     assert.deepEqual(b.meta.capabilities?.isolation, logProbe(plan.capabilities!.isolation, stateFromFiles(b.files.boot)), dir);

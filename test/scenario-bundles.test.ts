@@ -12,7 +12,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findScenario } from '../lib/scenarios.ts';
+import { findScenario } from '../lib/plan/scenarios.ts';
 import {
   assertRealFormats,
   bundle,

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { builtArtifacts, type Check, findScenario, parsePlan, type PlanFile, resolveStep, selectScenarios, type Step, substitute, validatePlan } from '../lib/scenarios.ts';
+import { builtArtifacts, type Check, findScenario, parsePlan, type PlanFile, resolveStep, selectScenarios, type Step, substitute, validatePlan } from '../lib/plan/scenarios.ts';
 import { EVALUATORS } from '../lib/checks/index.ts';
-import { UsageError } from '../lib/errors.ts';
+import { UsageError } from '../lib/tooling/errors.ts';
 
 const planText = readFileSync(new URL('../scenarios.json', import.meta.url), 'utf8');
 const schemaText = readFileSync(new URL('../scenarios.schema.json', import.meta.url), 'utf8');
@@ -338,7 +338,7 @@ test('a known issue says what its failure looks like, in the words of its kind',
     scenario(p, 'static-restart').knownIssue.checks.push('sr-after-start-ip');
     scenario(p, 'static-restart').knownIssue.failures['sr-after-start-ip'] = {};
   }, /names check 'sr-after-start-ip', which is a container-ipv4 check: that kind cannot carry a known issue/);
-  // an intermittent scenario issue is accepted (its all-pass is PASSED: lib/verdict.ts)
+  // an intermittent scenario issue is accepted (its all-pass is PASSED: lib/judge/verdict.ts)
   const p = JSON.parse(planText);
   scenario(p, 'static-restart').knownIssue.intermittent = true;
   assert.doesNotThrow(() => validatePlan(p, schema));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Stability } from '../lib/settle.ts';
-import { allSettled } from '../lib/evaluate.ts';
+import { Stability } from '../lib/run/settle.ts';
+import { allSettled } from '../lib/judge/evaluate.ts';
 
 test('Stability: the same verdicts for stableMs are stable; a check turning pass or fail restarts the clock', () => {
   let t = 0;

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseCommand, repositoryOnly } from '../lib/dist/command.ts';
 import { buildDist, commitOf } from '../lib/dist/build.ts';
-import { VARIABLES } from '../lib/variables.ts';
-import { UsageError } from '../lib/errors.ts';
+import { VARIABLES } from '../lib/tooling/variables.ts';
+import { UsageError } from '../lib/tooling/errors.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VARS = VARIABLES.map((v) => v.name);

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { actionOutcome, allowedStatuses, oneLine } from '../lib/step-outcome.ts';
-import { commandsOf, programsOf } from '../lib/shell-words.ts';
-import { missingTools, missingToolsLine, preflightScript, scenarioTools } from '../lib/preflight.ts';
+import { actionOutcome, allowedStatuses, oneLine } from '../lib/run/step-outcome.ts';
+import { commandsOf, programsOf } from '../lib/tooling/shell-words.ts';
+import { missingTools, missingToolsLine, preflightScript, scenarioTools } from '../lib/run/preflight.ts';
 import { readFileSync } from 'node:fs';
-import { parsePlan, type Step } from '../lib/scenarios.ts';
+import { parsePlan, type Step } from '../lib/plan/scenarios.ts';
 
 const loadPlanFile = () => parsePlan(readFileSync(new URL('../scenarios.json', import.meta.url), 'utf8'), readFileSync(new URL('../scenarios.schema.json', import.meta.url), 'utf8'));
 

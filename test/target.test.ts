@@ -6,14 +6,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkTarget, readConfig } from '../lib/config.ts';
-import { UsageError } from '../lib/errors.ts';
+import { checkTarget, readConfig } from '../lib/tooling/config.ts';
+import { UsageError } from '../lib/tooling/errors.ts';
 import { evidenceCommand } from '../lib/checks/index.ts';
-import { hostLine, updateCommands } from '../lib/update-step.ts';
+import { hostLine, updateCommands } from '../lib/run/update-step.ts';
 import { appengineStartLine, dockerLines } from '../lib/target/docker.ts';
 import { driverEntry, DRIVERS, targetDriver, userLinesOf } from '../lib/target/registry.ts';
 import type { DriverEntry, ExecResult, TargetDriver, TargetValues, UserLines } from '../lib/target/driver.ts';
-import { shellQuote as q } from '../lib/shell-quote.ts';
+import { shellQuote as q } from '../lib/tooling/shell-quote.ts';
 import type { CheckBase } from '../lib/checks/kind.ts';
 
 const usage = (re: RegExp) => (e: Error) => e instanceof UsageError && re.test(e.message) && !e.message.includes('\n');

@@ -1,5 +1,5 @@
 /**
- * The bundle files of an update (issue 16, lib/bundle.ts UPDATE_FILES): their names (the revision
+ * The bundle files of an update (issue 16, lib/bundle/bundle.ts UPDATE_FILES): their names (the revision
  * in the name, `/` as `+`), their commands (gather.ts optionalCommand), gathering them only when a
  * check reads them, the exit-255 rule, and the parsed state an offline bundle gives (stateFromFiles).
  * Samples: test/samples/updates/lab (real lab outputs, see its README.md) and observed §11.
@@ -22,10 +22,10 @@ import {
   stateFromFiles,
   unreadableEvidence,
   UPDATE_FILES,
-} from '../lib/bundle.ts';
-import { filesFor, gatherCommands, gatherScript, isOptionalFile, optionalCommand, optionalFilesFor, parseGatherOutput, revisionLogPath, storageOf } from '../lib/gather.ts';
+} from '../lib/bundle/bundle.ts';
+import { filesFor, gatherCommands, gatherScript, isOptionalFile, optionalCommand, optionalFilesFor, parseGatherOutput, revisionLogPath, storageOf } from '../lib/bundle/gather.ts';
 import { describeProgress, parseProgress, parseProgressLogs } from '../lib/parse/pv-progress.ts';
-import type { Check } from '../lib/scenarios.ts';
+import type { Check } from '../lib/plan/scenarios.ts';
 
 const sample = (name: string) => readFileSync(new URL(`./samples/updates/lab/${name}`, import.meta.url), 'utf8');
 
@@ -228,7 +228,7 @@ test('logs/current: the lab writes the revision; an absolute or relative target 
 });
 
 test("preflight asks the image for the update files' programs when a check reads them", async () => {
-  const { scenarioTools } = await import('../lib/preflight.ts');
+  const { scenarioTools } = await import('../lib/run/preflight.ts');
   const scenario = {
     id: 'u',
     title: 'u',

@@ -6,11 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { progressFileName, stateFromFiles, type StepState } from '../lib/bundle.ts';
+import { progressFileName, stateFromFiles, type StepState } from '../lib/bundle/bundle.ts';
 import { type CheckBase, evaluateCheck, evidenceCommand, kindOf } from '../lib/checks/index.ts';
-import { describeCondition } from '../lib/plan-markdown.ts';
-import { parsePlan } from '../lib/scenarios.ts';
-import type { Check } from '../lib/scenarios.ts';
+import { describeCondition } from '../lib/plan/plan-markdown.ts';
+import { parsePlan } from '../lib/plan/scenarios.ts';
+import type { Check } from '../lib/plan/scenarios.ts';
 
 const sample = (name: string) => readFileSync(new URL(`./samples/updates/lab/${name}`, import.meta.url), 'utf8');
 const schemaText = readFileSync(new URL('../scenarios.schema.json', import.meta.url), 'utf8');

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { VARIABLES } from '../lib/variables.ts';
-import { DEFAULTS, readConfig, valueOf } from '../lib/config.ts';
-import { UsageError } from '../lib/errors.ts';
+import { VARIABLES } from '../lib/tooling/variables.ts';
+import { DEFAULTS, readConfig, valueOf } from '../lib/tooling/config.ts';
+import { UsageError } from '../lib/tooling/errors.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 
@@ -21,7 +21,7 @@ test("makefileVars reads every variable of the Makefile's VARS, over its continu
   assert.deepEqual(makefileVars('VARS := A B \\\n\tC\nX := 1\n'), ['A', 'B', 'C']);
 });
 
-test("the Makefile's VARS are exactly the variables of lib/variables.ts that make passes", () => {
+test("the Makefile's VARS are exactly the variables of lib/tooling/variables.ts that make passes", () => {
   const inMakefile = makefileVars(readFileSync(`${ROOT}Makefile`, 'utf8'));
   const inTable = VARIABLES.filter((v) => v.make).map((v) => v.name);
   assert.deepEqual([...inMakefile].sort(), [...inTable].sort(), 'add the variable to both, or remove it from both');

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { VERBS } from '../lib/verbs.ts';
+import { VERBS } from '../lib/tooling/verbs.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 
@@ -15,10 +15,10 @@ function makefileTargets(makefile: string): string[] {
   return [...targets];
 }
 
-test('the Makefile has exactly the targets of lib/verbs.ts', () => {
+test('the Makefile has exactly the targets of lib/tooling/verbs.ts', () => {
   const inMakefile = makefileTargets(readFileSync(`${ROOT}Makefile`, 'utf8')).sort();
   const inTable = VERBS.filter((v) => !v.byPattern).map((v) => v.target).sort();
-  assert.deepEqual(inMakefile, inTable, 'a target in one and not the other: add it to both (lib/verbs.ts gives make help, deno tasks and the single file their verbs)');
+  assert.deepEqual(inMakefile, inTable, 'a target in one and not the other: add it to both (lib/tooling/verbs.ts gives make help, deno tasks and the single file their verbs)');
 });
 
 test('each verb that names a script runs it from the Makefile, with its arguments', () => {

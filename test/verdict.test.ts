@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkStatus, failsRun, requiredCapabilities, scenarioStatus, skipReason, withStatus } from '../lib/verdict.ts';
-import type { CheckResult } from '../lib/evaluate.ts';
-import type { Scenario } from '../lib/scenarios.ts';
+import { checkStatus, failsRun, requiredCapabilities, scenarioStatus, skipReason, withStatus } from '../lib/judge/verdict.ts';
+import type { CheckResult } from '../lib/judge/evaluate.ts';
+import type { Scenario } from '../lib/plan/scenarios.ts';
 
 // the failure of these checks (nft-masquerade): two identical rules
 const issue = { summary: 'one more masquerade rule per launch', seenIn: 'pantavisor 303584a7', failure: { count: { eq: 2 } } };

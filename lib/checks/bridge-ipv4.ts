@@ -1,7 +1,7 @@
 /** kind "bridge-ipv4": `ip addr show` lists the interface with this IPv4 address/prefix. */
-import { FILES } from '../bundle.ts';
+import { FILES } from '../bundle/bundle.ts';
 import { show } from '../evidence/user-lines.ts';
-import { shellQuote as shq } from '../shell-quote.ts';
+import { shellQuote as shq } from '../tooling/shell-quote.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { findIface } from '../parse/ip-addr.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';

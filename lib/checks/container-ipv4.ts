@@ -3,10 +3,10 @@
  * `equals` an address ("-" for none, as lxc-ls prints for a stopped container), or
  * `inPool` a pool name whose subnet comes from the captured device.json.
  */
-import { FILES } from '../bundle.ts';
+import { FILES } from '../bundle/bundle.ts';
 import { deviceJson, lxcLs } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
-import { poolsOf } from '../bundle.ts';
+import { poolsOf } from '../bundle/bundle.ts';
 import { inSubnet, sameIp } from '../ip.ts';
 import { current, describeLxc, type EvalContext, lxcRow, type Outcome } from './types.ts';
 

@@ -3,7 +3,7 @@
  * it STOPPED (RUNNING, STARTING, FROZEN, STOPPING, ABORTING, ... all count as running). A failure
  * is not final: a stop under way is waited for within the step's deadline.
  */
-import { FILES } from '../bundle.ts';
+import { FILES } from '../bundle/bundle.ts';
 import { lxcLs } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { current, describeLxc, type EvalContext, lxcRow, type Outcome } from './types.ts';

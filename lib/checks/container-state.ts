@@ -1,5 +1,5 @@
 /** kind "container-state": lxc-ls -f shows the container in this STATE. */
-import { FILES } from '../bundle.ts';
+import { FILES } from '../bundle/bundle.ts';
 import { lxcLs } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { current, describeLxc, type EvalContext, lxcRow, type Outcome } from './types.ts';

@@ -1,8 +1,8 @@
 /** kind "device-json-pool": trails/0/device.json declares network.pools.<pool> with these fields. */
-import { FILES } from '../bundle.ts';
+import { FILES } from '../bundle/bundle.ts';
 import { deviceJson } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
-import { poolsOf } from '../bundle.ts';
+import { poolsOf } from '../bundle/bundle.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';
 
 export interface DeviceJsonPoolCheck extends CheckBase {

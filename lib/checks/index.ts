@@ -3,10 +3,10 @@
  * CheckKind (kind.ts) as KIND, listed once in the generated kinds.gen.ts. Everything keyed by kind
  * is derived from that list: the evaluators, the bundle files a readiness poll gathers (gather.ts), the evidence
  * commands (`see:`), the schema's check branches (scenarios.schema.json, written from this list by
- * make plan: lib/plan-schema.ts), the cross-field validation (scenarios.ts), the plan document's wording
+ * make plan: lib/plan/plan-schema.ts), the cross-field validation (scenarios.ts), the plan document's wording
  * (plan-markdown.ts) and make bench's log events (overhead.ts).
  * Adding a check to the plan needs no code; adding a kind is one file exporting KIND (make plan
- * lists it in kinds.gen.ts, lib/registries.ts).
+ * lists it in kinds.gen.ts, lib/tooling/registries.ts).
  */
 import type { EvidencePaths } from '../evidence/user-lines.ts';
 import { userLinesOf } from '../target/registry.ts';

@@ -4,7 +4,7 @@
  * "reserved ... for" (static PV_NETWORK_IP) or "reserved static IP ... (from ...)" (baked).
  * With `revision`, the log of that revision (logs/<rev>/pantavisor/pantavisor.log; "0" = pantavisor.log).
  */
-import { FILES, revisionLogFileName } from '../bundle.ts';
+import { FILES, revisionLogFileName } from '../bundle/bundle.ts';
 import { ereEscape, grepLog, lxcLs } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { bareIp, sameIp } from '../ip.ts';

@@ -1,5 +1,5 @@
 /** kind "ip-unchanged": the container's IPv4 in lxc-ls -f is the same in two steps (Test 6). */
-import { FILES } from '../bundle.ts';
+import { FILES } from '../bundle/bundle.ts';
 import { lxcLs } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { sameIp } from '../ip.ts';

@@ -2,10 +2,10 @@
  * kind "ip-usable-in-pool" (implied by the plan): the container's address is inside its
  * pool's subnet and is not the network, broadcast or gateway address.
  */
-import { FILES } from '../bundle.ts';
+import { FILES } from '../bundle/bundle.ts';
 import { deviceJson, lxcLs } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
-import { poolsOf } from '../bundle.ts';
+import { poolsOf } from '../bundle/bundle.ts';
 import { classifyInPool } from '../ip.ts';
 import { current, describeLxc, type EvalContext, lxcRow, type Outcome } from './types.ts';
 

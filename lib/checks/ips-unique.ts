@@ -1,5 +1,5 @@
 /** kind "ips-unique" (implied by the plan): no two containers in lxc-ls -f share an IPv4 address. */
-import { FILES } from '../bundle.ts';
+import { FILES } from '../bundle/bundle.ts';
 import { lxcLs } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { bareIp } from '../ip.ts';

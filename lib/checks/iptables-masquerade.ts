@@ -4,7 +4,7 @@
  * nft-masquerade: no -s at all, a wider -s, `! -s <another>`, an iprange holding the pool) and/or
  * read `! -o <bridge>`. A rule covering only part of the pool fails; one not understood is an ERROR.
  */
-import { OPTIONAL_FILES } from '../bundle.ts';
+import { OPTIONAL_FILES } from '../bundle/bundle.ts';
 import { IPTABLES_NAT } from '../evidence/iptables.ts';
 import { showSource } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';

@@ -25,12 +25,12 @@ export interface KnownIssue {
   failure?: object;
   /** on a scenario: the failure of each check it names, by check id */
   failures?: Record<string, object>;
-  /** the commit or tag that brought it (lib/pv-version.ts): a version without it does not have the issue */
+  /** the commit or tag that brought it (lib/judge/pv-version.ts): a version without it does not have the issue */
   since?: string;
   /** the commit or tag that fixed it: a version with it does not have the issue */
   fixedIn?: string;
   /**
-   * Set only by lib/version-gate.ts (the schema refuses it in scenarios.json): the issue stands
+   * Set only by lib/judge/version-gate.ts (the schema refuses it in scenarios.json): the issue stands
    * for an expectation that exists only since this ref, on a version that predates it. There the
    * expectation itself is absent, so any failure of the named checks is the version's behaviour:
    * the one known issue that describes no failure of its own.

@@ -5,7 +5,7 @@
  * writes: every line found must match one of them (and their number COUNT); a missing log, or a
  * line found that none of them describes, is not that failure.
  */
-import { revisionLogFileName } from '../bundle.ts';
+import { revisionLogFileName } from '../bundle/bundle.ts';
 import { logGrep } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind, KnownFailure } from './kind.ts';
 import { type Count, countSatisfied, describeCount, describePattern, findLines, lineMatches, type LogPattern, shortLine } from '../log-match.ts';

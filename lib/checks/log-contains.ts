@@ -2,7 +2,7 @@
  * kind "log-contains": pantavisor.log has lines matching the pattern (at least one, or `count`).
  * With `revision`, the log of that revision (logs/<rev>/pantavisor/pantavisor.log; "0" = pantavisor.log).
  */
-import { revisionLogFileName } from '../bundle.ts';
+import { revisionLogFileName } from '../bundle/bundle.ts';
 import { logGrep } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { type Count, countSatisfied, describeCount, describePattern, findLines, type LogPattern, shortLine } from '../log-match.ts';

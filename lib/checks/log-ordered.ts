@@ -5,7 +5,7 @@
  * may come between them. With `revision`, the log of that revision (logs/<rev>/pantavisor/pantavisor.log;
  * "0" = pantavisor.log).
  */
-import { revisionLogFileName } from '../bundle.ts';
+import { revisionLogFileName } from '../bundle/bundle.ts';
 import { grepLog, grepOf } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { describePattern, type LogPattern, orderedSubsequence, orderedWithinLaunch, shortLine } from '../log-match.ts';

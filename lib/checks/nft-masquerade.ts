@@ -9,7 +9,7 @@
  * `{"count":{"eq":2}}`: one more identical rule); no rule, no ruleset or a rule covering only
  * part of the pool is not that failure.
  */
-import { FILES } from '../bundle.ts';
+import { FILES } from '../bundle/bundle.ts';
 import { nftRuleset } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind, KnownFailure } from './kind.ts';
 import { type Count, countSatisfied, describeCount } from '../log-match.ts';

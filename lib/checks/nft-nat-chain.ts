@@ -1,5 +1,5 @@
 /** kind "nft-nat-chain": `nft list ruleset` has this table and chain with this type/hook/priority. */
-import { FILES } from '../bundle.ts';
+import { FILES } from '../bundle/bundle.ts';
 import { nftRuleset } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';

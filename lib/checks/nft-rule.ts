@@ -3,7 +3,7 @@
  * exactly RULE (e.g. the isolation branch's `iifname "pvbr0" oifname "pvbr1" drop` in
  * `table inet pv_ipam`, chain `forward`).
  */
-import { FILES } from '../bundle.ts';
+import { FILES } from '../bundle/bundle.ts';
 import { nftRuleset } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
 import { type Count, countSatisfied, describeCount } from '../log-match.ts';

@@ -7,7 +7,7 @@
  * containers its failure leaves and in which states: every container found not STOPPED must be
  * one of them in one of its states.
  */
-import { FILES } from '../bundle.ts';
+import { FILES } from '../bundle/bundle.ts';
 import { lxcLs } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind, KnownFailure } from './kind.ts';
 import { current, describeLxc, type EvalContext, notStopped, type Outcome } from './types.ts';

@@ -2,9 +2,9 @@
  * kind "ping-loss": the summary of `pventer -c FROM ping -c 2 TO` shows this packet loss. A
  * summary ping cannot print (a loss above 100 %, more received than sent) is an ERROR, quoted.
  */
-import { shellQuote as shq } from '../shell-quote.ts';
+import { shellQuote as shq } from '../tooling/shell-quote.ts';
 import type { CheckBase, CheckKind } from './kind.ts';
-import { pingFileName } from '../bundle.ts';
+import { pingFileName } from '../bundle/bundle.ts';
 import { pingProblem } from '../parse/ping.ts';
 import { quoteOutput } from '../parse/lines.ts';
 import { current, type EvalContext, type Outcome } from './types.ts';

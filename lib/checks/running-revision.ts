@@ -4,7 +4,7 @@
  * pv_storage_set_active: `symlink(rev, ".../logs/current")`), so it reads `0` or `locals/X`, as
  * the lab's does; an absolute or relative path is taken from its `logs/` component on.
  */
-import { UPDATE_FILES } from '../bundle.ts';
+import { UPDATE_FILES } from '../bundle/bundle.ts';
 import { RUNNING_REVISION } from '../evidence/running-revision.ts';
 import { showSource } from '../evidence/user-lines.ts';
 import type { CheckBase, CheckKind } from './kind.ts';

@@ -11,7 +11,7 @@
  * when that launch is torn down too (pool-exhaustion again), with the end of its teardown.
  * With `revision`, the log of that revision (logs/<rev>/pantavisor/pantavisor.log; "0" = pantavisor.log).
  */
-import { FILES, revisionLogFileName } from '../bundle.ts';
+import { FILES, revisionLogFileName } from '../bundle/bundle.ts';
 import { logGrep, lxcLs } from '../evidence/user-lines.ts';
 import { describePattern, lineMatches, type LogPattern, shortLine, splitLaunches } from '../log-match.ts';
 import type { PvLog, PvLogLine } from '../parse/pv-log.ts';

@@ -1,5 +1,5 @@
 /** What every check evaluator takes and returns. */
-import { FILES, revisionLogFileName, type StepState } from '../bundle.ts';
+import { FILES, revisionLogFileName, type StepState } from '../bundle/bundle.ts';
 import type { PvLog } from '../parse/pv-log.ts';
 import type { LxcRow } from '../parse/lxc-ls.ts';
 

@@ -9,7 +9,7 @@
  * A known issue's failure: `{"entries": [ENTRY, ...], "count"?: COUNT}`, the entries its failure
  * reports: every matching entry found must match one of them (and their number COUNT).
  */
-import { progressFileName } from '../bundle.ts';
+import { progressFileName } from '../bundle/bundle.ts';
 import { PROGRESS } from '../evidence/progress.ts';
 import { showSource } from '../evidence/user-lines.ts';
 import { type Count, countSatisfied, describeCount, REGEX_MESSAGE_CAP } from '../log-match.ts';

@@ -6,7 +6,7 @@
  * an ERROR of the run. A final status (UPDATED, DONE, WONTGO, ERROR) that is not the expected one
  * stays: the check has failed for good.
  */
-import { progressFileName, updateLogsFileName } from '../bundle.ts';
+import { progressFileName, updateLogsFileName } from '../bundle/bundle.ts';
 import { PROGRESS } from '../evidence/progress.ts';
 import { showSource } from '../evidence/user-lines.ts';
 import { describeProgress, isFinalStatus } from '../parse/pv-progress.ts';

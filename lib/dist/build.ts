@@ -1,6 +1,6 @@
 /**
  * make dist: the toolkit as one file, dist/pv-ipam-tests.mjs (scripts/dist/entry.ts with its npm
- * dependencies, bundled by esbuild; scenarios.json (its schema is code: lib/plan-schema.ts) and
+ * dependencies, bundled by esbuild; scenarios.json (its schema is code: lib/plan/plan-schema.ts) and
  * the target presets embedded), and its types, dist/pv-ipam-tests.d.mts (dts-bundle-generator).
  * Reproducible: the same commit gives the same bytes (no time stamps, no absolute paths; the
  * commit is `git rev-parse HEAD`, "-dirty" added when the tree has changes).

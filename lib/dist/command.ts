@@ -3,10 +3,10 @@
  * into the script that runs, the environment to add and its arguments (scripts/dist/verb.ts
  * applies it); the verbs that need the repository are refused here.
  */
-import { UsageError } from '../errors.ts';
-import { verbBase, verbNamed, VERBS } from '../verbs.ts';
+import { UsageError } from '../tooling/errors.ts';
+import { verbBase, verbNamed, VERBS } from '../tooling/verbs.ts';
 
-/** The verbs of the single file (lib/verbs.ts, place `anywhere`): name (or name-<id>) → the script that runs it. */
+/** The verbs of the single file (lib/tooling/verbs.ts, place `anywhere`): name (or name-<id>) → the script that runs it. */
 const SCRIPTS: Record<string, string> = Object.fromEntries(VERBS.filter((v) => v.place === 'anywhere' && v.script && !v.byPattern && v.target !== 'help').map((v) => [verbBase(v), v.script!]));
 /** The verbs that take a test id (test-1, verify-all, capture-9). */
 const WITH_ID = new Set(VERBS.filter((v) => v.place === 'anywhere' && v.target.endsWith('-%')).map(verbBase));
@@ -15,7 +15,7 @@ const OPTIONS: Record<string, string[]> = { plan: ['--check', '--out', '--deno-j
 /** What the single file runs, as its refusals name them. */
 const RUNS = [...VERBS.filter((v) => v.place === 'anywhere' && !v.byPattern && v.target !== 'help').map((v) => v.target.replace(/-%$/, '-N')), 'help'].join(', ');
 
-/** The Makefile's targets that the single file does not carry (lib/verbs.ts place), and why. */
+/** The Makefile's targets that the single file does not carry (lib/tooling/verbs.ts place), and why. */
 export function repositoryOnly(verb: string): string | undefined {
   const v = verbNamed(verb);
   if (v?.place === 'repository') return `${verb} needs the pv-ipam-tests repository (make ${verb} there); the single file runs: ${RUNS}`;

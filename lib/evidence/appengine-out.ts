@@ -1,5 +1,5 @@
 /** pv-appengine's output (pv-appengine.out, APPENGINE_OUT): for the people reading a bundle (no check reads it). */
-import { shellQuote as q } from '../shell-quote.ts';
+import { shellQuote as q } from '../tooling/shell-quote.ts';
 import type { EvidenceSource } from './source.ts';
 
 export const APPENGINE_OUT: EvidenceSource<string> = {

@@ -4,7 +4,7 @@
  * checks reading it; there but not JSON, or not the shape pantavisor reads, it cannot be read.
  */
 import { parseJsonBounded } from '../parse/json-bounded.ts';
-import { shellQuote as q } from '../shell-quote.ts';
+import { shellQuote as q } from '../tooling/shell-quote.ts';
 import type { EvidenceSource } from './source.ts';
 
 export interface PoolDef {

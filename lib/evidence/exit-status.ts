@@ -1,7 +1,7 @@
 /**
- * The exit statuses of a round's commands (exit-status.json, written by lib/gather.ts
+ * The exit statuses of a round's commands (exit-status.json, written by lib/bundle/gather.ts
  * parseGatherOutput) and what a status says about its output: the one table of reasons, used
- * by a bundle's unreadable evidence (lib/bundle.ts) and by a check that found a file missing
+ * by a bundle's unreadable evidence (lib/bundle/bundle.ts) and by a check that found a file missing
  * (verify's results, explainMissing). A source's own "not yet" statuses: its module.
  */
 import { quoteOutput } from '../parse/lines.ts';

@@ -2,8 +2,8 @@
  * The registry of evidence sources: each source is one module lib/evidence/<source>.ts exporting
  * its EvidenceSource (source.ts), and is listed here once, in the order a round gathers them.
  * Everything keyed by source is derived from this list: the commands a round runs and their
- * order (lib/gather.ts), the files that must be there, the parsed state and which files cannot be
- * read (lib/bundle.ts). Adding a source needs its module and its line here; a check kind reads it
+ * order (lib/bundle/gather.ts), the files that must be there, the parsed state and which files cannot be
+ * read (lib/bundle/bundle.ts). Adding a source needs its module and its line here; a check kind reads it
  * with valueOf (source.ts) and names its file in its `files`.
  */
 import { quoteOutput } from '../parse/lines.ts';

@@ -4,7 +4,7 @@
  * costs about 2 s instead of busybox's ~10 s default wait. Its text is judged by ping checks.
  */
 import { parsePing, type PingSummary } from '../parse/ping.ts';
-import { shellQuote as q } from '../shell-quote.ts';
+import { shellQuote as q } from '../tooling/shell-quote.ts';
 import type { EvidenceSource } from './source.ts';
 
 export interface PingPair {
@@ -28,7 +28,7 @@ export function isPingFile(file: string): boolean {
 /**
  * The ping source: its file parameter is `FROM TO`; a file name does not give it back (names may
  * hold `-`), so the step's pings say which files there are. The gather script runs them in
- * parallel per source container (lib/gather.ts), after every other command of the round.
+ * parallel per source container (lib/bundle/gather.ts), after every other command of the round.
  */
 export const PING: EvidenceSource<PingSummary | undefined> = {
   name: 'ping',

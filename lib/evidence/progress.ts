@@ -4,7 +4,7 @@
  * yet" (no evidence, no error): see PVCONTROL_NO_ANSWER.
  */
 import { parseProgress, type UpdateProgress } from '../parse/pv-progress.ts';
-import { shellQuote as q } from '../shell-quote.ts';
+import { shellQuote as q } from '../tooling/shell-quote.ts';
 import { type EvidenceSource, perRevision } from './source.ts';
 
 /** pvcontrol's exit status when pv-ctrl gives no answer (curl failed: pantavisor relaunching) or not HTTP 200 (e.g. 404, no such revision yet). */

@@ -4,7 +4,7 @@
  * has not logged yet (not yet, not unreadable).
  */
 import { parsePvLog, type PvLog } from '../parse/pv-log.ts';
-import { shellQuote as q } from '../shell-quote.ts';
+import { shellQuote as q } from '../tooling/shell-quote.ts';
 import { PANTAVISOR_LOG } from './pantavisor-log.ts';
 import { type EvidenceSource, perRevision } from './source.ts';
 import { revisionLogPath } from './storage.ts';

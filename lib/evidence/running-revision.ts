@@ -2,7 +2,7 @@
  * The running revision, logs-current.txt: `readlink <STORAGE_PATH>/logs/current`, gathered only
  * when a check reads it. `readlink` exiting 1: the link does not exist yet (not yet).
  */
-import { shellQuote as q } from '../shell-quote.ts';
+import { shellQuote as q } from '../tooling/shell-quote.ts';
 import type { EvidenceSource } from './source.ts';
 import { storageOf } from './storage.ts';
 

@@ -3,8 +3,8 @@
  * the registry (lib/evidence/index.ts) lists them. A source is everything the toolkit knows about
  * one kind of output it gathers from the target: the bundle file it lands in, the command that
  * prints it, its parser (lib/parse/), when its output cannot be read, and which exit statuses of
- * its command mean "not yet" rather than "cannot be read". Gathering (lib/gather.ts) and the
- * parsed state (lib/bundle.ts) iterate the registry; a check kind reads a source's value with
+ * its command mean "not yet" rather than "cannot be read". Gathering (lib/bundle/gather.ts) and the
+ * parsed state (lib/bundle/bundle.ts) iterate the registry; a check kind reads a source's value with
  * valueOf (or, for the sources every run has, the StepState fields bundle.ts fills).
  */
 

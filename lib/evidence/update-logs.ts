@@ -4,7 +4,7 @@
  * (update_progress.c _load_logs: a final status is reported first, its logs ~1 s later). `cat`
  * exiting 1: not written yet.
  */
-import { shellQuote as q } from '../shell-quote.ts';
+import { shellQuote as q } from '../tooling/shell-quote.ts';
 import { type EvidenceSource, perRevision } from './source.ts';
 import { storageOf } from './storage.ts';
 

@@ -10,7 +10,7 @@
  * command is its evidence source's (lib/evidence/<source>.ts), the one the toolkit gathers with.
  */
 import type { LogPattern } from '../log-match.ts';
-import { shellQuote as shq } from '../shell-quote.ts';
+import { shellQuote as shq } from '../tooling/shell-quote.ts';
 import type { UserLines } from '../target/driver.ts';
 import { DEVICE_JSON } from './device-json.ts';
 import { LXC_LS } from './lxc-ls.ts';

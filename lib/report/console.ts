@@ -2,7 +2,7 @@
  * The console renderer: the lines a run prints as it goes (a scenario's header, one line per
  * check, its verdict) and at its end (the summary). Pure: returns strings, coloured by `Colors`.
  */
-import type { CheckResult } from '../evaluate.ts';
+import type { CheckResult } from '../judge/evaluate.ts';
 import { issueText, type RunReport, type ScenarioReport, statusOf } from './model.ts';
 import { terminalSafe as t } from './terminal.ts';
 

@@ -1,5 +1,5 @@
 /** The JSON renderer: a run report as report.json, and report.json read back. Pure. */
-import { UsageError } from '../errors.ts';
+import { UsageError } from '../tooling/errors.ts';
 import { isJsonObject, parseJsonBounded } from '../parse/json-bounded.ts';
 import type { ReportFormat, RunReport } from './model.ts';
 import { reportShapeProblem } from './report-schema.ts';

@@ -1,5 +1,5 @@
 /** The JUnit renderer: a run report as one JUnit XML document. Pure: returns a string. */
-import type { CheckResult } from '../evaluate.ts';
+import type { CheckResult } from '../judge/evaluate.ts';
 import { issueText, type ReportFormat, type RunReport, type ScenarioReport, statusOf } from './model.ts';
 import { terminalSafe } from './terminal.ts';
 

@@ -2,29 +2,29 @@
  * The run report every renderer reads (lib/report/console.ts, json.ts, junit.ts): what ran,
  * what each check found, and the counts of the summary. Pure.
  */
-import type { CheckResult } from '../evaluate.ts';
-import type { CapabilityProbe } from '../capabilities.ts';
-import type { KnownIssue, Scenario } from '../scenarios.ts';
-import type { DidNotBoot } from '../did-not-boot.ts';
-import { failsRun, type Judgement, type ScenarioStatus } from '../verdict.ts';
+import type { CheckResult } from '../judge/evaluate.ts';
+import type { CapabilityProbe } from '../plan/capabilities.ts';
+import type { KnownIssue, Scenario } from '../plan/scenarios.ts';
+import type { DidNotBoot } from '../judge/did-not-boot.ts';
+import { failsRun, type Judgement, type ScenarioStatus } from '../judge/verdict.ts';
 
 export interface ScenarioReport {
   id: string;
   title: string;
   /**
    * passed: every check passed; failed: a check failed; xfail/xpass: a known issue failed or
-   * looks fixed (lib/verdict.ts); skipped: the target lacks a capability; error: could not run,
+   * looks fixed (lib/judge/verdict.ts); skipped: the target lacks a capability; error: could not run,
    * or a check could not read its evidence (those checks have status error)
    */
   status: ScenarioStatus;
   error?: string;
   /** the scenario's own known issue, if it has one */
   knownIssue?: KnownIssue;
-  /** the Pantavisor version it ran on (lib/pv-version.ts versionLine; "version unknown ..." without the image's version file) */
+  /** the Pantavisor version it ran on (lib/judge/pv-version.ts versionLine; "version unknown ..." without the image's version file) */
   pantavisor?: string;
   /** what the version decided about known issues and since-gated expectations, or could not */
   versionNotes?: string[];
-  /** the boot never became ready: status error, no check judged, the logs' last lines quoted (lib/did-not-boot.ts) */
+  /** the boot never became ready: status error, no check judged, the logs' last lines quoted (lib/judge/did-not-boot.ts) */
   didNotBoot?: DidNotBoot;
   /** why the scenario was skipped, with the results quoted as evidence */
   skip?: { capability: string; reason: string; evidence: CheckResult[] };
@@ -96,7 +96,7 @@ export interface Summary {
 
 /**
  * A scenario's report: the one place one is built, from the plan's scenario (id, title), its
- * judgement when it was judged (lib/verdict.ts judge, on the scenario as its Pantavisor version
+ * judgement when it was judged (lib/judge/verdict.ts judge, on the scenario as its Pantavisor version
  * gates it) and what the run adds (timings, waits, the bundle, ...). `error` (a step's action
  * failed, the target did not boot) makes it an ERROR whatever the judgement.
  */

@@ -87,7 +87,7 @@ const report = objectOf({
   scenarios: arrayOf(scenario),
 });
 
-/** The building blocks, for other input files' shapes (lib/bundle-meta.ts). */
+/** The building blocks, for other input files' shapes (lib/bundle/bundle-meta.ts). */
 export const shapes = { str, bool, count, oneOf, arrayOf };
 export const optionalOf = optional;
 

@@ -5,8 +5,8 @@
  * judges by a file of the commit). The clone and its bisect state are removed by the caller.
  */
 import { spawnSync } from 'node:child_process';
-import { type BisectState, bisectState, type Direction, type Flip, flippedChecks, markFor, type StepRecord } from '../bisect.ts';
-import { EnvironmentError } from '../errors.ts';
+import { type BisectState, bisectState, type Direction, type Flip, flippedChecks, markFor, type StepRecord } from '../tooling/bisect.ts';
+import { EnvironmentError } from '../tooling/errors.ts';
 import type { ScenarioReport } from '../report/model.ts';
 
 export function git(dir: string, args: string[]): { status: number; stdout: string; stderr: string } {
@@ -40,7 +40,7 @@ export function cloneFor(src: string, clone: string): void {
 
 /**
  * The GOOD end first (it must pass: its checks are what the answer is compared with), then git
- * bisect between the older and the newer end, each step marked good/bad/skip (lib/bisect.ts
+ * bisect between the older and the newer end, each step marked good/bad/skip (lib/tooling/bisect.ts
  * markFor); the newer end, never built by git bisect, is run when it is the answer.
  */
 export async function bisectLoop(range: BisectRange, clone: string, runStep: RunStep, onStep: (s: Judged) => void = () => {}): Promise<BisectResult> {

@@ -14,12 +14,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { type Direction, onlyOneTest, question, stepLine, type StepOutcome, stepOutcome, type StepRecord } from '../bisect.ts';
+import { type Direction, onlyOneTest, question, stepLine, type StepOutcome, stepOutcome, type StepRecord } from '../tooling/bisect.ts';
 import { bisectLoop, cloneFor, git, type Judged } from './bisect-git.ts';
-import { EnvironmentError, Interrupted, UsageError } from '../errors.ts';
+import { EnvironmentError, Interrupted, UsageError } from '../tooling/errors.ts';
 import { fromJson } from '../report/json.ts';
 import type { ScenarioReport } from '../report/model.ts';
-import { findScenario } from '../scenarios.ts';
+import { findScenario } from '../plan/scenarios.ts';
 import { config, loadPlan, ROOT } from './inputs.ts';
 import { colors, say } from './output.ts';
 import { stamp } from './cli.ts';

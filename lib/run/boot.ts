@@ -7,18 +7,18 @@
  *   docker exec pva-test sh -c 'for t in ...; do command -v "$t" ...'   (every tool the steps and the gathering use: missing = exit 3)
  *   docker exec pva-test sh -c 'pv-appengine > ... 2>&1 &'   (unless a probe found it absent)
  */
-import type { Config } from '../config.ts';
-import { commandCapabilities, commandProbe } from '../capabilities.ts';
-import { EnvironmentError, Interrupted } from '../errors.ts';
-import type { CapabilityProbe } from '../capabilities.ts';
+import type { Config } from '../tooling/config.ts';
+import { commandCapabilities, commandProbe } from '../plan/capabilities.ts';
+import { EnvironmentError, Interrupted } from '../tooling/errors.ts';
+import type { CapabilityProbe } from '../plan/capabilities.ts';
 import type { ScenarioReport } from '../report/model.ts';
-import type { PlanFile, Scenario } from '../scenarios.ts';
+import type { PlanFile, Scenario } from '../plan/scenarios.ts';
 import { colors, say, shellQuote, terminalSafe, uptime } from './output.ts';
 import { bootHooks, execInTarget, timed } from './exec.ts';
-import { missingTools, missingToolsLine, preflightScript, scenarioTools } from '../preflight.ts';
+import { missingTools, missingToolsLine, preflightScript, scenarioTools } from './preflight.ts';
 import { type CheckedExports, stage } from './stage.ts';
 import { startAppengine } from './up.ts';
-import { parseVersion, type PvVersion, VERSION_FILE, versionLine } from '../pv-version.ts';
+import { parseVersion, type PvVersion, VERSION_FILE, versionLine } from '../judge/pv-version.ts';
 
 /** The Pantavisor version the image says it carries (one cat; absent on a Yocto image or the lab: unknown). */
 export async function readVersion(cfg: Config): Promise<PvVersion | undefined> {

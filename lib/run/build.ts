@@ -2,16 +2,16 @@
  * build: the plan's Prerequisites build (every artifact the scenarios stage, plus the image), run
  * in the meta-pantavisor checkout META_PANTAVISOR:
  *   ./kas-container build <release config>:kas/with-workspace.yaml --target pv-example-device-ipam ... --target pantavisor-appengine
- * The release config is the one the checkout has (lib/kas-config.ts: meta-pantavisor moved it from
+ * The release config is the one the checkout has (lib/artifacts/kas-config.ts: meta-pantavisor moved it from
  * .github/configs/release/ to kas/build-configs/release/ on 2026-04-01; the plan gives the old
  * path); KAS_CONFIG=... overrides it. It says which it used. A config file the checkout lacks:
  * one line naming it, exit 3. DRY_RUN=1 prints the command instead of running it.
  */
 import { existsSync } from 'node:fs';
 import { $ } from 'zx';
-import { EnvironmentError } from '../errors.ts';
-import { chooseKasConfig } from '../kas-config.ts';
-import { builtArtifacts } from '../scenarios.ts';
+import { EnvironmentError } from '../tooling/errors.ts';
+import { chooseKasConfig } from '../artifacts/kas-config.ts';
+import { builtArtifacts } from '../plan/scenarios.ts';
 import { config, loadPlan } from './inputs.ts';
 import { echoCommand, say } from './output.ts';
 

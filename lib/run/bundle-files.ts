@@ -6,10 +6,10 @@ import { closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, re
 import { Buffer } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import { type PvLog, PvLogParser } from '../parse/pv-log.ts';
-import { type BundleMeta, EXTRA_FILES, FILES } from '../bundle.ts';
-import { UsageError } from '../errors.ts';
-import { parseBundleMeta } from '../bundle-meta.ts';
-import type { Scenario } from '../scenarios.ts';
+import { type BundleMeta, EXTRA_FILES, FILES } from '../bundle/bundle.ts';
+import { UsageError } from '../tooling/errors.ts';
+import { parseBundleMeta } from '../bundle/bundle-meta.ts';
+import type { Scenario } from '../plan/scenarios.ts';
 
 function stepDir(dir: string, scenario: Scenario, step: string): string {
   return scenario.steps.length > 1 ? `${dir}/${step}` : dir;
@@ -131,7 +131,7 @@ function readDir(d: string): { files: Record<string, string>; log?: PvLog } {
 /**
  * A bundle directory's files per step, and each step's pantavisor.log already parsed (logs;
  * give it to stateFromFiles: the log's text is not among the files), and its meta.json, checked
- * (lib/bundle-meta.ts) before any file is read. SNAPSHOT itself may be a link (the user named
+ * (lib/bundle/bundle-meta.ts) before any file is read. SNAPSHOT itself may be a link (the user named
  * it); nothing inside it is read through one.
  */
 export function readBundle(dir: string, scenario: Scenario): { files: Record<string, Record<string, string>>; logs: Record<string, { log: PvLog; present: boolean }>; meta: BundleMeta } {

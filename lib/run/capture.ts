@@ -6,9 +6,9 @@
  * Re-check it with: make verify-N SNAPSHOT=DIR
  */
 import { existsSync, readdirSync } from 'node:fs';
-import type { Config } from '../config.ts';
-import { EXIT, Interrupted, UsageError } from '../errors.ts';
-import type { PlanFile, Scenario } from '../scenarios.ts';
+import type { Config } from '../tooling/config.ts';
+import { EXIT, Interrupted, UsageError } from '../tooling/errors.ts';
+import type { PlanFile, Scenario } from '../plan/scenarios.ts';
 import { targetDriver } from '../target/registry.ts';
 import { notCreatable } from './inputs.ts';
 import { colors, say, terminalSafe } from './output.ts';
@@ -18,7 +18,7 @@ import { down } from './down.ts';
 import { runSteps } from './run-steps.ts';
 import { bootScenario, probeCommands } from './boot.ts';
 import { acquireRunLock } from './run-lock.ts';
-import type { CapabilityProbe } from '../capabilities.ts';
+import type { CapabilityProbe } from '../plan/capabilities.ts';
 import { onInterrupt } from './interrupt.ts';
 import { bundleMeta } from './verify.ts';
 

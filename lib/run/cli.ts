@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EnvironmentError, UsageError } from '../errors.ts';
+import { EnvironmentError, UsageError } from '../tooling/errors.ts';
 import { terminalSafe } from '../report/terminal.ts';
 import { EMBEDDED } from './inputs.ts';
 

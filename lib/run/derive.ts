@@ -9,11 +9,11 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { $ } from 'zx';
-import type { Config } from '../config.ts';
-import { configKey, type DerivedArtifact, jqAssignment } from '../derive.ts';
-import { EnvironmentError, UsageError } from '../errors.ts';
-import { objectRefs, SHA_RE, type State } from '../pvrexport.ts';
-import type { PlanFile } from '../scenarios.ts';
+import type { Config } from '../tooling/config.ts';
+import { configKey, type DerivedArtifact, jqAssignment } from '../artifacts/derive.ts';
+import { EnvironmentError, UsageError } from '../tooling/errors.ts';
+import { objectRefs, SHA_RE, type State } from '../artifacts/pvrexport.ts';
+import type { PlanFile } from '../plan/scenarios.ts';
 import { echoShell, say, shellQuote, typed } from './output.ts';
 import { objectMembers, requireHostTools } from './pvrexport-files.ts';
 

@@ -4,7 +4,7 @@
  * docker volume rm; lib/target/docker-boot.ts), then what stage copied into pvtx.d.
  */
 import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
-import type { Config } from '../config.ts';
+import type { Config } from '../tooling/config.ts';
 import { bootHooks } from './exec.ts';
 import { echoShell, say, shellQuote, typed } from './output.ts';
 import { clearStaleLock } from './run-lock.ts';

@@ -3,8 +3,8 @@
  * (lib/target/), echoed as the line a user would type; and what the engine asks of a target's
  * lifecycle before it uses one (reachable; for a booted target, running).
  */
-import type { Config } from '../config.ts';
-import { EnvironmentError, UsageError } from '../errors.ts';
+import type { Config } from '../tooling/config.ts';
+import { EnvironmentError, UsageError } from '../tooling/errors.ts';
 import type { BootHooks, ExecResult, TargetDriver } from '../target/driver.ts';
 import { targetDriver } from '../target/registry.ts';
 import { echoShell, shellQuote } from './output.ts';

@@ -1,6 +1,6 @@
-/** help: the make targets (lib/verbs.ts) and the variables (lib/variables.ts), with their defaults and current values. */
-import { DEFAULTS, DESCRIPTIONS, SWITCHES } from '../config.ts';
-import { describeAny, HELP_SECTIONS, VERBS } from '../verbs.ts';
+/** help: the make targets (lib/tooling/verbs.ts) and the variables (lib/tooling/variables.ts), with their defaults and current values. */
+import { DEFAULTS, DESCRIPTIONS, SWITCHES } from '../tooling/config.ts';
+import { describeAny, HELP_SECTIONS, VERBS } from '../tooling/verbs.ts';
 import { loadPlan } from './inputs.ts';
 import { colors, say, terminalSafe } from './output.ts';
 
@@ -28,7 +28,7 @@ export async function helpCommand(): Promise<number | void> {
     updates.forEach(line);
   }
   say();
-  // the verbs (lib/verbs.ts), by section; the lines that are variables, not verbs, after their section
+  // the verbs (lib/tooling/verbs.ts), by section; the lines that are variables, not verbs, after their section
   const hints: Partial<Record<keyof typeof HELP_SECTIONS, [string, string][]>> = {
     run: [
       ['KEEP=1 make test-N', 'keep the container afterwards (debug a failure)'],

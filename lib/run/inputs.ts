@@ -5,20 +5,20 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkRequired, checkTarget, type Config, parsePreset, readConfig } from '../config.ts';
+import { checkRequired, checkTarget, type Config, parsePreset, readConfig } from '../tooling/config.ts';
 import { driverEntry } from '../target/registry.ts';
-import { requiredCapabilities } from '../capabilities.ts';
-import { UsageError } from '../errors.ts';
-import { pathOverlap } from '../paths.ts';
+import { requiredCapabilities } from '../plan/capabilities.ts';
+import { UsageError } from '../tooling/errors.ts';
+import { pathOverlap } from './paths.ts';
 import { JSON_BOUNDS } from '../parse/json-bounded.ts';
-import { parsePlan, type PlanFile } from '../scenarios.ts';
+import { parsePlan, type PlanFile } from '../plan/scenarios.ts';
 
 /**
  * What the single file (make dist, scripts/dist/build.ts) carries in place of the repository's
  * files: set there by the bundler, undefined when the scripts run from this repository.
  */
 export interface Embedded {
-  /** scenarios.json as text: the plan when SCENARIOS is unset (its schema is lib/plan-schema.ts's) */
+  /** scenarios.json as text: the plan when SCENARIOS is unset (its schema is lib/plan/plan-schema.ts's) */
   scenarios: string;
   /** <target>/preset.env of the targets that have one (lab, dev), as text */
   presets: Record<string, string>;
@@ -140,7 +140,7 @@ export function notCreatable(name: string, path: string, kind: 'dir' | 'file'): 
 /**
  * Refuses (exit 2, one line) directories a run cannot use: PVTXD, REPORT_DIR and WORK_DIR must
  * be directories or creatable as ones, ARTIFACTS must not be a file, and none may overlap as
- * lib/paths.ts says (pvtx.d in the build's ARTIFACTS would have stage delete the user's exports).
+ * lib/run/paths.ts says (pvtx.d in the build's ARTIFACTS would have stage delete the user's exports).
  */
 export function requireRunPaths(cfg: Config): void {
   for (const [name, path] of [['PVTXD', cfg.pvtxd], ['REPORT_DIR', cfg.reportDir], ['WORK_DIR', cfg.workDir], ['ARTIFACTS', cfg.artifacts]] as const) {

@@ -8,10 +8,10 @@
  */
 import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { mergeReports } from '../junit-merge.ts';
+import { mergeReports } from '../report/junit-merge.ts';
 import { junitTotals, toJunit } from '../report/junit.ts';
-import { UsageError } from '../errors.ts';
-import { switchOn } from '../config.ts';
+import { UsageError } from '../tooling/errors.ts';
+import { switchOn } from '../tooling/config.ts';
 import { JSON_BOUNDS } from '../parse/json-bounded.ts';
 import { Buffer } from 'node:buffer';
 import { notCreatable, realPath } from './inputs.ts';

@@ -6,13 +6,13 @@
  * judge. Exit 3 when an export cannot be read.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { lintSet, type LintWarning, poolsDefined, poolsUsed } from '../lint.ts';
+import { lintSet, type LintWarning, poolsDefined, poolsUsed } from '../artifacts/lint.ts';
 import { config, loadPlan } from './inputs.ts';
 import { colors, say, terminalSafe, typed } from './output.ts';
 import { derive } from './derive.ts';
 import { checkedExport, type CheckedExports, type OpenedExport } from './pvrexport-files.ts';
 import { artifactPath } from './stage.ts';
-import { EnvironmentError } from '../errors.ts';
+import { EnvironmentError } from '../tooling/errors.ts';
 
 function show(warnings: LintWarning[]): void {
   for (const w of warnings) say(colors.yellow(`    WARN  ${terminalSafe(w.message)}`));

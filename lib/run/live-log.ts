@@ -10,10 +10,10 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import type { Config } from '../config.ts';
-import { EnvironmentError } from '../errors.ts';
+import type { Config } from '../tooling/config.ts';
+import { EnvironmentError } from '../tooling/errors.ts';
 import { type PvLog, PvLogParser } from '../parse/pv-log.ts';
-import { shellQuote as q } from '../shell-quote.ts';
+import { shellQuote as q } from '../tooling/shell-quote.ts';
 import type { TargetDriver } from '../target/driver.ts';
 import { targetDriver } from '../target/registry.ts';
 

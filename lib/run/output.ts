@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { createColors } from 'picocolors';
 import { $ } from 'zx';
-import { shellQuote } from '../shell-quote.ts';
+import { shellQuote } from '../tooling/shell-quote.ts';
 import { terminalSafe } from '../report/terminal.ts';
 
 /** Colours only when stdout is a terminal (and NO_COLOR is unset), whatever CI says. */

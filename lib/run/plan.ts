@@ -1,16 +1,16 @@
 /**
  * plan: writes the test plan as Markdown (docs/testplan-ipam.md) and deno.json's tasks from
  * scenarios.json (SCENARIOS=FILE for another), and scenarios.schema.json from the check kinds'
- * definitions (lib/plan-schema.ts). --check writes nothing and exits 1 naming each file that is
+ * definitions (lib/plan/plan-schema.ts). --check writes nothing and exits 1 naming each file that is
  * out of date. --out FILE, --deno-json FILE and --schema FILE write (or check) other files.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs as utilParseArgs } from 'node:util';
-import { UsageError } from '../errors.ts';
-import { denoTasks, withTasks } from '../deno-tasks.ts';
-import { type DocPlan, planMarkdown } from '../plan-markdown.ts';
-import { planSchemaText } from '../plan-schema.ts';
+import { UsageError } from '../tooling/errors.ts';
+import { denoTasks, withTasks } from '../plan/deno-tasks.ts';
+import { type DocPlan, planMarkdown } from '../plan/plan-markdown.ts';
+import { planSchemaText } from '../plan/plan-schema.ts';
 import { EMBEDDED, loadPlan, ROOT } from './inputs.ts';
 import { say } from './output.ts';
 
@@ -84,7 +84,7 @@ export async function planCommand(argv: string[]): Promise<number | void> {
   if (args.check) {
     const stale = wanted.filter(([file, text]) => read(file) !== text);
     for (const [file, , what] of stale) {
-      const from = file === args.schema ? 'lib/plan-schema.ts and the check kinds (lib/checks/)' : source;
+      const from = file === args.schema ? 'lib/plan/plan-schema.ts and the check kinds (lib/checks/)' : source;
       say(`${what} ${what.endsWith('tasks') ? 'are' : 'is'} out of date with ${from}; run make plan`);
     }
     return stale.length ? 1 : 0;

@@ -1,7 +1,7 @@
 /**
  * Opens pvrexports with the system `tar`: checks each one as pvtx would before anything is
  * staged (readable, gzip, a tar with a `json` entry that parses, every object the state names
- * present with the right sha256) and gives its state and objects to lib/lint.ts and
+ * present with the right sha256) and gives its state and objects to lib/artifacts/lint.ts and
  * scripts/derive.ts. A bad export is an EnvironmentError (exit 3) naming the file.
  */
 import { isJsonObject, parseJsonBounded } from '../parse/json-bounded.ts';
@@ -11,10 +11,10 @@ import type { Buffer } from 'node:buffer';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $ } from 'zx';
-import { EnvironmentError } from '../errors.ts';
-import { configKey } from '../derive.ts';
-import type { ExportView } from '../lint.ts';
-import { containerNames, exportProblem, memberProblem, objectRefs, parseTarListing, PVREXPORT_CAPS, type State, tarFailure } from '../pvrexport.ts';
+import { EnvironmentError } from '../tooling/errors.ts';
+import { configKey } from '../artifacts/derive.ts';
+import type { ExportView } from '../artifacts/lint.ts';
+import { containerNames, exportProblem, memberProblem, objectRefs, parseTarListing, PVREXPORT_CAPS, type State, tarFailure } from '../artifacts/pvrexport.ts';
 import { shellQuote, typed } from './output.ts';
 
 export interface OpenedExport extends ExportView {

@@ -3,12 +3,12 @@
  * run (each format of lib/report/formats.gen.ts: report.json, junit.xml).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Config } from '../config.ts';
-import type { CheckResult } from '../evaluate.ts';
+import type { Config } from '../tooling/config.ts';
+import type { CheckResult } from '../judge/evaluate.ts';
 import { checkLine, headerLine, runEndLines, scenarioEndLines } from '../report/console.ts';
 import { FORMATS } from '../report/formats.gen.ts';
 import { exitCodeOf, type RunReport, type ScenarioReport, summarize } from '../report/model.ts';
-import type { Scenario } from '../scenarios.ts';
+import type { Scenario } from '../plan/scenarios.ts';
 import { EMBEDDED, ROOT } from './inputs.ts';
 import { colors, say } from './output.ts';
 

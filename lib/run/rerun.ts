@@ -5,10 +5,10 @@
  */
 import { readFileSync, type Stats, statSync } from 'node:fs';
 import { JSON_BOUNDS } from '../parse/json-bounded.ts';
-import { UsageError } from '../errors.ts';
-import { idsToRerun } from '../rerun.ts';
+import { UsageError } from '../tooling/errors.ts';
+import { idsToRerun } from '../report/rerun.ts';
 import { fromJson } from '../report/json.ts';
-import { findScenario } from '../scenarios.ts';
+import { findScenario } from '../plan/scenarios.ts';
 import { config, loadPlan } from './inputs.ts';
 import { colors, say, terminalSafe } from './output.ts';
 import { runTests } from './test.ts';

@@ -5,8 +5,8 @@
  * whose process is gone is taken over.
  */
 import { closeSync, lstatSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import type { Config } from '../config.ts';
-import { EnvironmentError, UsageError } from '../errors.ts';
+import type { Config } from '../tooling/config.ts';
+import { EnvironmentError, UsageError } from '../tooling/errors.ts';
 import { isJsonObject, parseJsonBounded } from '../parse/json-bounded.ts';
 import { typed } from './output.ts';
 import { targetDriver } from '../target/registry.ts';

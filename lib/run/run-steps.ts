@@ -7,28 +7,28 @@
  * Each round of gathering is one `docker exec`. The final round of each step is what the
  * bundle keeps, so re-verifying the bundle offline gives the same verdict.
  */
-import type { Config } from '../config.ts';
-import { FILES, stateFromFiles, type StepState } from '../bundle.ts';
+import type { Config } from '../tooling/config.ts';
+import { FILES, stateFromFiles, type StepState } from '../bundle/bundle.ts';
 import { LiveLog, type LogSnapshot } from './live-log.ts';
-import { allPass, allSettled, type CheckResult, evaluateChecks, evaluateStep, unjudgedChecks } from '../evaluate.ts';
-import { filesFor, gatherCommands, gatherScript, newMark, optionalFilesFor, parseGatherOutput } from '../gather.ts';
-import { logCapabilities, logProbe } from '../capabilities.ts';
-import type { CapabilityProbe } from '../capabilities.ts';
-import { pollUntil } from '../poll.ts';
-import { Stability } from '../settle.ts';
-import { type Ping, type PlanFile, resolveStep, type Scenario, type Step } from '../scenarios.ts';
+import { allPass, allSettled, type CheckResult, evaluateChecks, evaluateStep, unjudgedChecks } from '../judge/evaluate.ts';
+import { filesFor, gatherCommands, gatherScript, newMark, optionalFilesFor, parseGatherOutput } from '../bundle/gather.ts';
+import { logCapabilities, logProbe } from '../plan/capabilities.ts';
+import type { CapabilityProbe } from '../plan/capabilities.ts';
+import { pollUntil } from './poll.ts';
+import { Stability } from './settle.ts';
+import { type Ping, type PlanFile, resolveStep, type Scenario, type Step } from '../plan/scenarios.ts';
 import type { ScenarioReport } from '../report/model.ts';
-import { Interrupted } from '../errors.ts';
+import { Interrupted } from '../tooling/errors.ts';
 import { clearProgress, colors, progress, say, terminalColumns, terminalSafe, uptime } from './output.ts';
-import { lastSeen as seenSoFar, progressLine } from '../progress.ts';
+import { lastSeen as seenSoFar, progressLine } from './progress.ts';
 import { execInTarget, type ExecResult, timed } from './exec.ts';
 import { readFileSync } from 'node:fs';
-import { actionOutcome } from '../step-outcome.ts';
-import { commandLine, hostLine, type UpdateCommand, updateCommands } from '../update-step.ts';
+import { actionOutcome } from './step-outcome.ts';
+import { commandLine, hostLine, type UpdateCommand, updateCommands } from './update-step.ts';
 import { userLinesOf } from '../target/registry.ts';
 import { exportFile } from './stage.ts';
-import { actionFailed } from '../verdict.ts';
-import { type DidNotBoot, didNotBootLine, parseTails, tailsScript } from '../did-not-boot.ts';
+import { actionFailed } from '../judge/verdict.ts';
+import { type DidNotBoot, didNotBootLine, parseTails, tailsScript } from '../judge/did-not-boot.ts';
 
 /** polls in a row on which a wait's evidence could not be read before the wait gives up */
 const UNREADABLE_POLLS = 3;
@@ -52,9 +52,9 @@ export interface LiveRun {
   results: CheckResult[];
   waits: ScenarioReport['waits'];
   actions: { step: string; command: string; exitCode: number; output: string }[];
-  /** set when a step's action failed (lib/step-outcome.ts): the run is an ERROR, that step's checks and the later ones are unjudged */
+  /** set when a step's action failed (lib/run/step-outcome.ts): the run is an ERROR, that step's checks and the later ones are unjudged */
   error?: string;
-  /** set when the boot step never became ready: the run is one ERROR, no check is judged (lib/did-not-boot.ts) */
+  /** set when the boot step never became ready: the run is one ERROR, no check is judged (lib/judge/did-not-boot.ts) */
   didNotBoot?: DidNotBoot;
 }
 
@@ -73,7 +73,7 @@ export function scenarioVars(cfg: Config, externalHost?: string): Record<string,
 export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, opts: { evaluate: boolean; signal?: AbortSignal; probes?: Record<string, CapabilityProbe> }): Promise<LiveRun> {
   const steps = scenario.steps.map((s) => resolveStep(s, scenarioVars(cfg)));
   const paths = { deviceJsonFile: cfg.deviceJsonFile, logFile: cfg.logFile, appengineOut: cfg.appengineOut, pingWaitSecs: cfg.pingWaitSecs };
-  // the files of the waits too: an update step's first wait reads its progress (lib/scenarios.ts updateFinished)
+  // the files of the waits too: an update step's first wait reads its progress (lib/plan/scenarios.ts updateFinished)
   const extras = { optional: optionalFilesFor(steps.flatMap((s) => [...s.waitFor, ...s.checks])), overrides: scenario.gather };
   // pantavisor.log is read on its own, incrementally (lib/run/live-log.ts); a round gathers the
   // other files in one exec beside it, and a poll that needs only the log skips that exec

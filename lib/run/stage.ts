@@ -9,12 +9,12 @@
  * and every stage of the run reuses it (a derived export, rewritten, is checked again).
  */
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Config } from '../config.ts';
-import { EnvironmentError, UsageError } from '../errors.ts';
-import { lintSet, type LintWarning } from '../lint.ts';
+import type { Config } from '../tooling/config.ts';
+import { EnvironmentError, UsageError } from '../tooling/errors.ts';
+import { lintSet, type LintWarning } from '../artifacts/lint.ts';
 import { parseJsonBounded } from '../parse/json-bounded.ts';
-import { sourceArtifacts } from '../derive.ts';
-import { type PlanFile, type Scenario, updateArtifacts } from '../scenarios.ts';
+import { sourceArtifacts } from '../artifacts/derive.ts';
+import { type PlanFile, type Scenario, updateArtifacts } from '../plan/scenarios.ts';
 import { requireRunPaths } from './inputs.ts';
 import { colors, echoCommand, say, shellQuote, terminalSafe, typed } from './output.ts';
 import { derive, derivedPath } from './derive.ts';

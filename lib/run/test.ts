@@ -6,9 +6,9 @@
  * Exit: 0 all passed, 1 a check failed, 2 bad usage/scenarios file, 3 environment missing,
  * 130/143 interrupted.
  */
-import { type Config, jobsOf as jobsOfText } from '../config.ts';
-import { EnvironmentError, EXIT, Interrupted, UsageError } from '../errors.ts';
-import { findScenario, type PlanFile, type Scenario, selectScenarios } from '../scenarios.ts';
+import { type Config, jobsOf as jobsOfText } from '../tooling/config.ts';
+import { EnvironmentError, EXIT, Interrupted, UsageError } from '../tooling/errors.ts';
+import { findScenario, type PlanFile, type Scenario, selectScenarios } from '../plan/scenarios.ts';
 import { type ScenarioReport, scenarioReport } from '../report/model.ts';
 import { colors, runBuffered, say, terminalSafe, uptime } from './output.ts';
 import { stamp } from './cli.ts';

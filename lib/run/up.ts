@@ -3,12 +3,12 @@
  * docker volume create, docker run ... sleep infinity), pv-appengine started in the background,
  * then pantavisor.log polled until the boot settles (READY, or the revision is torn down).
  */
-import type { Config } from '../config.ts';
-import { EnvironmentError } from '../errors.ts';
+import type { Config } from '../tooling/config.ts';
+import { EnvironmentError } from '../tooling/errors.ts';
 import { findLines } from '../log-match.ts';
 import type { PvLog } from '../parse/pv-log.ts';
-import { pollUntil } from '../poll.ts';
-import { progressLine } from '../progress.ts';
+import { pollUntil } from './poll.ts';
+import { progressLine } from './progress.ts';
 import { stamp } from './cli.ts';
 import { bootHooks } from './exec.ts';
 import { LiveLog } from './live-log.ts';

@@ -4,31 +4,31 @@
  *   offline: SNAPSHOT=DIR re-checks a capture bundle, with exactly the same checks.
  * Exit: 0 every check passed, 1 a check failed, 2 bad usage or scenarios file, 3 environment.
  */
-import { type BundleMeta, stateFromFiles, type StepState } from '../bundle.ts';
-import { evaluateScenario } from '../evaluate.ts';
-import { type Check, findScenario, type PlanFile, resolveStep, type Scenario, type Step } from '../scenarios.ts';
+import { type BundleMeta, stateFromFiles, type StepState } from '../bundle/bundle.ts';
+import { evaluateScenario } from '../judge/evaluate.ts';
+import { type Check, findScenario, type PlanFile, resolveStep, type Scenario, type Step } from '../plan/scenarios.ts';
 import { evidenceCommand } from '../checks/index.ts';
 import { userLinesOf } from '../target/registry.ts';
-import { filesOfCheck } from '../gather.ts';
+import { filesOfCheck } from '../bundle/gather.ts';
 import { explainMissing } from '../evidence/exit-status.ts';
-import type { CheckResult } from '../evaluate.ts';
+import type { CheckResult } from '../judge/evaluate.ts';
 import { type ScenarioReport, scenarioReport } from '../report/model.ts';
-import type { Config } from '../config.ts';
+import type { Config } from '../tooling/config.ts';
 import { lstatSync } from 'node:fs';
-import { EXIT, UsageError } from '../errors.ts';
+import { EXIT, UsageError } from '../tooling/errors.ts';
 import { colors, say, uptime } from './output.ts';
 import { stamp } from './cli.ts';
 import { requireRunning } from './exec.ts';
 import { readBundle, writeLiveBundle } from './bundle-files.ts';
 import { finishRun, printChecks, printHeader, printScenarioEnd, runReport } from './reporting.ts';
 import { type LiveRun, runSteps, scenarioVars } from './run-steps.ts';
-import { logCapabilities, logProbe } from '../capabilities.ts';
-import { judge } from '../verdict.ts';
-import type { CapabilityProbe } from '../capabilities.ts';
+import { logCapabilities, logProbe } from '../plan/capabilities.ts';
+import { judge } from '../judge/verdict.ts';
+import type { CapabilityProbe } from '../plan/capabilities.ts';
 import { type Booted, probeCommands } from './boot.ts';
-import { didNotBootQuote } from '../did-not-boot.ts';
-import { versionLine } from '../pv-version.ts';
-import { scenarioForVersion } from '../version-gate.ts';
+import { didNotBootQuote } from '../judge/did-not-boot.ts';
+import { versionLine } from '../judge/pv-version.ts';
+import { scenarioForVersion } from '../judge/version-gate.ts';
 
 /** Adds to each FAIL/XFAIL result what to look at: a command (live) or the bundle's files (offline). */
 function withEvidence(results: CheckResult[], steps: Step[], see: (check: Check, step: string) => string | undefined): CheckResult[] {

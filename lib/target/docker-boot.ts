@@ -11,14 +11,14 @@
  * pv-appengine's output goes to a file because the plan's bare `pv-appengine &` dies with the
  * exec's pipe and loses the relaunch loop (facts §11.1). The loop devices: `docker rm -f` does not
  * detach the ones pantavisor attached for container roots, and each would keep the deleted
- * volume's space held (lib/loop-devices.ts says which are ours): released inside the container
+ * volume's space held (lib/target/loop-devices.ts says which are ours): released inside the container
  * while it runs, and from the host (as root) once it is gone.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { $ } from 'zx';
-import type { Config } from '../config.ts';
-import { EnvironmentError } from '../errors.ts';
-import { loopsBackedBy, mayBeStorageLoop, parseHostLosetup, parseReleased, releaseLoopsScript } from '../loop-devices.ts';
+import type { Config } from '../tooling/config.ts';
+import { EnvironmentError } from '../tooling/errors.ts';
+import { loopsBackedBy, mayBeStorageLoop, parseHostLosetup, parseReleased, releaseLoopsScript } from './loop-devices.ts';
 import { colors, echoCommand, echoShell, say, shellQuote, terminalSafe } from '../run/output.ts';
 import type { BootHooks, ExecResult } from './driver.ts';
 import { appengineStartLine, docker as dockerCli, dockerGone, dockerLines } from './docker-cli.ts';
@@ -65,11 +65,11 @@ async function volumePresence(cfg: Config): Promise<Presence> {
   return { exists: true, running: false, mountpoint, ours: !!label && label !== '<no value>' };
 }
 
-/** Detaches the loop devices the running container attached (see lib/loop-devices.ts). */
+/** Detaches the loop devices the running container attached (see lib/target/loop-devices.ts). */
 async function releaseLoops(cfg: Config, self: string): Promise<void> {
   const others = (await docker(['ps', '-q', '--filter', `label=${cfg.label}`, '--filter', 'status=running'])).stdout.split('\n').filter(Boolean);
   const alone = others.every((id) => self.startsWith(id));
-  echoShell(`${dockerLines(cfg.container).userLine('sh -c')} '<detach the loop devices mounted here${alone ? ` or backed by ${cfg.storagePath}/...` : ''}>'  # lib/loop-devices.ts`);
+  echoShell(`${dockerLines(cfg.container).userLine('sh -c')} '<detach the loop devices mounted here${alone ? ` or backed by ${cfg.storagePath}/...` : ''}>'  # lib/target/loop-devices.ts`);
   const r = await docker(['exec', cfg.container, 'sh', '-c', releaseLoopsScript(cfg.storagePath, alone)], { timeoutSecs: cfg.cmdTimeoutSecs + 10 });
   for (const l of parseReleased(r.stdout)) say(colors.dim(terminalSafe(`  released ${l.device} (${l.file})`)));
 }

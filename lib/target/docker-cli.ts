@@ -3,8 +3,8 @@
  * (lib/target/docker-boot.ts) call it, and the lines a person types for it.
  */
 import { $ } from 'zx';
-import { EnvironmentError } from '../errors.ts';
-import { shellQuote as q } from '../shell-quote.ts';
+import { EnvironmentError } from '../tooling/errors.ts';
+import { shellQuote as q } from '../tooling/shell-quote.ts';
 import type { ExecResult, LineOptions, UserLines } from './driver.ts';
 
 $.verbose = false;

@@ -5,7 +5,7 @@
  * last resort). Its lifecycle is 'boot': the container and its volume are made and removed by
  * its BootHooks (lib/target/docker-boot.ts).
  */
-import type { Config } from '../config.ts';
+import type { Config } from '../tooling/config.ts';
 import type { DriverEntry, ExecResult, TargetDriver } from './driver.ts';
 import { dockerBoot, requireDocker, requireImage } from './docker-boot.ts';
 import { docker, dockerGone, dockerLines } from './docker-cli.ts';

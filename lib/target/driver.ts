@@ -4,7 +4,7 @@
  * the transport itself (`docker exec`, `ssh`, ...). A driver is chosen by the target's preset
  * (`DRIVER=docker`; lib/target/registry.ts), and a new one is its own file plus a registry line.
  */
-import type { Config } from '../config.ts';
+import type { Config } from '../tooling/config.ts';
 
 /** What a command in the target gave back. exitCode -1: the host-side deadline killed the call. */
 export interface ExecResult {
@@ -37,7 +37,7 @@ export interface UserLines {
   userLine(command: string, o?: LineOptions): string;
 }
 
-/** What a driver's user lines need of the configuration (lib/config.ts Config has all of it). */
+/** What a driver's user lines need of the configuration (lib/tooling/config.ts Config has all of it). */
 export interface TargetValues {
   container: string;
 }

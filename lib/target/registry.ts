@@ -3,8 +3,8 @@
  * its own file, lib/target/<name>.ts exporting its DriverEntry as DRIVER; make plan lists it in
  * drivers.gen.ts under its file name.
  */
-import type { Config } from '../config.ts';
-import { UsageError } from '../errors.ts';
+import type { Config } from '../tooling/config.ts';
+import { UsageError } from '../tooling/errors.ts';
 import type { DriverEntry, TargetDriver, TargetValues, UserLines } from './driver.ts';
 import { DRIVERS as GENERATED } from './drivers.gen.ts';
 

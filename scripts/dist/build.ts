@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildDist } from '../../lib/dist/build.ts';
-import { UsageError } from '../../lib/errors.ts';
+import { UsageError } from '../../lib/tooling/errors.ts';
 import { isMain, main } from '../../lib/run/cli.ts';
 import { ROOT } from '../../lib/run/inputs.ts';
 import { say } from '../../lib/run/output.ts';

@@ -8,11 +8,11 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { EXIT } from '../../lib/errors.ts';
+import { EXIT } from '../../lib/tooling/errors.ts';
 import { type Command, parseCommand } from '../../lib/dist/command.ts';
-import { DEFAULTS } from '../../lib/config.ts';
-import { VARIABLES } from '../../lib/variables.ts';
-import { describeAny, VERBS } from '../../lib/verbs.ts';
+import { DEFAULTS } from '../../lib/tooling/config.ts';
+import { VARIABLES } from '../../lib/tooling/variables.ts';
+import { describeAny, VERBS } from '../../lib/tooling/verbs.ts';
 import { EMBEDDED, loadPlan } from '../../lib/run/inputs.ts';
 import { colors, say } from '../../lib/run/output.ts';
 import { main } from '../../lib/run/cli.ts';
