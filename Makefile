@@ -29,7 +29,7 @@ VARS := TARGET TARGET_LABEL IMAGE CONTAINER VOLUME PVTXD ARTIFACTS IMAGE_TAR KAS
 	CMD_TIMEOUT PING_WAIT REPORT_DIR WORK_DIR KEEP DRY_RUN LABEL SNAPSHOT CAPTURE_DIR CMD LOG FOLLOW \
 	SCENARIOS LAB_FAULTS LAB_VARIANTS ONLY JOBS STRICT REQUIRE VERBOSE REPORT PROGRESS BENCH_ONLY BENCH_JOBS \
 	PV_SOURCES PANTAVISOR_SRC DEV_CACHE DEV_IMAGE DEV_APT GOOD BAD \
-	REPORTS OUT FORCE
+	REPORTS OUT FORCE DEVICE DEVICE_KEY DEVICE_KNOWN_HOSTS
 # A value given on the command line is kept as typed (OUT='$$(shell ...)' is a file name, not
 # make's $$(shell)): it becomes a simple variable holding its own unexpanded text.
 $(foreach v,$(VARS),$(if $(filter command line,$(origin $(v))),$(eval override $(v) := $$(value $(v)))))

@@ -11,11 +11,16 @@ import { targetDriver } from '../lib/target/registry.ts';
 if (isMain(import.meta.url)) {
   await main(async () => {
     const cfg = config();
-    await requireDocker();
-    await requireRunning(cfg);
+    const driver = targetDriver(cfg);
+    // a running target (a device over ssh) is reached, never looked up in docker
+    if (driver.lifecycle === 'running') await driver.requireReachable();
+    else {
+      await requireDocker();
+      await requireRunning(cfg);
+    }
     const file = cfg.log === 'appengine' ? cfg.appengineOut : cfg.logFile;
     const follow = cfg.follow;
-    const args = targetDriver(cfg).hostArgv(follow ? ['tail', '-n', '+1', '-f', file] : ['cat', file], { tty: !!process.stdout.isTTY });
+    const args = driver.hostArgv(follow ? ['tail', '-n', '+1', '-f', file] : ['cat', file], { tty: !!process.stdout.isTTY });
     echoCommand(args);
     const r = await $({ nothrow: true, stdio: 'inherit' })`${args}`;
     return r.exitCode === 130 ? 0 : r.exitCode ?? 0;

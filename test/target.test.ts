@@ -58,7 +58,7 @@ test('the registry: the preset chooses the driver (default docker); an unknown o
   assert.equal(readConfig({}, '/r', { values: { DRIVER: 'docker' }, base: '/r' }).driver, 'docker');
   assert.equal(targetDriver({ container: 'c' }).name, 'docker');
   assert.equal(userLinesOf({ container: 'c' }).userLine('id'), 'docker exec c id');
-  assert.throws(() => driverEntry('sssh', 'lab/preset.env: DRIVER'), usage(/^lab\/preset.env: DRIVER="sssh" is not a target driver \(known: docker\)$/));
+  assert.throws(() => driverEntry('sssh', 'lab/preset.env: DRIVER'), usage(/^lab\/preset.env: DRIVER="sssh" is not a target driver \(known: docker, ssh\)$/));
   assert.throws(() => driverEntry('toString'), usage(/is not a target driver/));
 });
 
@@ -87,6 +87,9 @@ function fakeEntry(): DriverEntry & { ran: string[] } {
     create: (v): TargetDriver => ({
       name: 'fake',
       description: `fake ${v.container}`,
+      lifecycle: 'boot',
+      lockKey: v.container,
+      requireReachable: () => Promise.resolve(),
       ...lines(v),
       hostArgv: (words) => ['fake', v.container, ...words],
       failure: () => undefined,
@@ -126,5 +129,5 @@ test('a new driver needs only its DriverEntry and a registry line: its lines rea
   } finally {
     delete DRIVERS.fake;
   }
-  assert.throws(() => userLinesOf({ container: 'c', driver: 'fake' }), usage(/known: docker\)/));
+  assert.throws(() => userLinesOf({ container: 'c', driver: 'fake' }), usage(/known: docker, ssh\)/));
 });

@@ -53,6 +53,14 @@ export function dockerDriver(v: TargetValues): TargetDriver {
   return {
     name: 'docker',
     description: `docker container ${v.container}`,
+    lifecycle: 'boot',
+    lockKey: v.container,
+    requireReachable: async () => {
+      const r = await docker(['version', '--format', '{{.Server.Version}}'], { timeoutSecs: 30 });
+      if (r.exitCode !== 0) {
+        throw new EnvironmentError(/not found|ENOENT/i.test(r.stderr) ? 'docker is not installed' : `docker daemon not reachable: ${r.stderr.trim().split('\n').pop()}`);
+      }
+    },
     ...dockerLines(v.container),
     hostArgv: (words, o = {}) => ['docker', 'exec', ...(o.stdin && o.tty ? ['-it'] : o.stdin ? ['-i'] : o.tty ? ['-t'] : []), v.container, ...words],
     failure: (r) => dockerGone(v.container, r),

@@ -39,6 +39,10 @@ export interface UserLines {
 /** What the driver needs of the configuration (lib/config.ts Config has all of it). */
 export interface TargetValues {
   container: string;
+  /** the ssh driver's: DEVICE=[user@]host[:port], DEVICE_KEY and DEVICE_KNOWN_HOSTS (lib/target/ssh.ts) */
+  device?: string;
+  deviceKey?: string;
+  deviceKnownHosts?: string;
 }
 
 export interface TargetDriver extends UserLines {
@@ -46,6 +50,20 @@ export interface TargetDriver extends UserLines {
   readonly name: string;
   /** one line for reports and errors, e.g. `docker container pva-test` */
   readonly description: string;
+  /**
+   * 'boot': the toolkit makes the target for each scenario from a fresh state (docker: a container
+   * from a fresh volume, pvtx.d staged, pv-appengine started) and removes it after;
+   * 'running': the target is a Pantavisor that is already running (a device over SSH): nothing is
+   * created or removed, a scenario is installed on it as an update (issue 25).
+   */
+  readonly lifecycle: 'boot' | 'running';
+  /** what the run lock is keyed on (docker: the container name; device: user@host:port) */
+  readonly lockKey: string;
+  /**
+   * The host has what the driver needs and the target can be reached, else one EnvironmentError
+   * line (exit 3). docker: the CLI, the daemon and IMAGE; device: ssh and `true` run over ssh.
+   */
+  requireReachable(): Promise<void>;
   /** runs a shell line in the target under a host-side deadline; a target gone is an EnvironmentError (exit 3) */
   exec(command: string, o: ExecOptions): Promise<ExecResult>;
   /**

@@ -8,7 +8,7 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createColors } from 'picocolors';
 import { $ } from 'zx';
-import { checkRequired, checkTarget, type Config, parsePreset, readConfig } from '../../lib/config.ts';
+import { checkRequired, checkTarget, type Config, parsePreset, PRESET_PATHS, presetPath, readConfig } from '../../lib/config.ts';
 import { driverEntry } from '../../lib/target/registry.ts';
 import { requiredCapabilities } from '../../lib/verdict.ts';
 import { EnvironmentError, UsageError } from '../../lib/errors.ts';
@@ -53,7 +53,7 @@ export function config(): Config {
     return embeddedConfig(EMBEDDED, target);
   }
   checkTarget(target, presetTargets());
-  const file = target && /^[a-z0-9][a-z0-9-]*$/.test(target) ? `${ROOT}/${target}/preset.env` : undefined;
+  const file = target && /^[a-z0-9][a-z0-9-]*$/.test(target) ? `${ROOT}/${presetPath(target)}` : undefined;
   const built = file ? `${ROOT}/${target}/out/preset.env` : '';
   const cfg = file && existsSync(file)
     ? readConfig(process.env, process.cwd(), {
@@ -66,11 +66,12 @@ export function config(): Config {
   return cfg;
 }
 
-/** The targets with a preset in the repository: the folders holding a preset.env (lab, dev). */
+/** The targets with a preset in the repository: the folders holding a preset.env (lab, dev), and lib/config.ts PRESET_PATHS' (device). */
 export function presetTargets(): string[] {
   return readdirSync(ROOT, { withFileTypes: true })
     .filter((e) => e.isDirectory() && /^[a-z0-9][a-z0-9-]*$/.test(e.name) && existsSync(`${ROOT}/${e.name}/preset.env`))
     .map((e) => e.name)
+    .concat(Object.keys(PRESET_PATHS).filter((t) => existsSync(`${ROOT}/${PRESET_PATHS[t]}`)))
     .sort();
 }
 
