@@ -87,6 +87,8 @@ test('the argv: ssh -p PORT -i KEY, the explicit known-hosts file, strict, batch
     '-i',
     '/k/id_ed25519',
     '-o',
+    'IdentitiesOnly=yes',
+    '-o',
     'UserKnownHostsFile=/k/known hosts',
     '-o',
     'StrictHostKeyChecking=yes',

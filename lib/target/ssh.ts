@@ -2,7 +2,7 @@
  * The ssh driver (TARGET=device, issue 25): the target is a Pantavisor that is already running,
  * reached only over Pantavisor's own SSH (dropbear on :8222 with `-c /usr/bin/fallbear-cmd`).
  * Every command is one argv, never a host shell:
- *   ssh -p PORT [-i KEY] -o UserKnownHostsFile=FILE -o StrictHostKeyChecking=yes -o BatchMode=yes
+ *   ssh -p PORT [-i KEY -o IdentitiesOnly=yes] -o UserKnownHostsFile=FILE -o StrictHostKeyChecking=yes -o BatchMode=yes
  *       -o ConnectTimeout=N USER@HOST LINE
  * LINE is sent as one word: dropbear puts it in SSH_ORIGINAL_COMMAND and fallbear-cmd runs it as
  * `$shell -c "$SSH_ORIGINAL_COMMAND"` in Pantavisor's namespace (`_pv_`) or a container's: one
@@ -84,7 +84,8 @@ export function sshOptions(a: DeviceAddress, v: SshValues, home?: string): strin
   return [
     '-p',
     String(a.port),
-    ...(v.deviceKey ? ['-i', v.deviceKey] : []),
+    // the key given and no other (not the agent's, not ~/.ssh/id_*): a wrong key is refused, never rescued
+    ...(v.deviceKey ? ['-i', v.deviceKey, '-o', 'IdentitiesOnly=yes'] : []),
     '-o',
     `UserKnownHostsFile=${knownHostsOf(v, home)}`,
     '-o',
