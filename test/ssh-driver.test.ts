@@ -96,6 +96,10 @@ test('the argv: ssh -p PORT -i KEY, the explicit known-hosts file, strict, batch
     'BatchMode=yes',
     '-o',
     'ConnectTimeout=10',
+    '-o',
+    'ServerAliveInterval=5',
+    '-o',
+    'ServerAliveCountMax=3',
     '_pv_@198.18.0.2',
     line,
   ]);
@@ -169,6 +173,7 @@ test("ssh's own failures, from real stderr: each one line, exit 3, saying what h
     'changed host key',
   );
   oneLine(fail('closed-mid'), /closed the connection in the middle of the command \(a reboot\?\): Connection to 127\.0\.0\.1 closed by remote host\.$/, 'closed mid-command');
+  oneLine(fail('silent-mid'), /stopped answering in the middle of the command \(a reboot, or power lost\?\): Timeout, server 127\.0\.0\.1 not responding\.$/, 'silent mid-command');
   oneLine(fail('closed-before'), /closed the connection before login .*: Connection reset by 127\.0\.0\.1 port 8225$/, 'closed before login');
   oneLine(sshFailure(a, {}, { stdout: '', stderr: 'something new\n', exitCode: 255 }), /^ssh to _pv_@198\.18\.0\.2:8222 failed \(exit 255\): something new$/, 'unknown');
 });

@@ -3,7 +3,7 @@
  * reached only over Pantavisor's own SSH (dropbear on :8222 with `-c /usr/bin/fallbear-cmd`).
  * Every command is one argv, never a host shell:
  *   ssh -p PORT [-i KEY -o IdentitiesOnly=yes] -o UserKnownHostsFile=FILE -o StrictHostKeyChecking=yes -o BatchMode=yes
- *       -o ConnectTimeout=N USER@HOST LINE
+ *       -o ConnectTimeout=N -o ServerAliveInterval=5 -o ServerAliveCountMax=3 USER@HOST LINE
  * LINE is sent as one word: dropbear puts it in SSH_ORIGINAL_COMMAND and fallbear-cmd runs it as
  * `$shell -c "$SSH_ORIGINAL_COMMAND"` in Pantavisor's namespace (`_pv_`) or a container's: one
  * sh reads it, as `docker exec C sh -c LINE` does. Host keys are checked against an explicit
@@ -28,6 +28,8 @@ export const DEVICE_USER = '_pv_';
 export const DEVICE_PORT = 8222;
 /** ssh's ConnectTimeout: seconds to wait for the TCP connection and the key exchange to start */
 export const CONNECT_TIMEOUT_SECS = 10;
+/** ssh's ServerAliveInterval: a keep-alive after this many quiet seconds, three unanswered end the call */
+export const SERVER_ALIVE_SECS = 5;
 
 const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/;
 const NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
@@ -94,6 +96,12 @@ export function sshOptions(a: DeviceAddress, v: SshValues, home?: string): strin
     'BatchMode=yes',
     '-o',
     `ConnectTimeout=${CONNECT_TIMEOUT_SECS}`,
+    // a device that stops answering (power lost, a reboot without closing the connection) ends
+    // the call in about 15 s (exit 255, `Timeout, server ... not responding.`), not at its deadline
+    '-o',
+    `ServerAliveInterval=${SERVER_ALIVE_SECS}`,
+    '-o',
+    'ServerAliveCountMax=3',
   ];
 }
 
@@ -172,6 +180,9 @@ export function sshFailure(a: DeviceAddress, v: SshValues, r: ExecResult, home?:
   }
   if (/Connection to \S+ closed by remote host|client_loop: send disconnect|Broken pipe/.test(err) && !/kex_exchange_identification|banner exchange/.test(err)) {
     return new EnvironmentError(`device ${dev} closed the connection in the middle of the command (a reboot?): ${last}`);
+  }
+  if (/Timeout, server .* not responding/.test(err)) {
+    return new EnvironmentError(`device ${dev} stopped answering in the middle of the command (a reboot, or power lost?): ${last}`);
   }
   if (/kex_exchange_identification|banner exchange|Connection closed by|Connection reset by/.test(err)) {
     return new EnvironmentError(`device ${dev} closed the connection before login (is its SSH starting, or is ${at} not Pantavisor's SSH?): ${last}`);
