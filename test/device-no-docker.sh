@@ -70,7 +70,8 @@ nodocker() { env PATH="$NODOCKER_PATH" "$@"; }
 # 1. make shell and make logs
 got=$(nodocker make -s shell CMD='echo "shell-$((6 * 7))"; pvcontrol containers ls' </dev/null 2>&1)
 rc=$?
-if [ $rc = 0 ] && grep -qx 'shell-42' <<<"$got" && grep -q '"RUNNING"' <<<"$got" && grep -q "^+ ssh -p $port " <<<"$got"; then
+# pvcontrol answers a JSON list of the containers, each with its status (STARTED on 303584a7)
+if [ $rc = 0 ] && grep -qx 'shell-42' <<<"$got" && grep -q '^\[{"name":"[^"]*",.*"status":"' <<<"$got" && grep -q "^+ ssh -p $port " <<<"$got"; then
 	pass "make shell TARGET=device CMD=...: exit 0, the command's output, echoed as $(grep '^+ ' <<<"$got" | cut -c1-90)..."
 else
 	fail "make shell TARGET=device CMD=...: exit $rc: $(head -c 600 <<<"$got")"

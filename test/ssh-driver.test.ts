@@ -178,6 +178,25 @@ test("ssh's own failures, from real stderr: each one line, exit 3, saying what h
   oneLine(sshFailure(a, {}, { stdout: '', stderr: 'something new\n', exitCode: 255 }), /^ssh to _pv_@198\.18\.0\.2:8222 failed \(exit 255\): something new$/, 'unknown');
 });
 
+test('the same failures as ssh printed them against make device-dev (test/samples/ssh/device-dev/): each classified', () => {
+  const dev = parseDevice('_pv_@198.18.17.2:8222');
+  const kh = { deviceKey: '/k/id', deviceKnownHosts: '/k/known_hosts' };
+  const classes: Record<string, RegExp> = {
+    refused: /nothing listens on 198\.18\.17\.2:8222 \(ssh: connect to host 198\.18\.17\.2 port 8223: Connection refused\)/,
+    'refused-during-reboot': /nothing listens on .*port 8222: Connection refused\)/,
+    timeout: /^device _pv_@198\.18\.17\.2:8222 cannot be reached \(Connection to 198\.18\.17\.2 port 8222 timed out\)$/,
+    unreachable: /cannot be reached \(ssh: connect to host 198\.18\.17\.99 port 8222: No route to host\)$/,
+    'wrong-key': /refused the key \/k\/id \(_pv_@198\.18\.17\.2: Permission denied \(publickey,password\)\.\)/,
+    'unknown-host': /host key is not in \/k\/known_hosts .*ssh-keyscan -p 8222 198\.18\.17\.2 >> \/k\/known_hosts/,
+    'changed-host': /changed.*ssh-keygen -R '\[198\.18\.17\.2\]:8222' -f \/k\/known_hosts; ssh-keyscan -p 8222 198\.18\.17\.2 >> \/k\/known_hosts$/,
+    'closed-mid': /closed the connection in the middle of the command \(a reboot\?\): Connection to 198\.18\.17\.2 closed by remote host\.$/,
+    'silent-mid': /stopped answering in the middle of the command .*: Timeout, server 198\.18\.17\.2 not responding\.$/,
+  };
+  for (const [name, re] of Object.entries(classes)) {
+    oneLine(sshFailure(dev, kh, { stdout: '', stderr: sample(`device-dev/${name}`), exitCode: 255 }), re, `device-dev ${name}`);
+  }
+});
+
 test("a command's own result is never an ssh failure: its exit status and stderr are the command's", () => {
   for (const code of [0, 1, 2, 3, 7, 124, 127, -1]) assert.equal(fail('refused', code), undefined, String(code));
   assert.equal(sshFailure(a, {}, { stdout: '', stderr: 'lxc-ls: not found\n', exitCode: 127 }), undefined);
