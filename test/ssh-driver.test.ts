@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { readConfig } from '../lib/config.ts';
-import { deviceName, parseDevice, sshArgv, sshFailure, sshLines } from '../lib/target/ssh.ts';
-import { targetDriver, userLinesOf } from '../lib/target/registry.ts';
+import { deviceName, parseDevice, SSH, sshArgv, sshDriver, sshFailure, sshLines } from '../lib/target/ssh.ts';
+import { driverEntry, userLinesOf } from '../lib/target/registry.ts';
 import { hostLine, updateCommands } from '../lib/update-step.ts';
 
 const usage = (re: RegExp) => (e: Error) => e instanceof UsageError && re.test(e.message) && !e.message.includes('\n');
@@ -117,7 +117,8 @@ test('the argv: ssh -p PORT -i KEY, the explicit known-hosts file, strict, batch
 
 test('the live driver: hostArgv quotes each word into the one line; lifecycle running, lock key user@host:port, no boot', () => {
   const key = new URL('./samples/ssh/README.md', import.meta.url).pathname; // any readable file
-  const d = targetDriver({ container: 'unused', driver: 'ssh', device: '198.18.0.2', ...v, deviceKey: key });
+  assert.equal(driverEntry('ssh'), SSH);
+  const d = sshDriver({ container: 'unused', device: '198.18.0.2', ...v, deviceKey: key });
   assert.equal(d.name, 'ssh');
   assert.equal(d.lifecycle, 'running');
   assert.equal(d.lockKey, '_pv_@198.18.0.2:8222');
@@ -127,9 +128,9 @@ test('the live driver: hostArgv quotes each word into the one line; lifecycle ru
   assert.deepEqual(d.hostArgv(['tail', '-n', '+1', '-f', '/var/log/a b'], { tty: true }).slice(-3), ['-t', '_pv_@198.18.0.2', "tail -n +1 -f '/var/log/a b'"]);
   assert.deepEqual(d.hostArgv(['sh'], { stdin: true, tty: true }).slice(-3), ['-t', '_pv_@198.18.0.2', 'sh']);
   // bad DEVICE: refused where the driver is made, one line, exit 2
-  assert.throws(() => targetDriver({ container: 'c', driver: 'ssh', device: 'x;y' }), usage(/^DEVICE="x;y"/));
+  assert.throws(() => sshDriver({ container: 'c', device: 'x;y' }), usage(/^DEVICE="x;y"/));
   // a key that is not there: refused (ssh would only warn and try its own keys)
-  assert.throws(() => targetDriver({ container: 'c', driver: 'ssh', device: 'h', deviceKey: '/nonexistent/id' }), usage(/^DEVICE_KEY=\/nonexistent\/id is not a readable file/));
+  assert.throws(() => sshDriver({ container: 'c', device: 'h', deviceKey: '/nonexistent/id' }), usage(/^DEVICE_KEY=\/nonexistent\/id is not a readable file/));
 });
 
 test('user lines: what a person types, the command one quoted word, stdin and terminals as ssh takes them', () => {

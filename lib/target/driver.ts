@@ -50,6 +50,18 @@ export interface TargetDriver extends UserLines {
   readonly name: string;
   /** one line for reports and errors, e.g. `docker container pva-test` */
   readonly description: string;
+  /** runs a shell line in the target under a host-side deadline; a target gone is an EnvironmentError (exit 3) */
+  exec(command: string, o: ExecOptions): Promise<ExecResult>;
+  /**
+   * The host command (argv, no shell) that runs `words` in the target, for what streams or takes
+   * the terminal (the live log, `make shell`, `make logs`); `stdin`/`tty` as `docker exec -i`/`-t`.
+   */
+  hostArgv(words: string[], o?: { stdin?: boolean; tty?: boolean }): string[];
+  /** why a call of hostArgv that ended with `r` means the target is gone or unreachable (exit 3), or undefined */
+  failure(r: ExecResult): Error | undefined;
+  /** copies a host file or directory into the target, and back */
+  copyIn(hostPath: string, targetPath: string, o: { timeoutSecs: number }): Promise<ExecResult>;
+  copyOut(targetPath: string, hostPath: string, o: { timeoutSecs: number }): Promise<ExecResult>;
   /**
    * 'boot': the toolkit makes the target for each scenario from a fresh state (docker: a container
    * from a fresh volume, pvtx.d staged, pv-appengine started) and removes it after;
@@ -64,18 +76,6 @@ export interface TargetDriver extends UserLines {
    * line (exit 3). docker: the CLI, the daemon and IMAGE; device: ssh and `true` run over ssh.
    */
   requireReachable(): Promise<void>;
-  /** runs a shell line in the target under a host-side deadline; a target gone is an EnvironmentError (exit 3) */
-  exec(command: string, o: ExecOptions): Promise<ExecResult>;
-  /**
-   * The host command (argv, no shell) that runs `words` in the target, for what streams or takes
-   * the terminal (the live log, `make shell`, `make logs`); `stdin`/`tty` as `docker exec -i`/`-t`.
-   */
-  hostArgv(words: string[], o?: { stdin?: boolean; tty?: boolean }): string[];
-  /** why a call of hostArgv that ended with `r` means the target is gone or unreachable (exit 3), or undefined */
-  failure(r: ExecResult): Error | undefined;
-  /** copies a host file or directory into the target, and back */
-  copyIn(hostPath: string, targetPath: string, o: { timeoutSecs: number }): Promise<ExecResult>;
-  copyOut(targetPath: string, hostPath: string, o: { timeoutSecs: number }): Promise<ExecResult>;
   /**
    * Starts the appengine the way the scenario's boot does (in the background, its output in
    * `outFile`), with `env` (e.g. PV_LOOP_INDEX_BASE) in its environment; stops it.

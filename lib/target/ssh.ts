@@ -15,7 +15,7 @@ import { accessSync, constants, readFileSync, statSync, writeFileSync } from 'no
 import { delimiter } from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.ts';
 import { shellQuote as q } from '../shell-quote.ts';
-import type { DriverEntry, ExecResult, LineOptions, TargetDriver, TargetValues, UserLines } from './driver.ts';
+import type { DriverEntry, ExecOptions, ExecResult, LineOptions, TargetDriver, TargetValues, UserLines } from './driver.ts';
 
 /** A device's address: DEVICE=[user@]host[:port]. */
 export interface DeviceAddress {
@@ -260,17 +260,19 @@ export function sshDriver(v: TargetValues): TargetDriver {
   };
   const text = (r: { stdout: Buffer; stderr: string; exitCode: number }): ExecResult => ({ stdout: r.stdout.toString(), stderr: r.stderr, exitCode: r.exitCode });
   const parentOf = (p: string) => p.replace(/\/[^/]*\/*$/, '') || '/';
-  return {
+  // built, then returned: no excess-property check, so the driver stays one object whatever
+  // members the interface gains or loses (startAppengine/stopAppengine move to BootHooks, issue 23)
+  const driver = {
     name: 'ssh',
     description: `device ${dev} (ssh)`,
-    lifecycle: 'running',
+    lifecycle: 'running' as const,
     lockKey: dev,
     ...sshLines(a, v),
-    hostArgv: (words, o = {}) => sshArgv(a, v, words.length ? words.map(q).join(' ') : undefined, o),
-    failure: (r) => sshFailure(a, v, r),
-    exec: async (command, o) => text(await call(command, o.timeoutSecs, o.stdin)),
+    hostArgv: (words: string[], o: { stdin?: boolean; tty?: boolean } = {}) => sshArgv(a, v, words.length ? words.map(q).join(' ') : undefined, o),
+    failure: (r: ExecResult) => sshFailure(a, v, r),
+    exec: async (command: string, o: ExecOptions) => text(await call(command, o.timeoutSecs, o.stdin)),
     /** a file is streamed to `cat`, a directory as a tar to `tar -x` (the device has no scp); `targetPath` becomes the copy */
-    copyIn: async (hostPath, targetPath, o) => {
+    copyIn: async (hostPath: string, targetPath: string, o: { timeoutSecs: number }): Promise<ExecResult> => {
       if (statSync(hostPath).isDirectory()) {
         const tar = await run(['tar', '-C', hostPath, '-cf', '-', '.'], { timeoutSecs: o.timeoutSecs });
         if (tar.exitCode !== 0) return { stdout: '', stderr: `tar: ${tar.stderr.trim()}`, exitCode: tar.exitCode };
@@ -279,7 +281,7 @@ export function sshDriver(v: TargetValues): TargetDriver {
       return text(await call(`mkdir -p ${q(parentOf(targetPath))} && cat > ${q(targetPath)}`, o.timeoutSecs, readFileSync(hostPath)));
     },
     /** a file comes back through `cat`, a directory as a tar (its first byte says which); `hostPath` becomes the copy */
-    copyOut: async (targetPath, hostPath, o) => {
+    copyOut: async (targetPath: string, hostPath: string, o: { timeoutSecs: number }): Promise<ExecResult> => {
       const t = q(targetPath);
       const r = await call(`if [ -d ${t} ]; then printf D && tar -C ${t} -cf - .; elif [ -f ${t} ]; then printf F && cat ${t}; else echo "no such file: ${t}" >&2; exit 1; fi`, o.timeoutSecs);
       if (r.exitCode !== 0) return text(r);
@@ -304,6 +306,7 @@ export function sshDriver(v: TargetValues): TargetDriver {
     startAppengine: () => Promise.reject(new EnvironmentError(`device ${dev} is already running: a device is not booted by the toolkit`)),
     stopAppengine: () => Promise.reject(new EnvironmentError(`device ${dev} is already running: a device is not stopped by the toolkit`)),
   };
+  return driver;
 }
 
 export const SSH: DriverEntry = {
