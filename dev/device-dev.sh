@@ -8,7 +8,7 @@
 # pvrexports DEVICE_DEV_BASELINE names) and Pantavisor starts its debug SSH server (debug.c:
 # dropbear on port 8222; dev/dropbear-n.sh). It then polls (deadline DEVICE_DEV_TIMEOUT s, the last
 # state shown) until the device's host key answers (checked against the key the device holds),
-# `ssh _pv_@IP true` answers and every container of the baseline is RUNNING, writes known_hosts,
+# `ssh _pv_@IP true` answers and every container of the baseline is STARTED (pvcontrol containers ls), writes known_hosts,
 # and prints the line to use:
 #   DEVICE=_pv_@IP:8222 DEVICE_KEY=dev/out/device-dev/id_ed25519 DEVICE_KNOWN_HOSTS=dev/out/device-dev/known_hosts
 # (also kept in dev/out/device-dev/device.env). down: removes exactly what up made (each docker
@@ -40,7 +40,7 @@ cd "$REPO"
 say() { echo "device-dev: $*"; }
 usage_error() { echo "device-dev: $*" >&2; exit 2; }
 env_error() { echo "device-dev: $*" >&2; exit 3; }
-run() { echo "+ $(printf '%q ' "$@")"; "$@"; }
+run() { echo "+ $(printf '%q ' "$@")" >&2; "$@"; }
 
 ACTION=${1:-}
 case $ACTION in up | down) ;; *) usage_error "usage: dev/device-dev.sh up|down (got '${ACTION}')" ;; esac
@@ -60,11 +60,12 @@ OUT=$REPO/$OUT_REL
 ours() { [ "$(docker "$1" inspect -f "{{ index .${2}Labels \"$LABEL\" }}" "$3" 2>/dev/null || true)" = "$BASE" ]; }
 down() {
 	command -v docker >/dev/null || env_error "docker is not on PATH"
-	if ours container Config. "$CONTAINER"; then run docker rm -f "$CONTAINER" >/dev/null; fi
-	if ours network "" "$NETWORK"; then run docker network rm "$NETWORK" >/dev/null; fi
-	if ours volume "" "$VOLUME"; then run docker volume rm "$VOLUME" >/dev/null; fi
-	if [ -d "$OUT" ]; then run rm -rf "$OUT"; fi
-	say "removed $CONTAINER, $NETWORK, $VOLUME and $OUT_REL (those that were there)"
+	local removed=()
+	if ours container Config. "$CONTAINER"; then run docker rm -f "$CONTAINER" >/dev/null && removed+=("$CONTAINER"); fi
+	if ours network "" "$NETWORK"; then run docker network rm "$NETWORK" >/dev/null && removed+=("$NETWORK"); fi
+	if ours volume "" "$VOLUME"; then run docker volume rm "$VOLUME" >/dev/null && removed+=("$VOLUME"); fi
+	if [ -d "$OUT" ]; then run rm -rf "$OUT" && removed+=("$OUT_REL"); fi
+	say "removed: ${removed[*]:-nothing (no $BASE of make device-dev)}"
 }
 if [ "$ACTION" = down ]; then
 	down
@@ -73,7 +74,7 @@ fi
 
 # ================================================================ up: inputs
 if [ -z "${IMAGE:-}" ]; then
-	IMAGE=$(sed -n 's/^IMAGE=//p' dev/out/preset.env 2>/dev/null | tail -n 1)
+	IMAGE=$(sed -n 's/^IMAGE=//p' dev/out/preset.env 2>/dev/null | tail -n 1 || true)
 	IMAGE=${IMAGE:-pantavisor-appengine-dev:latest}
 fi
 [[ $IMAGE =~ ^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_.-]+)?$ ]] || usage_error "IMAGE is not an image name: '$IMAGE'"
@@ -133,15 +134,23 @@ OPTS=${OPTS/--network none/}
 eval "RUN_OPTS=($OPTS)" # dev/preset.env is the project's file: its quoting is shell's ('b 7:* rmw')
 FAULT_OPTS=() APPENGINE_ARGS=()
 case $FAULT in
-no-return) APPENGINE_ARGS=(pv-appengine -d 1000000) ;;
+no-return) APPENGINE_ARGS=(-d 1000000) ;;
 reject-updates) FAULT_OPTS=(-v "$DEV_DIR/device-fault-pvtx.sh:/usr/local/bin/pvtx:ro") ;;
 esac
 
+# docker (20.10) gives a container of an --internal network a default route via the host's bridge
+# (which forwards nothing out): deleted before pv-appengine, so that the device's only default
+# route is dev/peer.sh's, to the Test 3 peer in a netns of its own (198.51.100.1, on peer0)
+NO_DEFAULT_ROUTE='ip route del default 2>/dev/null || true; exec "$@"'
+# PV_DEBUG_SSH_PUBKEY: pv-appengine writes it to /etc/pantavisor/ssh/pvtest-authorized_keys, but
+# Pantavisor (debug.c) reads that file only when PV_DEBUG_SSH_AUTHORIZED_KEYS names it (else the
+# user-meta key pvr-sdk.authorized_keys): both are given, as the pvtest harness does
 run docker network create --internal --subnet "$SUBNET" --label "$LABEL=$BASE" "$NETWORK" >/dev/null
 run docker volume create --label "$LABEL=$BASE" "$VOLUME" >/dev/null
 run docker run -d --name "$CONTAINER" --label "$LABEL=$BASE" --network "$NETWORK" --ip "$IP" "${RUN_OPTS[@]}" \
 	-v "$OUT/pvtx.d:/usr/lib/pantavisor/pvtx.d:ro" -v "$VOLUME:/var/pantavisor/storage" "${FAULT_OPTS[@]}" \
-	-e "PV_DEBUG_SSH_PUBKEY=$(cat "$OUT/id_ed25519.pub")" "$IMAGE" "${APPENGINE_ARGS[@]}" >/dev/null
+	-e "PV_DEBUG_SSH_PUBKEY=$(cat "$OUT/id_ed25519.pub")" -e PV_DEBUG_SSH_AUTHORIZED_KEYS=pvtest-authorized_keys --entrypoint /bin/sh "$IMAGE" -c "$NO_DEFAULT_ROUTE" \
+	device-dev pv-appengine "${APPENGINE_ARGS[@]}" >/dev/null
 
 # ================================================================ up: wait for the device
 SSH=(ssh -p "$PORT" -i "$OUT/id_ed25519" -o IdentitiesOnly=yes -o BatchMode=yes -o ConnectTimeout=5
@@ -178,17 +187,18 @@ until out=$("${SSH[@]}" "_pv_@$IP" true 2>&1); do
 done
 T_LOGIN=$(date +%s.%N)
 
-# 3. every container of the baseline RUNNING (pvcontrol, asked over the SSH it will be used through)
+# 3. every container of the baseline STARTED, as pvcontrol says (asked over the SSH it will be used through)
 mapfile -t WANT < <(for b in "${BASELINE_LIST[@]}"; do tar -xzOf "$ARTIFACTS/$b.pvrexport.tgz" json; done |
 	jq -r 'keys[] | select(endswith("/run.json")) | sub("/run.json$"; "")' | sort -u)
 while :; do
-	ls=$("${SSH[@]}" "_pv_@$IP" pvcontrol containers ls 2>&1) || true
+	# (its stdout only: fallbear-cmd writes to stderr when it cannot join pid 1's cgroups, below)
+	ls=$("${SSH[@]}" "_pv_@$IP" pvcontrol containers ls 2>"$OUT/ssh.err") || ls="$ls$(tail -n 1 "$OUT/ssh.err")"
 	missing=()
 	for c in "${WANT[@]}"; do
-		jq -e --arg c "$c" 'any(.[]?; .name == $c and .status == "RUNNING")' <<<"$ls" >/dev/null 2>&1 || missing+=("$c")
+		jq -e --arg c "$c" 'any(.[]?; .name == $c and .status == "STARTED")' <<<"$ls" >/dev/null 2>&1 || missing+=("$c")
 	done
 	[ ${#missing[@]} -gt 0 ] || break
-	last="not RUNNING: ${missing[*]}; pvcontrol containers ls: $(tr -d '\n' <<<"$ls" | cut -c1-300)"
+	last="not STARTED: ${missing[*]}; pvcontrol containers ls: $(tr -d '\n' <<<"$ls" | cut -c1-300)"
 	waiting "the baseline's containers"
 done
 T_UP=$(date +%s.%N)
@@ -198,6 +208,6 @@ LINE="DEVICE=_pv_@$IP:$PORT DEVICE_KEY=$OUT_REL/id_ed25519 DEVICE_KNOWN_HOSTS=$O
 printf '%s\n' "# written by dev/device-dev.sh up (make device-dev); removed by make device-dev-down" \
 	"DEVICE=_pv_@$IP:$PORT" "DEVICE_KEY=$OUT_REL/id_ed25519" "DEVICE_KNOWN_HOSTS=$OUT_REL/known_hosts" >"$OUT/device.env"
 secs() { awk -v a="$T0" -v b="$1" 'BEGIN { printf "%.1f", b - a }'; }
-say "$CONTAINER ($IMAGE) on $NETWORK $SUBNET, baseline ${BASELINE_LIST[*]} (${rev:-revision unknown}), containers RUNNING: ${WANT[*]}${FAULT:+; FAULT: $FAULT}"
-say "host key after $(secs "$T_KEY") s, ssh login after $(secs "$T_LOGIN") s, containers RUNNING after $(secs "$T_UP") s"
+say "$CONTAINER ($IMAGE) on $NETWORK $SUBNET, baseline ${BASELINE_LIST[*]} (${rev:-revision unknown}), containers STARTED: ${WANT[*]}${FAULT:+; FAULT: $FAULT}"
+say "host key after $(secs "$T_KEY") s, ssh login after $(secs "$T_LOGIN") s, containers STARTED after $(secs "$T_UP") s"
 echo "$LINE"

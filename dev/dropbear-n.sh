@@ -13,9 +13,11 @@
 # kills on its stop) with the other options unchanged.
 # Limit: the names are read when Pantavisor starts dropbear (each boot of Pantavisor).
 set -eu
-REAL=/usr/lib/pv-ipam-tests/dropbear          # Debian's binary
-HOMES=/run/pv-ipam-tests/ssh-homes
+# (the PV_IPAM_TESTS_* overrides are for test/dev-dropbear.test.ts only)
+REAL=${PV_IPAM_TESTS_DROPBEAR:-/usr/lib/pv-ipam-tests/dropbear} # Debian's binary
+HOMES=${PV_IPAM_TESTS_SSH_HOMES:-/run/pv-ipam-tests/ssh-homes}
 TRAILS=${PV_IPAM_TESTS_TRAILS:-/storage/trails}
+PASSWD=${PV_IPAM_TESTS_PASSWD:-/etc/passwd}
 
 keys= want_keys=0
 for arg; do
@@ -28,17 +30,18 @@ for arg; do
 done
 
 if [ -n "$keys" ]; then
-	# container names: the "NAME/run.json" keys of every revision's state json
-	names=$(cat "$TRAILS"/*/.pvr/json 2>/dev/null | grep -o '"[^"/]*/run\.json"' | sed 's|^"||; s|/run\.json"$||' | sort -u || true)
-	tmp=/etc/passwd.pv-ipam-tests.$$
-	grep -v ':pv-ipam-tests ssh login:' /etc/passwd >"$tmp" || true
-	for name in _pv_ $names; do
-		case $name in *[!A-Za-z0-9_.-]* | -*) continue ;; esac # only names a passwd line can hold
+	# container names: the "NAME/run.json" keys of every revision's state json (trails/0 and
+	# the updates' trails/locals/<name>)
+	names=$(cat "$TRAILS"/*/.pvr/json "$TRAILS"/locals/*/.pvr/json 2>/dev/null | grep -o '"[^"/]*/run\.json"' | sed 's|^"||; s|/run\.json"$||' | sort -u || true)
+	tmp=$PASSWD.pv-ipam-tests.$$
+	grep -v ':pv-ipam-tests ssh login:' "$PASSWD" >"$tmp" || true
+	printf '_pv_\n%s\n' "$names" | while IFS= read -r name; do
+		case $name in "" | *[!A-Za-z0-9_.-]* | -*) continue ;; esac # only names a passwd line can hold
 		mkdir -p "$HOMES/$name/.ssh"
 		chmod 0755 "$HOMES/$name" && chmod 0700 "$HOMES/$name/.ssh"
 		ln -sfn "$keys" "$HOMES/$name/.ssh/authorized_keys"
 		printf '%s:x:0:0:pv-ipam-tests ssh login:%s:/bin/sh\n' "$name" "$HOMES/$name" >>"$tmp"
 	done
-	mv -f "$tmp" /etc/passwd
+	mv -f "$tmp" "$PASSWD"
 fi
 exec "$REAL" "$@"

@@ -54,6 +54,13 @@ if [ "$(head -n 1 <<<"$got")" = pv-42 ] && grep -q '^pantavisor-appengine-dev (p
 else
 	fail "ssh _pv_@$ip 'echo ...': got: $got"
 fi
+# the device's only default route is to the Test 3 peer (dev/peer.sh), which answers
+routes=$(ssh_as _pv_ 'ip route show default' 2>&1)
+if [ "$routes" = "default via 198.51.100.1 dev peer0 " ] || [ "$routes" = "default via 198.51.100.1 dev peer0" ]; then
+	if got=$(ssh_as _pv_ 'ping -c 1 -W 2 198.51.100.1' 2>&1); then pass "only default route: $routes; the peer answers"; else fail "the peer 198.51.100.1 does not answer: $got"; fi
+else
+	fail "default routes on the device: '$routes' (want only: default via 198.51.100.1 dev peer0)"
+fi
 ssh_as _pv_ 'exit 7' >/dev/null 2>&1
 rc=$?
 [ $rc = 7 ] && pass "exit status 7 comes back as 7" || fail "ssh _pv_@$ip 'exit 7' gave exit $rc"
@@ -62,7 +69,7 @@ want=$(printf '%s\n' "$data" | sha256sum | cut -d' ' -f1)
 got=$(printf '%s\n' "$data" | ssh_as _pv_ 'cat > /tmp/device-dev-check && sha256sum /tmp/device-dev-check && rm -f /tmp/device-dev-check' 2>&1 | cut -d' ' -f1)
 [ "$got" = "$want" ] && pass "stdin streamed in: $(printf '%s\n' "$data" | wc -c) bytes, same sha256" || fail "stdin streaming: sha256 $got, want $want"
 # a login as the baseline's container: fallbear-cmd nsenters into it (its hostname is the run.json's)
-container=$(grep -o 'containers RUNNING: [^;]*' <<<"$out" | cut -d' ' -f3)
+container=$(grep -o 'containers STARTED: [^;]*' <<<"$out" | cut -d' ' -f3)
 if [ -n "$container" ]; then
 	want=$(ssh_as _pv_ "cat /storage/trails/current/.pvr/json 2>/dev/null || true" | jq -r --arg c "$container/run.json" '.[$c].network.hostname // empty' 2>/dev/null)
 	got=$(ssh_as "$container" hostname 2>&1)
