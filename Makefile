@@ -138,6 +138,16 @@ exports-dev:
 	bash dev/build-exports.sh
 lab-if-stale:
 	@bash lab/ensure.sh
+# the dev appengine as a DEVICE reached over Pantavisor's own SSH (dev/device-dev.sh; issue 25):
+# prints DEVICE=... DEVICE_KEY=... DEVICE_KNOWN_HOSTS=...; device-dev-down removes what it made
+.PHONY: device-dev device-dev-down device-dev-check
+device-dev:
+	@bash dev/device-dev.sh up
+device-dev-down:
+	@bash dev/device-dev.sh down
+# boots device-dev, runs commands over its SSH, checks the answers, tears down (test/device-dev.sh)
+device-dev-check:
+	@bash test/device-dev.sh
 
 mutation:
 	bash lab/mutation.sh
