@@ -1,17 +1,21 @@
 /**
  * The ssh driver's calls against a live device (test/device-no-docker.sh runs it with a PATH
- * without docker): the configuration from the environment (TARGET=device DEVICE=...), then
+ * without docker): the configuration from the environment (DEVICE=...) over TARGET=device's preset, then
  * requireReachable, exec (output, stderr, exit status, stdin, the host-side deadline),
  * copyIn/copyOut round trips. One line per check (`ok ...` or `FAIL ...`); exit 1 on a FAIL.
  *   TARGET=device DEVICE=... node --import tsx test/device-driver-live.ts WORKDIR
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { config } from '../scripts/shared/common.ts';
+import { fileURLToPath } from 'node:url';
+import { parsePreset, readConfig } from '../lib/config.ts';
 import { targetDriver } from '../lib/target/registry.ts';
 import { deviceName, parseDevice } from '../lib/target/ssh.ts';
 
 const work = process.argv[2];
-const d = targetDriver(config());
+// TARGET=device's configuration as the scripts read it: the environment over dev/device/preset.env
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const preset = { values: parsePreset(readFileSync(`${repo}/dev/device/preset.env`, 'utf8'), 'dev/device/preset.env'), base: repo };
+const d = targetDriver(readConfig(process.env, process.cwd(), preset));
 const results: string[] = [];
 const lastLine = (text: string) => text.trim().split('\n').pop() ?? '';
 const check = (ok: boolean, what: string) => results.push(`${ok ? 'ok' : 'FAIL'} ${what}`);
