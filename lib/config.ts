@@ -6,7 +6,7 @@
 import { UsageError } from './errors.ts';
 import { requiredCapabilities } from './verdict.ts';
 import { type Variable, VARIABLES } from './variables.ts';
-import { parseDevice } from './device-address.ts';
+import { parseDevice } from './target/device-address.ts';
 
 export interface Config {
   /** preset name; only used for labelling output and reports */
@@ -208,7 +208,7 @@ export function presetPath(target: string): string {
 }
 
 /**
- * DEVICE as given: checked (lib/device-address.ts parseDevice, exit 2 on a bad one) when the
+ * DEVICE as given: checked (lib/target/device-address.ts parseDevice, exit 2 on a bad one) when the
  * target's driver is ssh, where it is required, and whenever it is set.
  */
 function deviceValue(text: string | undefined, driver: string | undefined): string {

@@ -15,7 +15,7 @@ import { accessSync, constants, readFileSync, statSync, writeFileSync } from 'no
 import { delimiter } from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.ts';
 import { shellQuote as q } from '../shell-quote.ts';
-import { type DeviceAddress, deviceName, parseDevice } from '../device-address.ts';
+import { type DeviceAddress, deviceName, parseDevice } from './device-address.ts';
 import type { DriverEntry, ExecOptions, ExecResult, LineOptions, TargetDriver, TargetValues, UserLines } from './driver.ts';
 
 /** ssh's ConnectTimeout: seconds to wait for the TCP connection and the key exchange to start */

@@ -1,8 +1,8 @@
 /**
- * DEVICE=[user@]host[:port], the address of TARGET=device (lib/target/ssh.ts): parsed and checked
+ * DEVICE=[user@]host[:port], the address of TARGET=device (./ssh.ts): parsed and checked
  * here, apart from the driver, so that lib/config.ts checks it without importing a driver.
  */
-import { UsageError } from './errors.ts';
+import { UsageError } from '../errors.ts';
 
 /** A device's address: DEVICE=[user@]host[:port]. */
 export interface DeviceAddress {
