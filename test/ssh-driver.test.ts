@@ -6,10 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EnvironmentError, UsageError } from '../lib/errors.ts';
 import { readConfig } from '../lib/config.ts';
-import { deviceName, parseDevice, SSH, sshArgv, sshDriver, sshFailure, sshLines } from '../lib/target/ssh.ts';
+import { deviceName, onPath, parseDevice, SSH, sshArgv, sshDriver, sshFailure, sshLines } from '../lib/target/ssh.ts';
 import { driverEntry, userLinesOf } from '../lib/target/registry.ts';
 import { hostLine, updateCommands } from '../lib/update-step.ts';
 
@@ -201,4 +203,19 @@ test('the same failures as ssh printed them against make device-dev (test/sample
 test("a command's own result is never an ssh failure: its exit status and stderr are the command's", () => {
   for (const code of [0, 1, 2, 3, 7, 124, 127, -1]) assert.equal(fail('refused', code), undefined, String(code));
   assert.equal(sshFailure(a, {}, { stdout: '', stderr: 'lxc-ls: not found\n', exitCode: 127 }), undefined);
+});
+
+test('requireReachable looks for ssh on PATH first: an executable file of one of its directories, nothing else', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ssh-path-'));
+  try {
+    mkdirSync(join(dir, 'a/ssh'), { recursive: true }); // a directory named ssh: not it
+    mkdirSync(join(dir, 'b'));
+    writeFileSync(join(dir, 'b/ssh'), '#!/bin/sh\n'); // not executable: not it
+    assert.equal(onPath('ssh', `${dir}/a:${dir}/b::${dir}/none`), false);
+    chmodSync(join(dir, 'b/ssh'), 0o755);
+    assert.equal(onPath('ssh', `${dir}/a:${dir}/b`), true);
+    assert.equal(onPath('ssh', ''), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
