@@ -58,12 +58,30 @@ OUT=$REPO/$OUT_REL
 # ================================================================ down
 # each object only when it carries our label (a same-named object of someone else stays)
 ours() { [ "$(docker "$1" inspect -f "{{ index .${2}Labels \"$LABEL\" }}" "$3" 2>/dev/null || true)" = "$BASE" ]; }
+# Pantavisor attaches a loop device per container root (root.squashfs in the volume), and neither
+# `docker rm -f` nor a relaunch detaches them: after the container is gone, detach the host loop
+# devices whose backing file is one of the volume's (same device and inode; needs root), as make
+# down does (lib/target/docker-boot.ts releaseHostLoops); another appengine's stay attached
+release_volume_loops() {
+	local mp files dev ino name
+	mp=$(docker volume inspect -f '{{.Mountpoint}}' "$VOLUME" 2>/dev/null) || return 0
+	[ -d "$mp" ] || { say "loop devices of $VOLUME may remain attached (run as root to release them)"; return 0; }
+	files=$(find "$mp" -xdev -type f -name 'root.squashfs*' -printf '%D %i\n' 2>/dev/null | while read -r d i; do echo "$((d >> 8)):$((d & 255)) $i"; done)
+	[ -n "$files" ] || return 0
+	while read -r name dev ino; do
+		grep -qxF "$dev $ino" <<<"$files" && run losetup -d "$name"
+	done < <(losetup --list -n -O NAME,BACK-MAJ:MIN,BACK-INO 2>/dev/null)
+	return 0
+}
 down() {
 	command -v docker >/dev/null || env_error "docker is not on PATH"
 	local removed=()
 	if ours container Config. "$CONTAINER"; then run docker rm -f "$CONTAINER" >/dev/null && removed+=("$CONTAINER"); fi
 	if ours network "" "$NETWORK"; then run docker network rm "$NETWORK" >/dev/null && removed+=("$NETWORK"); fi
-	if ours volume "" "$VOLUME"; then run docker volume rm "$VOLUME" >/dev/null && removed+=("$VOLUME"); fi
+	if ours volume "" "$VOLUME"; then
+		release_volume_loops
+		run docker volume rm "$VOLUME" >/dev/null && removed+=("$VOLUME")
+	fi
 	if [ -d "$OUT" ]; then run rm -rf "$OUT" && removed+=("$OUT_REL"); fi
 	say "removed: ${removed[*]:-nothing (no $BASE of make device-dev)}"
 }
