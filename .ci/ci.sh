@@ -38,6 +38,7 @@ STAGES=(
   "real|bash .ci/real"
   "real-029|bash .ci/real-029"
   "bisect-ipam|bash .ci/bisect-ipam"
+  "device|bash .ci/device"
   "leak-check|bash .ci/leak-check --since \"\$LEAK_RECORD\""
 )
 

@@ -6,6 +6,7 @@
  */
 import { type BundleMeta, stateFromFiles, type StepState } from '../lib/bundle.ts';
 import { evaluateScenario } from '../lib/evaluate.ts';
+import { onDevice } from '../lib/device/form.ts';
 import { type Check, findScenario, type PlanFile, resolveStep, type Scenario, type Step } from '../lib/scenarios.ts';
 import { evidenceCommand } from '../lib/checks/index.ts';
 import { userLinesOf } from '../lib/target/registry.ts';
@@ -63,9 +64,11 @@ export function liveEvidence(cfg: Config, scenario: Scenario) {
     });
 }
 
-export function verifyBundle(cfg: Config, plan: PlanFile, scenario: Scenario, dir: string): { report: ScenarioReport; meta?: Partial<BundleMeta> } {
+export function verifyBundle(cfg: Config, plan: PlanFile, written: Scenario, dir: string): { report: ScenarioReport; meta?: Partial<BundleMeta> } {
   const started = Date.now();
-  const { files, logs, meta } = readBundle(dir, scenario);
+  const { files, logs, meta } = readBundle(dir, written);
+  // a bundle of a running device is judged as it was live: on the revision it installed
+  const scenario = meta?.device ? onDevice(written, meta.device.revision) : written;
   const steps = scenario.steps.map((s) => resolveStep(s, scenarioVars(cfg, meta?.externalHost)));
   const states: Record<string, StepState> = {};
   for (const [step, f] of Object.entries(files)) states[step] = stateFromFiles(f, logs[step]);
@@ -126,7 +129,14 @@ export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario
   if (run.didNotBoot) { for (const line of didNotBootQuote(run.didNotBoot)) say(line); }
   run.clock.verdict = uptime();
   // the bundle of what was judged, written while the container still runs (its log streams from it)
-  await writeLiveBundle(bundle, scenario, run.files, { ...bundleMeta(cfg, scenario, run.probes), ...(boot?.version ? { pantavisorVersion: boot.version } : {}) }, run.logBytes, run.saveLog);
+  await writeLiveBundle(
+    bundle,
+    scenario,
+    run.files,
+    { ...bundleMeta(cfg, scenario, run.probes), ...(boot?.version ? { pantavisorVersion: boot.version } : {}), ...(boot?.device ? { device: boot.device } : {}) },
+    run.logBytes,
+    run.saveLog,
+  );
   return {
     id: scenario.id,
     title: scenario.title,

@@ -178,6 +178,7 @@ export async function runOnDevice(cfg: Config, plan: PlanFile, scenario: Scenari
   const dcfg = onRevisionConfig(cfg, rev);
   const judged = onDevice(scenario, rev);
   const actions: Action[] = [];
+  const device = { revision: rev, baseline: baseline.revision, form: form.form };
   let report: ScenarioReport | undefined;
   let failure: unknown;
   try {
@@ -186,7 +187,7 @@ export async function runOnDevice(cfg: Config, plan: PlanFile, scenario: Scenari
     const probes = await probeCommands(cfg, plan, scenario);
     if (Object.values(probes).some((p) => !p.present)) {
       // a capability the device lacks: nothing installed, the verdict says which
-      report = await verifyLive(dcfg, plan, judged, runDir, signal, { probes, actions, started: false, version });
+      report = await verifyLive(dcfg, plan, judged, runDir, signal, { probes, actions, started: false, version, device });
     } else {
       await preflightTools(dcfg, judged);
       const t0 = uptime();
@@ -196,7 +197,7 @@ export async function runOnDevice(cfg: Config, plan: PlanFile, scenario: Scenari
       if (!w.ok) throw new EnvironmentError(`the device did not come back on ${rev} within ${secs} s; last seen: ${describeState(w.value)}`);
       const o = installOutcome(rev, w.value);
       say(colors.dim(terminalSafe(`  ${rev}: ${o.done && o.rolledBack ? `refused, rolled back to ${w.value.revision}` : 'running'} after ${secs} s (${describeState(w.value)})`)));
-      report = await verifyLive(dcfg, plan, judged, runDir, signal, { probes, actions, started: true, version, appengineStart: t0 });
+      report = await verifyLive(dcfg, plan, judged, runDir, signal, { probes, actions, started: true, version, appengineStart: t0, device });
       report.timings['install'] = w.elapsedMs;
     }
   } catch (e) {
@@ -213,12 +214,13 @@ export async function runOnDevice(cfg: Config, plan: PlanFile, scenario: Scenari
     notBack = e;
   }
   if (failure !== undefined) {
-    if (notBack) say(colors.red(terminalSafe(`error: ${notBack.message}`)));
+    // one line: what went wrong, and that the device is not back either
+    if (notBack && failure instanceof EnvironmentError) throw new EnvironmentError(`${failure.message}; then ${notBack.message}`);
     throw failure;
   }
   if (notBack) throw notBack;
   const r = report!;
-  r.device = { revision: rev, baseline: baseline.revision, form: form.form, ...(note ? { note } : {}) };
+  r.device = { ...device, ...(note ? { note } : {}) };
   r.durationMs = Date.now() - started;
   return r;
 }

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# make device-faults (bash test/device-faults.sh): the five faults of issue 25 item 4 on a device
+# made by make device-dev (DEVICE_DEV_NAME=faults; the baseline of .ci/device: one container, no
+# pools). Each must end the run as one error line and exit 3, and a device that can be reached
+# must be back on its baseline (revision 0, pv-example-net-server RUNNING):
+#   wrong-key     DEVICE_KEY is a key the device does not know (ssh: Permission denied)
+#   refused       DEVICE names a port nothing listens on (ssh: Connection refused)
+#   reboot-mid    Test 6 runs; once its revision runs, the device reboots (`pvcontrol cmd reboot`
+#                 over SSH, as a person would): the connection drops in the middle of its steps
+#   no-return     DEVICE_DEV_FAULT=no-return: the device never comes back after the update's reboot
+#   reject        DEVICE_DEV_FAULT=reject-updates: `pvtx commit` refuses every update
+# The toolkit runs with docker absent from its PATH, as .ci/device. FAULTS="refused reject" runs some.
+# Exit: 0 every fault as expected, 1 one was not, 3 no device could be made.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+REPO=$PWD
+FAULTS=${FAULTS:-wrong-key refused reboot-mid no-return reject}
+export DEVICE_DEV_NAME=${DEVICE_DEV_NAME:-faults}
+WORK=$(mktemp -d /tmp/device-faults.XXXXXX)
+failed=0
+pass() { echo "device-faults: ok   $*"; }
+fail() { echo "device-faults: FAIL $*" >&2; failed=1; }
+up=0
+down() { [ $up = 0 ] || make -s device-dev-down >/dev/null 2>&1 || echo "device-faults: device-dev-down failed" >&2; up=0; }
+trap 'down; rm -rf "$WORK"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# the baseline of .ci/device, as its own pvrexports directory
+WORK_DIR=$WORK/work npx tsx scripts/derive.ts pv-example-net-server+no-pool >/dev/null || { echo "device-faults: deriving the baseline failed" >&2; exit 3; }
+mkdir -p "$WORK/baseline"
+cp "$WORK/work/pv-example-net-server+no-pool.pvrexport.tgz" "$WORK/baseline/pv-example-net-server-no-pool.pvrexport.tgz"
+
+# a device with DEVICE_DEV_FAULT=$1 (empty: none); sets DEVICE, DEVICE_KEY, DEVICE_KNOWN_HOSTS
+device_up() {
+  down
+  up=1
+  local out line
+  out=$(DEVICE_DEV_FAULT=$1 ARTIFACTS=$WORK/baseline DEVICE_DEV_BASELINE=pv-example-net-server-no-pool make -s device-dev 2>&1) || {
+    printf '%s\n' "$out" | tail -n 5 >&2
+    echo "device-faults: make device-dev failed" >&2
+    exit 3
+  }
+  line=$(grep '^DEVICE=' <<<"$out" | tail -n 1)
+  [[ $line =~ ^DEVICE=([^ ]+)\ DEVICE_KEY=([^ ]+)\ DEVICE_KNOWN_HOSTS=([^ ]+)$ ]] || { echo "device-faults: no DEVICE= line" >&2; exit 3; }
+  DEVICE=${BASH_REMATCH[1]} DEVICE_KEY=$REPO/${BASH_REMATCH[2]} DEVICE_KNOWN_HOSTS=$REPO/${BASH_REMATCH[3]}
+  HOST=${DEVICE#*@} HOST=${HOST%:*} PORT=${DEVICE##*:}
+}
+on_device() {
+  ssh -p "$PORT" -i "$DEVICE_KEY" -o IdentitiesOnly=yes -o UserKnownHostsFile="$DEVICE_KNOWN_HOSTS" -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=10 "_pv_@$HOST" "$1" 2>/dev/null
+}
+# back on the baseline: revision 0, pv-example-net-server RUNNING (as a person would look)
+on_baseline() {
+  local seen
+  seen=$(on_device 'readlink /storage/logs/current; lxc-ls -f')
+  [ "$(head -n 1 <<<"$seen")" = 0 ] && grep -Eq '^pv-example-net-server +RUNNING ' <<<"$seen"
+}
+
+# a PATH without docker (the toolkit's side of every case)
+BIN=$WORK/bin
+mkdir -p "$BIN"
+IFS=: read -ra dirs <<<"$PATH"
+for d in "${dirs[@]}"; do
+  for f in "$d"/*; do
+    n=${f##*/}
+    [ "$n" != docker ] && [ -x "$f" ] && [ ! -e "$BIN/$n" ] && ln -s "$f" "$BIN/$n"
+  done
+done
+printf '#!/bin/sh\necho "docker was called: $*" >&2\nexit 99\n' >"$BIN/docker"
+chmod +x "$BIN/docker"
+
+# runs make test-$1 TARGET=device (extra VAR=value words after it); sets RC and ERR (the error lines)
+run_test() {
+  local id=$1
+  shift
+  env PATH="$BIN" TARGET=device DEVICE="$DEVICE" DEVICE_KEY="$DEVICE_KEY" DEVICE_KNOWN_HOSTS="$DEVICE_KNOWN_HOSTS" REPORT_DIR="$WORK/reports" "$@" \
+    make -s "test-$id" </dev/null >"$WORK/out" 2>&1
+  RC=$?
+  ERR=$(grep -E '^(error|pv-ipam-tests): ' "$WORK/out")
+}
+# expect: exit 3, one error line matching $2, and (unless $3 = unreachable) the device on its baseline
+expect() {
+  local name=$1 pattern=$2 reach=${3:-}
+  local n
+  n=$(grep -c . <<<"$ERR")
+  if [ "$RC" != 3 ]; then
+    fail "$name: exit $RC, not 3; last lines: $(tail -n 5 "$WORK/out" | tr '\n' '|')"
+  elif [ "$n" != 1 ] || ! grep -Eq "$pattern" <<<"$ERR"; then
+    fail "$name: exit 3 but not one line matching /$pattern/: $(tr '\n' '|' <<<"$ERR")"
+  elif [ "$reach" != unreachable ] && ! on_baseline; then
+    fail "$name: exit 3, '$ERR', but the device is not back on its baseline: $(on_device 'readlink /storage/logs/current; lxc-ls -f' | tr '\n' ' ')"
+  else
+    pass "$name: exit 3, one line: $ERR"
+  fi
+  cp "$WORK/out" "$WORK/$name.out"
+}
+
+for f in $FAULTS; do
+  case $f in
+  wrong-key)
+    [ -n "${DEVICE:-}" ] && [ -z "${FAULTED:-}" ] || { device_up ''; FAULTED=; }
+    ssh-keygen -q -t ed25519 -N '' -f "$WORK/other_key" >/dev/null
+    run_test 1 DEVICE_KEY="$WORK/other_key"
+    expect wrong-key 'Permission denied|key'
+    ;;
+  refused)
+    [ -n "${DEVICE:-}" ] && [ -z "${FAULTED:-}" ] || { device_up ''; FAULTED=; }
+    run_test 1 DEVICE="_pv_@$HOST:1"
+    expect refused 'refused'
+    ;;
+  reboot-mid)
+    [ -n "${DEVICE:-}" ] && [ -z "${FAULTED:-}" ] || { device_up ''; FAULTED=; }
+    # once Test 6's revision runs, reboot the device (its steps are under way then)
+    (
+      for _ in $(seq 1 120); do
+        case $(on_device 'readlink /storage/logs/current') in locals/pv-ipam-tests-6-*) on_device 'pvcontrol cmd reboot' >/dev/null; exit 0 ;; esac
+        sleep 1
+      done
+    ) &
+    rebooter=$!
+    run_test 6
+    wait $rebooter
+    expect reboot-mid 'closed|refused|stopped answering|reboot|did not come back|connection'
+    ;;
+  no-return)
+    device_up no-return
+    FAULTED=1
+    run_test 1 BOOT_TIMEOUT=60
+    expect no-return 'did not come back|not back on its baseline|refused|unreachable' unreachable
+    ;;
+  reject)
+    device_up reject-updates
+    FAULTED=1
+    run_test 1
+    expect reject 'rejected the update'
+    ;;
+  *) echo "device-faults: unknown fault '$f' (known: wrong-key refused reboot-mid no-return reject)" >&2; exit 2 ;;
+  esac
+done
+[ $failed = 0 ] && echo "device-faults: every fault ended in one line, exit 3, the device back on its baseline where it could be reached"
+exit $failed
