@@ -33,7 +33,7 @@ import { userLinesOf } from '../target/registry.ts';
 import type { ExecResult } from '../target/driver.ts';
 import { clearProgress, colors, progress, say, terminalColumns, terminalSafe, uptime } from '../../scripts/shared/common.ts';
 import { execInContainer, timed } from '../../scripts/shared/docker.ts';
-import { type Action, preflightTools, probeCommands, readVersion } from '../../scripts/shared/boot.ts';
+import { type Action, type Booted, preflightTools, probeCommands, readVersion } from '../../scripts/shared/boot.ts';
 import { artifactPath, exportFile, printLint } from '../../scripts/stage.ts';
 import { derive } from '../../scripts/derive.ts';
 import { type OpenedExport, openExport } from '../../scripts/shared/pvrexport-files.ts';
@@ -160,8 +160,20 @@ export async function returnToBaseline(cfg: Config, baseline: DeviceState, signa
   return `back on baseline ${baseline.revision} after ${secs} s (${describeState(w.value)})`;
 }
 
-/** One scenario on a running device, steps 1-6; a fault is an EnvironmentError (the caller's one line, exit 3). */
-export async function runOnDevice(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: string, signal?: AbortSignal): Promise<ScenarioReport> {
+/**
+ * What runs on the installed revision (step 5): make test-N judges it (verifyLive, the bundle in
+ * runDir), make capture-N writes its bundle unjudged. `dcfg` reads the revision's own log and
+ * device.json, `judged` is the scenario as a device runs it.
+ */
+export type OnRevision = (dcfg: Config, judged: Scenario, booted: Booted) => Promise<ScenarioReport>;
+
+/** make test-N on a running device: steps 1-6, the scenario judged live (its bundle in runDir). */
+export function runOnDevice(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: string, signal?: AbortSignal): Promise<ScenarioReport> {
+  return onDeviceRevision(cfg, plan, scenario, (dcfg, judged, booted) => verifyLive(dcfg, plan, judged, runDir, signal, booted), signal);
+}
+
+/** One scenario on a running device, steps 1-6 with `body` as step 5; a fault is an EnvironmentError (the caller's one line, exit 3). */
+export async function onDeviceRevision(cfg: Config, plan: PlanFile, scenario: Scenario, body: OnRevision, signal?: AbortSignal): Promise<ScenarioReport> {
   const started = Date.now();
   const form = deviceFormOf(scenario);
   if ('skip' in form) {
@@ -187,7 +199,7 @@ export async function runOnDevice(cfg: Config, plan: PlanFile, scenario: Scenari
     const probes = await probeCommands(cfg, plan, scenario);
     if (Object.values(probes).some((p) => !p.present)) {
       // a capability the device lacks: nothing installed, the verdict says which
-      report = await verifyLive(dcfg, plan, judged, runDir, signal, { probes, actions, started: false, version, device });
+      report = await body(dcfg, judged, { probes, actions, started: false, version, device });
     } else {
       await preflightTools(dcfg, judged);
       const t0 = uptime();
@@ -197,7 +209,7 @@ export async function runOnDevice(cfg: Config, plan: PlanFile, scenario: Scenari
       if (!w.ok) throw new EnvironmentError(`the device did not come back on ${rev} within ${secs} s; last seen: ${describeState(w.value)}`);
       const o = installOutcome(rev, w.value);
       say(colors.dim(terminalSafe(`  ${rev}: ${o.done && o.rolledBack ? `refused, rolled back to ${w.value.revision}` : 'running'} after ${secs} s (${describeState(w.value)})`)));
-      report = await verifyLive(dcfg, plan, judged, runDir, signal, { probes, actions, started: true, version, appengineStart: t0, device });
+      report = await body(dcfg, judged, { probes, actions, started: true, version, appengineStart: t0, device });
       report.timings['install'] = w.elapsedMs;
     }
   } catch (e) {
