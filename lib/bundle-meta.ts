@@ -1,7 +1,7 @@
 /**
  * A bundle's meta.json read back (make verify-N SNAPSHOT=DIR): parsed once within the JSON
  * bounds and checked against its shape before anything uses it. Every bundle the toolkit writes
- * has one (scripts/verify.ts bundleMeta): it says which test the bundle is of, the external
+ * has one (lib/run/verify.ts bundleMeta): it says which test the bundle is of, the external
  * host its checks resolve against and what the capability probes found, none of which an
  * offline re-check can find again. A bundle without it is refused, never judged with guesses
  * (a missing probe would turn a scenario that needs a capability into SKIPPED). Pure.

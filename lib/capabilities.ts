@@ -62,3 +62,8 @@ export function logProbe(c: Capability, state: { missing: string[]; log: PvLog }
   const found = findLines(state.log.lines, line);
   return { present: found.length > 0, probe, seen: found.length ? shortLine(found[0]) : 'no such line' };
 }
+
+/** REQUIRE=a,b c: the capabilities whose absence fails instead of skipping. */
+export function requiredCapabilities(text: string | undefined): Set<string> {
+  return new Set((text ?? '').split(/[\s,]+/).filter(Boolean));
+}

@@ -4,7 +4,7 @@
  * can also be run by hand: `CONTAINER=my-test npx tsx scripts/up.ts`.
  */
 import { UsageError } from './errors.ts';
-import { requiredCapabilities } from './verdict.ts';
+import { requiredCapabilities } from './capabilities.ts';
 import { type Variable, VARIABLES } from './variables.ts';
 
 export interface Config {

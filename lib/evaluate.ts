@@ -30,16 +30,19 @@ export interface CheckResult {
   observed?: unknown;
 }
 
+/**
+ * A check's result: the one place one is made, from what the check is (its id, scenario, step,
+ * kind and row) and what was found (judged by its kind, missing from a bundle, or not judged).
+ */
+export function checkResult(c: Check, scenario: string, step: string, found: Omit<CheckResult, 'id' | 'scenario' | 'step' | 'kind' | 'row'>): CheckResult {
+  return { id: c.id, scenario, step, kind: c.kind, row: c.row, ...found };
+}
+
 export function evaluateChecks(checks: Check[], scenarioId: string, steps: Record<string, StepState>, step: string, plan?: PlanFile): CheckResult[] {
   const ctx: EvalContext = { steps, step };
   return checks.map((c) => {
     const o = evaluateCheck(c, ctx);
-    return {
-      id: c.id,
-      scenario: scenarioId,
-      step,
-      kind: c.kind,
-      row: c.row,
+    return checkResult(c, scenarioId, step, {
       pass: o.pass,
       expected: o.expected,
       actual: o.actual,
@@ -48,8 +51,13 @@ export function evaluateChecks(checks: Check[], scenarioId: string, steps: Recor
       ...(!o.pass && o.final && !o.error ? { final: true as const } : {}),
       ...(o.error ? { pass: false, error: true as const } : {}),
       ...(o.observed !== undefined && !o.error ? { observed: o.observed } : {}),
-    };
+    });
   });
+}
+
+/** The checks of `steps`, not judged (`why`: e.g. the step's action failed): status unjudged. */
+export function unjudgedChecks(steps: Step[], scenarioId: string, why: string): CheckResult[] {
+  return steps.flatMap((st) => st.checks.map((c) => checkResult(c, scenarioId, st.id, { pass: false, status: 'unjudged', notJudged: why, expected: c.row ?? c.kind, actual: 'not judged' })));
 }
 
 export function evaluateStep(scenario: Scenario, step: Step, steps: Record<string, StepState>, plan?: PlanFile): CheckResult[] {
@@ -60,18 +68,15 @@ export function evaluateStep(scenario: Scenario, step: Step, steps: Record<strin
 export function evaluateScenario(scenario: Scenario, resolvedSteps: Step[], steps: Record<string, StepState>, plan?: PlanFile): CheckResult[] {
   return resolvedSteps.flatMap((step) => {
     if (!steps[step.id]) {
-      return step.checks.map((c) => ({
-        id: c.id,
-        scenario: scenario.id,
-        step: step.id,
-        kind: c.kind,
-        row: c.row,
-        pass: false,
-        expected: `state of step '${step.id}'`,
-        actual: `bundle has no '${step.id}' step`,
-        hint: c.hint && plan ? plan.troubleshooting[c.hint] : undefined,
-        realSystem: c.realSystem,
-      }));
+      return step.checks.map((c) =>
+        checkResult(c, scenario.id, step.id, {
+          pass: false,
+          expected: `state of step '${step.id}'`,
+          actual: `bundle has no '${step.id}' step`,
+          hint: c.hint && plan ? plan.troubleshooting[c.hint] : undefined,
+          realSystem: c.realSystem,
+        })
+      );
     }
     return evaluateStep(scenario, step, steps, plan);
   });

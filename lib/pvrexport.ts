@@ -1,7 +1,7 @@
 /**
  * Pantavisor pvrexport archives (a gzip tar with a top-level `json`, the state, and
  * `objects/<sha256>` blobs; facts §8), as data. The tar and gzip work is the system `tar`'s
- * (scripts/shared/pvrexport-files.ts); these functions judge what it listed and extracted.
+ * (lib/run/pvrexport-files.ts); these functions judge what it listed and extracted.
  */
 import { type BoundedJson, parseJsonBounded } from './parse/json-bounded.ts';
 

@@ -107,10 +107,7 @@ export function failsRun(status: ScenarioStatus, strict: boolean): boolean {
   return status === 'failed' || (strict && (status === 'xfail' || status === 'xpass'));
 }
 
-/** REQUIRE=a,b c: the capabilities whose absence fails instead of skipping. */
-export function requiredCapabilities(text: string | undefined): Set<string> {
-  return new Set((text ?? '').split(/[\s,]+/).filter(Boolean));
-}
+export { requiredCapabilities } from './capabilities.ts';
 
 /** The line that says a scenario was skipped, with the results quoted as evidence. */
 export function skipReason(capability: string, absent: string, evidence: CheckResult[]): string {

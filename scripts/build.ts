@@ -7,36 +7,9 @@
  * path); KAS_CONFIG=... overrides it. It says which it used. A config file the checkout lacks:
  * one line naming it, exit 3. DRY_RUN=1 prints the command instead of running it.
  */
-import { existsSync } from 'node:fs';
-import { $ } from 'zx';
-import { EnvironmentError } from '../lib/errors.ts';
-import { chooseKasConfig } from '../lib/kas-config.ts';
-import { builtArtifacts } from '../lib/scenarios.ts';
-import { config, echoCommand, isMain, loadPlan, main, say } from './shared/common.ts';
-
-export function kasCommand(kas: string, kasConfig: string, targets: string[]): string[] {
-  return [kas, 'build', kasConfig, ...targets.flatMap((t) => ['--target', t])];
-}
+import { isMain, main } from '../lib/run/cli.ts';
+import { buildCommand } from '../lib/run/build.ts';
 
 if (isMain(import.meta.url)) {
-  await main(async () => {
-    const cfg = config();
-    const plan = loadPlan();
-    // the plan's own target list; anything a scenario stages that it lacks is added
-    const targets = [...new Set([...(plan.plan.buildTargets ?? []), ...builtArtifacts(plan)])];
-    if (!targets.includes('pantavisor-appengine')) targets.push('pantavisor-appengine');
-    const meta = cfg.metaPantavisor;
-    if (!existsSync(meta)) throw new EnvironmentError(`META_PANTAVISOR is not a directory: ${meta}`);
-    const kas = chooseKasConfig(process.env.KAS_CONFIG || undefined, (p) => existsSync(`${meta}/${p}`));
-    if (kas.missing.length > 0) {
-      throw new EnvironmentError(`${meta} has no ${kas.missing.join(' nor ')} (is META_PANTAVISOR a meta-pantavisor checkout? KAS_CONFIG=... names another config)`);
-    }
-    say(`${kas.note}, in ${meta}`);
-    const cmd = kasCommand(cfg.kas, kas.config, targets);
-    echoCommand(cmd);
-    if (cfg.dryRun) return 0;
-    const r = await $({ nothrow: true, stdio: 'inherit', cwd: meta })`${cmd}`;
-    if (r.exitCode === 127 || /ENOENT/.test(r.message ?? '')) throw new EnvironmentError(`${cfg.kas} not found; run make build from the meta-pantavisor checkout or set KAS=`);
-    return r.exitCode === 0 ? 0 : 3;
-  });
+  await main(async () => buildCommand());
 }

@@ -4,14 +4,15 @@
  * With a terminal, -t makes Ctrl-C stop tail inside the container too.
  */
 import { $ } from 'zx';
-import { config, echoCommand, isMain, main } from './shared/common.ts';
-import { requireDocker, requireRunning } from './shared/docker.ts';
+import { config } from '../lib/run/inputs.ts';
+import { echoCommand } from '../lib/run/output.ts';
+import { isMain, main } from '../lib/run/cli.ts';
+import { requireRunning } from '../lib/run/exec.ts';
 import { targetDriver } from '../lib/target/registry.ts';
 
 if (isMain(import.meta.url)) {
   await main(async () => {
     const cfg = config();
-    await requireDocker();
     await requireRunning(cfg);
     const file = cfg.log === 'appengine' ? cfg.appengineOut : cfg.logFile;
     const follow = cfg.follow;

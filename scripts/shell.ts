@@ -1,13 +1,14 @@
 /** shell: docker exec -it pva-test sh (CMD="..." runs one command instead). */
 import { $ } from 'zx';
-import { config, echoCommand, isMain, main } from './shared/common.ts';
-import { requireDocker, requireRunning } from './shared/docker.ts';
+import { config } from '../lib/run/inputs.ts';
+import { echoCommand } from '../lib/run/output.ts';
+import { isMain, main } from '../lib/run/cli.ts';
+import { requireRunning } from '../lib/run/exec.ts';
 import { targetDriver } from '../lib/target/registry.ts';
 
 if (isMain(import.meta.url)) {
   await main(async () => {
     const cfg = config();
-    await requireDocker();
     await requireRunning(cfg);
     const cmd = process.env.CMD ? ['sh', '-c', process.env.CMD] : ['sh'];
     const args = targetDriver(cfg).hostArgv(cmd, { stdin: true, tty: !!process.stdin.isTTY });

@@ -17,7 +17,7 @@ import { parsePvLog, type PvLog } from '../lib/parse/pv-log.ts';
 import { pingFileName } from '../lib/bundle.ts';
 import type { RunReport } from '../lib/report/model.ts';
 import { findScenario } from '../lib/scenarios.ts';
-import { config, loadPlan } from '../scripts/shared/common.ts';
+import { config, loadPlan } from '../lib/run/inputs.ts';
 
 $.verbose = false;
 const target = process.env.TARGET || 'lab';

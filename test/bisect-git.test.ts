@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { StepKind } from '../lib/bisect.ts';
-import { bisectLoop, cloneFor, git, type Judged } from '../scripts/shared/bisect-git.ts';
+import { bisectLoop, cloneFor, git, type Judged } from '../lib/run/bisect-git.ts';
 
 function sh(dir: string, ...args: string[]): string {
   const r = spawnSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { encoding: 'utf8' });

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { bisectInput } from '../scripts/bisect.ts';
+import { bisectInput } from '../lib/run/bisect.ts';
 import { UsageError } from '../lib/errors.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -12,7 +12,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { readConfig } from '../lib/config.ts';
 import { findScenario, parsePlan } from '../lib/scenarios.ts';
-import { verifyBundle } from '../scripts/verify.ts';
+import { verifyBundle } from '../lib/run/verify.ts';
 
 const plan = parsePlan(readFileSync(new URL('../scenarios.json', import.meta.url), 'utf8'));
 const cfg = readConfig({}, process.cwd());

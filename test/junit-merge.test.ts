@@ -11,7 +11,7 @@ import { junitTotals, toJunit } from '../lib/report/junit.ts';
 import { type RunReport, type ScenarioReport, summarize } from '../lib/report/model.ts';
 import { findScenario, parsePlan, resolveStep } from '../lib/scenarios.ts';
 import { UsageError } from '../lib/errors.ts';
-import { readBundle } from '../scripts/shared/bundle-files.ts';
+import { readBundle } from '../lib/run/bundle-files.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const plan = parsePlan(readFileSync(`${ROOT}scenarios.json`, 'utf8'), readFileSync(`${ROOT}scenarios.schema.json`, 'utf8'));

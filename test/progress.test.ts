@@ -19,7 +19,7 @@ test('lastSeen: unmet conditions and the newest log line', () => {
   assert.equal(lastSeen([]), 'waiting');
 });
 
-// the real writer (scripts/shared/common.ts progress) and poller, in a child process: under a pseudo-terminal
+// the real writer (lib/run/output.ts progress) and poller, in a child process: under a pseudo-terminal
 // (util-linux `script`) the line is drawn and redrawn with \r; on a pipe nothing of it appears
 const demo = fileURLToPath(new URL('./fixtures/progress-demo.ts', import.meta.url));
 const hasScript = spawnSync('script', ['--version']).status === 0;

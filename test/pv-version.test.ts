@@ -84,7 +84,7 @@ test('the report names the version: junit property, the summary line, report.jso
   const { toJunit } = await import('../lib/report/junit.ts');
   const { summaryLine } = await import('../lib/report/console.ts');
   const { summarize } = await import('../lib/report/model.ts');
-  const { pantavisorOf } = await import('../scripts/shared/reporting.ts');
+  const { pantavisorOf } = await import('../lib/run/reporting.ts');
   const line = versionLine(version('99e2fbad2310', AT_19E.slice(2)));
   const scenarios = [{ id: '8', title: 't', status: 'passed' as const, durationMs: 1, timings: {}, waits: [], checks: [], pantavisor: line }];
   const r = {

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memberProblem, parseTarListing, PVREXPORT_CAPS } from '../lib/pvrexport.ts';
-import { openExport } from '../scripts/shared/pvrexport-files.ts';
+import { openExport } from '../lib/run/pvrexport-files.ts';
 import { EnvironmentError } from '../lib/errors.ts';
 
 const sha = (b: string) => createHash('sha256').update(b).digest('hex');

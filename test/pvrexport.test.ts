@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { containerNames, exportProblem, objectRefs, tarFailure } from '../lib/pvrexport.ts';
-import { openExport } from '../scripts/shared/pvrexport-files.ts';
-import { derive } from '../scripts/derive.ts';
+import { checkedExport, type CheckedExports, openExport } from '../lib/run/pvrexport-files.ts';
+import { derive } from '../lib/run/derive.ts';
 import { readConfig } from '../lib/config.ts';
 import { EnvironmentError } from '../lib/errors.ts';
 
@@ -140,4 +140,22 @@ test('derive: Test 8 artifact with the system tar, jq and sha256sum; GNU tar lis
     // every command was echoed, ready to copy: extract, append, sha256sum, mv, rm, jq, tar
     const echoed = lines.join('\n');
     for (const re of [/\+ tar -xzf .* -C /, /\+ cp .*objects\/[0-9a-f]{64}.* && printf '%s\\n' 'lxc\.net\.0\.type = veth' >> /, /\+ sha256sum /, /\+ jq -c /, /\+ tar -czf /]) assert.match(echoed, re);
+  }));
+
+test('checkedExport: a run checks each export once (preflight, then every stage of the run reuses it), again only when the file changed', () =>
+  withTmp(async (dir) => {
+    const { file, state } = writeExport(dir);
+    const t = 1_700_000_000;
+    utimesSync(file, t, t);
+    const checked: CheckedExports = new Map();
+    assert.deepEqual((await checkedExport(checked, file, NAME)).state, state);
+    // the same number of bytes, broken now, and the mtime kept: the run does not open it again
+    writeFileSync(file, Buffer.alloc(readFileSync(file).length, 0));
+    utimesSync(file, t, t);
+    const again = await checkedExport(checked, file, 'as-staged');
+    assert.deepEqual(again.state, state, 'not opened again');
+    assert.equal(again.name, 'as-staged');
+    // a file that changed (a derived export written again) is checked again
+    utimesSync(file, t, t + 5);
+    await assert.rejects(checkedExport(checked, file, NAME), (e: Error) => e instanceof EnvironmentError && /not a gzip file$/.test(e.message));
   }));

@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseCommand, repositoryOnly } from '../scripts/dist/verb.ts';
-import { buildDist, commitOf } from '../scripts/dist/build.ts';
+import { parseCommand, repositoryOnly } from '../lib/dist/command.ts';
+import { buildDist, commitOf } from '../lib/dist/build.ts';
 import { VARIABLES } from '../lib/variables.ts';
 import { UsageError } from '../lib/errors.ts';
 

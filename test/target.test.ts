@@ -24,7 +24,7 @@ test('docker user lines: the hand-written forms they replace, quoting included',
   assert.equal(d.userLine('pvtx add -', { stdinFrom: '/x/a b.tgz' }), "docker exec -i pva-test pvtx add - < '/x/a b.tgz'");
   assert.equal(d.userLine('sh', { tty: true }), 'docker exec -it pva-test sh');
   assert.equal(dockerLines("a'b").userLine('true'), `docker exec "a'b" true`);
-  // the echo of execInContainer was echoCommand(['docker', 'exec', C, 'sh', '-c', S])
+  // the echo of execInTarget was echoCommand(['docker', 'exec', C, 'sh', '-c', S])
   const script = `mkdir -p /s/.p && pv-appengine > '/s/o ut' 2>&1 &`;
   assert.equal(d.userLine(`sh -c ${q(script)}`), ['docker', 'exec', 'pva-test', 'sh', '-c', script].map(q).join(' '));
   assert.equal(
@@ -34,7 +34,10 @@ test('docker user lines: the hand-written forms they replace, quoting included',
 });
 
 test('the docker driver: host argv for streams and terminals, and which failures mean the container is gone', () => {
-  const live = targetDriver({ container: 'pva-test' });
+  const live = targetDriver(readConfig({ CONTAINER: 'pva-test' }, '/r'));
+  assert.equal(live.lifecycle, 'boot');
+  assert.equal(live.lockKey, 'pva-test');
+  assert.ok(live.boot, 'the docker driver makes and removes its container');
   assert.deepEqual(live.hostArgv(['sh', '-c', 'x y']), ['docker', 'exec', 'pva-test', 'sh', '-c', 'x y']);
   assert.deepEqual(live.hostArgv(['sh'], { stdin: true, tty: true }).slice(0, 4), ['docker', 'exec', '-it', 'pva-test']);
   assert.deepEqual(live.hostArgv(['cat', 'f'], { tty: true }).slice(2, 3), ['-t']);
@@ -56,7 +59,7 @@ test('the update step lines through the driver: as before for docker', () => {
 test('the registry: the preset chooses the driver (default docker); an unknown one is refused naming the known ones', () => {
   assert.equal(readConfig({}, '/r').driver, 'docker');
   assert.equal(readConfig({}, '/r', { values: { DRIVER: 'docker' }, base: '/r' }).driver, 'docker');
-  assert.equal(targetDriver({ container: 'c' }).name, 'docker');
+  assert.equal(targetDriver(readConfig({ CONTAINER: 'c' }, '/r')).name, 'docker');
   assert.equal(userLinesOf({ container: 'c' }).userLine('id'), 'docker exec c id');
   assert.throws(() => driverEntry('sssh', 'lab/preset.env: DRIVER'), usage(/^lab\/preset.env: DRIVER="sssh" is not a target driver \(known: docker\)$/));
   assert.throws(() => driverEntry('toString'), usage(/is not a target driver/));
@@ -96,8 +99,18 @@ function fakeEntry(): DriverEntry & { ran: string[] } {
       },
       copyIn: (h, t) => Promise.resolve((files.set(t, `from ${h}`), ok())),
       copyOut: (t) => Promise.resolve(ok(files.get(t))),
-      startAppengine: (o) => Promise.resolve((ran.push(`start ${o.outFile}`), ok())),
-      stopAppengine: () => Promise.resolve((ran.push('stop'), ok())),
+      lifecycle: 'boot',
+      lockKey: `fake:${v.container}`,
+      requireReachable: () => Promise.resolve(),
+      boot: {
+        requireHost: () => Promise.resolve(),
+        create: (o) => Promise.resolve(void ran.push(`create ${o.runId}`)),
+        running: () => Promise.resolve(true),
+        startAppengine: (o) => Promise.resolve((ran.push(`start ${o.outFile}`), ok())),
+        stopAppengine: () => Promise.resolve((ran.push('stop'), ok())),
+        remove: () => Promise.resolve(void ran.push('remove')),
+        removeAll: () => Promise.resolve('removed 1'),
+      },
     }),
   };
 }
@@ -106,7 +119,7 @@ test('a new driver needs only its DriverEntry and a registry line: its lines rea
   const fake = fakeEntry();
   DRIVERS.fake = fake;
   try {
-    const v = { container: 'board1', driver: 'fake' };
+    const v = readConfig({ CONTAINER: 'board1' }, '/r', { values: { DRIVER: 'fake' }, base: '/r' });
     const lines = userLinesOf(v);
     const check = { kind: 'container-state', container: 'pv-a', state: 'RUNNING' } as unknown as CheckBase;
     const paths = { container: 'board1', logFile: '/l', deviceJsonFile: '/d', target: lines };
@@ -120,11 +133,52 @@ test('a new driver needs only its DriverEntry and a registry line: its lines rea
     await d.copyIn('/host/f', '/t/f', { timeoutSecs: 1 });
     assert.equal((await d.exec('cat /t/f', { timeoutSecs: 1 })).stdout, 'from /host/f');
     assert.equal((await d.exec('pvtx add -', { timeoutSecs: 1, stdin: Buffer.from('tgz') })).stdout, 'tgz');
-    await d.startAppengine({ outFile: '/o' });
-    await d.stopAppengine({ timeoutSecs: 1 });
-    assert.deepEqual(fake.ran, ['cat /t/f', 'pvtx add -', 'start /o', 'stop']);
+    assert.equal(d.lockKey, 'fake:board1');
+    await d.boot!.create({ runId: 'r1' });
+    await d.boot!.startAppengine({ outFile: '/o' });
+    await d.boot!.stopAppengine({ timeoutSecs: 1 });
+    await d.boot!.remove();
+    assert.deepEqual(fake.ran, ['cat /t/f', 'pvtx add -', 'create r1', 'start /o', 'stop', 'remove']);
   } finally {
     delete DRIVERS.fake;
   }
   assert.throws(() => userLinesOf({ container: 'c', driver: 'fake' }), usage(/known: docker\)/));
+});
+
+test("a running device's driver (lifecycle 'running'): test, up, down and clean are one UsageError naming issue 25, before anything is touched", async () => {
+  const { bootHooks } = await import('../lib/run/exec.ts');
+  const { up } = await import('../lib/run/up.ts');
+  const { down, downCommand, clean } = await import('../lib/run/down.ts');
+  const { runTests } = await import('../lib/run/test.ts');
+  const ran: string[] = [];
+  DRIVERS.device = {
+    description: 'a device over ssh',
+    lines: (v) => ({ userLine: (c) => `ssh ${v.container} ${c}` }),
+    create: (v): TargetDriver => ({
+      name: 'device',
+      description: `device ${v.container}`,
+      userLine: (c) => `ssh ${v.container} ${c}`,
+      hostArgv: (words) => ['ssh', v.container, ...words],
+      failure: () => undefined,
+      exec: (command) => Promise.resolve((ran.push(command), { stdout: '', stderr: '', exitCode: 0 })),
+      copyIn: () => Promise.reject(new Error('not used')),
+      copyOut: () => Promise.reject(new Error('not used')),
+      lifecycle: 'running',
+      lockKey: `root@${v.container}:22`,
+      requireReachable: () => Promise.resolve(void ran.push('reachable')),
+    }),
+  };
+  try {
+    const cfg = readConfig({ TARGET: 'board', CONTAINER: 'board1', PVTXD: '/nonexistent/pvtx.d' }, '/r', { values: { DRIVER: 'device' }, base: '/r' });
+    const running = usage(/^TARGET=board is a running device \(device board1\): .* \(issue 25\)$/);
+    assert.throws(() => bootHooks(cfg, 'test-1'), running);
+    await assert.rejects(up(cfg), running);
+    await assert.rejects(down(cfg), running);
+    await assert.rejects(downCommand(cfg), running);
+    await assert.rejects(clean(cfg), running);
+    await assert.rejects(runTests(cfg, { scenarios: [] } as never, [], 'test-all'), running);
+    assert.deepEqual(ran, [], 'nothing ran on the device');
+  } finally {
+    delete DRIVERS.device;
+  }
 });

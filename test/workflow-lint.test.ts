@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { formatFinding, lintWorkflow } from '../scripts/workflow-lint.ts';
+import { formatFinding, lintWorkflow } from '../lib/workflow-lint.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FILE = 'examples/github-actions/ipam-plan.yml';

@@ -4,9 +4,9 @@
  */
 import type { CheckResult } from '../evaluate.ts';
 import type { CapabilityProbe } from '../capabilities.ts';
-import type { KnownIssue } from '../scenarios.ts';
+import type { KnownIssue, Scenario } from '../scenarios.ts';
 import type { DidNotBoot } from '../did-not-boot.ts';
-import { failsRun, type ScenarioStatus } from '../verdict.ts';
+import { failsRun, type Judgement, type ScenarioStatus } from '../verdict.ts';
 
 export interface ScenarioReport {
   id: string;
@@ -88,6 +88,36 @@ export interface Summary {
   checksErrors: number;
   /** checks not judged (their step's action or precondition failed) */
   checksUnjudged: number;
+}
+
+/**
+ * A scenario's report: the one place one is built, from the plan's scenario (id, title), its
+ * judgement when it was judged (lib/verdict.ts judge, on the scenario as its Pantavisor version
+ * gates it) and what the run adds (timings, waits, the bundle, ...). `error` (a step's action
+ * failed, the target did not boot) makes it an ERROR whatever the judgement.
+ */
+export function scenarioReport(
+  scenario: Pick<Scenario, 'id' | 'title'>,
+  judged: { judgement: Judgement; versioned: { scenario: Pick<Scenario, 'knownIssue'>; notes: string[] }; capabilities: Record<string, CapabilityProbe>; error?: string } | undefined,
+  found: Omit<ScenarioReport, 'id' | 'title' | 'status' | 'knownIssue' | 'skip' | 'versionNotes' | 'capabilities'> & { error?: string },
+): ScenarioReport {
+  if (!judged) return { id: scenario.id, title: scenario.title, status: 'error', ...found };
+  const { judgement: j, versioned } = judged;
+  const error = judged.error ?? j.error;
+  const { didNotBoot, pantavisor, ...rest } = found;
+  return {
+    id: scenario.id,
+    title: scenario.title,
+    status: judged.error ? 'error' : j.status,
+    ...(error ? { error } : {}),
+    knownIssue: versioned.scenario.knownIssue,
+    skip: j.skip,
+    ...(didNotBoot ? { didNotBoot } : {}),
+    ...(pantavisor !== undefined ? { pantavisor } : {}),
+    ...(versioned.notes.length ? { versionNotes: versioned.notes } : {}),
+    capabilities: judged.capabilities,
+    ...rest,
+  };
 }
 
 export function statusOf(r: CheckResult): NonNullable<CheckResult['status']> {

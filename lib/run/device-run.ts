@@ -9,7 +9,7 @@
  *   4. the wait through the reboot a device.json change causes: the connection drops and comes
  *      back; polled with a deadline (BOOT_TIMEOUT), the last state seen shown, until the revision's
  *      progress is final and it runs (or, ERROR, the device is back on its baseline: rolled back)
- *   5. the scenario's steps and checks (scripts/verify.ts verifyLive), with LOG_FILE and DEVICE_JSON
+ *   5. the scenario's steps and checks (lib/run/verify.ts verifyLive), with LOG_FILE and DEVICE_JSON
  *      pointed at the revision's own log and trail (`<storage>/logs/<rev>/pantavisor/pantavisor.log`)
  *   6. always: back to the baseline (`pvcontrol cmd run <baseline>` unless it already runs it),
  *      waited for, and verified: revision, containers RUNNING on their IPs. Not back is an ERROR
@@ -31,13 +31,13 @@ import { progressLine } from '../progress.ts';
 import { lintSet } from '../lint.ts';
 import { userLinesOf } from '../target/registry.ts';
 import type { ExecResult } from '../target/driver.ts';
-import { clearProgress, colors, progress, say, terminalColumns, terminalSafe, uptime } from '../../scripts/shared/common.ts';
-import { execInContainer, timed } from '../../scripts/shared/docker.ts';
-import { type Action, type Booted, preflightTools, probeCommands, readVersion } from '../../scripts/shared/boot.ts';
-import { artifactPath, exportFile, printLint } from '../../scripts/stage.ts';
-import { derive } from '../../scripts/derive.ts';
-import { type OpenedExport, openExport } from '../../scripts/shared/pvrexport-files.ts';
-import { verifyLive } from '../../scripts/verify.ts';
+import { clearProgress, colors, progress, say, terminalColumns, terminalSafe, uptime } from './output.ts';
+import { execInTarget, timed } from './exec.ts';
+import { type Action, type Booted, preflightTools, probeCommands, readVersion } from './boot.ts';
+import { artifactPath, exportFile, printLint } from './stage.ts';
+import { derive } from './derive.ts';
+import { type OpenedExport, openExport } from './pvrexport-files.ts';
+import { verifyLive } from './verify.ts';
 import { readFileSync } from 'node:fs';
 
 /** The configuration of a device run on revision `rev`: the log and device.json the scenario's checks read are that revision's. */
@@ -52,7 +52,7 @@ export type Reached = DeviceState & { unreachable?: string };
 export async function readDevice(cfg: Config, progressOf?: string, failedRev?: string): Promise<Reached> {
   const mark = newMark();
   try {
-    const r = await execInContainer(cfg, stateScript(storageOf(cfg), cfg.cmdTimeoutSecs, mark, progressOf, failedRev), cfg.cmdTimeoutSecs * 5 + 30);
+    const r = await execInTarget(cfg, stateScript(storageOf(cfg), cfg.cmdTimeoutSecs, mark, progressOf, failedRev), cfg.cmdTimeoutSecs * 5 + 30);
     return parseState(r.stdout, mark, progressOf, failedRev);
   } catch (e) {
     if (!(e instanceof EnvironmentError)) throw e;
@@ -64,7 +64,7 @@ export async function readDevice(cfg: Config, progressOf?: string, failedRev?: s
 async function runCommand(cfg: Config, c: UpdateCommand, actions: Action[], step: string): Promise<ExecResult> {
   say(colors.dim(`+ ${terminalSafe(hostLine(userLinesOf(cfg), c))}`));
   const stdin = c.stdinFrom === undefined ? undefined : readFileSync(c.stdinFrom);
-  const r = await execInContainer(cfg, timed(cfg, commandLine(c)), cfg.cmdTimeoutSecs + 30, false, stdin);
+  const r = await execInTarget(cfg, timed(cfg, commandLine(c)), cfg.cmdTimeoutSecs + 30, false, stdin);
   actions.push({ step, command: hostLine(userLinesOf(cfg), c), exitCode: r.exitCode, output: c.argv[1] === 'show' ? '(the state JSON)' : [r.stderr, r.stdout].filter((x) => x.trim()).join('\n') });
   return r;
 }
@@ -142,7 +142,7 @@ export async function returnToBaseline(cfg: Config, baseline: DeviceState, signa
     if (sent || s.unreachable !== undefined || s.revision === undefined || s.revision === baseline.revision) return s;
     say(colors.dim(`+ ${terminalSafe(hostLine(userLinesOf(cfg), c))}`));
     try {
-      const r = await execInContainer(cfg, timed(cfg, commandLine(c)), cfg.cmdTimeoutSecs + 30);
+      const r = await execInTarget(cfg, timed(cfg, commandLine(c)), cfg.cmdTimeoutSecs + 30);
       sent = r.exitCode === 0;
       if (!sent) say(colors.yellow(terminalSafe(`  ${rejected(c, r).message}; sent again on the next poll`)));
     } catch (e) {

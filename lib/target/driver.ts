@@ -4,6 +4,7 @@
  * the transport itself (`docker exec`, `ssh`, ...). A driver is chosen by the target's preset
  * (`DRIVER=docker`; lib/target/registry.ts), and a new one is its own file plus a registry line.
  */
+import type { Config } from '../config.ts';
 
 /** What a command in the target gave back. exitCode -1: the host-side deadline killed the call. */
 export interface ExecResult {
@@ -36,9 +37,37 @@ export interface UserLines {
   userLine(command: string, o?: LineOptions): string;
 }
 
-/** What the driver needs of the configuration (lib/config.ts Config has all of it). */
+/** What a driver's user lines need of the configuration (lib/config.ts Config has all of it). */
 export interface TargetValues {
   container: string;
+}
+
+/**
+ * Making and removing the target, for a driver whose lifecycle is 'boot' (docker: a container
+ * from a fresh volume, made by each scenario's boot and removed by its teardown). Each hook
+ * echoes the commands it runs as a user would type them; each removes only what the toolkit made.
+ */
+export interface BootHooks {
+  /** what the hooks need on the host, without IMAGE (make down and make clean need no image): one EnvironmentError line (exit 3) */
+  requireHost(): Promise<void>;
+  /**
+   * Makes the target from a fresh state, marked with `runId`, before pv-appengine starts
+   * (docker: volume create, run ... sleep infinity); what an earlier run of the toolkit left
+   * under the same names is removed first, anything else refused (exit 3).
+   */
+  create(o: { runId: string }): Promise<void>;
+  /** whether the target is there and running (what verify-N, capture-N, shell and logs use) */
+  running(): Promise<boolean>;
+  /**
+   * Starts the appengine the way the scenario's boot does (in the background, its output in
+   * `outFile`), with `env` (e.g. PV_LOOP_INDEX_BASE) in its environment; stops it.
+   */
+  startAppengine(o: { outFile: string; env?: Record<string, string> }): Promise<ExecResult>;
+  stopAppengine(o: { timeoutSecs: number }): Promise<ExecResult>;
+  /** removes what create made, if the toolkit made it (docker: the loop devices it attached, the container, the volume) */
+  remove(): Promise<void>;
+  /** removes every target the toolkit made under its label (make clean); returns one line saying what went */
+  removeAll(): Promise<string>;
 }
 
 export interface TargetDriver extends UserLines {
@@ -59,11 +88,21 @@ export interface TargetDriver extends UserLines {
   copyIn(hostPath: string, targetPath: string, o: { timeoutSecs: number }): Promise<ExecResult>;
   copyOut(targetPath: string, hostPath: string, o: { timeoutSecs: number }): Promise<ExecResult>;
   /**
-   * Starts the appengine the way the scenario's boot does (in the background, its output in
-   * `outFile`), with `env` (e.g. PV_LOOP_INDEX_BASE) in its environment; stops it.
+   * 'boot': the toolkit makes the target for each scenario from a fresh state (docker: a container
+   * from a fresh volume, pvtx.d staged, pv-appengine started) and removes it after;
+   * 'running': the target is a Pantavisor that is already running (a device over SSH): nothing is
+   * created or removed, a scenario is installed on it as an update (issue 25).
    */
-  startAppengine(o: { outFile: string; env?: Record<string, string> }): Promise<ExecResult>;
-  stopAppengine(o: { timeoutSecs: number }): Promise<ExecResult>;
+  readonly lifecycle: 'boot' | 'running';
+  /** what the run lock is keyed on (docker: the container name; device: user@host:port) */
+  readonly lockKey: string;
+  /**
+   * The host has what the driver needs and the target can be reached, else one EnvironmentError
+   * line (exit 3). docker: the CLI, the daemon and IMAGE; device: ssh and `true` run over ssh.
+   */
+  requireReachable(): Promise<void>;
+  /** only for lifecycle 'boot': make / start / stop / remove the target (docker today: lib/target/docker-boot.ts) */
+  boot?: BootHooks;
 }
 
 /** A driver as the registry holds it: its pure lines from the values, and the live driver. */
@@ -71,5 +110,6 @@ export interface DriverEntry {
   /** one line for `make help` and errors */
   description: string;
   lines(v: TargetValues): UserLines;
-  create(v: TargetValues): TargetDriver;
+  /** the live driver of a configuration (its names, image, timeouts, ...) */
+  create(cfg: Config): TargetDriver;
 }

@@ -2,6 +2,7 @@
  * The target drivers by name: a preset's `DRIVER=` picks one (none: docker). A new driver is
  * its own file (lib/target/<name>.ts exporting a DriverEntry) and one line here.
  */
+import type { Config } from '../config.ts';
 import { UsageError } from '../errors.ts';
 import type { DriverEntry, TargetDriver, TargetValues, UserLines } from './driver.ts';
 import { DOCKER } from './docker.ts';
@@ -25,6 +26,6 @@ export function userLinesOf(v: TargetValues & { driver?: string }): UserLines {
 }
 
 /** The live driver of a configuration. */
-export function targetDriver(v: TargetValues & { driver?: string }): TargetDriver {
-  return driverEntry(v.driver).create(v);
+export function targetDriver(cfg: Config): TargetDriver {
+  return driverEntry(cfg.driver).create(cfg);
 }

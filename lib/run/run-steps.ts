@@ -7,28 +7,28 @@
  * Each round of gathering is one `docker exec`. The final round of each step is what the
  * bundle keeps, so re-verifying the bundle offline gives the same verdict.
  */
-import type { Config } from '../../lib/config.ts';
-import { FILES, stateFromFiles, type StepState } from '../../lib/bundle.ts';
+import type { Config } from '../config.ts';
+import { FILES, stateFromFiles, type StepState } from '../bundle.ts';
 import { LiveLog, type LogSnapshot } from './live-log.ts';
-import { allPass, allSettled, type CheckResult, evaluateChecks, evaluateStep } from '../../lib/evaluate.ts';
-import { filesFor, gatherCommands, gatherScript, newMark, optionalFilesFor, parseGatherOutput } from '../../lib/gather.ts';
-import { logCapabilities, logProbe } from '../../lib/capabilities.ts';
-import type { CapabilityProbe } from '../../lib/capabilities.ts';
-import { pollUntil } from '../../lib/poll.ts';
-import { Stability } from '../../lib/settle.ts';
-import { type Ping, type PlanFile, resolveStep, type Scenario, type Step } from '../../lib/scenarios.ts';
-import type { ScenarioReport } from '../../lib/report/model.ts';
-import { Interrupted } from '../../lib/errors.ts';
-import { clearProgress, colors, progress, say, terminalColumns, terminalSafe, uptime } from './common.ts';
-import { lastSeen as seenSoFar, progressLine } from '../../lib/progress.ts';
-import { execInContainer, type ExecResult, timed } from './docker.ts';
+import { allPass, allSettled, type CheckResult, evaluateChecks, evaluateStep, unjudgedChecks } from '../evaluate.ts';
+import { filesFor, gatherCommands, gatherScript, newMark, optionalFilesFor, parseGatherOutput } from '../gather.ts';
+import { logCapabilities, logProbe } from '../capabilities.ts';
+import type { CapabilityProbe } from '../capabilities.ts';
+import { pollUntil } from '../poll.ts';
+import { Stability } from '../settle.ts';
+import { type Ping, type PlanFile, resolveStep, type Scenario, type Step } from '../scenarios.ts';
+import type { ScenarioReport } from '../report/model.ts';
+import { Interrupted } from '../errors.ts';
+import { clearProgress, colors, progress, say, terminalColumns, terminalSafe, uptime } from './output.ts';
+import { lastSeen as seenSoFar, progressLine } from '../progress.ts';
+import { execInTarget, type ExecResult, timed } from './exec.ts';
 import { readFileSync } from 'node:fs';
-import { actionOutcome } from '../../lib/step-outcome.ts';
-import { commandLine, hostLine, type UpdateCommand, updateCommands } from '../../lib/update-step.ts';
-import { userLinesOf } from '../../lib/target/registry.ts';
-import { exportFile } from '../stage.ts';
-import { actionFailed } from '../../lib/verdict.ts';
-import { type DidNotBoot, didNotBootLine, parseTails, tailsScript } from '../../lib/did-not-boot.ts';
+import { actionOutcome } from '../step-outcome.ts';
+import { commandLine, hostLine, type UpdateCommand, updateCommands } from '../update-step.ts';
+import { userLinesOf } from '../target/registry.ts';
+import { exportFile } from './stage.ts';
+import { actionFailed } from '../verdict.ts';
+import { type DidNotBoot, didNotBootLine, parseTails, tailsScript } from '../did-not-boot.ts';
 
 /** polls in a row on which a wait's evidence could not be read before the wait gives up */
 const UNREADABLE_POLLS = 3;
@@ -62,8 +62,8 @@ export interface LiveRun {
 async function execUpdateCommand(cfg: Config, c: UpdateCommand): Promise<ExecResult> {
   say(colors.dim(`+ ${hostLine(userLinesOf(cfg), c)}`));
   const script = `${timed(cfg, commandLine(c))}`;
-  if (c.stdinFrom === undefined) return execInContainer(cfg, script, cfg.cmdTimeoutSecs + 30);
-  return execInContainer(cfg, script, cfg.cmdTimeoutSecs + 30, false, readFileSync(c.stdinFrom));
+  if (c.stdinFrom === undefined) return execInTarget(cfg, script, cfg.cmdTimeoutSecs + 30);
+  return execInTarget(cfg, script, cfg.cmdTimeoutSecs + 30, false, readFileSync(c.stdinFrom));
 }
 
 export function scenarioVars(cfg: Config, externalHost?: string): Record<string, string> {
@@ -75,7 +75,7 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
   const paths = { deviceJsonFile: cfg.deviceJsonFile, logFile: cfg.logFile, appengineOut: cfg.appengineOut, pingWaitSecs: cfg.pingWaitSecs };
   // the files of the waits too: an update step's first wait reads its progress (lib/scenarios.ts updateFinished)
   const extras = { optional: optionalFilesFor(steps.flatMap((s) => [...s.waitFor, ...s.checks])), overrides: scenario.gather };
-  // pantavisor.log is read on its own, incrementally (scripts/shared/live-log.ts); a round gathers the
+  // pantavisor.log is read on its own, incrementally (lib/run/live-log.ts); a round gathers the
   // other files in one exec beside it, and a poll that needs only the log skips that exec
   const liveLog = new LiveLog(cfg);
   const others = (only?: Set<string>) => (only ? new Set([...only].filter((f) => f !== FILES.log)) : undefined);
@@ -91,7 +91,7 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
     }
     const mark = newMark();
     const [r, snap] = await Promise.all([
-      needRest ? execInContainer(cfg, gatherScript(paths, cfg.cmdTimeoutSecs, pings, mark, rest, { ...extras, exclude: [FILES.log] }), cfg.cmdTimeoutSecs * 2 + 30) : undefined,
+      needRest ? execInTarget(cfg, gatherScript(paths, cfg.cmdTimeoutSecs, pings, mark, rest, { ...extras, exclude: [FILES.log] }), cfg.cmdTimeoutSecs * 2 + 30) : undefined,
       liveLog.refresh(),
     ]);
     const g = r ? parseGatherOutput(r.stdout, mark) : { files: {}, rc: {} };
@@ -117,7 +117,7 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
       ? [{ c: undefined, shown: step.run, as: step }]
       : [];
     for (const { c, shown, as } of actions) {
-      const r = c === undefined ? await execInContainer(cfg, `${timed(cfg, shown)} 2>&1`, cfg.cmdTimeoutSecs + 30, true) : await execUpdateCommand(cfg, c);
+      const r = c === undefined ? await execInTarget(cfg, `${timed(cfg, shown)} 2>&1`, cfg.cmdTimeoutSecs + 30, true) : await execUpdateCommand(cfg, c);
       // stderr holds what the shell itself said (`sh: pgrep: not found` from a $(...))
       const output = [r.stderr, r.stdout].filter((t) => t.trim()).join('\n');
       run.actions.push({ step: step.id, command: shown, exitCode: r.exitCode, output });
@@ -126,22 +126,7 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
         // the action did not happen as the scenario needs: nothing after it speaks of Pantavisor
         run.error = outcome.line;
         const why = actionFailed(step.id);
-        run.results.push(
-          ...steps.slice(i).flatMap((st) =>
-            st.checks.map((c): CheckResult => ({
-              id: c.id,
-              scenario: scenario.id,
-              step: st.id,
-              kind: c.kind,
-              row: c.row,
-              pass: false,
-              status: 'unjudged',
-              notJudged: why,
-              expected: c.row ?? c.kind,
-              actual: 'not judged',
-            }))
-          ),
-        );
+        run.results.push(...unjudgedChecks(steps.slice(i), scenario.id, why));
         run.saveLog = (path, bytes) => liveLog.saveTo(path, bytes);
         return run;
       }
@@ -183,7 +168,7 @@ export async function runSteps(cfg: Config, plan: PlanFile, scenario: Scenario, 
     else say(colors.yellow(terminalSafe(`  ${step.id}: not ready after ${waited}; last seen: ${lastSeen}`)));
     if (i === 0 && !w.ok && opts.evaluate) {
       // the target never became ready: one verdict (ERROR "did not boot"), the tails quoted, no check judged
-      const t = await execInContainer(cfg, tailsScript(cfg.appengineOut, cfg.logFile), cfg.cmdTimeoutSecs + 30);
+      const t = await execInTarget(cfg, tailsScript(cfg.appengineOut, cfg.logFile), cfg.cmdTimeoutSecs + 30);
       run.didNotBoot = { waitedMs: w.elapsedMs, lastSeen, ...parseTails(t.stdout) };
       run.error = didNotBootLine(run.didNotBoot);
       run.states[step.id] = w.value.st;

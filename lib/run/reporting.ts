@@ -3,14 +3,15 @@
  * run (lib/report/json.ts, lib/report/junit.ts).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Config } from '../../lib/config.ts';
-import type { CheckResult } from '../../lib/evaluate.ts';
-import { checkLine, headerLine, runEndLines, scenarioEndLines } from '../../lib/report/console.ts';
-import { toJson } from '../../lib/report/json.ts';
-import { toJunit } from '../../lib/report/junit.ts';
-import { exitCodeOf, type RunReport, type ScenarioReport, summarize } from '../../lib/report/model.ts';
-import type { Scenario } from '../../lib/scenarios.ts';
-import { colors, EMBEDDED, ROOT, say } from './common.ts';
+import type { Config } from '../config.ts';
+import type { CheckResult } from '../evaluate.ts';
+import { checkLine, headerLine, runEndLines, scenarioEndLines } from '../report/console.ts';
+import { toJson } from '../report/json.ts';
+import { toJunit } from '../report/junit.ts';
+import { exitCodeOf, type RunReport, type ScenarioReport, summarize } from '../report/model.ts';
+import type { Scenario } from '../scenarios.ts';
+import { EMBEDDED, ROOT } from './inputs.ts';
+import { colors, say } from './output.ts';
 
 export function version(): string {
   if (EMBEDDED) return EMBEDDED.version;

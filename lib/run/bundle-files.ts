@@ -5,11 +5,11 @@
 import { closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, type Stats, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
-import { type PvLog, PvLogParser } from '../../lib/parse/pv-log.ts';
-import { type BundleMeta, EXTRA_FILES, FILES } from '../../lib/bundle.ts';
-import { UsageError } from '../../lib/errors.ts';
-import { parseBundleMeta } from '../../lib/bundle-meta.ts';
-import type { Scenario } from '../../lib/scenarios.ts';
+import { type PvLog, PvLogParser } from '../parse/pv-log.ts';
+import { type BundleMeta, EXTRA_FILES, FILES } from '../bundle.ts';
+import { UsageError } from '../errors.ts';
+import { parseBundleMeta } from '../bundle-meta.ts';
+import type { Scenario } from '../scenarios.ts';
 
 function stepDir(dir: string, scenario: Scenario, step: string): string {
   return scenario.steps.length > 1 ? `${dir}/${step}` : dir;

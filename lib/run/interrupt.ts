@@ -5,7 +5,7 @@
  * not wind down within 30 s, the handler tears down and exits itself.
  * tsx relays a terminal's SIGINT, so it may arrive twice; only the first counts.
  */
-import { colors, say } from './common.ts';
+import { colors, say } from './output.ts';
 
 export interface Interruption {
   signal: AbortSignal;

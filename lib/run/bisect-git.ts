@@ -1,13 +1,13 @@
 /**
  * make bisect's git side: a private clone of the user's tree (git clone --shared --no-checkout:
  * the user's checkout, HEAD, index and refs are only read) and the git bisect loop over it, each
- * step judged by a function given (scripts/bisect.ts builds and tests; test/bisect-git.test.ts
+ * step judged by a function given (lib/run/bisect.ts builds and tests; test/bisect-git.test.ts
  * judges by a file of the commit). The clone and its bisect state are removed by the caller.
  */
 import { spawnSync } from 'node:child_process';
-import { type BisectState, bisectState, type Direction, type Flip, flippedChecks, markFor, type StepRecord } from '../../lib/bisect.ts';
-import { EnvironmentError } from '../../lib/errors.ts';
-import type { ScenarioReport } from '../../lib/report/model.ts';
+import { type BisectState, bisectState, type Direction, type Flip, flippedChecks, markFor, type StepRecord } from '../bisect.ts';
+import { EnvironmentError } from '../errors.ts';
+import type { ScenarioReport } from '../report/model.ts';
 
 export function git(dir: string, args: string[]): { status: number; stdout: string; stderr: string } {
   const r = spawnSync('git', ['-C', dir, ...args], { encoding: 'utf8' });

@@ -5,14 +5,16 @@
  * whose process is gone is taken over.
  */
 import { closeSync, lstatSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import type { Config } from '../../lib/config.ts';
-import { EnvironmentError, UsageError } from '../../lib/errors.ts';
-import { isJsonObject, parseJsonBounded } from '../../lib/parse/json-bounded.ts';
-import { typed } from './common.ts';
+import type { Config } from '../config.ts';
+import { EnvironmentError, UsageError } from '../errors.ts';
+import { isJsonObject, parseJsonBounded } from '../parse/json-bounded.ts';
+import { typed } from './output.ts';
+import { targetDriver } from '../target/registry.ts';
 
 interface Holder {
   pid: number;
   run: string;
+  /** the target the run holds: its driver's lockKey (docker: the container name) */
   container: string;
   since: string;
 }
@@ -68,7 +70,7 @@ export function lockFile(cfg: Config): string {
 /** Takes the lock for this run or throws naming the run that holds it; returns the release. */
 export function acquireRunLock(cfg: Config, run: string): () => void {
   const file = lockFile(cfg);
-  const me: Holder = { pid: process.pid, run, container: cfg.container, since: new Date().toISOString() };
+  const me: Holder = { pid: process.pid, run, container: targetDriver(cfg).lockKey, since: new Date().toISOString() };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx');

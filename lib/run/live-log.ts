@@ -10,12 +10,12 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import type { Config } from '../../lib/config.ts';
-import { EnvironmentError } from '../../lib/errors.ts';
-import { type PvLog, PvLogParser } from '../../lib/parse/pv-log.ts';
-import { shellQuote as q } from '../../lib/shell-quote.ts';
-import type { TargetDriver } from '../../lib/target/driver.ts';
-import { targetDriver } from '../../lib/target/registry.ts';
+import type { Config } from '../config.ts';
+import { EnvironmentError } from '../errors.ts';
+import { type PvLog, PvLogParser } from '../parse/pv-log.ts';
+import { shellQuote as q } from '../shell-quote.ts';
+import type { TargetDriver } from '../target/driver.ts';
+import { targetDriver } from '../target/registry.ts';
 
 export interface LogSnapshot {
   log: PvLog;

@@ -4,25 +4,47 @@
  * present with the right sha256) and gives its state and objects to lib/lint.ts and
  * scripts/derive.ts. A bad export is an EnvironmentError (exit 3) naming the file.
  */
-import { isJsonObject, parseJsonBounded } from '../../lib/parse/json-bounded.ts';
+import { isJsonObject, parseJsonBounded } from '../parse/json-bounded.ts';
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import type { Buffer } from 'node:buffer';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $ } from 'zx';
-import { EnvironmentError } from '../../lib/errors.ts';
-import { configKey } from '../../lib/derive.ts';
-import type { ExportView } from '../../lib/lint.ts';
-import { containerNames, exportProblem, memberProblem, objectRefs, parseTarListing, PVREXPORT_CAPS, type State, tarFailure } from '../../lib/pvrexport.ts';
-import { shellQuote, typed } from './common.ts';
+import { EnvironmentError } from '../errors.ts';
+import { configKey } from '../derive.ts';
+import type { ExportView } from '../lint.ts';
+import { containerNames, exportProblem, memberProblem, objectRefs, parseTarListing, PVREXPORT_CAPS, type State, tarFailure } from '../pvrexport.ts';
+import { shellQuote, typed } from './output.ts';
 
 export interface OpenedExport extends ExportView {
   file: string;
 }
 
-/** Exports already checked in this process, by path, size and mtime (test-all stages the same ones again and again). */
-const checked = new Map<string, OpenedExport>();
+/**
+ * The pvrexports a run has opened and checked, by host file, with the size and mtime they had:
+ * each is checked once per run (test-all stages the same ones again and again), and again only
+ * if the file changed since.
+ */
+export type CheckedExports = Map<string, { key: string; opened: OpenedExport }>;
+
+/** The export `file`, opened and checked the first time the run asks for it (or after it changed). */
+export async function checkedExport(checked: CheckedExports, file: string, name: string): Promise<OpenedExport> {
+  const known = checked.get(file);
+  if (known && known.key === fileKey(file)) return { ...known.opened, name };
+  const opened = await openExport(file, name);
+  checked.set(file, { key: fileKey(file), opened });
+  return opened;
+}
+
+function fileKey(file: string): string {
+  try {
+    const st = statSync(file);
+    return `${st.size}|${st.mtimeMs}`;
+  } catch {
+    return '';
+  }
+}
 
 /** Fails (exit 3) unless the host has the tools derivations and checks run. */
 export async function requireHostTools(tools: string[]): Promise<void> {
@@ -46,19 +68,15 @@ async function sha256File(path: string): Promise<string> {
 export async function openExport(file: string, name: string): Promise<OpenedExport> {
   const bad = (problem: string) => new EnvironmentError(`${typed(file)}: ${problem}`);
   let size: number;
-  let key: string;
   try {
     const st = statSync(file);
     if (!st.isFile()) throw bad('not a file');
     size = st.size;
-    key = `${file}|${st.size}|${st.mtimeMs}`;
     closeSync(openSync(file, 'r'));
   } catch (e) {
     if (e instanceof EnvironmentError) throw e;
     throw bad(existsSync(file) ? `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` : 'missing');
   }
-  const known = checked.get(key);
-  if (known) return { ...known, name };
   if (size === 0) throw bad('empty file');
   // listed with types and sizes first: a link, FIFO, device or an oversized member is refused
   // before anything is extracted (a FIFO `json` hung the checker, a link to /dev/zero grew)
@@ -104,9 +122,7 @@ export async function openExport(file: string, name: string): Promise<OpenedExpo
       const sha = state[configKey(c)];
       if (typeof sha === 'string' && shas.get(sha) !== undefined) configs.set(c, readFileSync(object(sha), 'utf8'));
     }
-    const x: OpenedExport = { name, file, state, config: (c) => configs.get(c) };
-    checked.set(key, x);
-    return x;
+    return { name, file, state, config: (c) => configs.get(c) };
   } finally {
     close();
   }

@@ -1,27 +1,28 @@
 /**
- * Boots a scenario the way the plan does, plus what a scenario asks for before the boot:
+ * Boots a scenario the way the plan does, plus what a scenario asks for before the boot (the
+ * target made by the driver's boot hooks; the docker driver's lines shown):
  *   make stage-N; docker volume create; docker run ... sleep infinity
  *   docker exec pva-test sh -c '<before-boot command>'       (each, echoed)
  *   docker exec pva-test sh -c '<capability probe>'          (e.g. command -v iptables)
  *   docker exec pva-test sh -c 'for t in ...; do command -v "$t" ...'   (every tool the steps and the gathering use: missing = exit 3)
  *   docker exec pva-test sh -c 'pv-appengine > ... 2>&1 &'   (unless a probe found it absent)
  */
-import type { Config } from '../../lib/config.ts';
-import { commandCapabilities, commandProbe } from '../../lib/capabilities.ts';
-import { EnvironmentError, Interrupted } from '../../lib/errors.ts';
-import type { CapabilityProbe } from '../../lib/capabilities.ts';
-import type { ScenarioReport } from '../../lib/report/model.ts';
-import type { PlanFile, Scenario } from '../../lib/scenarios.ts';
-import { colors, say, shellQuote, terminalSafe, uptime } from './common.ts';
-import { execInContainer, timed } from './docker.ts';
-import { missingTools, missingToolsLine, preflightScript, scenarioTools } from '../../lib/preflight.ts';
-import { stage } from '../stage.ts';
-import { createContainer, startAppengine } from '../up.ts';
-import { parseVersion, type PvVersion, VERSION_FILE, versionLine } from '../../lib/pv-version.ts';
+import type { Config } from '../config.ts';
+import { commandCapabilities, commandProbe } from '../capabilities.ts';
+import { EnvironmentError, Interrupted } from '../errors.ts';
+import type { CapabilityProbe } from '../capabilities.ts';
+import type { ScenarioReport } from '../report/model.ts';
+import type { PlanFile, Scenario } from '../scenarios.ts';
+import { colors, say, shellQuote, terminalSafe, uptime } from './output.ts';
+import { bootHooks, execInTarget, timed } from './exec.ts';
+import { missingTools, missingToolsLine, preflightScript, scenarioTools } from '../preflight.ts';
+import { type CheckedExports, stage } from './stage.ts';
+import { startAppengine } from './up.ts';
+import { parseVersion, type PvVersion, VERSION_FILE, versionLine } from '../pv-version.ts';
 
 /** The Pantavisor version the image says it carries (one cat; absent on a Yocto image or the lab: unknown). */
 export async function readVersion(cfg: Config): Promise<PvVersion | undefined> {
-  const r = await execInContainer(cfg, `cat ${VERSION_FILE} 2>/dev/null; true`, cfg.cmdTimeoutSecs + 30);
+  const r = await execInTarget(cfg, `cat ${VERSION_FILE} 2>/dev/null; true`, cfg.cmdTimeoutSecs + 30);
   const v = parseVersion(r.stdout);
   say(colors.dim(`  pantavisor: ${versionLine(v)}`));
   return v;
@@ -48,7 +49,7 @@ export interface Booted {
 /** Runs the scenario's before-boot commands in the container, echoed; a failure is exit 3. */
 export async function runBeforeBoot(cfg: Config, scenario: Scenario, actions: Action[]): Promise<void> {
   for (const command of scenario.beforeBoot ?? []) {
-    const r = await execInContainer(cfg, `${timed(cfg, `sh -c ${shellQuote(command)}`)} 2>&1`, cfg.cmdTimeoutSecs + 30, true);
+    const r = await execInTarget(cfg, `${timed(cfg, `sh -c ${shellQuote(command)}`)} 2>&1`, cfg.cmdTimeoutSecs + 30, true);
     actions.push({ step: 'before-boot', command, exitCode: r.exitCode, output: r.stdout });
     if (r.exitCode !== 0) throw new EnvironmentError(`before-boot command failed (exit ${r.exitCode}): ${command}: ${r.stdout.trim().split('\n').pop() ?? ''}`);
   }
@@ -58,7 +59,7 @@ export async function runBeforeBoot(cfg: Config, scenario: Scenario, actions: Ac
 export async function probeCommands(cfg: Config, plan: PlanFile, scenario: Scenario): Promise<Record<string, CapabilityProbe>> {
   const probes: Record<string, CapabilityProbe> = {};
   for (const [id, command] of commandCapabilities(plan, scenario)) {
-    const r = await execInContainer(cfg, `${timed(cfg, `sh -c ${shellQuote(command)}`)} >/dev/null 2>&1`, cfg.cmdTimeoutSecs + 30, true);
+    const r = await execInTarget(cfg, `${timed(cfg, `sh -c ${shellQuote(command)}`)} >/dev/null 2>&1`, cfg.cmdTimeoutSecs + 30, true);
     probes[id] = commandProbe(command, r.exitCode);
     say(colors.dim(terminalSafe(`  capability ${id}: ${probes[id].present ? 'present' : 'absent'} (${command}: exit ${r.exitCode})`)));
   }
@@ -72,22 +73,27 @@ export async function probeCommands(cfg: Config, plan: PlanFile, scenario: Scena
 export async function preflightTools(cfg: Config, scenario: Scenario): Promise<void> {
   const need = scenarioTools(scenario, { deviceJsonFile: cfg.deviceJsonFile, logFile: cfg.logFile, appengineOut: cfg.appengineOut, pingWaitSecs: cfg.pingWaitSecs });
   const tools = [...need.keys()];
-  const r = await execInContainer(cfg, preflightScript(tools), cfg.cmdTimeoutSecs + 30, true);
+  const r = await execInTarget(cfg, preflightScript(tools), cfg.cmdTimeoutSecs + 30, true);
   if (r.exitCode !== 0) throw new EnvironmentError(`Test ${scenario.id}: the tool preflight could not run in ${cfg.container} (exit ${r.exitCode}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
   const missing = missingTools(r.stdout, tools);
   if (missing.length) throw new EnvironmentError(missingToolsLine(scenario.id, cfg.image, missing, need));
   say(colors.dim(`  tools: ${tools.length} found (${tools.join(' ')})`));
 }
 
-export async function bootScenario(cfg: Config, plan: PlanFile, scenario: Scenario, runId: string, signal?: AbortSignal): Promise<Booted> {
+/**
+ * Stages the scenario, makes the target (the driver's boot hooks), runs its before-boot commands
+ * and probes, then starts pv-appengine; `checked` holds the exports the run has already checked.
+ */
+export async function bootScenario(cfg: Config, plan: PlanFile, scenario: Scenario, runId: string, signal?: AbortSignal, checked?: CheckedExports): Promise<Booted> {
+  const { boot } = bootHooks(cfg, `Test ${scenario.id}`);
   // an interrupt stops the boot between its phases; the caller's teardown removes what exists
   const stop = () => {
     if (signal?.aborted) throw new Interrupted();
   };
-  await stage(cfg, plan, scenario);
+  await stage(cfg, plan, scenario, checked);
   stop();
   const dockerStart = uptime();
-  await createContainer(cfg, runId);
+  await boot.create({ runId });
   stop();
   const version = await readVersion(cfg);
   const actions: Action[] = [];

@@ -1,23 +1,17 @@
 /**
- * Glue shared by the scripts: config from the environment, the plan file, colours, the
- * transcript of commands, and `main()` which turns errors into the documented exit codes.
+ * What a run reads before it starts: the configuration (environment, TARGET's preset, defaults),
+ * the plan file, and the directories checked; in the single file, their embedded copies.
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createColors } from 'picocolors';
-import { $ } from 'zx';
-import { checkRequired, checkTarget, type Config, parsePreset, readConfig } from '../../lib/config.ts';
-import { driverEntry } from '../../lib/target/registry.ts';
-import { requiredCapabilities } from '../../lib/verdict.ts';
-import { EnvironmentError, UsageError } from '../../lib/errors.ts';
-import { pathOverlap } from '../../lib/paths.ts';
-import { JSON_BOUNDS } from '../../lib/parse/json-bounded.ts';
-import { parsePlan, type PlanFile } from '../../lib/scenarios.ts';
-import { shellQuote } from '../../lib/shell-quote.ts';
-import { terminalSafe } from '../../lib/report/terminal.ts';
-import type { Colors } from '../../lib/report/console.ts';
+import { checkRequired, checkTarget, type Config, parsePreset, readConfig } from '../config.ts';
+import { driverEntry } from '../target/registry.ts';
+import { requiredCapabilities } from '../capabilities.ts';
+import { UsageError } from '../errors.ts';
+import { pathOverlap } from '../paths.ts';
+import { JSON_BOUNDS } from '../parse/json-bounded.ts';
+import { parsePlan, type PlanFile } from '../scenarios.ts';
 
 /**
  * What the single file (make dist, scripts/dist/build.ts) carries in place of the repository's
@@ -183,133 +177,4 @@ function readPlanFile(): PlanFile {
     throw new UsageError(`cannot read ${file}`);
   }
   return parsePlan(text);
-}
-
-/** Colours only when stdout is a terminal (and NO_COLOR is unset), whatever CI says. */
-export const colors: Colors = createColors(!!process.stdout.isTTY && !('NO_COLOR' in process.env));
-
-// Output piped into `head` and closed early is not an error (Deno throws EPIPE otherwise).
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
-}
-
-/**
- * Where say() writes: stdout, or, inside runBuffered() (scenarios run in parallel with JOBS=N),
- * that scenario's buffer, printed in one piece when it ends so that runs never interleave.
- */
-const output = new AsyncLocalStorage<string[]>();
-
-export function say(line = ''): void {
-  const buffer = output.getStore();
-  if (buffer) buffer.push(line);
-  else {
-    clearProgress();
-    process.stdout.write(line + '\n');
-  }
-}
-
-let progressShown = false;
-
-/**
- * Shows (or replaces) the one updating progress line: only on a terminal, never inside a
- * buffered (JOBS=N) run, and not with PROGRESS=0. A pipe or a CI log never sees it.
- */
-export function progress(text: string): void {
-  if (!process.stdout.isTTY || output.getStore() || process.env.PROGRESS === '0') return; // PROGRESS checked by config()
-  process.stdout.write(`\r\x1b[K${colors.dim(text)}`);
-  progressShown = true;
-}
-
-export function clearProgress(): void {
-  if (!progressShown) return;
-  process.stdout.write('\r\x1b[K');
-  progressShown = false;
-}
-
-export function terminalColumns(): number {
-  return process.stdout.columns || 100;
-}
-
-/** Runs fn with say() collecting into a buffer; returns fn's value and the lines. */
-export async function runBuffered<T>(fn: () => Promise<T>): Promise<{ value?: T; error?: unknown; lines: string[] }> {
-  const lines: string[] = [];
-  try {
-    return { value: await output.run(lines, fn), lines };
-  } catch (error) {
-    return { error, lines };
-  }
-}
-
-/** Host uptime in seconds (the clock pantavisor.log's timestamps use inside a container). */
-export function uptime(): number {
-  try {
-    return Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
-  } catch {
-    return performance.now() / 1000;
-  }
-}
-
-/** Prints a command the way a user would type it, so it can be copied. */
-export function echoCommand(args: string[]): void {
-  say(colors.dim('+ ' + terminalSafe(args.map(shellQuote).join(' '))));
-}
-
-/** Prints a shell command line exactly as it is run (`sh -c`), redirections and all. */
-export function echoShell(line: string): void {
-  say(colors.dim('+ ' + terminalSafe(line)));
-}
-
-/** A path as a user in the current directory would type it (relative when inside it). */
-export function typed(path: string): string {
-  const r = relative(process.cwd(), path);
-  // a relative name with a leading dash would read as an option: ./-name
-  return r && !r.startsWith('..') ? (r.startsWith('-') ? `./${r}` : r) : path;
-}
-
-export { shellQuote, terminalSafe };
-
-// zx quotes what it interpolates into its command lines with the same function
-$.quote = shellQuote;
-
-/**
- * Whether this script is the one being run: its file is the command's, or, in the single file
- * (where every module shares one import.meta.url), `script` is the one its verb runs
- * (scripts/dist/verb.ts chooses it before any script is evaluated).
- */
-export function isMain(metaUrl: string, script?: string): boolean {
-  if (EMBEDDED) return script !== undefined && (globalThis as { pvIpamScript?: string }).pvIpamScript === script;
-  return !!process.argv[1] && resolve(process.argv[1]) === fileURLToPath(metaUrl);
-}
-
-/** Runs a script body; errors become one line and an exit status (2 usage, 3 environment). */
-export async function main(body: () => Promise<number | void>): Promise<void> {
-  try {
-    const code = await body();
-    process.exitCode = code ?? 0;
-  } catch (e) {
-    if (e instanceof UsageError || e instanceof EnvironmentError) {
-      // one line: a file name or a value inside the message is shown escaped (lib/report/terminal.ts)
-      process.stderr.write(`pv-ipam-tests: ${terminalSafe(e.message)}\n`);
-      process.exitCode = e.exitCode;
-    } else {
-      process.stderr.write(`pv-ipam-tests: internal error: ${(e as Error).stack ?? e}\n`);
-      process.exitCode = 70;
-    }
-  }
-}
-
-/** The test id argument: a scenario id ("1".."9", "collision", ...) or "all" where allowed. */
-export function testArg(args: string[], allowAll = false): string {
-  const n = args[0] ?? process.env.N;
-  if (!n) throw new UsageError(`which test? give its id${allowAll ? ' or all' : ''} (e.g. make test-1, make test-collision)`);
-  if (allowAll && n === 'all') return n;
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(n)) throw new UsageError(`'${n}' is not a test id (make help lists them)`);
-  return n;
-}
-
-export function stamp(): string {
-  return new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d\dZ$/, 'Z');
 }
