@@ -29,7 +29,7 @@ VARS := TARGET TARGET_LABEL IMAGE CONTAINER VOLUME PVTXD ARTIFACTS IMAGE_TAR KAS
 	CMD_TIMEOUT PING_WAIT REPORT_DIR WORK_DIR KEEP DRY_RUN LABEL SNAPSHOT CAPTURE_DIR CMD LOG FOLLOW \
 	SCENARIOS LAB_FAULTS LAB_VARIANTS ONLY JOBS STRICT REQUIRE VERBOSE REPORT PROGRESS BENCH_ONLY BENCH_JOBS \
 	PV_SOURCES PANTAVISOR_SRC DEV_CACHE DEV_IMAGE DEV_APT GOOD BAD \
-	REPORTS OUT FORCE
+	REPORTS OUT FORCE DEVICE DEVICE_KEY DEVICE_KNOWN_HOSTS
 # A value given on the command line is kept as typed (OUT='$$(shell ...)' is a file name, not
 # make's $$(shell)): it becomes a simple variable holding its own unexpanded text.
 $(foreach v,$(VARS),$(if $(filter command line,$(origin $(v))),$(eval override $(v) := $$(value $(v)))))
@@ -138,6 +138,16 @@ exports-dev:
 	bash dev/build-exports.sh
 lab-if-stale:
 	@bash lab/ensure.sh
+# the dev appengine as a DEVICE reached over Pantavisor's own SSH (dev/device-dev.sh; issue 25):
+# prints DEVICE=... DEVICE_KEY=... DEVICE_KNOWN_HOSTS=...; device-dev-down removes what it made
+.PHONY: device-dev device-dev-down device-dev-check
+device-dev:
+	@bash dev/device-dev.sh up
+device-dev-down:
+	@bash dev/device-dev.sh down
+# boots device-dev, runs commands over its SSH, checks the answers, tears down (test/device-dev.sh)
+device-dev-check:
+	@bash test/device-dev.sh
 
 mutation:
 	bash lab/mutation.sh

@@ -104,7 +104,7 @@ source_commit() {
 }
 
 # the recipe: this script (a change is a new build of everything) and the adaptation (of pantavisor)
-RECIPE_HASH=$(cat "$DEV_DIR/build-image.sh" "$DEV_DIR/source-tree.sh" | sha256sum | cut -d' ' -f1)
+RECIPE_HASH=$(cat "$DEV_DIR/build-image.sh" "$DEV_DIR/source-tree.sh" "$DEV_DIR/dropbear-n.sh" "$DEV_DIR/peer.sh" | sha256sum | cut -d' ' -f1)
 ADAPT_HASH=$(cat "$DEV_DIR/pv_lxc-debian-lxc.sed" "$DEV_DIR/adapt-pv-lxc.sh" "$DEV_DIR/peer.sh" "$DEV_DIR/version-info.sh" "$DEV_DIR/compat-env.sh" | sha256sum | cut -d' ' -f1)
 H_LIBEVENT=$(source_hash "$SRC_LIBEVENT")
 H_LIBTHTTP=$(source_hash "$SRC_LIBTHTTP")
@@ -241,7 +241,7 @@ if [ ! -f "$PVB/.done" ]; then
 		-DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_INSTALL_SYSCONFDIR=/etc \
 		-DCMAKE_INSTALL_LOCALSTATEDIR=/var -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_PREFIX_PATH="$PREFIX" \
 		-DCMAKE_C_FLAGS="$CFLAGS_PV" -DCMAKE_EXE_LINKER_FLAGS="-L$PREFIX/lib" -DCMAKE_SHARED_LINKER_FLAGS="-L$PREFIX/lib" \
-		-DPANTAVISOR_APPENGINE=ON -DPANTAVISOR_PVTX=ON -DPANTAVISOR_RUNTIME=ON -DPANTAVISOR_PVTEST=OFF \
+		-DPANTAVISOR_APPENGINE=ON -DPANTAVISOR_PVTX=ON -DPANTAVISOR_RUNTIME=ON -DPANTAVISOR_PVTEST=OFF -DPANTAVISOR_DEBUG=ON \
 		-DPANTAVISOR_E2FSGROW_ENABLE=OFF -DPANTAVISOR_XCONNECT=OFF "${LAUNCHER[@]}"
 	run_logged "$PVB/build.log" cmake --build "$PVB/build" --parallel "$(nproc)"
 	run_logged "$PVB/install.log" make -C "$PVB/build" install DESTDIR="$PVB/install"
@@ -314,6 +314,34 @@ while read -r lib; do
 	[ -e "$ROOTFS$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$ROOTFS$lib"
 done < <(ldd "$BB_DIR/x/bin/busybox" | awk '/=>/ { if ($3 ~ /^\//) print $3; next } $1 ~ /^\// { print $1 }')
 
+# Debian's dropbear (dropbear-bin and its two libraries, taken like busybox) for Pantavisor's debug
+# SSH (PANTAVISOR_DEBUG=ON, PV_DEBUG_SSH=1 in the appengine config; `make device-dev`): the binary
+# as /usr/lib/pv-ipam-tests/dropbear, and the project's wrapper as /usr/sbin/dropbear, the name
+# Pantavisor runs (dev/dropbear-n.sh: it gives Debian's dropbear what dropbear-pv's -n does)
+DB_DIR=$CACHE/dropbear
+DB_DEBS=(dropbear-bin libtomcrypt1 libtommath1)
+if ! ls "$DB_DIR"/dropbear-bin_*.deb "$DB_DIR"/libtomcrypt1_*.deb "$DB_DIR"/libtommath1_*.deb >/dev/null 2>&1; then
+	mkdir -p "$DB_DIR"
+	(cd "$DB_DIR" && run apt-get -o APT::Sandbox::User=root download "${DB_DEBS[@]}") ||
+		{ run apt-get update -qq && (cd "$DB_DIR" && run apt-get -o APT::Sandbox::User=root download "${DB_DEBS[@]}"); } ||
+		env_error "apt-get download ${DB_DEBS[*]} failed"
+fi
+rm -rf "$DB_DIR/x"
+for p in "${DB_DEBS[@]}"; do
+	run dpkg-deb -x "$(ls "$DB_DIR/${p}"_*.deb | head -n 1)" "$DB_DIR/x"
+done
+install -D -m 0755 "$DB_DIR/x/usr/sbin/dropbear" "$ROOTFS/usr/lib/pv-ipam-tests/dropbear"
+cp -a "$DB_DIR"/x/usr/lib/x86_64-linux-gnu/libtom* "$ROOTFS/usr/lib/x86_64-linux-gnu/"
+while read -r lib; do
+	[ -n "$lib" ] || continue
+	[ -e "$ROOTFS$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$ROOTFS$lib"
+done < <(LD_LIBRARY_PATH=$DB_DIR/x/usr/lib/x86_64-linux-gnu ldd "$DB_DIR/x/usr/sbin/dropbear" | grep -v "$DB_DIR" |
+	awk '/=>/ { if ($3 ~ /^\//) print $3; next } $1 ~ /^\// { print $1 }')
+install -D -m 0755 "$DEV_DIR/dropbear-n.sh" "$ROOTFS/usr/sbin/dropbear"
+# dropbearkey too: `make device-dev` reads the device's host key with it (dropbearkey -y) to check
+# what ssh-keyscan got before it writes known_hosts
+install -D -m 0755 "$DB_DIR/x/usr/bin/dropbearkey" "$ROOTFS/usr/bin/dropbearkey"
+
 # host binaries (Debian paths, merged /usr)
 HOST_BINS=(/usr/bin/bash /usr/sbin/nft /usr/bin/nsenter /usr/bin/unshare /usr/bin/nc.openbsd /usr/bin/pgrep
 	/usr/sbin/ip /usr/sbin/losetup /usr/bin/mount /usr/bin/umount /usr/bin/mksquashfs /usr/bin/unsquashfs)
@@ -384,7 +412,8 @@ chmod 0755 usr/local/bin/pv-appengine
 cd "$REPO"
 
 # every binary runs in the rootfs (catches a library ldd did not name)
-for b in /usr/bin/pantavisor /usr/bin/pvtx /usr/bin/bash /usr/sbin/nft /usr/bin/lxc-ls /usr/bin/nc /usr/bin/busybox; do
+for b in /usr/bin/pantavisor /usr/bin/pvtx /usr/bin/bash /usr/sbin/nft /usr/bin/lxc-ls /usr/bin/nc /usr/bin/busybox \
+	/usr/sbin/dropbear /usr/lib/pv-ipam-tests/dropbear /usr/bin/dropbearkey /usr/bin/fallbear-cmd; do
 	[ -e "$ROOTFS$b" ] || fail "rootfs lacks $b"
 done
 
@@ -402,5 +431,5 @@ run docker import \
 	--change "LABEL pv-ipam-tests.dev.description=\"$DESCRIPTION\"" \
 	--message "$DESCRIPTION" \
 	"$CACHE/rootfs-$KEY.tar" "$TAG"
-rm -rf "$ROOTFS" "$CACHE/rootfs-$KEY.tar" "$BB_DIR/x"
+rm -rf "$ROOTFS" "$CACHE/rootfs-$KEY.tar" "$BB_DIR/x" "$DB_DIR/x"
 tag_latest

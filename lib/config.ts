@@ -6,6 +6,7 @@
 import { UsageError } from './errors.ts';
 import { requiredCapabilities } from './capabilities.ts';
 import { type Variable, VARIABLES } from './variables.ts';
+import { parseDevice } from './target/device-address.ts';
 
 export interface Config {
   /** preset name; only used for labelling output and reports */
@@ -17,6 +18,10 @@ export interface Config {
   hints: { image?: string; artifacts?: string };
   image: string;
   container: string;
+  /** TARGET=device (the ssh driver): DEVICE, checked by lib/target/ssh.ts parseDevice; the key and known-hosts file, absolute or empty */
+  device: string;
+  deviceKey: string;
+  deviceKnownHosts: string;
   volume: string;
   /** host directory bind-mounted as /usr/lib/pantavisor/pvtx.d */
   pvtxd: string;
@@ -191,7 +196,28 @@ export function checkTarget(target: string | undefined, known: string[]): void {
 }
 
 /**
- * A target preset (`<name>/preset.env` for TARGET=<name>): KEY=VALUE lines, `#` comments.
+ * The presets that are not `<name>/preset.env`, by target, relative to the repository: a target
+ * with no files of its own gets no top-level folder (TARGET=device is the ssh driver's preset,
+ * kept with the dev appengine that `make device-dev` makes into a device).
+ */
+export const PRESET_PATHS: Readonly<Record<string, string>> = { device: 'dev/device/preset.env' };
+
+/** Where TARGET=`target`'s preset is, relative to the repository. */
+export function presetPath(target: string): string {
+  return Object.hasOwn(PRESET_PATHS, target) ? PRESET_PATHS[target] : `${target}/preset.env`;
+}
+
+/**
+ * DEVICE as given: checked (lib/target/device-address.ts parseDevice, exit 2 on a bad one) when the
+ * target's driver is ssh, where it is required, and whenever it is set.
+ */
+function deviceValue(text: string | undefined, driver: string | undefined): string {
+  if (driver === 'ssh' || text) parseDevice(text);
+  return text ?? '';
+}
+
+/**
+ * A target preset (`<name>/preset.env` for TARGET=<name>, or PRESET_PATHS'): KEY=VALUE lines, `#` comments.
  * Values become defaults: the environment still wins.
  */
 export function parsePreset(text: string, file = 'preset'): Record<string, string> {
@@ -226,6 +252,9 @@ export function readConfig(env: Record<string, string | undefined>, cwd: string,
     hints: { image: preset?.values.HINT_IMAGE || undefined, artifacts: preset?.values.HINT_ARTIFACTS || undefined },
     image: text('IMAGE'),
     container: text('CONTAINER'),
+    device: deviceValue(v('DEVICE'), preset?.values.DRIVER),
+    deviceKey: v('DEVICE_KEY') ? abs(text('DEVICE_KEY'), 'DEVICE_KEY') : '',
+    deviceKnownHosts: v('DEVICE_KNOWN_HOSTS') ? abs(text('DEVICE_KNOWN_HOSTS'), 'DEVICE_KNOWN_HOSTS') : '',
     volume: text('VOLUME'),
     pvtxd: abs(text('PVTXD')),
     artifacts,

@@ -14,9 +14,10 @@ if (isMain(import.meta.url)) {
   await main(async () => {
     const cfg = config();
     await requireRunning(cfg);
+    const driver = targetDriver(cfg);
     const file = cfg.log === 'appengine' ? cfg.appengineOut : cfg.logFile;
     const follow = cfg.follow;
-    const args = targetDriver(cfg).hostArgv(follow ? ['tail', '-n', '+1', '-f', file] : ['cat', file], { tty: !!process.stdout.isTTY });
+    const args = driver.hostArgv(follow ? ['tail', '-n', '+1', '-f', file] : ['cat', file], { tty: !!process.stdout.isTTY });
     echoCommand(args);
     const r = await $({ nothrow: true, stdio: 'inherit' })`${args}`;
     return r.exitCode === 130 ? 0 : r.exitCode ?? 0;

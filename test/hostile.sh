@@ -99,8 +99,15 @@ for j in 0 1e1; do
   run "jobs=$j" 2 '^pv-ipam-tests: JOBS must be a whole number from 1 to 16' one -- env JOBS="$j" SNAPSHOT="$R/test/fixtures/bundles/test-1" "${NODE[@]}" "$R/scripts/verify.ts" 1
 done
 # a mistyped TARGET is refused naming the known ones, never run as the defaults (issue 23)
-run target-typo 2 '^pv-ipam-tests: TARGET="lba" is not a target \(known: appengine, dev, lab\)$' one -- make -s --no-print-directory -C "$R" verify-1 TARGET=lba SNAPSHOT="$R/test/fixtures/bundles/test-1"
+run target-typo 2 '^pv-ipam-tests: TARGET="lba" is not a target \(known: appengine, dev, device, lab\)$' one -- make -s --no-print-directory -C "$R" verify-1 TARGET=lba SNAPSHOT="$R/test/fixtures/bundles/test-1"
 run target-path 2 '^pv-ipam-tests: TARGET="\.\./lab" is not a target' one -- env TARGET=../lab SNAPSHOT="$R/test/fixtures/bundles/test-1" "${NODE[@]}" "$R/scripts/verify.ts" 1
+# TARGET=device: DEVICE required and checked before anything runs; no value reaches a shell or ssh's options (issue 25)
+run device-missing 2 '^pv-ipam-tests: TARGET=device needs DEVICE: give DEVICE=\[user@\]host\[:port\]' one -- make -s --no-print-directory -C "$R" shell TARGET=device
+run device-injection 2 '^pv-ipam-tests: DEVICE="x;touch guard/pwned" has the host' one -- make -s --no-print-directory -C "$R" shell TARGET=device 'DEVICE=x;touch guard/pwned'
+run device-ssh-option 2 '^pv-ipam-tests: DEVICE="-oProxyCommand=touch guard/pwned" has the host' one -- make -s --no-print-directory -C "$R" logs TARGET=device 'DEVICE=-oProxyCommand=touch guard/pwned'
+run device-user-option 2 '^pv-ipam-tests: DEVICE="-l@h" has the user' one -- make -s --no-print-directory -C "$R" shell TARGET=device 'DEVICE=-l@h'
+run device-port 2 '^pv-ipam-tests: DEVICE="h:70000" has the port' one -- make -s --no-print-directory -C "$R" shell TARGET=device DEVICE=h:70000
+run device-key-missing 2 '^pv-ipam-tests: DEVICE_KEY=.*/guard/no-key is not a readable file' one -- make -s --no-print-directory -C "$R" shell TARGET=device DEVICE=198.18.0.2 DEVICE_KEY="$work/guard/no-key"
 run log-unknown 2 '^pv-ipam-tests: LOG must be one of pantavisor, appengine' one -- env LOG=pv-appengine "${NODE[@]}" "$R/scripts/logs.ts"
 run runtime-unknown 2 "RUNTIME must be node or deno \(or empty for node\), got 'bun'" one -- make -s --no-print-directory -C "$R" help RUNTIME=bun
 run runtime-not-expanded 2 "got '\\\$\(shell touch canary\)'" one -- make -s --no-print-directory -C "$R" help 'RUNTIME=$(shell touch canary)'

@@ -61,7 +61,7 @@ test('the registry: the preset chooses the driver (default docker); an unknown o
   assert.equal(readConfig({}, '/r', { values: { DRIVER: 'docker' }, base: '/r' }).driver, 'docker');
   assert.equal(targetDriver(readConfig({ CONTAINER: 'c' }, '/r')).name, 'docker');
   assert.equal(userLinesOf({ container: 'c' }).userLine('id'), 'docker exec c id');
-  assert.throws(() => driverEntry('sssh', 'lab/preset.env: DRIVER'), usage(/^lab\/preset.env: DRIVER="sssh" is not a target driver \(known: docker\)$/));
+  assert.throws(() => driverEntry('sssh', 'lab/preset.env: DRIVER'), usage(/^lab\/preset.env: DRIVER="sssh" is not a target driver \(known: docker, ssh\)$/));
   assert.throws(() => driverEntry('toString'), usage(/is not a target driver/));
 });
 
@@ -142,7 +142,7 @@ test('a new driver needs only its DriverEntry and a registry line: its lines rea
   } finally {
     delete DRIVERS.fake;
   }
-  assert.throws(() => userLinesOf({ container: 'c', driver: 'fake' }), usage(/known: docker\)/));
+  assert.throws(() => userLinesOf({ container: 'c', driver: 'fake' }), usage(/known: docker, ssh\)/));
 });
 
 test("a running device's driver (lifecycle 'running'): test, up, down and clean are one UsageError naming issue 25, before anything is touched", async () => {

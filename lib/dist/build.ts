@@ -29,7 +29,7 @@ export function embedded(root: string): Embedded {
   const read = (f: string) => readFileSync(`${root}/${f}`, 'utf8');
   return {
     scenarios: read('scenarios.json'),
-    presets: { lab: read('lab/preset.env'), dev: read('dev/preset.env') },
+    presets: { lab: read('lab/preset.env'), dev: read('dev/preset.env'), device: read('dev/device/preset.env') },
     // dev/build-image.sh writes the tag of the image it built (IMAGE=pantavisor-appengine-dev:<commit>)
     // into dev/out/preset.env, over dev/preset.env's :latest; the file has no dev/out
     presetsBuilt: { dev: ['IMAGE'] },

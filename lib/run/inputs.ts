@@ -5,7 +5,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkRequired, checkTarget, type Config, parsePreset, readConfig } from '../config.ts';
+import { checkRequired, checkTarget, type Config, parsePreset, PRESET_PATHS, presetPath, readConfig } from '../config.ts';
 import { driverEntry } from '../target/registry.ts';
 import { requiredCapabilities } from '../capabilities.ts';
 import { UsageError } from '../errors.ts';
@@ -47,7 +47,7 @@ export function config(): Config {
     return embeddedConfig(EMBEDDED, target);
   }
   checkTarget(target, presetTargets());
-  const file = target && /^[a-z0-9][a-z0-9-]*$/.test(target) ? `${ROOT}/${target}/preset.env` : undefined;
+  const file = target && /^[a-z0-9][a-z0-9-]*$/.test(target) ? `${ROOT}/${presetPath(target)}` : undefined;
   const built = file ? `${ROOT}/${target}/out/preset.env` : '';
   const cfg = file && existsSync(file)
     ? readConfig(process.env, process.cwd(), {
@@ -60,11 +60,12 @@ export function config(): Config {
   return cfg;
 }
 
-/** The targets with a preset in the repository: the folders holding a preset.env (lab, dev). */
+/** The targets with a preset in the repository: the folders holding a preset.env (lab, dev), and lib/config.ts PRESET_PATHS' (device). */
 export function presetTargets(): string[] {
   return readdirSync(ROOT, { withFileTypes: true })
     .filter((e) => e.isDirectory() && /^[a-z0-9][a-z0-9-]*$/.test(e.name) && existsSync(`${ROOT}/${e.name}/preset.env`))
     .map((e) => e.name)
+    .concat(Object.keys(PRESET_PATHS).filter((t) => existsSync(`${ROOT}/${PRESET_PATHS[t]}`)))
     .sort();
 }
 

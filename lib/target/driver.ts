@@ -40,6 +40,10 @@ export interface UserLines {
 /** What a driver's user lines need of the configuration (lib/config.ts Config has all of it). */
 export interface TargetValues {
   container: string;
+  /** the ssh driver's: DEVICE=[user@]host[:port], DEVICE_KEY and DEVICE_KNOWN_HOSTS (lib/target/ssh.ts) */
+  device?: string;
+  deviceKey?: string;
+  deviceKnownHosts?: string;
 }
 
 /**

@@ -6,9 +6,11 @@ import type { Config } from '../config.ts';
 import { UsageError } from '../errors.ts';
 import type { DriverEntry, TargetDriver, TargetValues, UserLines } from './driver.ts';
 import { DOCKER } from './docker.ts';
+import { SSH } from './ssh.ts';
 
 export const DRIVERS: Record<string, DriverEntry> = {
   docker: DOCKER,
+  ssh: SSH,
 };
 
 export const DEFAULT_DRIVER = 'docker';
