@@ -108,6 +108,9 @@ for c in docker ssh ssh-keygen ssh-keyscan; do
 	command -v "$c" >/dev/null || env_error "$c is not on PATH (ssh, ssh-keygen, ssh-keyscan: apt-get install openssh-client; .ci/setup does)"
 done
 docker image inspect "$IMAGE" >/dev/null 2>&1 || env_error "no image $IMAGE (make appengine-dev PV_SOURCES=...)"
+# the key reaches Pantavisor through pv-appengine (PV_DEBUG_SSH_PUBKEY): release 029's does not know it
+docker run --rm --network none --entrypoint /bin/grep "$IMAGE" -q PV_DEBUG_SSH_PUBKEY /usr/bin/pv-appengine ||
+	env_error "the pv-appengine of $IMAGE does not install PV_DEBUG_SSH_PUBKEY (a later pantavisor does): no key could reach its SSH"
 for b in "${BASELINE_LIST[@]}"; do
 	[ -f "$ARTIFACTS/$b.pvrexport.tgz" ] || env_error "no $ARTIFACTS/$b.pvrexport.tgz (make exports-dev PV_SOURCES=...)"
 done

@@ -41,43 +41,49 @@ line=$(grep '^DEVICE=' <<<"$out" | tail -n 1)
 	{ echo "device-dev-check: FAIL no DEVICE= line in its output" >&2; exit 1; }
 ip=${BASH_REMATCH[1]} port=${BASH_REMATCH[2]} key=${DEVICE_DEV_CHECK_KEY:-${BASH_REMATCH[3]}} kh=${BASH_REMATCH[4]}
 pass "make device-dev in $((SECONDS - t0)) s: $line"
-ssh_as() { # USER CMD...: as a person types it, with the run's known_hosts, host key checking on
+errf=$(mktemp)
+trap 'rm -f "$errf"; down' EXIT
+# USER CMD...: as a person types it, with the run's known_hosts, host key checking on. Its stdout
+# only: stderr (where fallbear-cmd writes ten lines about cgroups it cannot join on this host,
+# dev/README.md) goes to $errf, shown when a check fails.
+ssh_as() {
 	local user=$1; shift
 	ssh -p "$port" -i "$key" -o IdentitiesOnly=yes -o BatchMode=yes -o ConnectTimeout=5 \
-		-o UserKnownHostsFile="$kh" -o StrictHostKeyChecking=yes -o LogLevel=ERROR "$user@$ip" "$@"
+		-o UserKnownHostsFile="$kh" -o StrictHostKeyChecking=yes -o LogLevel=ERROR "$user@$ip" "$@" 2>"$errf"
 }
+err() { grep -v '^/usr/bin/fallbear-cmd: line [0-9]*: /sys/fs/cgroup/' "$errf" | tail -n 2 | tr '\n' ' '; }
 
 # 3. over SSH
-got=$(ssh_as _pv_ 'echo "pv-$((6 * 7))"; head -n 1 /etc/pantavisor-appengine-dev.txt' 2>&1)
+got=$(ssh_as _pv_ 'echo "pv-$((6 * 7))"; head -n 1 /etc/pantavisor-appengine-dev.txt')
 if [ "$(head -n 1 <<<"$got")" = pv-42 ] && grep -q '^pantavisor-appengine-dev (pantavisor ' <<<"$got"; then
 	pass "ssh _pv_@$ip: a command's output ($(tail -n 1 <<<"$got" | cut -c1-60)...)"
 else
-	fail "ssh _pv_@$ip 'echo ...': got: $got"
+	fail "ssh _pv_@$ip 'echo ...': got: '$got'; stderr: $(err)"
 fi
 # the device's only default route is to the Test 3 peer (dev/peer.sh), which answers
-routes=$(ssh_as _pv_ 'ip route show default' 2>&1)
+routes=$(ssh_as _pv_ 'ip route show default')
 if [ "$routes" = "default via 198.51.100.1 dev peer0 " ] || [ "$routes" = "default via 198.51.100.1 dev peer0" ]; then
-	if got=$(ssh_as _pv_ 'ping -c 1 -W 2 198.51.100.1' 2>&1); then pass "only default route: $routes; the peer answers"; else fail "the peer 198.51.100.1 does not answer: $got"; fi
+	if got=$(ssh_as _pv_ 'ping -c 1 -W 2 198.51.100.1'); then pass "only default route: $routes; the peer answers"; else fail "the peer 198.51.100.1 does not answer: $got"; fi
 else
 	fail "default routes on the device: '$routes' (want only: default via 198.51.100.1 dev peer0)"
 fi
-ssh_as _pv_ 'exit 7' >/dev/null 2>&1
+ssh_as _pv_ 'exit 7' >/dev/null
 rc=$?
 [ $rc = 7 ] && pass "exit status 7 comes back as 7" || fail "ssh _pv_@$ip 'exit 7' gave exit $rc"
 data=$(head -c 300000 /dev/urandom | base64 -w 76)
 want=$(printf '%s\n' "$data" | sha256sum | cut -d' ' -f1)
-got=$(printf '%s\n' "$data" | ssh_as _pv_ 'cat > /tmp/device-dev-check && sha256sum /tmp/device-dev-check && rm -f /tmp/device-dev-check' 2>&1 | cut -d' ' -f1)
+got=$(printf '%s\n' "$data" | ssh_as _pv_ 'cat > /tmp/device-dev-check && sha256sum /tmp/device-dev-check && rm -f /tmp/device-dev-check' | cut -d' ' -f1)
 [ "$got" = "$want" ] && pass "stdin streamed in: $(printf '%s\n' "$data" | wc -c) bytes, same sha256" || fail "stdin streaming: sha256 $got, want $want"
 # a login as the baseline's container: fallbear-cmd nsenters into it (its hostname is the run.json's)
 container=$(grep -o 'containers STARTED: [^;]*' <<<"$out" | cut -d' ' -f3)
 if [ -n "$container" ]; then
 	want=$(ssh_as _pv_ "cat /storage/trails/current/.pvr/json 2>/dev/null || true" | jq -r --arg c "$container/run.json" '.[$c].network.hostname // empty' 2>/dev/null)
-	got=$(ssh_as "$container" hostname 2>&1)
-	host_ns=$(ssh_as _pv_ hostname 2>&1)
+	got=$(ssh_as "$container" hostname)
+	host_ns=$(ssh_as _pv_ hostname)
 	if [ -n "$got" ] && [ "$got" != "$host_ns" ] && { [ -z "$want" ] || [ "$got" = "$want" ]; }; then
 		pass "ssh $container@$ip hostname: '$got' (the device's own: '$host_ns')"
 	else
-		fail "ssh $container@$ip hostname: '$got' (want ${want:-a name other than} '${want:-$host_ns}')"
+		fail "ssh $container@$ip hostname: '$got' (want ${want:-a name other than} '${want:-$host_ns}'); stderr: $(err)"
 	fi
 else
 	fail "no container named in make device-dev's output"
@@ -88,7 +94,7 @@ got=$(ssh -p "$port" -i "$wrong/id" -o IdentitiesOnly=yes -o BatchMode=yes -o Co
 	-o StrictHostKeyChecking=yes "_pv_@$ip" true 2>&1)
 rc=$?
 rm -rf "$wrong"
-[ $rc = 255 ] && grep -q 'Permission denied (publickey)' <<<"$got" && pass "a wrong key: exit 255, $got" || fail "a wrong key: exit $rc: $got"
+[ $rc = 255 ] && grep -q 'Permission denied (publickey' <<<"$got" && pass "a wrong key: exit 255, $got" || fail "a wrong key: exit $rc: $got"
 
 # 4. down
 bash dev/device-dev.sh down >/dev/null 2>&1 || fail "make device-dev-down failed"
