@@ -162,6 +162,11 @@ lab-selftest:
 # the toolkit's own failure modes against the lab (CHAOS_CASES="signal hang" runs some)
 chaos:
 	@bash test/chaos.sh
+# issue 25's five faults on make device-dev (wrong key, refused, a reboot mid-run, no return, a
+# rejected update): each one line, exit 3, the device back on its baseline (FAULTS="reject" runs some)
+.PHONY: device-faults
+device-faults:
+	@bash test/device-faults.sh
 # hostile values and files, whole commands, offline and in seconds (HOSTILE_CASES="switch junit" runs some)
 .PHONY: hostile
 hostile:

@@ -38,6 +38,10 @@ STAGES=(
   "real|bash .ci/real"
   "real-029|bash .ci/real-029"
   "bisect-ipam|bash .ci/bisect-ipam"
+  # three of the plan's eight tests on a running device over SSH: an update (1), a stop/start over
+  # SSH (6), the TESTING/ROLLBACK form (7): about 3.5 min; all eight (bash .ci/device) take about
+  # 9 min (measured 8 min 51 s), beyond the CI budget of 20 minutes with the other stages' 13
+  "device|DEVICE_ONLY=\"1 6 7\" bash .ci/device"
   "leak-check|bash .ci/leak-check --since \"\$LEAK_RECORD\""
 )
 

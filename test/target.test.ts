@@ -148,7 +148,7 @@ test('a new driver needs only its DriverEntry and a registry line: its lines rea
   assert.throws(() => userLinesOf({ container: 'c', driver: 'fake' }), (e: unknown) => e instanceof UsageError && e.message.endsWith(`(known: ${Object.keys(DRIVERS).join(', ')})`));
 });
 
-test("a running device's driver (lifecycle 'running'): test, up, down and clean are one UsageError naming issue 25, before anything is touched", async () => {
+test("a running device's driver (lifecycle 'running'): up, down and clean are one UsageError, test with JOBS=2 another, before anything is touched (test-N installs scenarios as updates: lib/run/device-run.ts)", async () => {
   const { bootHooks } = await import('../lib/run/exec.ts');
   const { up } = await import('../lib/run/up.ts');
   const { down, downCommand, clean } = await import('../lib/run/down.ts');
@@ -173,13 +173,22 @@ test("a running device's driver (lifecycle 'running'): test, up, down and clean 
   };
   try {
     const cfg = readConfig({ TARGET: 'board', CONTAINER: 'board1', PVTXD: '/nonexistent/pvtx.d' }, '/r', { values: { DRIVER: 'device' }, base: '/r' });
-    const running = usage(/^TARGET=board is a running device \(device board1\): .* \(issue 25\)$/);
+    const running = usage(
+      /^TARGET=board is a running device \(device board1\): \S+ makes or removes a target, which the toolkit never does to a device; make test-N and capture-N install a scenario on it as an update$/,
+    );
     assert.throws(() => bootHooks(cfg, 'test-1'), running);
     await assert.rejects(up(cfg), running);
     await assert.rejects(down(cfg), running);
     await assert.rejects(downCommand(cfg), running);
     await assert.rejects(clean(cfg), running);
-    await assert.rejects(runTests(cfg, { scenarios: [] } as never, [], 'test-all'), running);
+    const jobs = process.env.JOBS;
+    process.env.JOBS = '2';
+    try {
+      await assert.rejects(runTests(cfg, { scenarios: [] } as never, [], 'test-all'), usage(/^JOBS=2: device board1 runs one revision at a time; run its scenarios with JOBS=1$/));
+    } finally {
+      if (jobs === undefined) delete process.env.JOBS;
+      else process.env.JOBS = jobs;
+    }
     assert.deepEqual(ran, [], 'nothing ran on the device');
   } finally {
     delete DRIVERS.device;

@@ -23,6 +23,7 @@ const meta = objectOf({
   capturedAt: shapes.str,
   steps: shapes.arrayOf(shapes.str),
   capabilities: optionalOf(recordOf(probe)),
+  device: optionalOf(objectOf({ revision: shapes.str, baseline: shapes.str, form: shapes.oneOf('update', 'testing-rollback') })),
 });
 
 /** meta.json's text as BundleMeta, or a UsageError naming the file and what is wrong. */

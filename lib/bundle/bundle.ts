@@ -111,6 +111,8 @@ export interface BundleMeta {
   capabilities?: Record<string, CapabilityProbe>;
   /** the image's pantavisor-version.json as read at boot (lib/judge/pv-version.ts): offline, known issues are judged for it again */
   pantavisorVersion?: PvVersion;
+  /** captured on a running device (lib/device/form.ts): the revision installed, judged offline as onDevice(scenario, revision) */
+  device?: { revision: string; baseline: string; form: 'update' | 'testing-rollback' };
 }
 
 export interface StepState {

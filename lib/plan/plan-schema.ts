@@ -117,6 +117,20 @@ export function planSchema(kinds: CheckKind[] = checkKinds()): object {
               "the scenario's expectation holds only since this pantavisor commit (or tag): on a version that does not contain it, its failures are XFAIL, the known behaviour before it (lib/judge/pv-version.ts)",
           },
           knownIssue: { $ref: '#/definitions/knownIssue' },
+          device: {
+            description:
+              "whether a device that is already running (TARGET=device) runs the scenario, as an update of its revision (lib/device/form.ts): form update; form testing-rollback (a test tied to a factory first boot, run as its TESTING/ROLLBACK form: `why`, and `replace`: checks standing in for the scenario's checks of the same ids, `locals/pv-ipam-tests-device` names the installed revision); or skip: why it is SKIPPED on a device",
+            oneOf: [
+              { type: 'object', required: ['form'], additionalProperties: false, properties: { form: { const: 'update' } } },
+              {
+                type: 'object',
+                required: ['form', 'why', 'replace'],
+                additionalProperties: false,
+                properties: { form: { const: 'testing-rollback' }, why: { type: 'string' }, replace: { type: 'array', minItems: 1, items: { $ref: '#/definitions/check' } } },
+              },
+              { type: 'object', required: ['skip'], additionalProperties: false, properties: { skip: { type: 'string', minLength: 1 } } },
+            ],
+          },
           requires: {
             type: 'array',
             items: { type: 'string' },

@@ -45,6 +45,16 @@ export interface Step {
   checks: Check[];
 }
 
+/**
+ * How a device that is already running runs a scenario (scenarios.json `device`, lib/device/form.ts):
+ * as an update of its revision; as its TESTING/ROLLBACK form, `replace` standing in for the checks
+ * of the same ids; or not (`skip`, why).
+ */
+export type DeviceForm =
+  | { form: 'update' }
+  | { form: 'testing-rollback'; why: string; replace: Check[] }
+  | { skip: string };
+
 export interface Scenario {
   id: string;
   title: string;
@@ -65,6 +75,8 @@ export interface Scenario {
   gather?: Record<string, string>;
   artifacts: string[];
   notes?: string[];
+  /** whether and how a device that is already running runs it (lib/device/form.ts; absent: skipped on a device) */
+  device?: DeviceForm;
   steps: Step[];
 }
 

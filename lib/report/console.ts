@@ -95,6 +95,7 @@ export function scenarioEndLines(s: ScenarioReport, c: Colors): string[] {
   };
   const lines: string[] = [];
   if (s.status === 'skipped') lines.push(skipLine(s, c));
+  if (s.device) lines.push(c.dim(`device: installed as ${t(s.device.revision)} on baseline ${t(s.device.baseline)}${s.device.note ? `; ${t(s.device.note)}` : ''}`));
   if (s.knownIssue && (s.status === 'xfail' || s.status === 'xpass')) {
     lines.push(
       c.yellow(s.status === 'xfail' ? `known issue: ${t(issueText(s.knownIssue))}` : `known issue looks fixed: ${t(issueText(s.knownIssue))}; drop its knownIssue from scenarios.json once confirmed`),

@@ -70,7 +70,9 @@ export function toJunit(r: RunReport): string {
     out.push(
       `    <properties><property name="target" value="${xml(r.target.name)}"/><property name="target.label" value="${xml(r.target.label)}"/><property name="mode" value="${r.mode}"/>${
         s.pantavisor ? `<property name="pantavisor" value="${xml(s.pantavisor)}"/>` : ''
-      }${s.knownIssue ? `<property name="knownIssue" value="${xml(issueText(s.knownIssue))}"/>` : ''}</properties>`,
+      }${s.knownIssue ? `<property name="knownIssue" value="${xml(issueText(s.knownIssue))}"/>` : ''}${
+        s.device ? `<property name="device.form" value="${xml(s.device.note ?? s.device.form)}"/>` : ''
+      }</properties>`,
     );
     if (runError(s)) {
       out.push(`    <testcase classname="test-${xml(s.id)}" name="run"><error message="${xml(s.error ?? 'error')}"/></testcase>`);

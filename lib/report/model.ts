@@ -26,6 +26,12 @@ export interface ScenarioReport {
   versionNotes?: string[];
   /** the boot never became ready: status error, no check judged, the logs' last lines quoted (lib/judge/did-not-boot.ts) */
   didNotBoot?: DidNotBoot;
+  /**
+   * on a device that was already running (lifecycle 'running', issue 25): the revision the
+   * scenario was installed as, the baseline it was found on and returned to, and its form
+   * (lib/device/form.ts; `note` says when it ran as its TESTING/ROLLBACK form)
+   */
+  device?: { revision: string; baseline: string; form: 'update' | 'testing-rollback'; note?: string };
   /** why the scenario was skipped, with the results quoted as evidence */
   skip?: { capability: string; reason: string; evidence: CheckResult[] };
   /** what each capability probe found (also kept in the bundle's meta.json) */

@@ -68,6 +68,7 @@ const scenario = objectOf({
   error: optional(str),
   knownIssue: optional(knownIssue),
   skip: optional(objectOf({ capability: str, reason: str, evidence: arrayOf(check) })),
+  device: optional(objectOf({ revision: str, baseline: str, form: oneOf('update', 'testing-rollback'), note: optional(str) })),
   durationMs: count,
   bundle: optional(str),
   timings: optional(recordOf(count)),

@@ -39,6 +39,8 @@ export interface Booted {
   version?: PvVersion;
   /** host uptime (s) when pv-appengine was started */
   appengineStart?: number;
+  /** on a running device: the revision installed for the scenario (kept in the bundle's meta.json) */
+  device?: { revision: string; baseline: string; form: 'update' | 'testing-rollback' };
   /** host uptime (s) around the plan's docker commands (volume create, run, before-boot, probes) */
   dockerStart?: number;
   dockerEnd?: number;

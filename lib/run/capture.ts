@@ -21,6 +21,56 @@ import { acquireRunLock } from './run-lock.ts';
 import type { CapabilityProbe } from '../plan/capabilities.ts';
 import { onInterrupt } from './interrupt.ts';
 import { bundleMeta } from './verify.ts';
+import { onDeviceRevision } from './device-run.ts';
+import { scenarioReport } from '../report/model.ts';
+
+/**
+ * make capture-N on a running device: the scenario installed as an update (lib/run/device-run.ts),
+ * its steps run and their bundle written unjudged (meta.json names the revision, so make verify-N
+ * SNAPSHOT=DIR judges it as the live run would), then the device returned to its baseline.
+ */
+async function captureOnDevice(cfg: Config, plan: PlanFile, scenario: Scenario, dir: string): Promise<number> {
+  await targetDriver(cfg).requireReachable();
+  say(colors.bold(`capture Test ${scenario.id} → ${dir}`) + colors.dim(`  [target: ${cfg.targetLabel}]`));
+  const release = acquireRunLock(cfg, `${stamp()}-capture-${scenario.id}`);
+  let current: Promise<unknown> = Promise.resolve();
+  const interrupt = onInterrupt(async () => {
+    await current.catch(() => undefined);
+  });
+  let failed: string | undefined;
+  try {
+    const run = onDeviceRevision(cfg, plan, scenario, async (dcfg, judged, booted) => {
+      const meta = { ...bundleMeta(dcfg, judged, booted.probes), ...(booted.version ? { pantavisorVersion: booted.version } : {}), ...(booted.device ? { device: booted.device } : {}) };
+      if (!booted.started) {
+        writeBundle(dir, judged, {}, meta);
+      } else {
+        const r = await runSteps(dcfg, plan, judged, { evaluate: false, signal: interrupt.signal, probes: booted.probes });
+        await writeLiveBundle(dir, judged, r.files, { ...meta, ...(r.probes ? { capabilities: r.probes } : {}) }, r.logBytes, r.saveLog);
+        failed = r.error;
+      }
+      return scenarioReport(judged, undefined, { durationMs: 0, timings: {}, waits: [], checks: [] });
+    }, interrupt.signal);
+    current = run;
+    const report = await run;
+    if (report.status === 'skipped') {
+      say(colors.yellow(terminalSafe(`Test ${scenario.id} is not run on a device: ${report.skip?.reason ?? ''}; nothing captured`)));
+      return 0;
+    }
+  } catch (e) {
+    if (e instanceof Interrupted) return interrupt.code();
+    throw e;
+  } finally {
+    release();
+  }
+  if (failed) {
+    say(colors.red(`error: ${terminalSafe(failed)}`));
+    say(`bundle written (up to the failed step): ${dir}`);
+    return EXIT.environment;
+  }
+  say(`bundle written: ${dir}`);
+  say(`re-check it offline: make verify-${scenario.id} SNAPSHOT=${dir}`);
+  return 0;
+}
 
 /**
  * make capture-N: the scenario's bundle written into `dir` (default REPORT_DIR/<time>-capture-<id>)
@@ -31,6 +81,7 @@ export async function captureCommand(cfg: Config, plan: PlanFile, scenario: Scen
   const unusable = notCreatable('CAPTURE_DIR', dir, 'dir') ?? (existsSync(dir) && readdirSync(dir).length ? `CAPTURE_DIR=${dir} is not empty; give a new or empty directory` : undefined);
   if (unusable) throw new UsageError(unusable);
   const driver = targetDriver(cfg);
+  if (driver.lifecycle === 'running') return captureOnDevice(cfg, plan, scenario, dir);
   // a target the toolkit boots is used if it runs (KEEP=1 make test-N), else booted for the capture; a running device is used as it is
   if (driver.boot) await driver.boot.requireHost();
   else await driver.requireReachable();

@@ -24,15 +24,16 @@ export function timed(cfg: Config, command: string): string {
 }
 
 /**
- * The driver's lifecycle hooks, for a verb that makes, boots or removes the target (test, up,
- * down, capture); a target that is already running (a device, lifecycle 'running') is installed
- * as an update instead, which is not written yet: one line, exit 2.
+ * The driver's lifecycle hooks, for a verb that makes, boots or removes the target (up, down,
+ * clean, stage); a target that is already running (a device, lifecycle 'running') is never made or
+ * removed: one line, exit 2 (make test-N and capture-N install a scenario on it as an update,
+ * lib/run/device-run.ts).
  */
 export function bootHooks(cfg: Config, verb: string): { driver: TargetDriver; boot: BootHooks } {
   const driver = targetDriver(cfg);
   if (driver.lifecycle !== 'boot' || !driver.boot) {
     throw new UsageError(
-      `TARGET=${cfg.target} is a running device (${driver.description}): ${verb} boots and removes its target, and installing a scenario on a running device as an update is not written yet (issue 25)`,
+      `TARGET=${cfg.target} is a running device (${driver.description}): ${verb} makes or removes a target, which the toolkit never does to a device; make test-N and capture-N install a scenario on it as an update`,
     );
   }
   return { driver, boot: driver.boot };

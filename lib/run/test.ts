@@ -20,6 +20,8 @@ import { type CheckedExports, preflightArtifacts } from './stage.ts';
 import { onInterrupt } from './interrupt.ts';
 import { acquireRunLock } from './run-lock.ts';
 import { verifyLive } from './verify.ts';
+import { runDeviceTests } from './device-tests.ts';
+import { targetDriver } from '../target/registry.ts';
 
 /** JOBS=N (default 1): how many scenarios run at once. */
 export function jobsOf(env: Record<string, string | undefined>, keep: boolean): number {
@@ -98,6 +100,8 @@ export async function runOne(
 
 /** Runs the scenarios live (one after another, or JOBS=N at once) and writes the run's reports; returns the exit status. */
 export async function runTests(cfg: Config, plan: PlanFile, scenarios: Scenario[], label: string): Promise<number> {
+  // a device that is already running: each scenario installed as an update (issue 25)
+  if (targetDriver(cfg).lifecycle === 'running') return runDeviceTests(cfg, plan, scenarios, label);
   const jobs = Math.min(jobsOf(process.env, cfg.keep), scenarios.length);
   const { driver } = bootHooks(cfg, `test-${label.replace(/^test-/, '')}`);
   const checked = await preflightArtifacts(cfg, plan, scenarios);

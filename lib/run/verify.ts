@@ -7,6 +7,7 @@
 import { type BundleMeta, stateFromFiles, type StepState } from '../bundle/bundle.ts';
 import { evaluateScenario } from '../judge/evaluate.ts';
 import { type Check, findScenario, type PlanFile, resolveStep, type Scenario, type Step } from '../plan/scenarios.ts';
+import { onDevice } from '../device/form.ts';
 import { evidenceCommand } from '../checks/index.ts';
 import { userLinesOf } from '../target/registry.ts';
 import { filesOfCheck } from '../bundle/gather.ts';
@@ -64,9 +65,11 @@ export function liveEvidence(cfg: Config, scenario: Scenario) {
     });
 }
 
-export function verifyBundle(cfg: Config, plan: PlanFile, scenario: Scenario, dir: string): { report: ScenarioReport; meta?: Partial<BundleMeta> } {
+export function verifyBundle(cfg: Config, plan: PlanFile, written: Scenario, dir: string): { report: ScenarioReport; meta?: Partial<BundleMeta> } {
   const started = Date.now();
-  const { files, logs, meta } = readBundle(dir, scenario);
+  const { files, logs, meta } = readBundle(dir, written);
+  // a bundle of a running device is judged as it was live: on the revision it installed
+  const scenario = meta?.device ? onDevice(written, meta.device.revision) : written;
   const steps = scenario.steps.map((s) => resolveStep(s, scenarioVars(cfg, meta?.externalHost)));
   const states: Record<string, StepState> = {};
   for (const [step, f] of Object.entries(files)) states[step] = stateFromFiles(f, logs[step]);
@@ -119,7 +122,14 @@ export async function verifyLive(cfg: Config, plan: PlanFile, scenario: Scenario
   if (run.didNotBoot) { for (const line of didNotBootQuote(run.didNotBoot)) say(line); }
   run.clock.verdict = uptime();
   // the bundle of what was judged, written while the container still runs (its log streams from it)
-  await writeLiveBundle(bundle, scenario, run.files, { ...bundleMeta(cfg, scenario, run.probes), ...(boot?.version ? { pantavisorVersion: boot.version } : {}) }, run.logBytes, run.saveLog);
+  await writeLiveBundle(
+    bundle,
+    scenario,
+    run.files,
+    { ...bundleMeta(cfg, scenario, run.probes), ...(boot?.version ? { pantavisorVersion: boot.version } : {}), ...(boot?.device ? { device: boot.device } : {}) },
+    run.logBytes,
+    run.saveLog,
+  );
   return scenarioReport(scenario, { judgement: j, versioned, capabilities: run.probes, error: run.error }, {
     ...(run.didNotBoot ? { didNotBoot: run.didNotBoot } : {}),
     ...(boot ? { pantavisor: versionLine(boot.version) } : {}),

@@ -143,6 +143,13 @@ export const VERBS: readonly Verb[] = [
   { target: 'mutation', description: "each lab fault against its guards' tests (MUTATION=full: the whole matrix)", section: 'project', place: 'repository', task: false },
   { target: 'lab-selftest', description: "the lab's own selftests: what the scenarios cannot say (mechanics, variants, faults)", section: 'project', place: 'repository', task: false },
   { target: 'chaos', description: "the toolkit's own failure modes (signals, hangs, bad input, hostile output)", section: 'project', place: 'repository', task: false },
+  {
+    target: 'device-faults',
+    description: "issue 25's five faults on make device-dev (wrong key, refused, reboot mid-run, no return, rejected update): one line, exit 3, back on the baseline",
+    section: 'project',
+    place: 'repository',
+    task: false,
+  },
   { target: 'hostile', description: 'hostile values and files, whole commands, offline (one line, exit 2, nothing touched)', section: 'project', place: 'repository', task: false },
   { target: 'bench', description: 'speed and memory targets, the live overhead per test, the JOBS speed-up', section: 'project', place: 'repository', task: false },
   {

@@ -1,0 +1,238 @@
+/**
+ * A scenario on a target that is already running (lifecycle 'running': a device over SSH; issue
+ * 25): nothing is created or removed, the scenario's revision is installed as an update.
+ *   1. the device's baseline: its running revision, containers, states and IPs (lib/device/state.ts)
+ *   2. the scenario's exports (derived ones derived) checked on the host as stage does
+ *   3. pvtx begin current; pvtx show; pvtx remove <each container, device.json>; pvtx add - < EXPORT
+ *      (streamed over the driver's stdin); pvtx commit locals/pv-ipam-tests-<id>-<time>;
+ *      pvcontrol cmd run <it>    (lib/device/update-plan.ts; each echoed as a person types it)
+ *   4. the wait through the reboot a device.json change causes: the connection drops and comes
+ *      back; polled with a deadline (BOOT_TIMEOUT), the last state seen shown, until the revision's
+ *      progress is final and it runs (or, ERROR, the device is back on its baseline: rolled back)
+ *   5. the scenario's steps and checks (lib/run/verify.ts verifyLive), with LOG_FILE and DEVICE_JSON
+ *      pointed at the revision's own log and trail (`<storage>/logs/<rev>/pantavisor/pantavisor.log`)
+ *   6. always: back to the baseline (`pvcontrol cmd run <baseline>` unless it already runs it),
+ *      waited for, and verified: revision, containers RUNNING on their IPs. Not back is an ERROR
+ *      of the run (exit 3), as is any fault above (wrong key, refused, a reboot mid-gather, a
+ *      device that never comes back, an update it rejects): one line each.
+ */
+import type { Config } from '../tooling/config.ts';
+import { EnvironmentError, Interrupted } from '../tooling/errors.ts';
+import type { PlanFile, Scenario } from '../plan/scenarios.ts';
+import type { ScenarioReport } from '../report/model.ts';
+import { deviceFormOf, deviceRevisionName, formLine, onDevice } from '../device/form.ts';
+import { describeState, type DeviceState, installOutcome, notBackOn, parseState, stateScript } from '../device/state.ts';
+import { ABORT, beginCommands, installCommands, partsToRemove, readState, returnCommand } from '../device/update-plan.ts';
+import { commandLine, hostLine, type UpdateCommand } from './update-step.ts';
+import { revisionLogPath, storageOf } from '../bundle/bundle.ts';
+import { newMark } from '../bundle/gather.ts';
+import { pollUntil } from './poll.ts';
+import { progressLine } from './progress.ts';
+import { lintSet } from '../artifacts/lint.ts';
+import { userLinesOf } from '../target/registry.ts';
+import type { ExecResult } from '../target/driver.ts';
+import { clearProgress, colors, progress, say, terminalColumns, terminalSafe, uptime } from './output.ts';
+import { execInTarget, timed } from './exec.ts';
+import { type Action, type Booted, preflightTools, probeCommands, readVersion } from './boot.ts';
+import { artifactPath, exportFile, printLint } from './stage.ts';
+import { derive } from './derive.ts';
+import { type OpenedExport, openExport } from './pvrexport-files.ts';
+import { verifyLive } from './verify.ts';
+import { readFileSync } from 'node:fs';
+
+/** The configuration of a device run on revision `rev`: the log and device.json the scenario's checks read are that revision's. */
+export function onRevisionConfig(cfg: Config, rev: string): Config {
+  const storage = storageOf(cfg);
+  return { ...cfg, logFile: revisionLogPath(cfg, rev), deviceJsonFile: `${storage}/trails/${rev}/device.json` };
+}
+
+/** The device's state (one command); `reachable: false` when the driver says it cannot be reached (a reboot under way). */
+export type Reached = DeviceState & { unreachable?: string };
+
+export async function readDevice(cfg: Config, progressOf?: string, failedRev?: string): Promise<Reached> {
+  const mark = newMark();
+  try {
+    const r = await execInTarget(cfg, stateScript(storageOf(cfg), cfg.cmdTimeoutSecs, mark, progressOf, failedRev), cfg.cmdTimeoutSecs * 5 + 30);
+    return parseState(r.stdout, mark, progressOf, failedRev);
+  } catch (e) {
+    if (!(e instanceof EnvironmentError)) throw e;
+    return { containers: [], problems: [`unreachable: ${e.message}`], unreachable: e.message };
+  }
+}
+
+/** One command of the install, echoed as a person types it; its output and status kept as an action. */
+async function runCommand(cfg: Config, c: UpdateCommand, actions: Action[], step: string): Promise<ExecResult> {
+  say(colors.dim(`+ ${terminalSafe(hostLine(userLinesOf(cfg), c))}`));
+  const stdin = c.stdinFrom === undefined ? undefined : readFileSync(c.stdinFrom);
+  const r = await execInTarget(cfg, timed(cfg, commandLine(c)), cfg.cmdTimeoutSecs + 30, false, stdin);
+  actions.push({ step, command: hostLine(userLinesOf(cfg), c), exitCode: r.exitCode, output: c.argv[1] === 'show' ? '(the state JSON)' : [r.stderr, r.stdout].filter((x) => x.trim()).join('\n') });
+  return r;
+}
+
+/** The update was not taken: one line, exit 3. */
+function rejected(c: UpdateCommand, r: ExecResult): EnvironmentError {
+  const last = [r.stderr, r.stdout].join('\n').trim().split('\n').filter((l) => l.trim()).pop() ?? '';
+  return new EnvironmentError(`the device rejected the update: \`${commandLine(c)}\` exited ${r.exitCode}${last ? `: ${last}` : ''}`);
+}
+
+/** The scenario's exports as host files, derived ones derived, each checked as pvtx would and the set linted (as stage does, without pvtx.d). */
+export async function scenarioExports(cfg: Config, plan: PlanFile, scenario: Scenario): Promise<string[]> {
+  const derived = plan.derivedArtifacts ?? {};
+  const opened: OpenedExport[] = [];
+  const files: string[] = [];
+  for (const a of scenario.artifacts) {
+    const spec = derived[a];
+    if (spec) {
+      await openExport(artifactPath(cfg, spec.from), spec.from);
+      await derive(cfg, a, spec, artifactPath(cfg, spec.from));
+    }
+    const file = exportFile(cfg, plan, a);
+    opened.push(await openExport(file, a));
+    files.push(file);
+  }
+  printLint(lintSet(opened));
+  return files;
+}
+
+/** Installs the scenario's revision (step 3); a transaction begun and not committed is aborted. */
+async function install(cfg: Config, files: string[], rev: string, actions: Action[]): Promise<void> {
+  const [begin, show] = beginCommands();
+  let r = await runCommand(cfg, begin, actions, 'install');
+  if (r.exitCode !== 0) throw rejected(begin, r);
+  let committed = false;
+  try {
+    r = await runCommand(cfg, show, actions, 'install');
+    if (r.exitCode !== 0) throw rejected(show, r);
+    const st = readState(r.stdout);
+    if (!st.state) throw new EnvironmentError(`the device's running revision could not be read: ${st.problem}`);
+    for (const c of installCommands(partsToRemove(st.state), files, rev)) {
+      r = await runCommand(cfg, c, actions, 'install');
+      if (r.exitCode !== 0) throw rejected(c, r);
+      if (c.argv[1] === 'commit') committed = true;
+    }
+  } finally {
+    if (!committed) await runCommand(cfg, ABORT, actions, 'install').catch(() => undefined);
+  }
+}
+
+/** Polls the device until `done` holds (deadline BOOT_TIMEOUT; a device that cannot be reached is a state, not an error, while a reboot is under way). */
+async function waitDevice(cfg: Config, what: string, read: () => Promise<Reached>, done: (s: Reached) => boolean, signal?: AbortSignal) {
+  const w = await pollUntil(read, done, {
+    timeoutMs: cfg.bootTimeoutMs,
+    intervalMs: cfg.pollIntervalMs,
+    signal,
+    onWait: (v, ms) => progress(progressLine(what, ms, cfg.bootTimeoutMs, terminalSafe(describeState(v)), terminalColumns())),
+  });
+  clearProgress();
+  if (signal?.aborted) throw new Interrupted();
+  return w;
+}
+
+/**
+ * Step 6: the device back on `baseline`, verified; a device not back is an EnvironmentError (exit 3).
+ * `pvcontrol cmd run <baseline>` is sent once the device answers on another revision, and again
+ * on a later poll while it is not taken (pantavisor not answering during a reboot: `ERROR: got no
+ * response`, or the device rebooting into its rollback point first).
+ */
+export async function returnToBaseline(cfg: Config, baseline: DeviceState, signal?: AbortSignal): Promise<string> {
+  const c = returnCommand(baseline.revision!);
+  let sent = false;
+  const read = async (): Promise<Reached> => {
+    const s = await readDevice(cfg);
+    if (sent || s.unreachable !== undefined || s.revision === undefined || s.revision === baseline.revision) return s;
+    say(colors.dim(`+ ${terminalSafe(hostLine(userLinesOf(cfg), c))}`));
+    try {
+      const r = await execInTarget(cfg, timed(cfg, commandLine(c)), cfg.cmdTimeoutSecs + 30);
+      sent = r.exitCode === 0;
+      if (!sent) say(colors.yellow(terminalSafe(`  ${rejected(c, r).message}; sent again on the next poll`)));
+    } catch (e) {
+      if (!(e instanceof EnvironmentError)) throw e;
+      say(colors.yellow(terminalSafe(`  ${e.message}; sent again on the next poll`)));
+    }
+    return s;
+  };
+  const w = await waitDevice(cfg, `back to baseline ${baseline.revision}`, read, (s) => s.unreachable === undefined && notBackOn(baseline, s).length === 0, signal);
+  const secs = (w.elapsedMs / 1000).toFixed(1);
+  if (!w.ok) {
+    const why = w.value.unreachable ? `unreachable (${w.value.unreachable})` : notBackOn(baseline, w.value).join('; ');
+    throw new EnvironmentError(`the device is not back on its baseline after ${secs} s: ${why}; last seen: ${describeState(w.value)}`);
+  }
+  return `back on baseline ${baseline.revision} after ${secs} s (${describeState(w.value)})`;
+}
+
+/**
+ * What runs on the installed revision (step 5): make test-N judges it (verifyLive, the bundle in
+ * runDir), make capture-N writes its bundle unjudged. `dcfg` reads the revision's own log and
+ * device.json, `judged` is the scenario as a device runs it.
+ */
+export type OnRevision = (dcfg: Config, judged: Scenario, booted: Booted) => Promise<ScenarioReport>;
+
+/** make test-N on a running device: steps 1-6, the scenario judged live (its bundle in runDir). */
+export function runOnDevice(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: string, signal?: AbortSignal): Promise<ScenarioReport> {
+  return onDeviceRevision(cfg, plan, scenario, (dcfg, judged, booted) => verifyLive(dcfg, plan, judged, runDir, signal, booted), signal);
+}
+
+/** One scenario on a running device, steps 1-6 with `body` as step 5; a fault is an EnvironmentError (the caller's one line, exit 3). */
+export async function onDeviceRevision(cfg: Config, plan: PlanFile, scenario: Scenario, body: OnRevision, signal?: AbortSignal): Promise<ScenarioReport> {
+  const started = Date.now();
+  const form = deviceFormOf(scenario);
+  if ('skip' in form) {
+    say(colors.yellow(terminalSafe(`  ${formLine(form)}`)));
+    return { id: scenario.id, title: scenario.title, status: 'skipped', skip: { capability: 'device', reason: form.skip, evidence: [] }, durationMs: 0, timings: {}, waits: [], checks: [] };
+  }
+  const baseline = await readDevice(cfg);
+  if (baseline.unreachable) throw new EnvironmentError(baseline.unreachable);
+  if (baseline.revision === undefined || baseline.problems.length) throw new EnvironmentError(`the device's baseline could not be read: ${baseline.problems.join('; ')}`);
+  say(colors.dim(terminalSafe(`  baseline: ${describeState(baseline)}`)));
+  const rev = deviceRevisionName(scenario.id, new Date());
+  const note = formLine(form);
+  if (note) say(colors.yellow(terminalSafe(`  ${note}`)));
+  const dcfg = onRevisionConfig(cfg, rev);
+  const judged = onDevice(scenario, rev);
+  const actions: Action[] = [];
+  const device = { revision: rev, baseline: baseline.revision, form: form.form };
+  let report: ScenarioReport | undefined;
+  let failure: unknown;
+  try {
+    const files = await scenarioExports(cfg, plan, scenario);
+    const version = await readVersion(cfg);
+    const probes = await probeCommands(cfg, plan, scenario);
+    if (Object.values(probes).some((p) => !p.present)) {
+      // a capability the device lacks: nothing installed, the verdict says which
+      report = await body(dcfg, judged, { probes, actions, started: false, version, device });
+    } else {
+      await preflightTools(dcfg, judged);
+      const t0 = uptime();
+      await install(cfg, files, rev, actions);
+      const w = await waitDevice(cfg, `${rev} installed`, () => readDevice(cfg, rev, rev), (s) => installOutcome(rev, s).done, signal);
+      const secs = (w.elapsedMs / 1000).toFixed(1);
+      if (!w.ok) throw new EnvironmentError(`the device did not come back on ${rev} within ${secs} s; last seen: ${describeState(w.value)}`);
+      const o = installOutcome(rev, w.value);
+      say(colors.dim(terminalSafe(`  ${rev}: ${o.done && o.rolledBack ? `refused, rolled back to ${w.value.revision}` : 'running'} after ${secs} s (${describeState(w.value)})`)));
+      report = await body(dcfg, judged, { probes, actions, started: true, version, appengineStart: t0, device });
+      report.timings['install'] = w.elapsedMs;
+    }
+  } catch (e) {
+    failure = e;
+  }
+  // step 6 always runs; an interrupt still returns the device (its own deadline)
+  let back: string | undefined;
+  let notBack: EnvironmentError | undefined;
+  try {
+    back = await returnToBaseline(cfg, baseline);
+    say(colors.dim(terminalSafe(`  ${back}`)));
+  } catch (e) {
+    if (!(e instanceof EnvironmentError)) throw e;
+    notBack = e;
+  }
+  if (failure !== undefined) {
+    // one line: what went wrong, and that the device is not back either
+    if (notBack && failure instanceof EnvironmentError) throw new EnvironmentError(`${failure.message}; then ${notBack.message}`);
+    throw failure;
+  }
+  if (notBack) throw notBack;
+  const r = report!;
+  r.device = { ...device, ...(note ? { note } : {}) };
+  r.durationMs = Date.now() - started;
+  return r;
+}
