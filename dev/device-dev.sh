@@ -153,7 +153,9 @@ run ssh-keygen -q -t ed25519 -N '' -C "$BASE" -f "$OUT/id_ed25519"
 OPTS=$(sed -n 's/^DOCKER_RUN_OPTS=//p' dev/preset.env | tail -n 1)
 OPTS=${OPTS/--network none/}
 eval "RUN_OPTS=($OPTS)" # dev/preset.env is the project's file: its quoting is shell's ('b 7:* rmw')
-FAULT_OPTS=() APPENGINE_ARGS=()
+# pv-appengine relaunches Pantavisor 5 s after it stops for a "reboot" (its -d, default 5): a
+# board takes its own time, device-dev relaunches after 1 s (each update and return reboots once)
+FAULT_OPTS=() APPENGINE_ARGS=(-d 1)
 case $FAULT in
 no-return) APPENGINE_ARGS=(-d 1000000) ;;
 reject-updates) FAULT_OPTS=(-v "$DEV_DIR/device-fault-pvtx.sh:/usr/local/bin/pvtx:ro") ;;
