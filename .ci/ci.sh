@@ -23,7 +23,8 @@ STAGES=(
   "typecheck|make -s typecheck"
   "lint-ts|make -s lint-ts"
   "fmt-check|make -s fmt-check"
-  "unit|make -s unit"
+  # the unit tests read no ../shared; CI passes its Pantavisor sources, when beside the clone, as an input
+  "unit|TEST_PV_SOURCES=\"\$(cd ../shared/pantavisor-sources 2>/dev/null && pwd)\" make -s unit"
   "offline-verdicts|bash .ci/offline-verdicts"
   "hostile|make -s hostile"
   "dist|bash .ci/dist"

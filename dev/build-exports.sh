@@ -9,8 +9,8 @@
 #     meta-pantavisor + what it runs), _sigs/<PN>.json (pvs@2; unsigned: the appengine config
 #     disables secure boot).
 # Inputs are read, never copied into the repository: meta-pantavisor (a meta-pantavisor*.tar.gz
-# or a meta-pantavisor* directory) in PV_SOURCES (default ../shared/pantavisor-sources, next to
-# the clone); BUSYBOX (default: the busybox on PATH; static or dynamic, a dynamic one brings its
+# or a meta-pantavisor* directory) in PV_SOURCES (required: CI gives
+# the sources beside its clone); BUSYBOX (default: the busybox on PATH; static or dynamic, a dynamic one brings its
 # libraries). Output: DEPLOY_DIR (default dev/out/tmp-scarthgap/deploy/images/docker-x86_64,
 # named like the kas deploy directory). Offline; the same inputs give the same bytes.
 # Exit 2: bad usage; 3: a missing tool or input.
@@ -19,7 +19,6 @@ umask 022
 
 DEV_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$DEV_DIR/.." && pwd)
-PV_SOURCES=${PV_SOURCES:-$REPO/../shared/pantavisor-sources}
 DEPLOY_DIR=${DEPLOY_DIR:-$DEV_DIR/out/tmp-scarthgap/deploy/images/docker-x86_64}
 BUSYBOX=${BUSYBOX:-$(command -v busybox || true)}
 case "$DEPLOY_DIR" in /*) ;; *) DEPLOY_DIR=$PWD/$DEPLOY_DIR ;; esac
@@ -28,6 +27,7 @@ die() { echo "dev/build-exports.sh: $1" >&2; exit "${2:-3}"; }
 say() { echo "dev/build-exports.sh: $*"; }
 # echo a command (each word shell-quoted), then run it
 run() { printf '+'; printf ' %q' "$@"; printf '\n'; "$@"; }
+[ -n "${PV_SOURCES:-}" ] || die "PV_SOURCES is not set (the directory holding meta-pantavisor*.tar.gz or a meta-pantavisor* directory)" 2
 
 [ $# -eq 0 ] || die "takes no arguments (settings: PV_SOURCES=DIR DEPLOY_DIR=DIR BUSYBOX=FILE)" 2
 

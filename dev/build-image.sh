@@ -41,7 +41,7 @@ run_logged() { # LOG CMD...
 }
 
 # ================================================================ inputs
-[ -n "${PV_SOURCES:-}" ] || usage_error "PV_SOURCES is not set (a directory with libevent, libthttp, picohttpparser and meta-pantavisor sources; e.g. PV_SOURCES=../shared/pantavisor-sources)"
+[ -n "${PV_SOURCES:-}" ] || usage_error "PV_SOURCES is not set (a directory with libevent, libthttp, picohttpparser and meta-pantavisor sources; e.g. PV_SOURCES=/path/to/pantavisor-sources)"
 [ -d "$PV_SOURCES" ] || usage_error "PV_SOURCES is not a directory: '$PV_SOURCES'"
 PV_SOURCES=$(cd "$PV_SOURCES" && pwd)
 

@@ -78,10 +78,12 @@ test('make build on a directory without a release config: one line naming both, 
     assert.match(r.out, new RegExp(`has no ${NEW.replace(/\./g, '\\.')} nor ${OLD.replace(/\./g, '\\.')}`));
   }));
 
-// the meta-pantavisor tarball of ../shared (CI has it beside the clone), unpacked as a user's checkout
-const TARBALLS = [`${ROOT}../shared/pantavisor-sources`, '/work/shared/pantavisor-sources'];
+// the meta-pantavisor tarball CI passes as an input (TEST_PV_SOURCES, .ci/ci.sh's unit stage), unpacked as a user's checkout
+const TARBALLS = process.env.TEST_PV_SOURCES ? [process.env.TEST_PV_SOURCES] : [];
 const tarball = TARBALLS.map((d) => spawnSync('bash', ['-c', `ls "${d}"/meta-pantavisor-*.tar.gz 2>/dev/null | head -n 1`], { encoding: 'utf8' }).stdout.trim()).find(Boolean);
-test('make build DRY_RUN=1 on the meta-pantavisor tarball of ../shared prints config files that exist there', { skip: tarball ? false : 'no ../shared/pantavisor-sources' }, () => {
+test('make build DRY_RUN=1 on the meta-pantavisor tarball CI passes prints config files that exist there', {
+  skip: tarball ? false : 'no TEST_PV_SOURCES (CI sets it when the sources are beside its clone)',
+}, () => {
   const meta = mkdtempSync(`${tmpdir()}/pv-meta-`);
   try {
     assert.equal(spawnSync('tar', ['-xzf', tarball!, '-C', meta, '--strip-components=1']).status, 0);

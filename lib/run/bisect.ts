@@ -66,7 +66,7 @@ export function bisectInput(env: Record<string, string | undefined>): BisectInpu
   const direction: Direction | undefined = isAncestor(good, bad) ? 'regression' : isAncestor(bad, good) ? 'fix' : undefined;
   if (!direction) throw new UsageError(`GOOD ${good.slice(0, 12)} and BAD ${bad.slice(0, 12)} are not one the ancestor of the other (bisect needs one line of history)`);
   const pvSources = env.PV_SOURCES;
-  if (!pvSources) throw new UsageError('PV_SOURCES is not set (the dependency sources of the dev build, e.g. PV_SOURCES=../shared/pantavisor-sources)');
+  if (!pvSources) throw new UsageError('PV_SOURCES is not set (the dependency sources of the dev build, e.g. PV_SOURCES=/path/to/pantavisor-sources)');
   if (!existsSync(pvSources) || !statSync(pvSources).isDirectory()) throw new UsageError(`PV_SOURCES is not a directory: ${JSON.stringify(pvSources)}`);
   return { src, good, bad, test, direction, pvSources };
 }
