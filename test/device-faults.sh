@@ -60,16 +60,8 @@ on_baseline() {
 
 # a PATH without docker (the toolkit's side of every case)
 BIN=$WORK/bin
-mkdir -p "$BIN"
-IFS=: read -ra dirs <<<"$PATH"
-for d in "${dirs[@]}"; do
-  for f in "$d"/*; do
-    n=${f##*/}
-    [ "$n" != docker ] && [ -x "$f" ] && [ ! -e "$BIN/$n" ] && ln -s "$f" "$BIN/$n"
-  done
-done
-printf '#!/bin/sh\necho "docker was called: $*" >&2\nexit 99\n' >"$BIN/docker"
-chmod +x "$BIN/docker"
+. test/path-without-docker.sh
+path_without_docker "$BIN" "$WORK/docker-calls" device-faults || exit 3
 
 # runs make test-$1 TARGET=device (extra VAR=value words after it); sets RC and ERR (the error lines)
 run_test() {
@@ -150,5 +142,9 @@ for f in $FAULTS; do
   *) echo "device-faults: unknown fault '$f' (known: wrong-key refused reboot-mid no-return reject)" >&2; exit 2 ;;
   esac
 done
+if [ -s "$WORK/docker-calls" ]; then
+  echo "device-faults: FAIL docker was called with TARGET=device: $(head -n 3 "$WORK/docker-calls" | tr '\n' ';')" >&2
+  failed=1
+fi
 [ $failed = 0 ] && echo "device-faults: every fault ended in one line, exit 3, the device back on its baseline where it could be reached"
 exit $failed

@@ -53,25 +53,11 @@ port=${DEVICE##*:}
 
 # the PATH: every command of the host's PATH as a link, except docker; a loud docker first
 BIN=$WORK/bin
-mkdir -p "$BIN"
-IFS=: read -ra dirs <<<"$PATH"
-for d in "${dirs[@]}"; do
-	for f in "$d"/*; do
-		n=${f##*/}
-		[ "$n" != docker ] && [ -x "$f" ] && [ ! -e "$BIN/$n" ] && ln -s "$f" "$BIN/$n"
-	done
-done
 DOCKER_LOG=$WORK/docker-calls
-cat >"$BIN/docker" <<EOF
-#!/bin/sh
-echo "docker \$*" >>'$DOCKER_LOG'
-echo "device-no-docker: docker was called (\$*): TARGET=device must not need it" >&2
-exit 99
-EOF
-chmod +x "$BIN/docker"
+. test/path-without-docker.sh
+path_without_docker "$BIN" "$DOCKER_LOG" device-no-docker || exit 3
 NODOCKER_PATH=$BIN
 nodocker() { env PATH="$NODOCKER_PATH" "$@"; }
-[ "$(nodocker sh -c 'command -v docker')" = "$BIN/docker" ] || { echo "device-no-docker: the PATH is not the one made" >&2; exit 3; }
 
 # 1. make shell and make logs
 got=$(nodocker make -s shell CMD='echo "shell-$((6 * 7))"; pvcontrol containers ls' </dev/null 2>&1)

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { deviceFormOf, deviceRevisionName, formLine, onDevice, UNMARKED } from '../lib/device/form.ts';
 import { describeState, failedLine, installOutcome, notBackOn, parseState, stateScript } from '../lib/device/state.ts';
-import { installCommands, partsOf, partsToRemove, readState } from '../lib/device/update-plan.ts';
+import { canonicalJson, commitBaselineCommands, deviceJsonOf, installCommands, partsOf, partsToRemove, readState, sameDeviceJson } from '../lib/device/update-plan.ts';
+import { rollbackPointLine } from '../lib/run/device-run.ts';
 import { parsePlan } from '../lib/plan/scenarios.ts';
 
 const sample = (p: string) => readFileSync(new URL(`./samples/device/${p}`, import.meta.url), 'utf8');
@@ -151,4 +152,32 @@ test("the rollback is over when the running revision's log has its READY after `
     stateScript('/storage', 10, MARK, rev, rev),
     /grep -F -e 'setting failed revision locals\/pv-ipam-tests-7-20261207-140049 not to be started after next reboot' -e 'status is now READY' \/storage\/logs\/current\/pantavisor\/pantavisor.log/,
   );
+});
+
+test('DEVICE_RESTORE=commit: the baseline trail begun, committed as a new revision and run-commit (a reboot even when its state is the running one)', () => {
+  assert.deepEqual(commitBaselineCommands('/storage/', '0', 'locals/pv-ipam-tests-baseline-20261207-170000').map((c) => c.argv.join(' ')), [
+    'pvtx begin /storage/trails/0',
+    'pvtx commit locals/pv-ipam-tests-baseline-20261207-170000',
+    'pvcontrol cmd run-commit locals/pv-ipam-tests-baseline-20261207-170000',
+  ]);
+  assert.equal(commitBaselineCommands('/storage', 'locals/board-7', 'r')[0].argv[2], '/storage/trails/locals/board-7');
+});
+
+test('the rollback-point line names the baseline the device runs and the test revision a reboot boots', () => {
+  const line = rollbackPointLine('locals/pv-ipam-tests-9-20261207-170000', '0');
+  assert.match(line, /runs its baseline 0, but its rollback point \(the revision a reboot boots\) is now locals\/pv-ipam-tests-9-20261207-170000/);
+});
+
+test("an install from an earlier test's revision reboots only when device.json changes: compared canonically, `none` without one, unreadable counts as the same", () => {
+  const ipam = { network: { pools: { internal: { subnet: '10.0.5.0/24', gateway: '10.0.5.1', nat: true } } } };
+  const next = deviceJsonOf([{ 'pv-example-net-server/run.json': {} }, { 'device.json': ipam }]);
+  assert.equal(next, canonicalJson(ipam));
+  assert.equal(deviceJsonOf([{ 'a/run.json': {} }]), 'none');
+  // the same pools, keys in another order, as the device prints the file
+  assert.equal(sameDeviceJson('{"network":{"pools":{"internal":{"nat":true,"gateway":"10.0.5.1","subnet":"10.0.5.0/24"}}}}\n', next), true);
+  assert.equal(sameDeviceJson(JSON.stringify({ network: { pools: { internal: { ...ipam.network.pools.internal, subnet: '10.0.6.0/24' } } } }), next), false);
+  assert.equal(sameDeviceJson('none\n', next), false, 'a baseline without device.json: the install reboots');
+  assert.equal(sameDeviceJson('none\n', 'none'), true);
+  assert.equal(sameDeviceJson('', next), true, 'unreadable: the device is returned first');
+  assert.equal(sameDeviceJson('{"network":', next), true);
 });

@@ -194,3 +194,57 @@ test("a running device's driver (lifecycle 'running'): up, down and clean are on
     delete DRIVERS.device;
   }
 });
+
+test("the run lock of a running device is the device's (user@host:port), whatever PVTXD: two devices side by side, one device one run", async () => {
+  const { acquireRunLock, lockFile } = await import('../lib/run/run-lock.ts');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(`${tmpdir()}/lock-test-`);
+  DRIVERS.device = {
+    description: 'a device over ssh',
+    lines: (v) => ({ userLine: (c) => `ssh ${v.container} ${c}` }),
+    create: (v): TargetDriver => ({
+      name: 'device',
+      description: `device ${v.container}`,
+      userLine: (c) => `ssh ${v.container} ${c}`,
+      hostArgv: (words) => ['ssh', v.container, ...words],
+      failure: () => undefined,
+      exec: () => Promise.reject(new Error('not used')),
+      copyIn: () => Promise.reject(new Error('not used')),
+      copyOut: () => Promise.reject(new Error('not used')),
+      lifecycle: 'running',
+      lockKey: `root@lock-test-${v.container}-${process.pid}:22`,
+      requireReachable: () => Promise.resolve(),
+    }),
+  };
+  const board = (name: string, pvtxd: string) => readConfig({ TARGET: 'board', CONTAINER: name, PVTXD: `${dir}/${pvtxd}` }, '/r', { values: { DRIVER: 'device' }, base: '/r' });
+  const releases: (() => void)[] = [];
+  try {
+    const a = board('a', 'one'), b = board('b', 'one'), a2 = board('a', 'two');
+    assert.notEqual(lockFile(a), lockFile(b), 'two devices, two locks');
+    assert.equal(lockFile(a), lockFile(a2), 'one device, one lock whatever PVTXD');
+    assert.ok(!lockFile(a).startsWith(dir), 'not beside PVTXD');
+    releases.push(acquireRunLock(a, 'run-a'), acquireRunLock(b, 'run-b'));
+    // the holder must be another live process: this one's own lock is taken over, so a child holds it
+    releases.forEach((r) => r());
+    releases.length = 0;
+    const { spawn } = await import('node:child_process');
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    try {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(lockFile(a), JSON.stringify({ pid: holder.pid, run: 'other-run', container: `root@lock-test-a-${process.pid}:22`, since: 'then' }));
+      assert.throws(
+        () => acquireRunLock(a2, 'run-a2'),
+        (e: Error) => /^root@lock-test-a-\d+:22 is in use by run other-run \(pid \d+, since then\); one run at a time on a device: wait for it$/.test(e.message),
+      );
+      releases.push(acquireRunLock(b, 'run-b'));
+    } finally {
+      holder.kill();
+      rmSync(lockFile(a), { force: true });
+    }
+  } finally {
+    releases.forEach((r) => r());
+    delete DRIVERS.device;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -68,3 +68,48 @@ export const ABORT: UpdateCommand = { argv: ['pvtx', 'abort'] };
 export function returnCommand(baseline: string): UpdateCommand {
   return { argv: ['pvcontrol', 'cmd', 'run', baseline] };
 }
+
+/**
+ * DEVICE_RESTORE=commit: the baseline's state as a new revision, committed. `pvtx begin` of the
+ * baseline's trail copies its state (its objects are on the device already), and `pvcontrol cmd
+ * run-commit` reboots into it even though its state equals the running one (`cmd run` would make
+ * that a non-reboot update, which ends UPDATED and is not committed), so that it goes through
+ * TESTING to DONE and Pantavisor makes it the rollback point.
+ */
+export function commitBaselineCommands(storage: string, baseline: string, revision: string): UpdateCommand[] {
+  return [
+    { argv: ['pvtx', 'begin', `${storage.replace(/\/+$/, '')}/trails/${baseline}`] },
+    { argv: ['pvtx', 'commit', revision] },
+    { argv: ['pvcontrol', 'cmd', 'run-commit', revision] },
+  ];
+}
+
+/** A JSON value as text with every object's keys sorted: two device.json files are the same when these are. */
+export function canonicalJson(v: unknown): string {
+  const sorted = (x: unknown): unknown =>
+    Array.isArray(x) ? x.map(sorted) : x !== null && typeof x === 'object' ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sorted((x as Record<string, unknown>)[k])])) : x;
+  return JSON.stringify(sorted(v)) ?? 'undefined';
+}
+
+/**
+ * The device.json a revision made of `states` (the scenario's exports, added in order: a later
+ * one's device.json replaces an earlier one's) holds, canonical; `none` without one.
+ */
+export function deviceJsonOf(states: Record<string, unknown>[]): string {
+  const last = states.filter((s) => 'device.json' in s).pop();
+  return last ? canonicalJson(last['device.json']) : 'none';
+}
+
+/**
+ * Whether installing a revision whose device.json is `next` over a running revision whose
+ * device.json is `running` (as the device printed it: the file's text, or `none`) would be a
+ * non-reboot update: Pantavisor reboots into a revision only when a part outside its containers
+ * changed (state.c pv_state_stop_platforms: the jsons and objects that belong to no platform;
+ * the BSP stays, so device.json decides). Unreadable text counts as the same (the safe answer:
+ * the device is returned to its baseline first).
+ */
+export function sameDeviceJson(running: string, next: string): boolean {
+  if (running.trim() === 'none') return next === 'none';
+  const r = parseJsonBounded(running);
+  return !('value' in r) || canonicalJson(r.value) === next;
+}

@@ -31,7 +31,18 @@ export interface ScenarioReport {
    * scenario was installed as, the baseline it was found on and returned to, and its form
    * (lib/device/form.ts; `note` says when it ran as its TESTING/ROLLBACK form)
    */
-  device?: { revision: string; baseline: string; form: 'update' | 'testing-rollback'; note?: string };
+  device?: {
+    revision: string;
+    baseline: string;
+    form: 'update' | 'testing-rollback';
+    note?: string;
+    /**
+     * the revision became DONE, so Pantavisor committed it (pv_rev): it is the device's rollback
+     * point, the revision a reboot boots, until another becomes DONE. Returning to the baseline
+     * (`pvcontrol cmd run <baseline>`, already DONE) does not commit the baseline again.
+     */
+    rollbackPoint?: boolean;
+  };
   /** why the scenario was skipped, with the results quoted as evidence */
   skip?: { capability: string; reason: string; evidence: CheckResult[] };
   /** what each capability probe found (also kept in the bundle's meta.json) */
@@ -68,6 +79,13 @@ export interface RunReport {
   require?: string[];
   /** JOBS=N when scenarios ran in parallel */
   jobs?: number;
+  /**
+   * a run on a running device (issue 25) whose test revision became the device's rollback point:
+   * the device `runs` its baseline again and boots `rollbackPoint` at its next reboot; with
+   * DEVICE_RESTORE=commit both are the baseline's state committed as a new revision
+   * (lib/run/device-restore.ts)
+   */
+  device?: { baseline: string; rollbackPoint: string; runs: string };
   summary: Summary;
   scenarios: ScenarioReport[];
 }

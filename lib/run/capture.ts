@@ -21,7 +21,7 @@ import { acquireRunLock } from './run-lock.ts';
 import type { CapabilityProbe } from '../plan/capabilities.ts';
 import { onInterrupt } from './interrupt.ts';
 import { bundleMeta } from './verify.ts';
-import { onDeviceRevision } from './device-run.ts';
+import { onDeviceRevision, rollbackPointLine } from './device-run.ts';
 import { scenarioReport } from '../report/model.ts';
 
 /**
@@ -38,18 +38,26 @@ async function captureOnDevice(cfg: Config, plan: PlanFile, scenario: Scenario, 
     await current.catch(() => undefined);
   });
   let failed: string | undefined;
+  let rollback: string | undefined;
   try {
-    const run = onDeviceRevision(cfg, plan, scenario, async (dcfg, judged, booted) => {
-      const meta = { ...bundleMeta(dcfg, judged, booted.probes), ...(booted.version ? { pantavisorVersion: booted.version } : {}), ...(booted.device ? { device: booted.device } : {}) };
-      if (!booted.started) {
-        writeBundle(dir, judged, {}, meta);
-      } else {
-        const r = await runSteps(dcfg, plan, judged, { evaluate: false, signal: interrupt.signal, probes: booted.probes });
-        await writeLiveBundle(dir, judged, r.files, { ...meta, ...(r.probes ? { capabilities: r.probes } : {}) }, r.logBytes, r.saveLog);
-        failed = r.error;
-      }
-      return scenarioReport(judged, undefined, { durationMs: 0, timings: {}, waits: [], checks: [] });
-    }, interrupt.signal);
+    const run = onDeviceRevision(
+      cfg,
+      plan,
+      scenario,
+      async (dcfg, judged, booted) => {
+        const meta = { ...bundleMeta(dcfg, judged, booted.probes), ...(booted.version ? { pantavisorVersion: booted.version } : {}), ...(booted.device ? { device: booted.device } : {}) };
+        if (!booted.started) {
+          writeBundle(dir, judged, {}, meta);
+        } else {
+          const r = await runSteps(dcfg, plan, judged, { evaluate: false, signal: interrupt.signal, probes: booted.probes });
+          await writeLiveBundle(dir, judged, r.files, { ...meta, ...(r.probes ? { capabilities: r.probes } : {}) }, r.logBytes, r.saveLog);
+          failed = r.error;
+        }
+        return scenarioReport(judged, undefined, { durationMs: 0, timings: {}, waits: [], checks: [] });
+      },
+      interrupt.signal,
+      { onRollbackPoint: (rev, baseline) => (rollback = rollbackPointLine(rev, baseline)) },
+    );
     current = run;
     const report = await run;
     if (report.status === 'skipped') {
@@ -61,6 +69,7 @@ async function captureOnDevice(cfg: Config, plan: PlanFile, scenario: Scenario, 
     throw e;
   } finally {
     release();
+    if (rollback) say(colors.yellow(terminalSafe(`device: ${rollback}`)));
   }
   if (failed) {
     say(colors.red(`error: ${terminalSafe(failed)}`));

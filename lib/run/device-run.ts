@@ -22,7 +22,7 @@ import type { PlanFile, Scenario } from '../plan/scenarios.ts';
 import type { ScenarioReport } from '../report/model.ts';
 import { deviceFormOf, deviceRevisionName, formLine, onDevice } from '../device/form.ts';
 import { describeState, type DeviceState, installOutcome, notBackOn, parseState, stateScript } from '../device/state.ts';
-import { ABORT, beginCommands, installCommands, partsToRemove, readState, returnCommand } from '../device/update-plan.ts';
+import { ABORT, beginCommands, deviceJsonOf, installCommands, partsToRemove, readState, returnCommand, sameDeviceJson } from '../device/update-plan.ts';
 import { commandLine, hostLine, type UpdateCommand } from './update-step.ts';
 import { revisionLogPath, storageOf } from '../bundle/bundle.ts';
 import { newMark } from '../bundle/gather.ts';
@@ -39,6 +39,7 @@ import { derive } from './derive.ts';
 import { type OpenedExport, openExport } from './pvrexport-files.ts';
 import { verifyLive } from './verify.ts';
 import { readFileSync } from 'node:fs';
+import { shellQuote as q } from '../tooling/shell-quote.ts';
 
 /** The configuration of a device run on revision `rev`: the log and device.json the scenario's checks read are that revision's. */
 export function onRevisionConfig(cfg: Config, rev: string): Config {
@@ -61,7 +62,7 @@ export async function readDevice(cfg: Config, progressOf?: string, failedRev?: s
 }
 
 /** One command of the install, echoed as a person types it; its output and status kept as an action. */
-async function runCommand(cfg: Config, c: UpdateCommand, actions: Action[], step: string): Promise<ExecResult> {
+export async function runCommand(cfg: Config, c: UpdateCommand, actions: Action[], step: string): Promise<ExecResult> {
   say(colors.dim(`+ ${terminalSafe(hostLine(userLinesOf(cfg), c))}`));
   const stdin = c.stdinFrom === undefined ? undefined : readFileSync(c.stdinFrom);
   const r = await execInTarget(cfg, timed(cfg, commandLine(c)), cfg.cmdTimeoutSecs + 30, false, stdin);
@@ -70,13 +71,13 @@ async function runCommand(cfg: Config, c: UpdateCommand, actions: Action[], step
 }
 
 /** The update was not taken: one line, exit 3. */
-function rejected(c: UpdateCommand, r: ExecResult): EnvironmentError {
+export function rejected(c: UpdateCommand, r: ExecResult): EnvironmentError {
   const last = [r.stderr, r.stdout].join('\n').trim().split('\n').filter((l) => l.trim()).pop() ?? '';
   return new EnvironmentError(`the device rejected the update: \`${commandLine(c)}\` exited ${r.exitCode}${last ? `: ${last}` : ''}`);
 }
 
 /** The scenario's exports as host files, derived ones derived, each checked as pvtx would and the set linted (as stage does, without pvtx.d). */
-export async function scenarioExports(cfg: Config, plan: PlanFile, scenario: Scenario): Promise<string[]> {
+export async function scenarioExports(cfg: Config, plan: PlanFile, scenario: Scenario): Promise<{ files: string[]; deviceJson: string }> {
   const derived = plan.derivedArtifacts ?? {};
   const opened: OpenedExport[] = [];
   const files: string[] = [];
@@ -91,7 +92,7 @@ export async function scenarioExports(cfg: Config, plan: PlanFile, scenario: Sce
     files.push(file);
   }
   printLint(lintSet(opened));
-  return files;
+  return { files, deviceJson: deviceJsonOf(opened.map((o) => o.state)) };
 }
 
 /** Installs the scenario's revision (step 3); a transaction begun and not committed is aborted. */
@@ -116,7 +117,7 @@ async function install(cfg: Config, files: string[], rev: string, actions: Actio
 }
 
 /** Polls the device until `done` holds (deadline BOOT_TIMEOUT; a device that cannot be reached is a state, not an error, while a reboot is under way). */
-async function waitDevice(cfg: Config, what: string, read: () => Promise<Reached>, done: (s: Reached) => boolean, signal?: AbortSignal) {
+export async function waitDevice(cfg: Config, what: string, read: () => Promise<Reached>, done: (s: Reached) => boolean, signal?: AbortSignal) {
   const w = await pollUntil(read, done, {
     timeoutMs: cfg.bootTimeoutMs,
     intervalMs: cfg.pollIntervalMs,
@@ -167,22 +168,64 @@ export async function returnToBaseline(cfg: Config, baseline: DeviceState, signa
  */
 export type OnRevision = (dcfg: Config, judged: Scenario, booted: Booted) => Promise<ScenarioReport>;
 
+/**
+ * The line a run on a device ends with when a scenario's revision became DONE: Pantavisor
+ * committed it (pv_bootloader_pre_commit_update sets pv_rev to it), and `pvcontrol cmd run
+ * <baseline>` of a revision already DONE runs it without committing it again (update.c
+ * pv_update_resume: "revision already in status DONE"). The device runs its baseline; a reboot
+ * boots the rollback point. README "Run the plan on a board" says how to make the baseline last.
+ */
+export function rollbackPointLine(rev: string, baseline: string): string {
+  return `the device runs its baseline ${baseline}, but its rollback point (the revision a reboot boots) is now ${rev}: Pantavisor commits a revision when it becomes DONE, and a return to a revision already DONE does not commit it again (README: Run the plan on a board)`;
+}
+
+/** Told when an installed revision became DONE: Pantavisor committed it, the device's rollback point (a reboot boots it) instead of `baseline`. */
+export type OnRollbackPoint = (rev: string, baseline: string) => void;
+
+export interface DeviceRunOptions {
+  /** the device's baseline, read once by a run of several scenarios (default: read now, the device on it) */
+  baseline?: DeviceState;
+  /**
+   * a scenario that ends well leaves the device on the revision it ran (or rolled back to): the
+   * run's next scenario installs from there, and the run returns the device at its end (make
+   * test-all; lib/run/device-tests.ts). A failure or an interrupt returns it at once.
+   */
+  stay?: boolean;
+  /** told when the scenario ended well and left the device on its revision (`stay`) */
+  onStay?: () => void;
+  onRollbackPoint?: OnRollbackPoint;
+}
+
 /** make test-N on a running device: steps 1-6, the scenario judged live (its bundle in runDir). */
-export function runOnDevice(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: string, signal?: AbortSignal): Promise<ScenarioReport> {
-  return onDeviceRevision(cfg, plan, scenario, (dcfg, judged, booted) => verifyLive(dcfg, plan, judged, runDir, signal, booted), signal);
+export function runOnDevice(cfg: Config, plan: PlanFile, scenario: Scenario, runDir: string, signal?: AbortSignal, opts: DeviceRunOptions = {}): Promise<ScenarioReport> {
+  return onDeviceRevision(cfg, plan, scenario, (dcfg, judged, booted) => verifyLive(dcfg, plan, judged, runDir, signal, booted), signal, opts);
+}
+
+/** The device's state as a baseline: readable, or an EnvironmentError (exit 3). */
+export async function readBaseline(cfg: Config): Promise<DeviceState & { revision: string }> {
+  const baseline = await readDevice(cfg);
+  if (baseline.unreachable) throw new EnvironmentError(baseline.unreachable);
+  if (baseline.revision === undefined || baseline.problems.length) throw new EnvironmentError(`the device's baseline could not be read: ${baseline.problems.join('; ')}`);
+  return baseline as DeviceState & { revision: string };
+}
+
+/** The device.json text of revision `rev` on the device (`none` when it has none); an unreadable one is '' (treated as the same: sameDeviceJson). */
+async function deviceJsonOn(cfg: Config, rev: string): Promise<string> {
+  const f = q(`${storageOf(cfg)}/trails/${rev}/device.json`);
+  const r = await execInTarget(cfg, `if [ -e ${f} ]; then timeout -k 2 ${cfg.cmdTimeoutSecs} cat ${f}; else echo none; fi`, cfg.cmdTimeoutSecs + 30);
+  return r.exitCode === 0 ? r.stdout : '';
 }
 
 /** One scenario on a running device, steps 1-6 with `body` as step 5; a fault is an EnvironmentError (the caller's one line, exit 3). */
-export async function onDeviceRevision(cfg: Config, plan: PlanFile, scenario: Scenario, body: OnRevision, signal?: AbortSignal): Promise<ScenarioReport> {
+export async function onDeviceRevision(cfg: Config, plan: PlanFile, scenario: Scenario, body: OnRevision, signal?: AbortSignal, opts: DeviceRunOptions = {}): Promise<ScenarioReport> {
   const started = Date.now();
   const form = deviceFormOf(scenario);
   if ('skip' in form) {
     say(colors.yellow(terminalSafe(`  ${formLine(form)}`)));
     return { id: scenario.id, title: scenario.title, status: 'skipped', skip: { capability: 'device', reason: form.skip, evidence: [] }, durationMs: 0, timings: {}, waits: [], checks: [] };
   }
-  const baseline = await readDevice(cfg);
-  if (baseline.unreachable) throw new EnvironmentError(baseline.unreachable);
-  if (baseline.revision === undefined || baseline.problems.length) throw new EnvironmentError(`the device's baseline could not be read: ${baseline.problems.join('; ')}`);
+  const baseline = opts.baseline ?? await readBaseline(cfg);
+  if (baseline.revision === undefined) throw new EnvironmentError(`the device's baseline has no revision`);
   say(colors.dim(terminalSafe(`  baseline: ${describeState(baseline)}`)));
   const rev = deviceRevisionName(scenario.id, new Date());
   const note = formLine(form);
@@ -193,8 +236,29 @@ export async function onDeviceRevision(cfg: Config, plan: PlanFile, scenario: Sc
   const device = { revision: rev, baseline: baseline.revision, form: form.form };
   let report: ScenarioReport | undefined;
   let failure: unknown;
+  let rollbackPoint = false;
+  let endedOn: string = baseline.revision; // the revision the device runs after the install (or its rollback)
   try {
-    const files = await scenarioExports(cfg, plan, scenario);
+    const { files, deviceJson } = await scenarioExports(cfg, plan, scenario);
+    if (opts.baseline) {
+      // a run's earlier scenario left the device on its revision: installing this one from there
+      // is a reboot only when device.json changes; else the device goes back to its baseline first
+      const now = await readDevice(cfg);
+      if (now.unreachable) throw new EnvironmentError(now.unreachable);
+      if (now.revision !== baseline.revision) {
+        const same = now.revision === undefined || sameDeviceJson(await deviceJsonOn(cfg, now.revision), deviceJson);
+        if (same) {
+          say(
+            colors.dim(
+              terminalSafe(`  the device runs ${now.revision ?? 'an unreadable revision'}, whose device.json is this test's (an install from it would not reboot): back to the baseline first`),
+            ),
+          );
+          say(colors.dim(terminalSafe(`  ${await returnToBaseline(cfg, baseline, signal)}`)));
+        } else {
+          say(colors.dim(terminalSafe(`  installed from ${now.revision}, where the run's earlier test left the device: its device.json differs, so the install reboots as from the baseline`)));
+        }
+      }
+    }
     const version = await readVersion(cfg);
     const probes = await probeCommands(cfg, plan, scenario);
     if (Object.values(probes).some((p) => !p.present)) {
@@ -208,6 +272,10 @@ export async function onDeviceRevision(cfg: Config, plan: PlanFile, scenario: Sc
       const secs = (w.elapsedMs / 1000).toFixed(1);
       if (!w.ok) throw new EnvironmentError(`the device did not come back on ${rev} within ${secs} s; last seen: ${describeState(w.value)}`);
       const o = installOutcome(rev, w.value);
+      endedOn = w.value.revision ?? rev;
+      // DONE (not UPDATED, a non-reboot update): pantavisor committed it as the rollback point
+      rollbackPoint = o.done && o.ran && w.value.progress?.status === 'DONE';
+      if (rollbackPoint) opts.onRollbackPoint?.(rev, baseline.revision);
       say(colors.dim(terminalSafe(`  ${rev}: ${o.done && o.rolledBack ? `refused, rolled back to ${w.value.revision}` : 'running'} after ${secs} s (${describeState(w.value)})`)));
       report = await body(dcfg, judged, { probes, actions, started: true, version, appengineStart: t0, device });
       report.timings['install'] = w.elapsedMs;
@@ -215,15 +283,23 @@ export async function onDeviceRevision(cfg: Config, plan: PlanFile, scenario: Sc
   } catch (e) {
     failure = e;
   }
-  // step 6 always runs; an interrupt still returns the device (its own deadline)
-  let back: string | undefined;
+  // step 6 always runs (a scenario of a run that ended well may leave it to the run's end); an
+  // interrupt still returns the device (its own deadline)
   let notBack: EnvironmentError | undefined;
-  try {
-    back = await returnToBaseline(cfg, baseline);
-    say(colors.dim(terminalSafe(`  ${back}`)));
-  } catch (e) {
-    if (!(e instanceof EnvironmentError)) throw e;
-    notBack = e;
+  if (opts.stay && failure === undefined && !signal?.aborted) {
+    say(
+      colors.dim(
+        terminalSafe(`  left on ${endedOn}${endedOn === rev ? '' : ` (where the refused ${rev} rolled back to)`} for the run's next test; the run returns the device to its baseline at its end`),
+      ),
+    );
+    opts.onStay?.();
+  } else {
+    try {
+      say(colors.dim(terminalSafe(`  ${await returnToBaseline(cfg, baseline)}`)));
+    } catch (e) {
+      if (!(e instanceof EnvironmentError)) throw e;
+      notBack = e;
+    }
   }
   if (failure !== undefined) {
     // one line: what went wrong, and that the device is not back either
@@ -232,7 +308,7 @@ export async function onDeviceRevision(cfg: Config, plan: PlanFile, scenario: Sc
   }
   if (notBack) throw notBack;
   const r = report!;
-  r.device = { ...device, ...(note ? { note } : {}) };
+  r.device = { ...device, ...(note ? { note } : {}), ...(rollbackPoint ? { rollbackPoint: true } : {}) };
   r.durationMs = Date.now() - started;
   return r;
 }

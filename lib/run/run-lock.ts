@@ -1,10 +1,14 @@
 /**
- * One run at a time per set of names: a run holds `<PVTXD>.lock` (pvtx.d itself cannot hold
- * it: pv-appengine adds every file there) while it stages, boots, checks and tears down. A
- * second run with the same names is refused (exit 3) naming the run that holds them; a lock
- * whose process is gone is taken over.
+ * One run at a time per target. A target the toolkit boots (docker) is its set of names: a run
+ * holds `<PVTXD>.lock` (pvtx.d itself cannot hold it: pv-appengine adds every file there) while
+ * it stages, boots, checks and tears down. A running target (a device over SSH) is the device:
+ * a run holds `<tmpdir>/pv-ipam-tests-<uid>/device-<user@host:port>.lock`, one per device on this
+ * machine whatever the checkout or PVTXD, so that two boards are tested side by side and one
+ * board by one run at a time. A second run on the same target is refused (exit 3) naming the run
+ * that holds it; a lock whose process is gone is taken over.
  */
-import { closeSync, lstatSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { Config } from '../tooling/config.ts';
 import { EnvironmentError, UsageError } from '../tooling/errors.ts';
 import { isJsonObject, parseJsonBounded } from '../parse/json-bounded.ts';
@@ -63,14 +67,28 @@ function readHolder(file: string): Holder | undefined {
   return h as unknown as Holder;
 }
 
+/** The lock file of a running target keyed `key` (user@host:port): one file name word of it. */
+export function deviceLockFile(key: string, dir = `${tmpdir()}/pv-ipam-tests-${process.getuid?.() ?? 'user'}`): string {
+  return `${dir}/device-${key.replace(/[^A-Za-z0-9@:._-]/g, '_')}.lock`;
+}
+
 export function lockFile(cfg: Config): string {
+  const driver = targetDriver(cfg);
+  if (driver.lifecycle === 'running') return deviceLockFile(driver.lockKey);
   return `${cfg.pvtxd.replace(/\/+$/, '')}.lock`;
+}
+
+/** What to say to a run refused by `h`: wait, or (a target the toolkit boots) use other names. */
+function inUse(cfg: Config, h: Holder): string {
+  if (targetDriver(cfg).lifecycle === 'running') return `${h.container} is in use by run ${h.run} (pid ${h.pid}, since ${h.since}); one run at a time on a device: wait for it`;
+  return `${h.container} and ${typed(cfg.pvtxd)} are in use by run ${h.run} (pid ${h.pid}, since ${h.since}); wait for it, or set CONTAINER=, VOLUME= and PVTXD= to other names`;
 }
 
 /** Takes the lock for this run or throws naming the run that holds it; returns the release. */
 export function acquireRunLock(cfg: Config, run: string): () => void {
   const file = lockFile(cfg);
   const me: Holder = { pid: process.pid, run, container: targetDriver(cfg).lockKey, since: new Date().toISOString() };
+  if (targetDriver(cfg).lifecycle === 'running') mkdirSync(file.replace(/\/[^/]*$/, ''), { recursive: true, mode: 0o700 });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx');
@@ -87,11 +105,7 @@ export function acquireRunLock(cfg: Config, run: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new EnvironmentError(`cannot create ${typed(file)}: ${(e as Error).message}`);
       const h = liveHolder(file);
-      if (h) {
-        throw new EnvironmentError(
-          `${h.container} and ${typed(cfg.pvtxd)} are in use by run ${h.run} (pid ${h.pid}, since ${h.since}); wait for it, or set CONTAINER=, VOLUME= and PVTXD= to other names`,
-        );
-      }
+      if (h) throw new EnvironmentError(inUse(cfg, h));
       rmSync(file, { force: true });
     }
   }

@@ -22,6 +22,8 @@ export interface Config {
   device: string;
   deviceKey: string;
   deviceKnownHosts: string;
+  /** DEVICE_RESTORE: what a device run leaves (lib/run/device-restore.ts) */
+  deviceRestore: 'run' | 'commit';
   volume: string;
   /** host directory bind-mounted as /usr/lib/pantavisor/pvtx.d */
   pvtxd: string;
@@ -255,6 +257,7 @@ export function readConfig(env: Record<string, string | undefined>, cwd: string,
     device: deviceValue(v('DEVICE'), preset?.values.DRIVER),
     deviceKey: v('DEVICE_KEY') ? abs(text('DEVICE_KEY'), 'DEVICE_KEY') : '',
     deviceKnownHosts: v('DEVICE_KNOWN_HOSTS') ? abs(text('DEVICE_KNOWN_HOSTS'), 'DEVICE_KNOWN_HOSTS') : '',
+    deviceRestore: valueOf('DEVICE_RESTORE', v('DEVICE_RESTORE')) as Config['deviceRestore'],
     volume: text('VOLUME'),
     pvtxd: abs(text('PVTXD')),
     artifacts,

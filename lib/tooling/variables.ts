@@ -60,6 +60,12 @@ export const VARIABLES: readonly Variable[] = [
   v('DOCKER_RUN_OPTS', 'words', '--privileged', 'extra `docker run` options'),
   v('DEVICE', 'text', '', 'TARGET=device: the running Pantavisor to test, [user@]host[:port] (user _pv_, port 8222 by default), reached over its own SSH'),
   v('DEVICE_KEY', 'path', '', "TARGET=device: ssh's private key for the device (ssh -i; empty: ssh's own keys)"),
+  v(
+    'DEVICE_RESTORE',
+    { oneOf: ['run', 'commit'] },
+    'run',
+    "TARGET=device: run: each test ends with `pvcontrol cmd run <baseline>`, the revision the device was found on (a test revision that became DONE stays its rollback point, which a reboot boots); commit: make test-N/test-all then installs the baseline's state as a new revision with `pvcontrol cmd run-commit`, so that a reboot boots the baseline's state",
+  ),
   v('DEVICE_KNOWN_HOSTS', 'path', '', "TARGET=device: the known-hosts file the device's host key is checked against (empty: ~/.ssh/known_hosts); never unchecked"),
   v('EXTERNAL_HOST', 'text', '8.8.8.8', 'host pinged to prove NAT egress (Test 3)'),
   v('BOOT_TIMEOUT', 'seconds', '90', 'seconds to wait for the boot to settle (READY or refusal)'),
