@@ -148,13 +148,9 @@ test('a new driver needs only its DriverEntry and a registry line: its lines rea
   assert.throws(() => userLinesOf({ container: 'c', driver: 'fake' }), (e: unknown) => e instanceof UsageError && e.message.endsWith(`(known: ${Object.keys(DRIVERS).join(', ')})`));
 });
 
-test("a running device's driver (lifecycle 'running'): up, down and clean are one UsageError, test with JOBS=2 another, before anything is touched (test-N installs scenarios as updates: lib/run/device-run.ts)", async () => {
-  const { bootHooks } = await import('../lib/run/exec.ts');
-  const { up } = await import('../lib/run/up.ts');
-  const { down, downCommand, clean } = await import('../lib/run/down.ts');
-  const { runTests } = await import('../lib/run/test.ts');
-  const ran: string[] = [];
-  DRIVERS.device = {
+/** A fake running device (lifecycle 'running', no BootHooks) named by CONTAINER: `ran` records what it is asked to run. */
+function fakeDevice(ran: string[], lockKey: (container: string) => string): DriverEntry {
+  return {
     description: 'a device over ssh',
     lines: (v) => ({ userLine: (c) => `ssh ${v.container} ${c}` }),
     create: (v): TargetDriver => ({
@@ -167,10 +163,19 @@ test("a running device's driver (lifecycle 'running'): up, down and clean are on
       copyIn: () => Promise.reject(new Error('not used')),
       copyOut: () => Promise.reject(new Error('not used')),
       lifecycle: 'running',
-      lockKey: `root@${v.container}:22`,
+      lockKey: lockKey(v.container),
       requireReachable: () => Promise.resolve(void ran.push('reachable')),
     }),
   };
+}
+
+test("a running device's driver (lifecycle 'running'): up, down and clean are one UsageError, test with JOBS=2 another, before anything is touched (test-N installs scenarios as updates: lib/run/device-run.ts)", async () => {
+  const { bootHooks } = await import('../lib/run/exec.ts');
+  const { up } = await import('../lib/run/up.ts');
+  const { down, downCommand, clean } = await import('../lib/run/down.ts');
+  const { runTests } = await import('../lib/run/test.ts');
+  const ran: string[] = [];
+  DRIVERS.device = fakeDevice(ran, (c) => `root@${c}:22`);
   try {
     const cfg = readConfig({ TARGET: 'board', CONTAINER: 'board1', PVTXD: '/nonexistent/pvtx.d' }, '/r', { values: { DRIVER: 'device' }, base: '/r' });
     const running = usage(
@@ -200,23 +205,7 @@ test("the run lock of a running device is the device's (user@host:port), whateve
   const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(`${tmpdir()}/lock-test-`);
-  DRIVERS.device = {
-    description: 'a device over ssh',
-    lines: (v) => ({ userLine: (c) => `ssh ${v.container} ${c}` }),
-    create: (v): TargetDriver => ({
-      name: 'device',
-      description: `device ${v.container}`,
-      userLine: (c) => `ssh ${v.container} ${c}`,
-      hostArgv: (words) => ['ssh', v.container, ...words],
-      failure: () => undefined,
-      exec: () => Promise.reject(new Error('not used')),
-      copyIn: () => Promise.reject(new Error('not used')),
-      copyOut: () => Promise.reject(new Error('not used')),
-      lifecycle: 'running',
-      lockKey: `root@lock-test-${v.container}-${process.pid}:22`,
-      requireReachable: () => Promise.resolve(),
-    }),
-  };
+  DRIVERS.device = fakeDevice([], (c) => `root@lock-test-${c}-${process.pid}:22`);
   const board = (name: string, pvtxd: string) => readConfig({ TARGET: 'board', CONTAINER: name, PVTXD: `${dir}/${pvtxd}` }, '/r', { values: { DRIVER: 'device' }, base: '/r' });
   const releases: (() => void)[] = [];
   try {
