@@ -17,24 +17,16 @@ import { describeState, type DeviceState, notBackOn } from '../device/state.ts';
 import { commitBaselineCommands } from '../device/update-plan.ts';
 import { storageOf } from '../bundle/bundle.ts';
 import type { Action } from './boot.ts';
-import { readDevice, rejected, runCommand, waitDevice } from './device-run.ts';
+import { readDevice, transaction, waitDevice } from './device-run.ts';
 
 /** The state read before anything is installed, and the revision it is committed as; the line to say, or an EnvironmentError. */
 export async function commitBaseline(cfg: Config, baseline: DeviceState, signal?: AbortSignal): Promise<{ revision: string; line: string }> {
   const rev = deviceRevisionName('baseline', new Date());
   const actions: Action[] = [];
   const commands = commitBaselineCommands(storageOf(cfg), baseline.revision!, rev);
-  let open = false; // a transaction begun and not committed is aborted
-  try {
-    for (const c of commands) {
-      const r = await runCommand(cfg, c, actions, 'restore');
-      if (r.exitCode !== 0) throw rejected(c, r);
-      if (c.argv[1] === 'begin') open = true;
-      if (c.argv[1] === 'commit') open = false;
-    }
-  } finally {
-    if (open) await runCommand(cfg, { argv: ['pvtx', 'abort'] }, actions, 'restore').catch(() => undefined);
-  }
+  await transaction(cfg, actions, 'restore', async (run) => {
+    for (const c of commands) await run(c);
+  });
   const copy: DeviceState = { ...baseline, revision: rev };
   const w = await waitDevice(cfg, `baseline committed as ${rev}`, () => readDevice(cfg, rev), (s) => s.progress?.status === 'DONE' && notBackOn(copy, s).length === 0, signal);
   const secs = (w.elapsedMs / 1000).toFixed(1);

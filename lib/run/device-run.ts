@@ -62,7 +62,7 @@ export async function readDevice(cfg: Config, progressOf?: string, failedRev?: s
 }
 
 /** One command of the install, echoed as a person types it; its output and status kept as an action. */
-export async function runCommand(cfg: Config, c: UpdateCommand, actions: Action[], step: string): Promise<ExecResult> {
+async function runCommand(cfg: Config, c: UpdateCommand, actions: Action[], step: string): Promise<ExecResult> {
   say(colors.dim(`+ ${terminalSafe(hostLine(userLinesOf(cfg), c))}`));
   const stdin = c.stdinFrom === undefined ? undefined : readFileSync(c.stdinFrom);
   const r = await execInTarget(cfg, timed(cfg, commandLine(c)), cfg.cmdTimeoutSecs + 30, false, stdin);
@@ -71,7 +71,7 @@ export async function runCommand(cfg: Config, c: UpdateCommand, actions: Action[
 }
 
 /** The update was not taken: one line, exit 3. */
-export function rejected(c: UpdateCommand, r: ExecResult): EnvironmentError {
+function rejected(c: UpdateCommand, r: ExecResult): EnvironmentError {
   const last = [r.stderr, r.stdout].join('\n').trim().split('\n').filter((l) => l.trim()).pop() ?? '';
   return new EnvironmentError(`the device rejected the update: \`${commandLine(c)}\` exited ${r.exitCode}${last ? `: ${last}` : ''}`);
 }
@@ -95,25 +95,35 @@ export async function scenarioExports(cfg: Config, plan: PlanFile, scenario: Sce
   return { files, deviceJson: deviceJsonOf(opened.map((o) => o.state)) };
 }
 
-/** Installs the scenario's revision (step 3); a transaction begun and not committed is aborted. */
-async function install(cfg: Config, files: string[], rev: string, actions: Action[]): Promise<void> {
-  const [begin, show] = beginCommands();
-  let r = await runCommand(cfg, begin, actions, 'install');
-  if (r.exitCode !== 0) throw rejected(begin, r);
-  let committed = false;
+/**
+ * A pvtx transaction on the device: `body` runs its commands with `run`, which echoes each, keeps
+ * it as an action of `step` and throws the one-line rejection of a command that fails. A
+ * transaction begun (`pvtx begin`) and not committed (`pvtx commit`) is aborted, whatever happened.
+ */
+export async function transaction(cfg: Config, actions: Action[], step: string, body: (run: (c: UpdateCommand) => Promise<ExecResult>) => Promise<void>): Promise<void> {
+  let open = false;
   try {
-    r = await runCommand(cfg, show, actions, 'install');
-    if (r.exitCode !== 0) throw rejected(show, r);
-    const st = readState(r.stdout);
-    if (!st.state) throw new EnvironmentError(`the device's running revision could not be read: ${st.problem}`);
-    for (const c of installCommands(partsToRemove(st.state), files, rev)) {
-      r = await runCommand(cfg, c, actions, 'install');
+    await body(async (c) => {
+      const r = await runCommand(cfg, c, actions, step);
       if (r.exitCode !== 0) throw rejected(c, r);
-      if (c.argv[1] === 'commit') committed = true;
-    }
+      if (c.argv[0] === 'pvtx' && c.argv[1] === 'begin') open = true;
+      if (c.argv[0] === 'pvtx' && c.argv[1] === 'commit') open = false;
+      return r;
+    });
   } finally {
-    if (!committed) await runCommand(cfg, ABORT, actions, 'install').catch(() => undefined);
+    if (open) await runCommand(cfg, ABORT, actions, step).catch(() => undefined);
   }
+}
+
+/** Installs the scenario's revision (step 3). */
+function install(cfg: Config, files: string[], rev: string, actions: Action[]): Promise<void> {
+  const [begin, show] = beginCommands();
+  return transaction(cfg, actions, 'install', async (run) => {
+    await run(begin);
+    const st = readState((await run(show)).stdout);
+    if (!st.state) throw new EnvironmentError(`the device's running revision could not be read: ${st.problem}`);
+    for (const c of installCommands(partsToRemove(st.state), files, rev)) await run(c);
+  });
 }
 
 /** Polls the device until `done` holds (deadline BOOT_TIMEOUT; a device that cannot be reached is a state, not an error, while a reboot is under way). */
